@@ -1,0 +1,96 @@
+"""The standard cast (STYLE.md): the owner, a colleague in the same department, an
+outsider in another department, an enterprise user, and one user per other role."""
+
+import os
+
+import pytest
+
+from yuanqu.users.choices import Role, ZoneKind
+from yuanqu.utilities.testing import factories as f
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture
+def park(db):
+    return f.zone("高新区", kind=ZoneKind.PARK)
+
+
+@pytest.fixture
+def east(park):
+    return f.zone("东区", parent=park)
+
+
+@pytest.fixture
+def west(park):
+    return f.zone("西区", parent=park)
+
+
+@pytest.fixture
+def econ_dept(db):
+    return f.department("经济发展局")
+
+
+@pytest.fixture
+def invest_dept(db):
+    return f.department("招商局")
+
+
+@pytest.fixture
+def owned_enterprise(econ_dept, east):
+    """An enterprise owned by 经济发展局 in 东区."""
+    return f.enterprise("东区精密机械有限公司", dept=econ_dept, zone_obj=east)
+
+
+@pytest.fixture
+def other_enterprise(invest_dept, west):
+    """An enterprise owned by 招商局 in 西区."""
+    return f.enterprise("西区光电科技有限公司", dept=invest_dept, zone_obj=west)
+
+
+@pytest.fixture
+def alice(econ_dept):
+    """The owner: staff of 经济发展局."""
+    return f.user("alice", Role.STAFF, econ_dept, name="王丽")
+
+
+@pytest.fixture
+def bob(econ_dept):
+    """A colleague in the same department."""
+    return f.user("bob", Role.STAFF, econ_dept, name="李波")
+
+
+@pytest.fixture
+def charlie(invest_dept):
+    """An outsider: staff of 招商局."""
+    return f.user("charlie", Role.STAFF, invest_dept, name="张超")
+
+
+@pytest.fixture
+def leader(econ_dept):
+    return f.user("leader", Role.LEADER, econ_dept, name="刘主任")
+
+
+@pytest.fixture
+def grid_worker(econ_dept, east):
+    return f.user("grid", Role.GRID, econ_dept, zone=east, name="赵网格")
+
+
+@pytest.fixture
+def enterprise_user(owned_enterprise, econ_dept):
+    return f.user("ent", Role.ENTERPRISE, econ_dept, enterprise=owned_enterprise, name="企业填报员")
+
+
+@pytest.fixture
+def sysadmin(econ_dept):
+    return f.user("sysadmin", Role.SYSADMIN, econ_dept)
+
+
+@pytest.fixture
+def secadmin(econ_dept):
+    return f.user("secadmin", Role.SECADMIN, econ_dept)
+
+
+@pytest.fixture
+def auditor(econ_dept):
+    return f.user("auditor", Role.AUDITOR, econ_dept)

@@ -1,0 +1,24 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ChangeAction(models.TextChoices):
+    CREATE = "create", _("新建")
+    UPDATE = "update", _("修改")
+    DELETE = "delete", _("删除")
+
+
+class AuditEventKind(models.TextChoices):
+    LOGIN = "login", _("登录成功")
+    LOGIN_FAILED = "login_failed", _("登录失败")
+    LOCKOUT = "lockout", _("账号锁定")
+    LOGIN_LOCKED = "login_locked", _("锁定期间尝试登录")
+    UNLOCK = "unlock", _("解除锁定")
+    LOGOUT = "logout", _("退出登录")
+    PASSWORD_CHANGED = "password_changed", _("修改密码")
+    TOKEN_CREATED = "token_created", _("生成接口令牌")
+    EXPORT = "export", _("导出数据")
+    IMPORT = "import", _("导入数据")
+    IMPORT_REJECTED = "import_rejected", _("导入被拒绝")
+    TEMPLATE_DOWNLOAD = "template_download", _("下载导入模板")
+    ACCESS_DENIED = "access_denied", _("越权访问")

@@ -1,0 +1,34 @@
+import django_filters
+from django.contrib.contenttypes.models import ContentType
+
+from yuanqu.utilities.filtersets import BaseFilterSet
+
+from .choices import AuditEventKind, ChangeAction
+from .models import AuditEvent, ObjectChange
+
+
+class ObjectChangeFilterSet(BaseFilterSet):
+    search_fields = ("object_repr", "user_name", "message")
+    action = django_filters.ChoiceFilter(choices=ChangeAction.choices, label="操作")
+    content_type = django_filters.ModelChoiceFilter(
+        queryset=ContentType.objects.filter(app_label__in=["enterprises", "users"]), label="对象类型"
+    )
+    user_name = django_filters.CharFilter(label="操作人")
+    since = django_filters.DateFilter(field_name="time", lookup_expr="date__gte", label="起始日期")
+    until = django_filters.DateFilter(field_name="time", lookup_expr="date__lte", label="截止日期")
+    request_id = django_filters.UUIDFilter(label="请求编号")
+
+    class Meta:
+        model = ObjectChange
+        fields = ["q", "action", "content_type", "user_name", "since", "until", "request_id"]
+
+
+class AuditEventFilterSet(BaseFilterSet):
+    search_fields = ("user_name", "detail", "ip")
+    kind = django_filters.MultipleChoiceFilter(choices=AuditEventKind.choices, label="事件")
+    since = django_filters.DateFilter(field_name="time", lookup_expr="date__gte", label="起始日期")
+    until = django_filters.DateFilter(field_name="time", lookup_expr="date__lte", label="截止日期")
+
+    class Meta:
+        model = AuditEvent
+        fields = ["q", "kind", "since", "until"]

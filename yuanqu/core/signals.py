@@ -1,0 +1,45 @@
+"""Every save and delete of a change-logged model writes an ObjectChange."""
+
+from django.db.models.signals import post_save, pre_delete, pre_save
+from django.dispatch import receiver
+
+from .changelog import record_change, serialize_object
+
+
+def _is_logged(sender):
+    from .mixins import ChangeLoggedModel
+
+    return issubclass(sender, ChangeLoggedModel)
+
+
+@receiver(pre_save)
+def snapshot_before_save(sender, instance, raw=False, **kwargs):
+    if raw or not _is_logged(sender) or instance._state.adding or instance.pk is None:
+        return
+    previous = sender._base_manager.filter(pk=instance.pk).first()
+    instance._prechange = serialize_object(previous) if previous is not None else None
+
+
+@receiver(post_save)
+def log_save(sender, instance, created, raw=False, **kwargs):
+    if raw or not _is_logged(sender):
+        return
+    after = serialize_object(instance)
+    before = None if created else getattr(instance, "_prechange", None)
+    if not created and before == after:
+        return
+    record_change(
+        instance,
+        "create" if created else "update",
+        before,
+        after,
+        message=getattr(instance, "_change_message", ""),
+    )
+    instance._prechange = after
+
+
+@receiver(pre_delete)
+def log_delete(sender, instance, **kwargs):
+    if not _is_logged(sender):
+        return
+    record_change(instance, "delete", serialize_object(instance), None, message=getattr(instance, "_change_message", ""))

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class EnterprisesConfig(AppConfig):
+    name = "yuanqu.enterprises"
+    verbose_name = "企业库"

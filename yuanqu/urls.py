@@ -1,0 +1,13 @@
+from django.urls import include, path
+
+from yuanqu.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("search/", core_views.search, name="search"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("", include("yuanqu.users.urls")),
+    path("", include("yuanqu.core.urls")),
+    path("", include("yuanqu.enterprises.urls")),
+    path("api/", include("yuanqu.api_urls")),
+]

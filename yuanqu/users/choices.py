@@ -1,0 +1,34 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    LEADER = "leader", _("领导")
+    STAFF = "staff", _("部门人员")
+    GRID = "grid", _("网格员")
+    ENTERPRISE = "enterprise", _("企业用户")
+    SYSADMIN = "sysadmin", _("系统管理员")
+    SECADMIN = "secadmin", _("安全管理员")
+    AUDITOR = "auditor", _("审计员")
+
+
+class Action(models.TextChoices):
+    VIEW = "view", _("查看")
+    ADD = "add", _("新建")
+    CHANGE = "change", _("修改")
+    DELETE = "delete", _("删除")
+    IMPORT = "import", _("导入")
+    EXPORT = "export", _("导出")
+    VIEW_PERSONAL = "view_personal", _("查看个人信息")
+
+
+class Constraint(models.TextChoices):
+    ALL = "all", _("全部")
+    OWN_DEPARTMENT = "own_department", _("本部门")
+    OWN_ZONE = "own_zone", _("本片区")
+    OWN_ENTERPRISE = "own_enterprise", _("本企业")
+
+
+class ZoneKind(models.TextChoices):
+    PARK = "park", _("园区")
+    AREA = "area", _("片区")

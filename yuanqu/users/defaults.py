@@ -1,0 +1,65 @@
+"""Default grants, seeded once after migrate. Administrators disable or edit them; a
+default that was deleted is not brought back (its name is remembered as seeded)."""
+
+from .choices import Constraint as C
+from .choices import Role as R
+
+V, A, CH, D, I, E, P = "view", "add", "change", "delete", "import", "export", "view_personal"
+
+# (name, role, model, actions, constraint)
+DEFAULT_PERMISSIONS = [
+    # 企业库
+    ("领导-企业库", R.LEADER, "enterprises.enterprise", [V, E, P], C.ALL),
+    ("领导-企业资质", R.LEADER, "enterprises.qualification", [V, E], C.ALL),
+    ("部门人员-查看企业库", R.STAFF, "enterprises.enterprise", [V, E], C.ALL),
+    ("部门人员-维护本部门企业", R.STAFF, "enterprises.enterprise", [A, CH, D, I, P], C.OWN_DEPARTMENT),
+    ("部门人员-查看企业资质", R.STAFF, "enterprises.qualification", [V, E], C.ALL),
+    ("部门人员-维护本部门企业资质", R.STAFF, "enterprises.qualification", [A, CH, D], C.OWN_DEPARTMENT),
+    ("部门人员-本部门企业联系人", R.STAFF, "enterprises.contact", [V, A, CH, D], C.OWN_DEPARTMENT),
+    ("部门人员-本部门企业规上记录", R.STAFF, "enterprises.scalerecord", [V, A, CH, D], C.OWN_DEPARTMENT),
+    ("部门人员-查看规上记录", R.STAFF, "enterprises.scalerecord", [V], C.ALL),
+    ("领导-规上记录", R.LEADER, "enterprises.scalerecord", [V], C.ALL),
+    ("领导-企业联系人", R.LEADER, "enterprises.contact", [V], C.ALL),
+    ("网格员-本片区企业", R.GRID, "enterprises.enterprise", [V, P], C.OWN_ZONE),
+    ("网格员-本片区企业资质", R.GRID, "enterprises.qualification", [V], C.OWN_ZONE),
+    ("网格员-本片区企业联系人", R.GRID, "enterprises.contact", [V, A, CH], C.OWN_ZONE),
+    ("网格员-本片区规上记录", R.GRID, "enterprises.scalerecord", [V], C.OWN_ZONE),
+    ("企业用户-本企业", R.ENTERPRISE, "enterprises.enterprise", [V, P], C.OWN_ENTERPRISE),
+    ("企业用户-本企业资质", R.ENTERPRISE, "enterprises.qualification", [V], C.OWN_ENTERPRISE),
+    ("企业用户-本企业联系人", R.ENTERPRISE, "enterprises.contact", [V, A, CH, D], C.OWN_ENTERPRISE),
+    ("企业用户-本企业规上记录", R.ENTERPRISE, "enterprises.scalerecord", [V], C.OWN_ENTERPRISE),
+    ("全员-产业链", R.LEADER, "enterprises.industrychain", [V], C.ALL),
+    ("部门人员-产业链", R.STAFF, "enterprises.industrychain", [V], C.ALL),
+    # 系统管理员：组织架构与基础配置，不接触审计记录
+    ("系统管理员-部门", R.SYSADMIN, "users.department", [V, A, CH, D, E], C.ALL),
+    ("系统管理员-园区片区", R.SYSADMIN, "users.zone", [V, A, CH, D, E], C.ALL),
+    ("系统管理员-用户", R.SYSADMIN, "users.user", [V, A, CH, E], C.ALL),
+    ("系统管理员-产业链", R.SYSADMIN, "enterprises.industrychain", [V, A, CH, D], C.ALL),
+    ("领导-部门", R.LEADER, "users.department", [V], C.ALL),
+    ("部门人员-部门", R.STAFF, "users.department", [V], C.ALL),
+    ("领导-园区片区", R.LEADER, "users.zone", [V], C.ALL),
+    ("部门人员-园区片区", R.STAFF, "users.zone", [V], C.ALL),
+    ("网格员-园区片区", R.GRID, "users.zone", [V], C.ALL),
+    # 安全管理员：授权与账号安全
+    ("安全管理员-权限", R.SECADMIN, "users.objectpermission", [V, A, CH, D], C.ALL),
+    ("安全管理员-用户", R.SECADMIN, "users.user", [V, CH], C.ALL),
+    # 审计员：只读审计记录
+    ("审计员-变更记录", R.AUDITOR, "core.objectchange", [V, E], C.ALL),
+    ("审计员-安全事件", R.AUDITOR, "core.auditevent", [V, E], C.ALL),
+]
+
+
+def ensure_default_permissions(sender=None, **kwargs):
+    from yuanqu.core.models import SeededDefault
+
+    from .models import ObjectPermission
+
+    seeded = set(SeededDefault.objects.filter(kind="permission").values_list("key", flat=True))
+    for name, role, model, actions, constraint in DEFAULT_PERMISSIONS:
+        if name in seeded:
+            continue
+        ObjectPermission.objects.get_or_create(
+            name=name,
+            defaults={"role": role, "model": model, "actions": actions, "constraint": constraint, "is_default": True},
+        )
+        SeededDefault.objects.get_or_create(kind="permission", key=name)

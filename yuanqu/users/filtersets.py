@@ -1,0 +1,40 @@
+import django_filters
+
+from yuanqu.utilities.filtersets import BaseFilterSet
+
+from .choices import Role
+from .models import Department, ObjectPermission, User, Zone
+
+
+class DepartmentFilterSet(BaseFilterSet):
+    search_fields = ("name", "short_name")
+
+    class Meta:
+        model = Department
+        fields = ["q"]
+
+
+class ZoneFilterSet(BaseFilterSet):
+    search_fields = ("name", "code")
+
+    class Meta:
+        model = Zone
+        fields = ["q", "kind", "parent"]
+
+
+class UserFilterSet(BaseFilterSet):
+    search_fields = ("username", "name", "email")
+    role = django_filters.ChoiceFilter(choices=Role.choices, label="角色")
+
+    class Meta:
+        model = User
+        fields = ["q", "role", "department", "is_active"]
+
+
+class ObjectPermissionFilterSet(BaseFilterSet):
+    search_fields = ("name", "description", "model")
+    role = django_filters.ChoiceFilter(choices=Role.choices, label="角色")
+
+    class Meta:
+        model = ObjectPermission
+        fields = ["q", "role", "enabled"]

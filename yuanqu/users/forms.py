@@ -1,0 +1,62 @@
+from django import forms
+from django.contrib.auth import password_validation
+
+from yuanqu.utilities.forms import BaseModelForm
+
+from .choices import Action
+from .models import Department, ObjectPermission, User, Zone
+from .permissions import permission_model_choices
+
+
+class DepartmentForm(BaseModelForm):
+    class Meta:
+        model = Department
+        fields = ["name", "short_name", "order"]
+
+
+class ZoneForm(BaseModelForm):
+    class Meta:
+        model = Zone
+        fields = ["name", "kind", "parent", "code", "area_km2", "order"]
+
+
+class UserForm(BaseModelForm):
+    password = forms.CharField(
+        label="初始密码",
+        required=False,
+        widget=forms.PasswordInput(render_value=False),
+        help_text="新建用户时必填；修改用户时留空表示不改密码。",
+    )
+
+    class Meta:
+        model = User
+        fields = ["username", "name", "role", "department", "zone", "enterprise", "mobile", "email", "is_active"]
+
+    def clean(self):
+        cleaned = super().clean()
+        password = cleaned.get("password")
+        if self.instance.pk is None and not password:
+            self.add_error("password", "新建用户须设置初始密码")
+        if password:
+            try:
+                password_validation.validate_password(password, self.instance)
+            except forms.ValidationError as exc:
+                self.add_error("password", exc)
+        return cleaned
+
+    def save(self, commit=True):
+        user = super().save(commit=False)
+        if self.cleaned_data.get("password"):
+            user.set_password(self.cleaned_data["password"])
+        if commit:
+            user.save()
+        return user
+
+
+class ObjectPermissionForm(BaseModelForm):
+    model = forms.ChoiceField(label="对象", choices=permission_model_choices)
+    actions = forms.MultipleChoiceField(label="操作", choices=Action.choices, widget=forms.CheckboxSelectMultiple)
+
+    class Meta:
+        model = ObjectPermission
+        fields = ["name", "description", "enabled", "role", "user", "model", "actions", "constraint"]

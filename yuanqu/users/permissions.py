@@ -1,0 +1,95 @@
+"""The one restriction function every queryset a user can reach goes through.
+
+A model says how each constraint applies to it with ``restrict_paths``, e.g.
+``{"own_department": "department", "own_zone": "zone", "own_enterprise": "pk"}``; a
+constraint the model does not name grants nothing on it.
+"""
+
+from django.apps import apps
+from django.db.models import Q, QuerySet
+
+from .choices import Constraint
+
+
+def model_key(model) -> str:
+    return f"{model._meta.app_label}.{model._meta.model_name}"
+
+
+def permission_model_choices():
+    """Models a permission can name: every model that declares restrict_paths."""
+    result = []
+    for model in apps.get_models():
+        if hasattr(model, "restrict_paths"):
+            result.append((model_key(model), f"{model._meta.app_config.verbose_name} · {model._meta.verbose_name}"))
+    return sorted(result)
+
+
+def _grants(user):
+    """The user's enabled grants as (model, action, constraint), cached on the user object."""
+    cached = getattr(user, "_yuanqu_grants", None)
+    if cached is not None:
+        return cached
+    from .models import ObjectPermission
+
+    grants = set()
+    if user is not None and user.is_authenticated and user.is_active:
+        rows = ObjectPermission.objects.filter(enabled=True).filter(Q(role=user.role) | Q(user=user))
+        for model, actions, constraint in rows.values_list("model", "actions", "constraint"):
+            for action in actions:
+                grants.add((model, action, constraint))
+    user._yuanqu_grants = grants
+    return grants
+
+
+def constraints_for(user, model, action) -> set[str]:
+    key = model_key(model)
+    return {c for (m, a, c) in _grants(user) if m == key and a == action}
+
+
+def has_perm(user, model, action) -> bool:
+    """Whether the user may take the action on at least some records of the model."""
+    return bool(constraints_for(user, model, action))
+
+
+def constraint_q(user, model, constraint) -> Q | None:
+    """The filter one constraint means for this user on this model; None grants nothing."""
+    if constraint == Constraint.ALL:
+        return Q()
+    path = getattr(model, "restrict_paths", {}).get(constraint)
+    if path is None:
+        return None
+    if constraint == Constraint.OWN_DEPARTMENT:
+        return Q(**{path: user.department_id}) if user.department_id else None
+    if constraint == Constraint.OWN_ENTERPRISE:
+        return Q(**{path: user.enterprise_id}) if user.enterprise_id else None
+    if constraint == Constraint.OWN_ZONE:
+        return Q(**{f"{path}__in": user.zone.subtree_ids()}) if user.zone_id else None
+    return None
+
+
+def restrict(queryset: QuerySet, user, action: str = "view") -> QuerySet:
+    """The part of the queryset this user may take the action on (nothing when no grant)."""
+    model = queryset.model
+    combined = None
+    for constraint in constraints_for(user, model, action):
+        q = constraint_q(user, model, constraint)
+        if q is None:
+            continue
+        if not q:  # unconstrained
+            return queryset
+        combined = q if combined is None else combined | q
+    if combined is None:
+        return queryset.none()
+    # Paths follow forward foreign keys only, so the filter cannot duplicate rows.
+    return queryset.filter(combined)
+
+
+def can(user, obj, action: str) -> bool:
+    """Whether the user may take the action on this saved record."""
+    model = obj.__class__
+    return restrict(model._default_manager.filter(pk=obj.pk), user, action).exists()
+
+
+class RestrictedQuerySet(QuerySet):
+    def restrict(self, user, action="view"):
+        return restrict(self, user, action)

@@ -1,0 +1,106 @@
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+from rest_framework.authtoken.models import Token
+
+from yuanqu.core.changelog import audit
+from yuanqu.utilities import views as generic
+
+from .filtersets import DepartmentFilterSet, ObjectPermissionFilterSet, UserFilterSet, ZoneFilterSet
+from .forms import DepartmentForm, ObjectPermissionForm, UserForm, ZoneForm
+from .models import Department, ObjectPermission, User, Zone
+from .permissions import restrict
+from .tables import DepartmentTable, ObjectPermissionTable, UserTable, ZoneTable
+
+
+class DepartmentListView(generic.ObjectListView):
+    queryset = Department.objects.all()
+    filterset = DepartmentFilterSet
+    table = DepartmentTable
+
+
+class DepartmentView(generic.ObjectView):
+    queryset = Department.objects.all()
+
+
+class DepartmentEditView(generic.ObjectEditView):
+    queryset = Department.objects.all()
+    form = DepartmentForm
+
+
+class DepartmentDeleteView(generic.ObjectDeleteView):
+    queryset = Department.objects.all()
+
+
+class ZoneListView(generic.ObjectListView):
+    queryset = Zone.objects.select_related("parent")
+    filterset = ZoneFilterSet
+    table = ZoneTable
+
+
+class ZoneView(generic.ObjectView):
+    queryset = Zone.objects.all()
+
+
+class ZoneEditView(generic.ObjectEditView):
+    queryset = Zone.objects.all()
+    form = ZoneForm
+
+
+class ZoneDeleteView(generic.ObjectDeleteView):
+    queryset = Zone.objects.all()
+
+
+class UserListView(generic.ObjectListView):
+    queryset = User.objects.select_related("department", "zone", "enterprise")
+    filterset = UserFilterSet
+    table = UserTable
+
+
+class UserView(generic.ObjectView):
+    queryset = User.objects.select_related("department", "zone", "enterprise")
+    template_name = "users/user.html"
+
+
+class UserEditView(generic.ObjectEditView):
+    queryset = User.objects.all()
+    form = UserForm
+
+
+class ObjectPermissionListView(generic.ObjectListView):
+    queryset = ObjectPermission.objects.select_related("user")
+    filterset = ObjectPermissionFilterSet
+    table = ObjectPermissionTable
+
+
+class ObjectPermissionView(generic.ObjectView):
+    queryset = ObjectPermission.objects.all()
+
+
+class ObjectPermissionEditView(generic.ObjectEditView):
+    queryset = ObjectPermission.objects.all()
+    form = ObjectPermissionForm
+
+
+class ObjectPermissionDeleteView(generic.ObjectDeleteView):
+    queryset = ObjectPermission.objects.all()
+
+
+@require_POST
+def unlock_user(request, pk):
+    """The security administrator lifts a lockout before it ends."""
+    user = get_object_or_404(restrict(User.objects.all(), request.user, "change"), pk=pk)
+    User.objects.filter(pk=user.pk).update(locked_until=None, failed_login_count=0)
+    audit("unlock", detail=f"解除用户 {user.username} 的锁定", data={"target": user.username})
+    messages.success(request, f"已解除 {user} 的锁定。")
+    return redirect(user.get_absolute_url())
+
+
+def my_token(request):
+    """A user's own API token: shown once when created, replaced on request."""
+    token = None
+    if request.method == "POST":
+        Token.objects.filter(user=request.user).delete()
+        token = Token.objects.create(user=request.user)
+        audit("token_created", detail="生成新的接口令牌")
+    return render(request, "users/token.html", {"token": token, "has_token": Token.objects.filter(user=request.user).exists()})

@@ -1,0 +1,209 @@
+"""Generic views every domain app builds its pages from.
+
+A concrete view only says which queryset, filterset, form and table it uses; the base
+classes apply the user's restriction to every queryset, keep the change log through the
+models' signals and serve both full pages and HTMX fragments.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import ProtectedError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.views import View
+from django_tables2 import RequestConfig
+
+from yuanqu.core.changelog import audit, history_for
+from yuanqu.users.permissions import has_perm, restrict
+
+from .htmx import htmx_partial
+
+
+class PermissionViolation(Exception):
+    """A save would put the record outside what the user may touch."""
+
+
+def url_name(model, action):
+    return f"{model._meta.app_label}:{model._meta.model_name}_{action}"
+
+
+def optional_reverse(name, *args):
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return None
+
+
+class BaseObjectView(View):
+    queryset = None
+    template_name = None
+
+    @property
+    def model(self):
+        return self.queryset.model
+
+    def restricted(self, action):
+        return restrict(self.queryset.all(), self.request.user, action)
+
+    def base_context(self):
+        model = self.model
+        user = self.request.user
+        return {
+            "model": model,
+            "verbose_name": model._meta.verbose_name,
+            "verbose_name_plural": model._meta.verbose_name_plural,
+            "can_add": has_perm(user, model, "add"),
+            "can_import": has_perm(user, model, "import"),
+            "can_export": has_perm(user, model, "export"),
+            "list_url": reverse(url_name(model, "list")),
+        }
+
+
+class ObjectListView(BaseObjectView):
+    """A filtered, sorted, paginated table; ``?export=xlsx`` exports the filtered rows."""
+
+    filterset = None
+    filterset_form_template = "generic/filter_form.html"
+    table = None
+    template_name = "generic/object_list.html"
+    per_page = 25
+
+    def get_queryset(self, action="view"):
+        return self.restricted(action)
+
+    def extra_context(self, queryset):
+        return {}
+
+    def get(self, request):
+        if request.GET.get("export") == "xlsx":
+            return self.export(request)
+        filterset = self.filterset(request.GET or None, queryset=self.get_queryset(), request=request)
+        queryset = filterset.qs
+        table = self.table(queryset, user=request.user)
+        RequestConfig(request, paginate={"per_page": self.per_page}).configure(table)
+        context = {
+            **self.base_context(),
+            "filterset": filterset,
+            "filter_form": filterset.form,
+            "table": table,
+            "total": table.paginator.count if hasattr(table, "paginator") else len(queryset),
+            **self.extra_context(queryset),
+        }
+        if htmx_partial(request):
+            return render(request, "htmx/table.html", context)
+        return render(request, self.template_name, context)
+
+    def export(self, request):
+        from .excel import table_to_xlsx_response
+
+        if not has_perm(request.user, self.model, "export"):
+            raise PermissionDenied("没有导出权限")
+        params = request.GET.copy()
+        params.pop("export", None)
+        base = restrict(self.get_queryset(), request.user, "export")
+        filterset = self.filterset(params or None, queryset=base, request=request)
+        queryset = filterset.qs
+        table = self.table(queryset, user=request.user, exporting=True)
+        response, count = table_to_xlsx_response(table, str(self.model._meta.verbose_name_plural))
+        audit(
+            "export",
+            user=request.user,
+            detail=f"导出{self.model._meta.verbose_name_plural}{count}行",
+            data={"model": self.model._meta.label_lower, "rows": count, "filters": params.dict()},
+            request=request,
+        )
+        return response
+
+
+class ObjectView(BaseObjectView):
+    """One record's page, with its history."""
+
+    template_name = None
+
+    def get_object(self, pk):
+        return get_object_or_404(self.restricted("view"), pk=pk)
+
+    def extra_context(self, obj):
+        return {}
+
+    def get(self, request, pk):
+        obj = self.get_object(pk)
+        user = request.user
+        context = {
+            **self.base_context(),
+            "object": obj,
+            "can_change": restrict(self.queryset.filter(pk=obj.pk), user, "change").exists(),
+            "can_delete": restrict(self.queryset.filter(pk=obj.pk), user, "delete").exists(),
+            "history": history_for(obj)[:100],
+            **self.extra_context(obj),
+        }
+        return render(request, self.template_name or "generic/object.html", context)
+
+
+class ObjectEditView(BaseObjectView):
+    """Create (no pk) or edit a record; the saved record must stay within the user's grant."""
+
+    form = None
+    template_name = "generic/object_edit.html"
+
+    def get_form_kwargs(self, obj):
+        return {"instance": obj, "user": self.request.user}
+
+    def get_object(self, pk):
+        if pk is None:
+            if not has_perm(self.request.user, self.model, "add"):
+                raise PermissionDenied("没有新建权限")
+            return self.model()
+        return get_object_or_404(self.restricted("change"), pk=pk)
+
+    def initial(self, obj):
+        return {}
+
+    def render_form(self, request, obj, form):
+        context = {**self.base_context(), "object": obj, "form": form, "is_new": obj.pk is None}
+        return render(request, self.template_name, context)
+
+    def get(self, request, pk=None):
+        obj = self.get_object(pk)
+        form = self.form(initial=self.initial(obj) if obj.pk is None else None, **self.get_form_kwargs(obj))
+        return self.render_form(request, obj, form)
+
+    def post(self, request, pk=None):
+        obj = self.get_object(pk)
+        is_new = obj.pk is None
+        form = self.form(data=request.POST, files=request.FILES, **self.get_form_kwargs(obj))
+        if form.is_valid():
+            try:
+                with transaction.atomic():
+                    saved = form.save()
+                    action = "add" if is_new else "change"
+                    if not restrict(self.queryset.filter(pk=saved.pk), request.user, action).exists():
+                        raise PermissionViolation
+            except PermissionViolation:
+                form.add_error(None, "保存后的记录超出了您的权限范围（例如不属于本部门），未保存。")
+            else:
+                messages.success(request, f"已{'新建' if is_new else '保存'}{self.model._meta.verbose_name}“{saved}”。")
+                return redirect(saved.get_absolute_url())
+        return self.render_form(request, obj, form)
+
+
+class ObjectDeleteView(BaseObjectView):
+    template_name = "generic/object_delete.html"
+
+    def get(self, request, pk):
+        obj = get_object_or_404(self.restricted("delete"), pk=pk)
+        return render(request, self.template_name, {**self.base_context(), "object": obj})
+
+    def post(self, request, pk):
+        obj = get_object_or_404(self.restricted("delete"), pk=pk)
+        name = str(obj)
+        try:
+            with transaction.atomic():
+                obj.delete()
+        except ProtectedError:
+            messages.error(request, f"“{name}”仍被其他记录引用，不能删除。")
+            return redirect(obj.get_absolute_url())
+        messages.success(request, f"已删除{self.model._meta.verbose_name}“{name}”。")
+        parent = obj.changelog_parent() if hasattr(obj, "changelog_parent") else None
+        return redirect(parent.get_absolute_url() if parent else reverse(url_name(self.model, "list")))
