@@ -11,6 +11,30 @@ from yuanqu.utilities.testing import factories as f
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _flush_past_audit_triggers():
+    """Transactional tests empty every table after each test; the append-only triggers on
+    the audit tables would refuse that, so they are lifted only around the flush."""
+    from django.core.management.commands import flush
+    from django.db import connections
+
+    from yuanqu.core.dbguard import create_triggers, drop_triggers
+
+    original = flush.Command.handle
+
+    def handle(self, **options):
+        connection = connections[options.get("database", "default")]
+        drop_triggers(connection)
+        try:
+            return original(self, **options)
+        finally:
+            create_triggers(connection)
+
+    flush.Command.handle = handle
+    yield
+    flush.Command.handle = original
+
+
 @pytest.fixture
 def park(db):
     return f.zone("高新区", kind=ZoneKind.PARK)

@@ -4,7 +4,7 @@ default that was deleted is not brought back (its name is remembered as seeded).
 from .choices import Constraint as C
 from .choices import Role as R
 
-V, A, CH, D, I, E, P = "view", "add", "change", "delete", "import", "export", "view_personal"
+V, A, CH, D, IM, E, P = "view", "add", "change", "delete", "import", "export", "view_personal"
 
 # (name, role, model, actions, constraint)
 DEFAULT_PERMISSIONS = [
@@ -12,7 +12,7 @@ DEFAULT_PERMISSIONS = [
     ("领导-企业库", R.LEADER, "enterprises.enterprise", [V, E, P], C.ALL),
     ("领导-企业资质", R.LEADER, "enterprises.qualification", [V, E], C.ALL),
     ("部门人员-查看企业库", R.STAFF, "enterprises.enterprise", [V, E], C.ALL),
-    ("部门人员-维护本部门企业", R.STAFF, "enterprises.enterprise", [A, CH, D, I, P], C.OWN_DEPARTMENT),
+    ("部门人员-维护本部门企业", R.STAFF, "enterprises.enterprise", [A, CH, D, IM, P], C.OWN_DEPARTMENT),
     ("部门人员-查看企业资质", R.STAFF, "enterprises.qualification", [V, E], C.ALL),
     ("部门人员-维护本部门企业资质", R.STAFF, "enterprises.qualification", [A, CH, D], C.OWN_DEPARTMENT),
     ("部门人员-本部门企业联系人", R.STAFF, "enterprises.contact", [V, A, CH, D], C.OWN_DEPARTMENT),

@@ -1,4 +1,5 @@
 import django_filters
+from django import forms
 from django.db.models import Q
 
 
@@ -6,7 +7,9 @@ class BaseFilterSet(django_filters.FilterSet):
     """Adds ``q``, a free-text search over the model's ``search_fields``."""
 
     search_fields: tuple[str, ...] = ()
-    q = django_filters.CharFilter(method="search", label="搜索")
+    q = django_filters.CharFilter(
+        method="search", label="搜索", widget=forms.TextInput(attrs={"type": "search", "placeholder": "关键字"})
+    )
 
     def search(self, queryset, name, value):
         value = value.strip()

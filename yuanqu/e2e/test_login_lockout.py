@@ -1,0 +1,32 @@
+import pytest
+
+from yuanqu.core.models import AuditEvent
+from yuanqu.users.models import User
+from yuanqu.utilities.testing.factories import PASSWORD
+
+from .conftest import login
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def test_five_wrong_passwords_lock_the_account(page, alice):
+    for attempt in range(1, 5):
+        login(page, "alice", "Wrong-password-1")
+        assert page.locator(".msg.error").inner_text() == "用户名或密码错误。", attempt
+    login(page, "alice", "Wrong-password-1")
+    assert "连续5次登录失败，账号已锁定30分钟" in page.locator(".msg.error").inner_text()
+
+    # Even the right password is refused while locked.
+    login(page, "alice", PASSWORD)
+    assert "账号已锁定" in page.locator(".msg.error").inner_text()
+    assert page.url.endswith("/login/")
+    assert User.objects.get(username="alice").is_locked
+    kinds = list(AuditEvent.objects.filter(user_name="alice").values_list("kind", flat=True))
+    assert kinds.count("login_failed") == 5 and "lockout" in kinds and "login_locked" in kinds
+
+
+def test_a_good_login_lands_on_the_start_page(page, alice, owned_enterprise):
+    login(page, "alice", PASSWORD)
+    page.wait_for_url("**/")
+    assert page.locator("h1").inner_text() == "首页"
+    assert "企业总数" in page.content()
