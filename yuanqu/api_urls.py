@@ -1,8 +1,18 @@
+from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
+from rest_framework.permissions import IsAuthenticated
+
+# The schema and its docs hold no data, but they map the platform's internals, so they are
+# for logged-in users only (session or token): the schema answers 401 to anyone else, the
+# docs page sends them to the login page.
+schema = SpectacularAPIView.as_view(permission_classes=[IsAuthenticated])
+docs = SpectacularRedocView.as_view(
+    url_name="api-schema", template_name="api/redoc.html", permission_classes=[IsAuthenticated]
+)
 
 urlpatterns = [
     path("", include("yuanqu.enterprises.api.urls")),
-    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-docs"),
+    path("schema/", schema, name="api-schema"),
+    path("docs/", login_required(docs), name="api-docs"),
 ]

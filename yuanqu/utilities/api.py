@@ -1,8 +1,44 @@
+"""The API machinery every app's ``api/`` builds on (NetBox ``netbox/api/viewsets``).
+
+A viewset only says which queryset, serializer and filterset it uses::
+
+    class EnterpriseViewSet(RestrictedViewSetMixin, viewsets.ModelViewSet):
+        queryset = Enterprise.objects.all()
+        serializer_class = EnterpriseSerializer
+        filterset_class = EnterpriseFilterSet
+
+The mixin restricts every queryset to the user's grant for the request's action, and a save
+that would put the record outside the grant is rolled back and answered 403.
+
+This module is DRF's DEFAULT_PERMISSION_CLASSES, which DRF imports while it imports its own
+views; so it must not import ``rest_framework.views``/``viewsets`` itself (hence a mixin).
+"""
+
+import copy
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.db.models import ProtectedError
+from rest_framework import serializers, status
+from rest_framework.exceptions import APIException, PermissionDenied
 from rest_framework.permissions import BasePermission
 
-from yuanqu.users.permissions import has_perm
+from yuanqu.users.permissions import has_perm, restrict
 
-METHOD_ACTIONS = {"GET": "view", "HEAD": "view", "OPTIONS": "view", "POST": "add", "PUT": "change", "PATCH": "change", "DELETE": "delete"}
+METHOD_ACTIONS = {
+    "GET": "view",
+    "HEAD": "view",
+    "OPTIONS": "view",
+    "POST": "add",
+    "PUT": "change",
+    "PATCH": "change",
+    "DELETE": "delete",
+}
+OUTSIDE_GRANT_ERROR = "保存后的记录超出了您的权限范围（例如不属于本部门），未保存。"
+
+
+def request_action(request) -> str:
+    return METHOD_ACTIONS.get(request.method, "view")
 
 
 class RestrictedPermission(BasePermission):
@@ -14,4 +50,87 @@ class RestrictedPermission(BasePermission):
         queryset = getattr(view, "queryset", None)
         if queryset is None:
             return True
-        return has_perm(request.user, queryset.model, METHOD_ACTIONS.get(request.method, "view"))
+        return has_perm(request.user, queryset.model, request_action(request))
+
+
+class Conflict(APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "操作与现有数据冲突。"
+    default_code = "conflict"
+
+
+class PermissionViolation(Exception):
+    """A save would put the record outside what the user may touch."""
+
+
+class RestrictedViewSetMixin:
+    """CRUD over ``restrict(queryset, user, action)`` with the model's FilterSet.
+
+    A record outside the user's grant for the action is 404 (it is not in the queryset); a
+    create or update whose result falls outside the grant is rolled back and answered 403.
+    """
+
+    filterset_class = None
+
+    def get_queryset(self):
+        return restrict(super().get_queryset(), self.request.user, request_action(self.request))
+
+    def perform_create(self, serializer):
+        self._save_within_grant(serializer, "add")
+
+    def perform_update(self, serializer):
+        self._save_within_grant(serializer, "change")
+
+    def _save_within_grant(self, serializer, action):
+        manager = self.queryset.model._default_manager
+        try:
+            with transaction.atomic():
+                saved = serializer.save()
+                if not restrict(manager.filter(pk=saved.pk), self.request.user, action).exists():
+                    raise PermissionViolation
+        except PermissionViolation:
+            raise PermissionDenied(OUTSIDE_GRANT_ERROR) from None
+
+    def perform_destroy(self, instance):
+        try:
+            with transaction.atomic():
+                instance.delete()
+        except ProtectedError:
+            raise Conflict(f"“{instance}”仍被其他记录引用，不能删除。") from None
+
+
+class RestrictedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
+    """A foreign key by id, chosen among the records the user may view."""
+
+    default_error_messages = {
+        "does_not_exist": "编号为 {pk_value} 的记录不存在或您无权查看。",
+        "incorrect_type": "应为记录编号（整数），实际为 {data_type}。",
+    }
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if not hasattr(queryset.model, "restrict_paths"):
+            return queryset
+        request = self.context.get("request")
+        return restrict(queryset, request.user, "view") if request is not None else queryset.none()
+
+
+class ValidatedModelSerializer(serializers.ModelSerializer):
+    """Foreign keys restricted to what the user may view, and the model's ``clean()`` run
+    too, so the API refuses what the form refuses (NetBox ``ValidatedModelSerializer``)."""
+
+    serializer_related_field = RestrictedPrimaryKeyRelatedField
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        model = self.Meta.model
+        instance = copy.copy(self.instance) if self.instance is not None else model()
+        many_to_many = {field.name for field in model._meta.many_to_many}
+        for name, value in attrs.items():
+            if name not in many_to_many:
+                setattr(instance, name, value)
+        try:
+            instance.clean()
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(serializers.as_serializer_error(error)) from None
+        return attrs
