@@ -1,12 +1,23 @@
 from django.urls import path
 
+from yuanqu.utilities.import_views import BulkImportView, ImportTemplateView
+
 from . import views
+from .importers import EnterpriseImporter
 
 app_name = "enterprises"
 
 urlpatterns = [
     path("enterprises/", views.EnterpriseListView.as_view(), name="enterprise_list"),
     path("enterprises/add/", views.EnterpriseEditView.as_view(), name="enterprise_add"),
+    path(
+        "enterprises/import/", BulkImportView.as_view(importer=EnterpriseImporter), name="enterprise_import"
+    ),
+    path(
+        "enterprises/import/template/",
+        ImportTemplateView.as_view(importer=EnterpriseImporter),
+        name="enterprise_import_template",
+    ),
     path("enterprises/industries/", views.industry_options, name="industry_options"),
     path("enterprises/<int:pk>/", views.EnterpriseView.as_view(), name="enterprise"),
     path("enterprises/<int:pk>/edit/", views.EnterpriseEditView.as_view(), name="enterprise_edit"),

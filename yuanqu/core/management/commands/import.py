@@ -1,0 +1,48 @@
+"""``yuanqu import NAME FILE [--dry-run] [--user USERNAME]``: the web import, from the console."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from yuanqu.core.context import acting_as
+from yuanqu.users.permissions import has_perm
+from yuanqu.utilities.importing import command_user, get_importer, importer_names, run_import
+
+
+class Command(BaseCommand):
+    help = "从 Excel（.xlsx）导入数据：先检查全部行，没有错误才一次写入（--dry-run 只检查）"
+
+    def add_arguments(self, parser):
+        parser.add_argument("name", help=f"导入类型：{'、'.join(importer_names())}")
+        parser.add_argument("file", help=".xlsx 文件")
+        parser.add_argument("--dry-run", action="store_true", help="只检查并显示结果，不写入")
+        parser.add_argument("--user", help="以该用户的身份和权限导入（默认为命令行，拥有全部权限）")
+
+    def handle(self, name, file, dry_run=False, user=None, **options):
+        importer_class = get_importer(name)
+        if importer_class is None:
+            raise CommandError(f"未知的导入类型“{name}”，可用：{'、'.join(importer_names())}")
+        path = Path(file)
+        if not path.is_file():
+            raise CommandError(f"找不到文件：{file}")
+        acting = command_user(user)
+        if acting is not None and not has_perm(acting, importer_class.model, "import"):
+            raise CommandError(
+                f"用户“{acting.username}”没有导入{importer_class.model._meta.verbose_name}的权限"
+            )
+        with acting_as(acting, source="cli"), path.open("rb") as handle:
+            result = run_import(importer_class(user=acting), handle, path.name, commit=not dry_run)
+        self.stdout.write(f"文件：{path.name}")
+        if not result.rejected_file:
+            self.stdout.write(result.summary())
+        for warning in result.warnings:
+            self.stdout.write(self.style.WARNING(warning))
+        if not result.ok:
+            self.stdout.write(f"错误 {len(result.errors)} 处：")
+            for error in result.errors:
+                self.stdout.write(str(error))
+            raise CommandError("导入未通过检查，没有写入任何数据", returncode=1)
+        if dry_run:
+            self.stdout.write(self.style.SUCCESS("检查通过（试运行，未写入任何数据）"))
+        else:
+            self.stdout.write(self.style.SUCCESS(f"导入完成：{result.summary()}"))

@@ -1,0 +1,151 @@
+"""Generic Excel import pages: upload → preview → confirm, and the template download.
+
+A module routes ``<list path>import/`` to ``BulkImportView.as_view(importer=…)`` and
+``<list path>import/template/`` to ``ImportTemplateView.as_view(importer=…)`` (URL name
+``app:model_import_template``). The uploaded file waits for the confirmation under
+``VAR_DIR/imports`` named by a random token kept in the session.
+"""
+
+import re
+import secrets
+import time
+from pathlib import Path
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+
+from yuanqu.core.changelog import audit
+from yuanqu.users.permissions import has_perm
+
+from .excel import xlsx_response
+from .excel_template import build_template
+from .importing import run_import
+from .views import BaseObjectView, optional_reverse, url_name
+
+TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{20,64}")
+STALE_SECONDS = 24 * 3600
+XLSX_ACCEPT = ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label="Excel 文件（.xlsx）",
+        error_messages={"required": "请选择要导入的 .xlsx 文件", "empty": "文件是空的"},
+        widget=forms.ClearableFileInput(attrs={"accept": XLSX_ACCEPT}),
+    )
+
+
+def imports_dir() -> Path:
+    directory = Path(settings.VAR_DIR) / "imports"
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return directory
+
+
+def remove_stale_uploads(directory: Path) -> None:
+    """Files of previews that were never confirmed are removed after a day."""
+    limit = time.time() - STALE_SECONDS
+    for path in directory.glob("*.xlsx"):
+        if path.stat().st_mtime < limit:
+            path.unlink(missing_ok=True)
+
+
+class ImporterView(BaseObjectView):
+    """A page of one importer; only users with the ``import`` grant on its model reach it."""
+
+    importer = None
+
+    @property
+    def model(self):
+        return self.importer.model
+
+    def dispatch(self, request, *args, **kwargs):
+        if not has_perm(request.user, self.model, "import"):
+            raise PermissionDenied("没有导入权限")
+        return super().dispatch(request, *args, **kwargs)
+
+
+class ImportTemplateView(ImporterView):
+    http_method_names = ["get"]
+
+    def get(self, request):
+        importer = self.importer(user=request.user)
+        filename = importer.template_filename or f"{importer.verbose_name}导入模板.xlsx"
+        audit(
+            "template_download",
+            user=request.user,
+            detail=f"下载{importer.verbose_name}导入模板",
+            data={"model": self.model._meta.label_lower},
+            request=request,
+        )
+        return xlsx_response(build_template(importer), filename)
+
+
+class BulkImportView(ImporterView):
+    template_name = "generic/bulk_import.html"
+    preview_limit = 500  # rows listed per kind on the preview; errors are always all listed
+
+    def session_key(self):
+        return f"yuanqu-import-{self.importer.name}"
+
+    def render_page(self, request, form=None, result=None, token=None):
+        limit = self.preview_limit
+        context = {
+            **self.base_context(),
+            "form": form or UploadForm(),
+            "columns": self.importer.columns,
+            "key_header": self.importer.key_column().header,
+            "template_url": optional_reverse(url_name(self.model, "import_template")),
+            "result": result,
+            "token": token,
+        }
+        if result is not None:
+            context.update(
+                new_rows=result.new[:limit],
+                changed_rows=result.changed[:limit],
+                new_more=max(0, len(result.new) - limit),
+                changed_more=max(0, len(result.changed) - limit),
+            )
+        return render(request, self.template_name, context)
+
+    def get(self, request):
+        return self.render_page(request)
+
+    def post(self, request):
+        if "confirm" in request.POST:
+            return self.confirm(request)
+        form = UploadForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.render_page(request, form=form)
+        upload = form.cleaned_data["file"]
+        result = run_import(self.importer(user=request.user), upload, upload.name, commit=False)
+        token = None
+        if result.ok and result.to_write:
+            directory = imports_dir()
+            remove_stale_uploads(directory)
+            token = secrets.token_urlsafe(24)
+            upload.seek(0)
+            (directory / f"{token}.xlsx").write_bytes(upload.read())
+            request.session[self.session_key()] = {"token": token, "filename": upload.name}
+        return self.render_page(request, result=result, token=token)
+
+    def confirm(self, request):
+        stored = request.session.pop(self.session_key(), None) or {}
+        token = stored.get("token", "")
+        path = imports_dir() / f"{token}.xlsx" if TOKEN_RE.fullmatch(token) else None
+        try:
+            if path is None or token != request.POST.get("token") or not path.is_file():
+                messages.error(request, "导入预览已失效，请重新上传文件。")
+                return redirect(request.path)
+            with path.open("rb") as file:
+                importer = self.importer(user=request.user)
+                result = run_import(importer, file, stored.get("filename", ""), commit=True)
+        finally:
+            if path is not None:
+                path.unlink(missing_ok=True)  # one confirmation per preview
+        if result.ok:
+            messages.success(request, f"已导入{result.verbose_name}：{result.summary()}。")
+            return redirect(optional_reverse(url_name(self.model, "list")) or request.path)
+        return self.render_page(request, result=result)

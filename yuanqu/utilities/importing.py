@@ -1,0 +1,617 @@
+"""Excel import, shared by every module.
+
+One importer per model (``<app>/importers.py``) names the columns of its file and the model
+form each row is read into; foreign keys are looked up by a human key (片区 name, 行业 code),
+an existing record is found by its key column and updated, and the whole file is one
+transaction: a preview runs it and rolls back, a confirmed import commits it, and any error
+means nothing is written. The web view (``import_views.py``) and ``yuanqu import NAME FILE``
+both go through :func:`run_import`.
+"""
+
+import datetime
+import decimal
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.forms.models import model_to_dict
+from django.utils.module_loading import autodiscover_modules
+
+from yuanqu.core.changelog import EXCLUDED_FIELDS, _display, _plain, audit
+from yuanqu.core.context import current
+from yuanqu.users.permissions import restrict
+
+from .excel import FORMULA_PREFIXES
+
+# A member of the zip that expands more than this many times is treated as a zip bomb;
+# real worksheets compress 5–30 times.
+MAX_COMPRESSION_RATIO = 200
+RATIO_CHECK_MIN_BYTES = 1024 * 1024
+# Rows that are only formatting are skipped, but not forever.
+MAX_EMPTY_ROWS_PAST_LIMIT = 10000
+ZIP_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary .xls
+TRUE_WORDS = {"是", "y", "yes", "true", "1", "√", "有"}
+FALSE_WORDS = {"否", "n", "no", "false", "0", "×", "无"}
+DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d")
+
+# name → importer class, filled by each app's importers.py (see get_importer()).
+IMPORTERS: dict[str, type["Importer"]] = {}
+
+
+def register(importer):
+    """Class decorator: make an importer reachable by name (``yuanqu import NAME FILE``)."""
+    IMPORTERS[importer.name] = importer
+    return importer
+
+
+def command_user(username):
+    """The user a console command acts as (--user); None: the command line, with full rights."""
+    from django.contrib.auth import get_user_model
+    from django.core.management.base import CommandError
+
+    if not username:
+        return None
+    user = get_user_model().objects.filter(username=username).first()
+    if user is None:
+        raise CommandError(f"用户“{username}”不存在")
+    if not user.is_active:
+        raise CommandError(f"用户“{username}”已停用")
+    return user
+
+
+def get_importer(name):
+    autodiscover_modules("importers")
+    return IMPORTERS.get(name)
+
+
+def importer_names():
+    autodiscover_modules("importers")
+    return sorted(IMPORTERS)
+
+
+class ImportRejected(Exception):
+    """The file as a whole is refused (not xlsx, too large, bad header …); message in Chinese."""
+
+
+class OutsideGrant(Exception):
+    """A saved row falls outside what the user may import; its savepoint is rolled back."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Results
+
+
+@dataclass
+class RowError:
+    row: int | None  # Excel row number; None for the file as a whole
+    column: str
+    message: str
+
+    def __str__(self):
+        if self.row is None:
+            return self.message
+        if self.column:
+            return f"第{self.row}行 {self.column}：{self.message}"
+        return f"第{self.row}行：{self.message}"
+
+
+@dataclass
+class RowResult:
+    row: int
+    status: str  # new, changed, unchanged
+    key: str
+    label: str
+    changes: list[tuple[str, str, str]] = field(default_factory=list)  # (column, before, after)
+
+
+@dataclass
+class ImportResult:
+    filename: str = ""
+    verbose_name: str = ""
+    rows: list[RowResult] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    committed: bool = False
+
+    @property
+    def ok(self):
+        return not self.errors
+
+    @property
+    def rejected_file(self):
+        """The file itself was refused (no row was read)."""
+        return any(e.row is None for e in self.errors)
+
+    def with_status(self, status):
+        return [r for r in self.rows if r.status == status]
+
+    @property
+    def new(self):
+        return self.with_status("new")
+
+    @property
+    def changed(self):
+        return self.with_status("changed")
+
+    @property
+    def unchanged(self):
+        return self.with_status("unchanged")
+
+    @property
+    def counts(self):
+        return {"new": len(self.new), "changed": len(self.changed), "unchanged": len(self.unchanged)}
+
+    @property
+    def to_write(self):
+        return len(self.new) + len(self.changed)
+
+    def summary(self):
+        c = self.counts
+        return f"新增 {c['new']} 行、修改 {c['changed']} 行、未变 {c['unchanged']} 行"
+
+
+# ---------------------------------------------------------------------------------------------
+# The file
+
+
+def read_limited(file) -> bytes:
+    """The file's bytes, refused before reading past the size limit."""
+    limit = settings.YUANQU_IMPORT_MAX_BYTES
+    size = getattr(file, "size", None)
+    data = file.read(limit + 1) if size is None or size <= limit else b""
+    if size is not None and size > limit or len(data) > limit:
+        raise ImportRejected(f"文件大小超过上限 {_megabytes(limit)}，请拆分后分批导入")
+    return data
+
+
+def _megabytes(n):
+    return f"{n / 1024 / 1024:.1f} MB" if n >= 1024 * 1024 else f"{n} 字节"
+
+
+def check_file(filename: str, data: bytes) -> None:
+    """Refuse anything that is not a plain .xlsx workbook of sane size (see module docstring)."""
+    not_xlsx = "文件不是 Excel 工作簿（.xlsx），请在 Excel 中“另存为 Excel 工作簿(*.xlsx)”后再导入"
+    if len(data) > settings.YUANQU_IMPORT_MAX_BYTES:
+        raise ImportRejected(
+            f"文件大小超过上限 {_megabytes(settings.YUANQU_IMPORT_MAX_BYTES)}，请拆分后分批导入"
+        )
+    if not data:
+        raise ImportRejected("文件是空的")
+    if data.startswith(OLE_MAGIC):
+        raise ImportRejected("这是旧版 Excel（.xls）文件，请在 Excel 中另存为 .xlsx 后再导入")
+    if not filename.lower().endswith(".xlsx") or not data.startswith(ZIP_MAGIC):
+        raise ImportRejected(not_xlsx)
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise ImportRejected(not_xlsx) from exc
+    names = {m.filename for m in members}
+    if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
+        raise ImportRejected(not_xlsx)
+    # The sizes in the central directory bound what zipfile will inflate (it stops at the
+    # declared size and fails the CRC check), so checking them is enough.
+    total = sum(m.file_size for m in members)
+    if total > settings.YUANQU_IMPORT_MAX_UNCOMPRESSED_BYTES:
+        raise ImportRejected(
+            f"文件解压后达 {_megabytes(total)}，超过上限 {_megabytes(settings.YUANQU_IMPORT_MAX_UNCOMPRESSED_BYTES)}，"
+            "疑似压缩炸弹，已拒绝"
+        )
+    for m in members:
+        if m.file_size > RATIO_CHECK_MIN_BYTES and m.file_size > MAX_COMPRESSION_RATIO * max(
+            m.compress_size, 1
+        ):
+            raise ImportRejected(
+                f"文件中“{m.filename}”的压缩比异常（超过 {MAX_COMPRESSION_RATIO} 倍），疑似压缩炸弹，已拒绝"
+            )
+
+
+def _blank(value):
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def read_rows(data: bytes):
+    """(header values, [(Excel row number, values)]) of the first worksheet; blank rows skipped."""
+    from openpyxl import load_workbook  # uses defusedxml against XML bombs when installed
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a broken package
+        raise ImportRejected("无法作为 Excel 工作簿打开，文件可能已损坏或不是 .xlsx 格式") from exc
+    try:
+        sheet = workbook.worksheets[0]
+        sheet.reset_dimensions()  # do not trust the stored dimension: read every row
+        limit = settings.YUANQU_IMPORT_MAX_ROWS
+        too_many = ImportRejected(f"数据行超过上限 {limit} 行，请拆分后分批导入")
+        header, rows = None, []
+        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            if all(_blank(v) for v in values):
+                if number > limit + 1 + MAX_EMPTY_ROWS_PAST_LIMIT:
+                    raise too_many
+                continue
+            if header is None:
+                header = values
+                continue
+            rows.append((number, values))
+            if len(rows) > limit:
+                raise too_many
+    except ImportRejected:
+        raise
+    except Exception as exc:
+        raise ImportRejected("读取工作表失败，文件可能已损坏") from exc
+    finally:
+        workbook.close()
+    if header is None:
+        raise ImportRejected("工作表是空的：第一个工作表中没有表头，也没有数据")
+    if not rows:
+        raise ImportRejected("文件中没有数据行：表头下面是空的")
+    return header, rows
+
+
+# ---------------------------------------------------------------------------------------------
+# Importers
+
+
+@dataclass
+class Column:
+    """One column of the file, read into one field of the import form."""
+
+    header: str
+    field: str
+    required: bool = False
+    help: str = ""
+    lookup: str = "name"  # for a foreign key: the human key it is found by
+    aliases: tuple[str, ...] = ()  # other headers accepted (e.g. the list export's)
+    text: bool = False  # a code kept as text in the template (no number formatting)
+    pad: int = 0  # a code typed as a number loses leading zeros: pad it back
+    blank_keeps: bool = False  # an empty cell keeps the current value (new rows: the default)
+
+
+def normalise_header(value) -> str:
+    text = re.sub(r"\s+", "", str(value or ""))
+    text = text.replace("(", "（").replace(")", "）").replace("＊", "*")
+    return text.strip("*")
+
+
+class Importer:
+    """Reads rows into ``form``; subclasses set the model, the columns and the key field."""
+
+    name = ""  # registry name, e.g. "enterprises"
+    model = None
+    form = None
+    key = ""  # the field that identifies a record, e.g. "uscc"
+    columns: list[Column] = []
+    queryset = None  # for `yuanqu export NAME` (with ``table``)
+    table = None
+    template_filename = ""
+
+    def __init__(self, user=None):
+        self.user = user
+        self.prototype = self.form(user=user)
+        self.unknown_headers = []
+        self._lookups = {}
+
+    # Hooks ----------------------------------------------------------------------------------
+
+    def normalise_key(self, value: str) -> str:
+        return value.strip()
+
+    def initial_for_new(self) -> dict:
+        """Form values of a new record before the file's values are applied."""
+        return {}
+
+    # Columns --------------------------------------------------------------------------------
+
+    @property
+    def verbose_name(self):
+        return str(self.model._meta.verbose_name)
+
+    @classmethod
+    def key_column(cls) -> Column:
+        return next(c for c in cls.columns if c.field == cls.key)
+
+    def form_field(self, column):
+        return self.prototype.fields[column.field]
+
+    def choices_for(self, column) -> list[str] | None:
+        """The values a cell of the column may take, for the template's drop-down lists."""
+        f = self.form_field(column)
+        if isinstance(f, forms.ModelChoiceField):
+            return [str(v) for v in f.queryset.values_list(column.lookup, flat=True).distinct()]
+        if isinstance(f, forms.BooleanField):
+            return ["是", "否"]
+        if isinstance(f, forms.ChoiceField):
+            return [str(label) for value, label in f.choices if value != ""]
+        return None
+
+    def map_header(self, values) -> list[Column | None]:
+        """The column of each cell of the header row; refuses missing or repeated columns."""
+        known = {}
+        for column in self.columns:
+            for name in (column.header, *column.aliases):
+                known[normalise_header(name)] = column
+        mapped, seen, unknown = [], {}, []
+        for value in values:
+            name = normalise_header(value)
+            column = known.get(name)
+            if column is not None and column.field in seen:
+                raise ImportRejected(f"表头中“{column.header}”列出现了两次")
+            if column is not None:
+                seen[column.field] = column
+            elif name:
+                unknown.append(str(value).strip())
+            mapped.append(column)
+        missing = [c.header for c in self.columns if c.required and c.field not in seen]
+        if missing:
+            raise ImportRejected(
+                f"表头缺少必填列：{'、'.join(missing)}（第一行应为列名，可下载导入模板对照）"
+            )
+        self.unknown_headers = unknown
+        return mapped
+
+    # Cells ----------------------------------------------------------------------------------
+
+    def convert(self, column, value):
+        """The form value of a cell; raises ValidationError with a Chinese reason."""
+        f = self.form_field(column)
+        if isinstance(value, str):
+            value = value.strip()
+        if _blank(value):
+            return None
+        if isinstance(f, forms.ModelChoiceField):
+            return self.lookup(column, f, _text(value, column))
+        if isinstance(f, forms.BooleanField):
+            word = str(value).strip().lower() if not isinstance(value, bool) else ("是" if value else "否")
+            if word in TRUE_WORDS:
+                return True
+            if word in FALSE_WORDS:
+                return False
+            raise ValidationError(f"应填“是”或“否”，实际为“{value}”")
+        if isinstance(f, forms.ChoiceField):
+            text = _text(value, column)
+            labels = {str(label): v for v, label in f.choices if v != ""}
+            if text in labels:
+                return labels[text]
+            if text in labels.values():
+                return text
+            raise ValidationError(f"“{text}”不是可选的值，可选：{'、'.join(labels)}")
+        if isinstance(f, forms.DateField):
+            return _date(value)
+        if isinstance(f, forms.DecimalField | forms.IntegerField | forms.FloatField):
+            return _number(value)
+        return _text(value, column)
+
+    def lookup(self, column, form_field, text):
+        """The primary key of the record named ``text`` in the field's choices."""
+        cache_key = (column.field, text)
+        if cache_key not in self._lookups:
+            pks = list(form_field.queryset.filter(**{column.lookup: text}).values_list("pk", flat=True)[:2])
+            self._lookups[cache_key] = pks
+        pks = self._lookups[cache_key]
+        if not pks:
+            raise ValidationError(f"未找到“{text}”，请填写系统中已有的{column.header}名称")
+        if len(pks) > 1:
+            raise ValidationError(f"名为“{text}”的{column.header}不止一个，无法确定是哪一个")
+        return pks[0]
+
+    # Rows -----------------------------------------------------------------------------------
+
+    def allowed(self, obj, action) -> bool:
+        if self.user is None:  # the command line without --user acts with full rights
+            return True
+        return restrict(self.model._default_manager.filter(pk=obj.pk), self.user, action).exists()
+
+    def run(self, header, rows, result: ImportResult, commit: bool) -> ImportResult:
+        """Read every row; write them all when ``commit`` and there is no error, else roll back."""
+        mapped = self.map_header(header)
+        if self.unknown_headers:
+            result.warnings.append(f"以下列未识别，已忽略：{'、'.join(self.unknown_headers)}")
+        key_column = self.key_column()
+        key_index = mapped.index(key_column)
+        seen = {}
+        with transaction.atomic():
+            for number, values in rows:
+                values = list(values) + [None] * (len(mapped) - len(values))
+                cells = {c.field: values[i] for i, c in enumerate(mapped) if c is not None}
+                raw_key = values[key_index]
+                key = self.normalise_key(_text(raw_key, key_column)) if not _blank(raw_key) else ""
+                if key and key in seen:
+                    result.errors.append(
+                        RowError(
+                            number,
+                            key_column.header,
+                            f"与第{seen[key]}行重复（同一文件中同一{key_column.header}只能出现一次）",
+                        )
+                    )
+                    continue
+                if key:
+                    seen[key] = number
+                self.read_row(number, key, cells, result)
+            result.committed = commit and result.ok
+            if not result.committed:
+                transaction.set_rollback(True)
+        return result
+
+    def bind(self, number, existing, cells, errors):
+        """The import form of one row: the record's values, overwritten by the file's cells."""
+        instance = existing or self.model()
+        data = model_to_dict(instance, fields=list(self.prototype.fields))
+        if existing is None:
+            data.update(self.initial_for_new())
+        by_field = {c.field: c for c in self.columns}
+        for name, raw in cells.items():
+            column = by_field[name]
+            try:
+                value = self.convert(column, raw)
+            except ValidationError as exc:
+                errors.append(RowError(number, column.header, "；".join(exc.messages)))
+                continue
+            if value is not None or not column.blank_keeps:
+                data[name] = value
+        form = self.form(data=data, instance=instance, user=self.user)
+        if not form.is_valid():
+            for name, field_errors in form.errors.as_data().items():
+                column = by_field.get(name)
+                label = (
+                    column.header if column else str(form.fields[name].label) if name in form.fields else ""
+                )
+                errors.extend(RowError(number, label, _reason(e)) for e in field_errors)
+        return form
+
+    def read_row(self, number, key, cells, result):
+        """Validate one row, and save it (inside the file's transaction) when it changes anything."""
+        existing = self.model._default_manager.filter(**{self.key: key}).first() if key else None
+        before = _values(existing) if existing else None
+        existing_label = str(existing) if existing else ""  # the form changes the instance in place
+        errors = []
+        form = self.bind(number, existing, cells, errors)
+        if errors:
+            order = {c.header: i for i, c in enumerate(self.columns)}
+            result.errors.extend(sorted(errors, key=lambda e: order.get(e.column, len(order))))
+            return
+        label = str(form.instance)
+        changes = _changes(before, _values(form.instance), self) if existing else []
+        status = "new" if existing is None else "changed" if changes else "unchanged"
+        key_header = self.key_column().header
+        if status == "unchanged":  # nothing is written, but the user must be able to see it
+            if self.allowed(existing, "view"):
+                result.rows.append(RowResult(number, status, key, label))
+            else:
+                result.errors.append(RowError(number, key_header, "该记录不在您的权限范围内"))
+            return
+        if existing is not None and not self.allowed(existing, "import"):
+            message = f"{self.verbose_name}“{existing_label}”不在您可导入的范围内（例如不属于本部门）"
+            result.errors.append(RowError(number, key_header, message))
+            return
+        try:
+            with transaction.atomic():
+                saved = form.save()
+                if not self.allowed(saved, "import"):
+                    raise OutsideGrant
+        except OutsideGrant:
+            message = "导入后的记录超出了您的权限范围（例如责任部门不是本部门），不能导入"
+            result.errors.append(RowError(number, "", message))
+            return
+        except (IntegrityError, ValidationError) as exc:
+            result.errors.append(RowError(number, "", f"保存失败：{exc}"))
+            return
+        result.rows.append(RowResult(number, status, key, label, changes))
+
+
+def _text(value, column=None) -> str:
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, datetime.datetime):
+        value = value.date() if value.time() == datetime.time() else value
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    text = str(value).strip()
+    if text.startswith("'") and text[1:].startswith(FORMULA_PREFIXES):
+        text = text[1:]  # our own export's neutralised formula text, read back as it was
+    if column is not None and column.pad and text.isdigit() and len(text) < column.pad:
+        text = text.zfill(column.pad)
+    return text
+
+
+def _date(value):
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    text = str(value).strip()
+    for fmt in DATE_FORMATS:
+        try:
+            return datetime.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValidationError(f"“{text}”不是有效的日期，格式应为 YYYY-MM-DD，如 2015-06-30")
+
+
+def _number(value):
+    if isinstance(value, bool):
+        raise ValidationError(f"应为数字，实际为“{_text(value)}”")
+    if isinstance(value, int | decimal.Decimal):
+        return decimal.Decimal(value)
+    if isinstance(value, float):
+        return decimal.Decimal(repr(value))
+    text = str(value).strip().replace(",", "").replace("，", "")
+    try:
+        return decimal.Decimal(text)
+    except decimal.InvalidOperation as exc:
+        raise ValidationError(f"“{value}”不是数字，应填写数字，如 500 或 1200.5") from exc
+
+
+def _reason(error: ValidationError) -> str:
+    if error.code == "required":
+        return "必填，不能为空"
+    return "；".join(error.messages)
+
+
+def _values(obj) -> dict:
+    return {
+        f.name: f.value_from_object(obj)
+        for f in obj._meta.concrete_fields
+        if not f.primary_key and f.name not in EXCLUDED_FIELDS
+    }
+
+
+def _changes(before, after, importer):
+    """(column, before, after) for each field the row changes, values as shown on screen."""
+    model = importer.model
+    by_field = {c.field: c for c in importer.columns}
+    changes = []
+    for name, value in after.items():
+        old = before.get(name)
+        if old == value or (old in (None, "") and value in (None, "")):
+            continue
+        model_field = model._meta.get_field(name)
+        column = by_field.get(name)
+        label = column.header if column else str(model_field.verbose_name)
+        changes.append((label, _display(model_field, _plain(old)), _display(model_field, _plain(value))))
+    return changes
+
+
+# ---------------------------------------------------------------------------------------------
+# One import, from the web or the console
+
+
+def run_import(importer: Importer, file, filename: str, commit: bool) -> ImportResult:
+    """Check the file, read it through the importer and write the audit event."""
+    result = ImportResult(filename=filename, verbose_name=importer.verbose_name)
+    try:
+        data = read_limited(file)
+        check_file(filename, data)
+        header, rows = read_rows(data)
+        importer.run(header, rows, result, commit)
+    except ImportRejected as exc:
+        result.errors = [RowError(None, "", str(exc))]
+        result.rows = []
+    user = importer.user
+    user_name = "" if user is not None else {"cli": "命令行"}.get(current().source, "")
+    meta = {"model": importer.model._meta.label_lower, "file": filename[:200]}
+    if not result.ok:
+        audit(
+            "import_rejected",
+            user=user,
+            user_name=user_name,
+            detail=f"拒绝导入{importer.verbose_name}文件“{filename}”：{result.errors[0]}"
+            + (f" 等 {len(result.errors)} 处错误" if len(result.errors) > 1 else ""),
+            data={**meta, "errors": len(result.errors), "messages": [str(e) for e in result.errors[:50]]},
+        )
+    elif result.committed:
+        audit(
+            "import",
+            user=user,
+            user_name=user_name,
+            detail=f"导入{importer.verbose_name}文件“{filename}”：{result.summary()}",
+            data={**meta, **result.counts},
+        )
+    return result
