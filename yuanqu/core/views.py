@@ -1,6 +1,7 @@
 from django.apps import apps
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from yuanqu.users.permissions import has_perm, restrict
 from yuanqu.utilities.views import ObjectListView
@@ -44,6 +45,7 @@ class AuditEventListView(ObjectListView):
     template_name = "core/auditevent_list.html"
 
 
+@require_safe
 def objectchange(request, pk):
     change = get_object_or_404(restrict(ObjectChange.objects.all(), request.user, "view"), pk=pk)
     model = change.content_type.model_class()

@@ -1,6 +1,7 @@
 import datetime
 
 import django_filters
+from django import forms
 from django.utils import timezone
 
 from yuanqu.users.models import Zone
@@ -36,7 +37,9 @@ class EnterpriseFilterSet(BaseFilterSet):
     qualified_on = django_filters.DateFilter(method="filter_noop", label="资质有效日期")
     above_scale_year = django_filters.NumberFilter(method="filter_above_scale", label="规上年度")
     above_scale_kind = django_filters.ChoiceFilter(choices=ScaleKind.choices, method="filter_noop", label="规上类别")
-    is_foreign_invested = django_filters.BooleanFilter(label="外资企业")
+    is_foreign_invested = django_filters.BooleanFilter(
+        label="外资企业", widget=forms.Select(choices=[("", "全部"), ("true", "是"), ("false", "否")])
+    )
 
     class Meta:
         model = Enterprise

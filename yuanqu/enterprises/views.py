@@ -19,6 +19,7 @@ class EnterpriseListView(generic.ObjectListView):
     filterset = EnterpriseFilterSet
     table = EnterpriseTable
     template_name = "enterprises/enterprise_list.html"
+    table_template_name = "enterprises/enterprise_table.html"
 
     def extra_context(self, queryset):
         filterset = EnterpriseFilterSet(self.request.GET or None, queryset=queryset)

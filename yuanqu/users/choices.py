@@ -20,6 +20,7 @@ class Action(models.TextChoices):
     IMPORT = "import", _("导入")
     EXPORT = "export", _("导出")
     VIEW_PERSONAL = "view_personal", _("查看个人信息")
+    UNLOCK = "unlock", _("解除锁定")
 
 
 class Constraint(models.TextChoices):

@@ -15,7 +15,8 @@ DEFAULT_PERMISSIONS = [
     ("部门人员-维护本部门企业", R.STAFF, "enterprises.enterprise", [A, CH, D, IM, P], C.OWN_DEPARTMENT),
     ("部门人员-查看企业资质", R.STAFF, "enterprises.qualification", [V, E], C.ALL),
     ("部门人员-维护本部门企业资质", R.STAFF, "enterprises.qualification", [A, CH, D], C.OWN_DEPARTMENT),
-    ("部门人员-本部门企业联系人", R.STAFF, "enterprises.contact", [V, A, CH, D], C.OWN_DEPARTMENT),
+    ("部门人员-查看企业联系人", R.STAFF, "enterprises.contact", [V], C.ALL),
+    ("部门人员-本部门企业联系人", R.STAFF, "enterprises.contact", [A, CH, D], C.OWN_DEPARTMENT),
     ("部门人员-本部门企业规上记录", R.STAFF, "enterprises.scalerecord", [V, A, CH, D], C.OWN_DEPARTMENT),
     ("部门人员-查看规上记录", R.STAFF, "enterprises.scalerecord", [V], C.ALL),
     ("领导-规上记录", R.LEADER, "enterprises.scalerecord", [V], C.ALL),
@@ -43,6 +44,7 @@ DEFAULT_PERMISSIONS = [
     # 安全管理员：授权与账号安全
     ("安全管理员-权限", R.SECADMIN, "users.objectpermission", [V, A, CH, D], C.ALL),
     ("安全管理员-用户", R.SECADMIN, "users.user", [V, CH], C.ALL),
+    ("安全管理员-解除锁定", R.SECADMIN, "users.user", ["unlock"], C.ALL),
     # 审计员：只读审计记录
     ("审计员-变更记录", R.AUDITOR, "core.objectchange", [V, E], C.ALL),
     ("审计员-安全事件", R.AUDITOR, "core.auditevent", [V, E], C.ALL),

@@ -34,15 +34,20 @@ class UserForm(BaseModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        password = cleaned.get("password")
-        if self.instance.pk is None and not password:
+        if self.instance.pk is None and not cleaned.get("password"):
             self.add_error("password", "新建用户须设置初始密码")
+        return cleaned
+
+    def _post_clean(self):
+        super()._post_clean()
+        # Checked once the instance holds the typed username, name and e-mail, so a password
+        # too like them is refused for a new user too.
+        password = self.cleaned_data.get("password")
         if password:
             try:
                 password_validation.validate_password(password, self.instance)
             except forms.ValidationError as exc:
                 self.add_error("password", exc)
-        return cleaned
 
     def save(self, commit=True):
         user = super().save(commit=False)

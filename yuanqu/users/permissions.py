@@ -33,7 +33,9 @@ def _grants(user):
 
     grants = set()
     if user is not None and user.is_authenticated and user.is_active:
-        rows = ObjectPermission.objects.filter(enabled=True).filter(Q(role=user.role) | Q(user=user))
+        # A user's own grants have role "", so a blank role must match no role grant.
+        by_role = Q(role=user.role) if user.role else Q(pk__in=[])
+        rows = ObjectPermission.objects.filter(enabled=True).filter(by_role | Q(user=user))
         for model, actions, constraint in rows.values_list("model", "actions", "constraint"):
             for action in actions:
                 grants.add((model, action, constraint))

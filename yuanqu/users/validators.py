@@ -1,3 +1,4 @@
+from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 
 
@@ -26,3 +27,14 @@ class CharacterClassValidator:
 
     def get_help_text(self):
         return f"密码须包含小写字母、大写字母、数字、符号四类中的至少{self.min_classes}类。"
+
+
+class MinimumLengthValidator(password_validation.MinimumLengthValidator):
+    """Django's length rule with a Chinese message: Django 5.2 changed the message's msgid
+    and its zh-hans catalogue still has the old one, so the user would read English."""
+
+    def get_error_message(self):
+        return f"密码太短，至少需要{self.min_length}个字符"
+
+    def get_help_text(self):
+        return f"密码至少需要{self.min_length}个字符。"

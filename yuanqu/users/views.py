@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 from rest_framework.authtoken.models import Token
@@ -9,7 +10,7 @@ from yuanqu.utilities import views as generic
 from .filtersets import DepartmentFilterSet, ObjectPermissionFilterSet, UserFilterSet, ZoneFilterSet
 from .forms import DepartmentForm, ObjectPermissionForm, UserForm, ZoneForm
 from .models import Department, ObjectPermission, User, Zone
-from .permissions import restrict
+from .permissions import can, has_perm, restrict
 from .tables import DepartmentTable, ObjectPermissionTable, UserTable, ZoneTable
 
 
@@ -61,6 +62,9 @@ class UserView(generic.ObjectView):
     queryset = User.objects.select_related("department", "zone", "enterprise")
     template_name = "users/user.html"
 
+    def extra_context(self, obj):
+        return {"can_unlock": can(self.request.user, obj, "unlock")}
+
 
 class UserEditView(generic.ObjectEditView):
     queryset = User.objects.all()
@@ -88,8 +92,10 @@ class ObjectPermissionDeleteView(generic.ObjectDeleteView):
 
 @require_POST
 def unlock_user(request, pk):
-    """The security administrator lifts a lockout before it ends."""
-    user = get_object_or_404(restrict(User.objects.all(), request.user, "change"), pk=pk)
+    """The security administrator lifts a lockout before it ends (the ``unlock`` grant)."""
+    if not has_perm(request.user, User, "unlock"):
+        raise PermissionDenied("没有解除锁定的权限")
+    user = get_object_or_404(restrict(User.objects.all(), request.user, "unlock"), pk=pk)
     User.objects.filter(pk=user.pk).update(locked_until=None, failed_login_count=0)
     audit("unlock", detail=f"解除用户 {user.username} 的锁定", data={"target": user.username})
     messages.success(request, f"已解除 {user} 的锁定。")

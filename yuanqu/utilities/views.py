@@ -56,7 +56,7 @@ class BaseObjectView(View):
             "can_add": has_perm(user, model, "add"),
             "can_import": has_perm(user, model, "import"),
             "can_export": has_perm(user, model, "export"),
-            "list_url": reverse(url_name(model, "list")),
+            "list_url": optional_reverse(url_name(model, "list")),  # contacts have no list page
         }
 
 
@@ -67,6 +67,8 @@ class ObjectListView(BaseObjectView):
     filterset_form_template = "generic/filter_form.html"
     table = None
     template_name = "generic/object_list.html"
+    # The part an HTMX request (filter, sort, page) replaces; the full page includes it too.
+    table_template_name = "htmx/table.html"
     per_page = 25
 
     def get_queryset(self, action="view"):
@@ -76,6 +78,10 @@ class ObjectListView(BaseObjectView):
         return {}
 
     def get(self, request):
+        if not has_perm(request.user, self.model, "view"):
+            # No view grant at all: the page is not this user's (a grant that matches no
+            # record still shows the page, with an empty table).
+            raise PermissionDenied("没有查看权限")
         if request.GET.get("export") == "xlsx":
             return self.export(request)
         filterset = self.filterset(request.GET or None, queryset=self.get_queryset(), request=request)
@@ -88,10 +94,11 @@ class ObjectListView(BaseObjectView):
             "filter_form": filterset.form,
             "table": table,
             "total": table.paginator.count if hasattr(table, "paginator") else len(queryset),
+            "table_template_name": self.table_template_name,
             **self.extra_context(queryset),
         }
         if htmx_partial(request):
-            return render(request, "htmx/table.html", context)
+            return render(request, self.table_template_name, context)
         return render(request, self.template_name, context)
 
     def export(self, request):

@@ -1,0 +1,406 @@
+"""Shared tests for a model's pages, after NetBox's ``utilities/testing/views.py``.
+
+An app's test module subclasses the cases its model has pages for and gives only its data::
+
+    class TestEnterpriseViews(ViewTestCases.PrimaryObjectViewTestCase):
+        model = Enterprise
+        edit_changes = {"name": "改名后的企业有限公司"}
+
+        def make_record(self, department):
+            return factories.enterprise(dept=department)
+
+        def create_data(self, department):
+            return {"uscc": factories.uscc(), "name": "新企业有限公司", "department": department.pk}
+
+Every case runs three ways:
+
+(a) without a grant on the model: the list answers 403, a record 404, create 403, edit and
+    delete 404, export 403;
+(b) with a grant on every record: the page works, and create/edit/delete leave a
+    ``core.ObjectChange`` row with the user, the action and the values before and after;
+(c) with a grant limited to the tester's department (经济发展局): its own record works, the
+    other department's (招商局) answers 404, and a save that would put the record outside
+    the department is refused with the Chinese reason and nothing is saved.
+
+The tester is a 部门人员 of 经济发展局 whose default grants are all switched off, so each case
+holds exactly the ``users.ObjectPermission`` rows it makes with ``grant()``; ``base_grants``
+are made for every case (e.g. viewing enterprises, to pick one in a contact's form).
+"""
+
+import io
+import itertools
+from contextlib import contextmanager
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from yuanqu.core.changelog import serialize_object
+from yuanqu.core.models import ObjectChange
+from yuanqu.users.choices import Constraint, Role
+from yuanqu.users.models import ObjectPermission
+from yuanqu.users.permissions import model_key
+
+from . import factories
+
+ALL = Constraint.ALL
+OWN_DEPARTMENT = Constraint.OWN_DEPARTMENT
+OUTSIDE_GRANT_ERROR = "保存后的记录超出了您的权限范围（例如不属于本部门），未保存。"
+
+_grant_serial = itertools.count(1)
+
+
+@contextmanager
+def assert_max_queries(limit: int, using=None):
+    """Fail when the block runs more than ``limit`` SQL queries (an N+1 shows as a count that
+    grows with the rows); the message lists the queries."""
+    with CaptureQueriesContext(using or connection) as captured:
+        yield captured
+    count = len(captured.captured_queries)
+    if count > limit:
+        listing = "\n".join(f"{i}. {q['sql']}" for i, q in enumerate(captured.captured_queries, 1))
+        pytest.fail(f"{count} queries, more than the ceiling of {limit}:\n{listing}")
+
+
+def xlsx_rows(response) -> list[list]:
+    """The rows of the first sheet of an xlsx response (header first)."""
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    sheet = load_workbook(io.BytesIO(content), read_only=True).worksheets[0]
+    return [list(row) for row in sheet.iter_rows(values_only=True)]
+
+
+def form_post_data(form) -> dict:
+    """What submitting a form unchanged would post: each enabled field's current value."""
+    data = {}
+    for bound in form:
+        if bound.field.disabled:
+            continue
+        value = bound.field.prepare_value(bound.value())
+        if value is None or value is False:
+            continue
+        if value is True:
+            value = "on"
+        elif isinstance(value, list | tuple):
+            value = [str(v) for v in value]
+        elif hasattr(value, "isoformat"):
+            value = value.isoformat()
+        data[bound.html_name] = value
+    return data
+
+
+def form_errors(response):
+    """A failed form's errors, for the message of an assertion that expected a redirect."""
+    context = response.context
+    if context is not None and "form" in context:
+        return context["form"].errors.as_json()
+    return response.status_code
+
+
+class ViewTestCases:
+    """Namespace of the cases; pytest collects only the ``Test…`` subclasses in the apps."""
+
+    class BaseViewTestCase:
+        model = None
+        # (model label, actions, constraint) granted in every case, on top of the case's own.
+        base_grants: list[tuple[str, list[str], str]] = []
+
+        @pytest.fixture(autouse=True)
+        def _view_test_setup(self, db, client, econ_dept, invest_dept):
+            ObjectPermission.objects.filter(is_default=True).update(enabled=False)
+            self.client = client
+            self.own_department = econ_dept
+            self.other_department = invest_dept
+            self.user = factories.user("tester", Role.STAFF, econ_dept, name="测试员")
+            client.force_login(self.user)
+            for label, actions, constraint in self.base_grants:
+                self.grant(actions, constraint, model=label)
+
+        # --- what a subclass provides -------------------------------------------------
+
+        def make_record(self, department):
+            """A saved record owned by the department."""
+            raise NotImplementedError
+
+        def record_text(self, record) -> str:
+            """Text that shows the record in a list, a page or an export."""
+            return str(record)
+
+        # --- helpers ------------------------------------------------------------------
+
+        def grant(self, actions, constraint=ALL, model=None):
+            label = model if isinstance(model, str) else model_key(model or self.model)
+            permission = ObjectPermission(
+                name=f"测试授权{next(_grant_serial)}",
+                user=self.user,
+                model=label,
+                actions=list(actions),
+                constraint=constraint,
+            )
+            permission.full_clean()
+            permission.save()
+            self.user.__dict__.pop("_yuanqu_grants", None)
+            return permission
+
+        def url(self, action, *args):
+            meta = self.model._meta
+            suffix = "" if action == "detail" else f"_{action}"
+            return reverse(f"{meta.app_label}:{meta.model_name}{suffix}", args=args)
+
+        def changes(self, pk=None, action=None):
+            rows = ObjectChange.objects.filter(content_type=ContentType.objects.get_for_model(self.model))
+            if pk is not None:
+                rows = rows.filter(object_id=str(pk))
+            if action is not None:
+                rows = rows.filter(action=action)
+            return rows
+
+        def assert_logged(self, pk, action):
+            """The one change-log row of this action on the record, written as the tester."""
+            change = self.changes(pk, action).get()
+            assert change.user_id == self.user.pk
+            assert change.user_name == self.user.username
+            assert change.request_id is not None
+            return change
+
+        def fresh(self, record):
+            return self.model._default_manager.get(pk=record.pk)
+
+    class ListObjectViewTestCase(BaseViewTestCase):
+        # Queries for a list page of 50 records; the count must not grow with the rows.
+        max_list_queries = 20
+
+        def test_list_without_permission(self):
+            self.make_record(self.own_department)
+            response = self.client.get(self.url("list"))
+            assert response.status_code == 403
+            assert "无权访问" in response.content.decode()
+
+        def test_list_with_permission(self):
+            own, other = self.make_record(self.own_department), self.make_record(self.other_department)
+            self.grant(["view"])
+            response = self.client.get(self.url("list"))
+            assert response.status_code == 200
+            page = response.content.decode()
+            assert self.record_text(own) in page
+            assert self.record_text(other) in page
+
+        def test_list_limited_to_own_department(self):
+            own, other = self.make_record(self.own_department), self.make_record(self.other_department)
+            self.grant(["view"], OWN_DEPARTMENT)
+            response = self.client.get(self.url("list"))
+            assert response.status_code == 200
+            page = response.content.decode()
+            assert self.record_text(own) in page
+            assert self.record_text(other) not in page
+
+        def test_list_queries_do_not_grow_with_rows(self):
+            self.grant(["view"])
+            self.make_record(self.own_department)
+            with CaptureQueriesContext(connection) as few:
+                assert self.client.get(self.url("list")).status_code == 200
+            for _ in range(49):
+                self.make_record(self.own_department)
+            with assert_max_queries(self.max_list_queries) as many:
+                assert self.client.get(self.url("list")).status_code == 200
+            assert len(many.captured_queries) <= len(few.captured_queries) + 1  # + the paginator's count
+
+    class GetObjectViewTestCase(BaseViewTestCase):
+        def test_get_object_without_permission(self):
+            record = self.make_record(self.own_department)
+            response = self.client.get(self.url("detail", record.pk))
+            assert response.status_code == 404
+            assert self.record_text(record) not in response.content.decode()
+
+        def test_get_object_with_permission(self):
+            record = self.make_record(self.other_department)
+            self.grant(["view"])
+            response = self.client.get(self.url("detail", record.pk))
+            assert response.status_code == 200
+            assert self.record_text(record) in response.content.decode()
+
+        def test_get_object_limited_to_own_department(self):
+            own, other = self.make_record(self.own_department), self.make_record(self.other_department)
+            self.grant(["view"], OWN_DEPARTMENT)
+            assert self.client.get(self.url("detail", own.pk)).status_code == 200
+            assert self.client.get(self.url("detail", other.pk)).status_code == 404
+
+    class CreateObjectViewTestCase(BaseViewTestCase):
+        def create_data(self, department) -> dict:
+            """POST data of a valid new record owned by the department."""
+            raise NotImplementedError
+
+        def create_url(self, department) -> str:
+            return self.url("add")
+
+        def _count(self):
+            return self.model._default_manager.count()
+
+        def test_create_object_without_permission(self):
+            before = self._count()
+            assert self.client.get(self.create_url(self.own_department)).status_code == 403
+            response = self.client.post(self.url("add"), self.create_data(self.own_department))
+            assert response.status_code == 403
+            assert self._count() == before
+            assert not self.changes(action="create").exists()
+
+        def test_create_object_with_permission(self):
+            self.grant(["add"])
+            assert self.client.get(self.create_url(self.other_department)).status_code == 200
+            data = self.create_data(self.other_department)
+            before = self._count()
+            response = self.client.post(self.url("add"), data)
+            assert response.status_code == 302, form_errors(response)
+            assert self._count() == before + 1
+            created = self.model._default_manager.latest("pk")
+            change = self.assert_logged(created.pk, "create")
+            assert change.prechange_data is None
+            self._assert_posted_values_logged(data, change.postchange_data)
+
+        def test_create_object_limited_to_own_department(self):
+            self.grant(["add"], OWN_DEPARTMENT)
+            response = self.client.post(self.url("add"), self.create_data(self.own_department))
+            assert response.status_code == 302, form_errors(response)
+            before = self._count()
+            response = self.client.post(self.url("add"), self.create_data(self.other_department))
+            assert response.status_code == 200
+            assert OUTSIDE_GRANT_ERROR in response.content.decode()
+            assert self._count() == before
+            assert self.changes(action="create").count() == 1
+
+        def _assert_posted_values_logged(self, data, logged):
+            for name, value in data.items():
+                field = self.model._meta.get_field(name)
+                if not field.concrete or value == "on":
+                    continue
+                assert str(logged[field.name]) == str(value), name
+
+
+    class EditObjectViewTestCase(BaseViewTestCase):
+        # Fields changed in the edit form and the values typed in.
+        edit_changes: dict = {}
+
+        def move_out_changes(self, department) -> dict:
+            """Form changes that would hand the record to the department."""
+            return {"department": department.pk}
+
+        def edit_data(self, record, changes) -> dict:
+            """Open the edit form, change some fields, submit: the POST a user would send."""
+            response = self.client.get(self.url("edit", record.pk))
+            assert response.status_code == 200
+            return {**form_post_data(response.context["form"]), **changes}
+
+        def test_edit_object_without_permission(self):
+            record = self.make_record(self.own_department)
+            snapshot = serialize_object(self.fresh(record))
+            assert self.client.get(self.url("edit", record.pk)).status_code == 404
+            assert self.client.post(self.url("edit", record.pk), self.edit_changes).status_code == 404
+            assert serialize_object(self.fresh(record)) == snapshot
+            assert not self.changes(record.pk, "update").exists()
+
+        def test_edit_object_with_permission(self):
+            record = self.make_record(self.other_department)
+            before = serialize_object(self.fresh(record))
+            self.grant(["change"])
+            response = self.client.post(self.url("edit", record.pk), self.edit_data(record, self.edit_changes))
+            assert response.status_code == 302, form_errors(response)
+            change = self.assert_logged(record.pk, "update")
+            for name, value in self.edit_changes.items():
+                assert str(change.prechange_data[name]) == str(before[name])
+                assert str(change.postchange_data[name]) == str(value)
+            after = serialize_object(self.fresh(record))
+            assert {name: str(after[name]) for name in self.edit_changes} == {
+                name: str(value) for name, value in self.edit_changes.items()
+            }
+
+        def test_edit_object_limited_to_own_department(self):
+            own, other = self.make_record(self.own_department), self.make_record(self.other_department)
+            self.grant(["change"], OWN_DEPARTMENT)
+            response = self.client.post(self.url("edit", own.pk), self.edit_data(own, self.edit_changes))
+            assert response.status_code == 302, form_errors(response)
+            self.assert_logged(own.pk, "update")
+            assert self.client.get(self.url("edit", other.pk)).status_code == 404
+            assert self.client.post(self.url("edit", other.pk), self.edit_changes).status_code == 404
+            assert not self.changes(other.pk, "update").exists()
+
+        def test_edit_cannot_move_record_out_of_own_department(self):
+            record = self.make_record(self.own_department)
+            self.grant(["change"], OWN_DEPARTMENT)
+            snapshot = serialize_object(self.fresh(record))
+            data = self.edit_data(record, {**self.edit_changes, **self.move_out_changes(self.other_department)})
+            response = self.client.post(self.url("edit", record.pk), data)
+            assert response.status_code == 200
+            assert OUTSIDE_GRANT_ERROR in response.content.decode()
+            assert serialize_object(self.fresh(record)) == snapshot
+            assert not self.changes(record.pk, "update").exists()
+
+    class DeleteObjectViewTestCase(BaseViewTestCase):
+        def test_delete_object_without_permission(self):
+            record = self.make_record(self.own_department)
+            assert self.client.get(self.url("delete", record.pk)).status_code == 404
+            assert self.client.post(self.url("delete", record.pk)).status_code == 404
+            assert self.model._default_manager.filter(pk=record.pk).exists()
+            assert not self.changes(record.pk, "delete").exists()
+
+        def test_delete_object_with_permission(self):
+            record = self.make_record(self.other_department)
+            before = serialize_object(self.fresh(record))
+            self.grant(["delete"])
+            assert self.client.get(self.url("delete", record.pk)).status_code == 200
+            response = self.client.post(self.url("delete", record.pk))
+            assert response.status_code == 302
+            assert not self.model._default_manager.filter(pk=record.pk).exists()
+            change = self.assert_logged(record.pk, "delete")
+            assert change.prechange_data == before
+            assert change.postchange_data is None
+
+        def test_delete_object_limited_to_own_department(self):
+            own, other = self.make_record(self.own_department), self.make_record(self.other_department)
+            self.grant(["delete"], OWN_DEPARTMENT)
+            assert self.client.post(self.url("delete", other.pk)).status_code == 404
+            assert self.model._default_manager.filter(pk=other.pk).exists()
+            assert self.client.post(self.url("delete", own.pk)).status_code == 302
+            assert not self.model._default_manager.filter(pk=own.pk).exists()
+            self.assert_logged(own.pk, "delete")
+
+    class ExportObjectsViewTestCase(BaseViewTestCase):
+        def export(self):
+            return self.client.get(self.url("list"), {"export": "xlsx"})
+
+        def exported_text(self, response) -> str:
+            return "\n".join(" ".join(str(v) for v in row if v is not None) for row in xlsx_rows(response))
+
+        def test_export_objects_without_permission(self):
+            self.make_record(self.own_department)
+            assert self.export().status_code == 403
+            self.grant(["view"])  # seeing the list is not enough to take the data away
+            assert self.export().status_code == 403
+
+        def test_export_objects_with_permission(self):
+            own, other = self.make_record(self.own_department), self.make_record(self.other_department)
+            self.grant(["view", "export"])
+            response = self.export()
+            assert response.status_code == 200
+            assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+            text = self.exported_text(response)
+            assert self.record_text(own) in text
+            assert self.record_text(other) in text
+
+        def test_export_objects_limited_to_own_department(self):
+            own, other = self.make_record(self.own_department), self.make_record(self.other_department)
+            self.grant(["view", "export"], OWN_DEPARTMENT)
+            text = self.exported_text(self.export())
+            assert self.record_text(own) in text
+            assert self.record_text(other) not in text
+
+    class PrimaryObjectViewTestCase(
+        ListObjectViewTestCase,
+        GetObjectViewTestCase,
+        CreateObjectViewTestCase,
+        EditObjectViewTestCase,
+        DeleteObjectViewTestCase,
+        ExportObjectsViewTestCase,
+    ):
+        """Every page of a main record: list, record, create, edit, delete, export."""
