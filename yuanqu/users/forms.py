@@ -3,7 +3,7 @@ from django.contrib.auth import password_validation
 
 from yuanqu.utilities.forms import BaseModelForm
 
-from .choices import Action
+from .choices import Action, Role
 from .models import Department, ObjectPermission, User, Zone
 from .permissions import permission_model_choices
 
@@ -20,7 +20,13 @@ class ZoneForm(BaseModelForm):
         fields = ["name", "kind", "parent", "code", "area_km2", "order"]
 
 
+ADMIN_ROLES = {Role.SYSADMIN, Role.SECADMIN, Role.AUDITOR}
+
+
 class UserForm(BaseModelForm):
+    """Account upkeep by the system administrator: any role but the three administrators'
+    (三权分立: roles of administrators are the security administrator's to give)."""
+
     password = forms.CharField(
         label="初始密码",
         required=False,
@@ -31,6 +37,10 @@ class UserForm(BaseModelForm):
     class Meta:
         model = User
         fields = ["username", "name", "role", "department", "zone", "enterprise", "mobile", "email", "is_active"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [c for c in Role.choices if c[0] not in ADMIN_ROLES]
 
     def clean(self):
         cleaned = super().clean()
@@ -56,6 +66,23 @@ class UserForm(BaseModelForm):
         if commit:
             user.save()
         return user
+
+
+class SecurityUserForm(BaseModelForm):
+    """What the security administrator changes on an account: its role and whether it may
+    log in — never its password or identity."""
+
+    class Meta:
+        model = User
+        fields = ["role", "is_active"]
+
+    def clean_role(self):
+        role = self.cleaned_data["role"]
+        if role == Role.ENTERPRISE and not self.instance.enterprise_id:
+            raise forms.ValidationError("该账号未绑定企业，不能设为企业用户；请系统管理员先绑定企业")
+        if role == Role.GRID and not self.instance.zone_id:
+            raise forms.ValidationError("该账号未指定负责片区，不能设为网格员；请系统管理员先指定片区")
+        return role
 
 
 class ObjectPermissionForm(BaseModelForm):

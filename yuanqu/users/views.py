@@ -7,8 +7,9 @@ from rest_framework.authtoken.models import Token
 from yuanqu.core.changelog import audit
 from yuanqu.utilities import views as generic
 
+from .choices import Role
 from .filtersets import DepartmentFilterSet, ObjectPermissionFilterSet, UserFilterSet, ZoneFilterSet
-from .forms import DepartmentForm, ObjectPermissionForm, UserForm, ZoneForm
+from .forms import ADMIN_ROLES, DepartmentForm, ObjectPermissionForm, SecurityUserForm, UserForm, ZoneForm
 from .models import Department, ObjectPermission, User, Zone
 from .permissions import can, has_perm, restrict
 from .tables import DepartmentTable, ObjectPermissionTable, UserTable, ZoneTable
@@ -67,8 +68,26 @@ class UserView(generic.ObjectView):
 
 
 class UserEditView(generic.ObjectEditView):
+    """三权分立 on accounts: nobody edits their own account here; the system administrator
+    (or anyone else holding the user grant) keeps non-administrator accounts; the security
+    administrator sets roles and activation only."""
+
     queryset = User.objects.all()
     form = UserForm
+
+    def get_object(self, pk):
+        obj = super().get_object(pk)
+        editor = self.request.user
+        if obj.pk == editor.pk:
+            raise PermissionDenied("不能在此修改自己的账号；修改密码请使用“修改密码”")
+        if editor.role != Role.SECADMIN and obj.pk and obj.role in ADMIN_ROLES:
+            raise PermissionDenied("管理员账号的角色由安全管理员设置，其他人不能修改")
+        if editor.role == Role.SECADMIN and obj.pk is None:
+            raise PermissionDenied("安全管理员不能新建账号")
+        return obj
+
+    def get_form_class(self):
+        return SecurityUserForm if self.request.user.role == Role.SECADMIN else UserForm
 
 
 class ObjectPermissionListView(generic.ObjectListView):

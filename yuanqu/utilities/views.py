@@ -154,6 +154,9 @@ class ObjectEditView(BaseObjectView):
     form = None
     template_name = "generic/object_edit.html"
 
+    def get_form_class(self):
+        return self.form
+
     def get_form_kwargs(self, obj):
         return {"instance": obj, "user": self.request.user}
 
@@ -173,13 +176,15 @@ class ObjectEditView(BaseObjectView):
 
     def get(self, request, pk=None):
         obj = self.get_object(pk)
-        form = self.form(initial=self.initial(obj) if obj.pk is None else None, **self.get_form_kwargs(obj))
+        form = self.get_form_class()(
+            initial=self.initial(obj) if obj.pk is None else None, **self.get_form_kwargs(obj)
+        )
         return self.render_form(request, obj, form)
 
     def post(self, request, pk=None):
         obj = self.get_object(pk)
         is_new = obj.pk is None
-        form = self.form(data=request.POST, files=request.FILES, **self.get_form_kwargs(obj))
+        form = self.get_form_class()(data=request.POST, files=request.FILES, **self.get_form_kwargs(obj))
         if form.is_valid():
             try:
                 with transaction.atomic():
