@@ -2,7 +2,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
-from yuanqu.users.permissions import can, restrict
+from yuanqu.users.permissions import can, can_add_child, restrict
 from yuanqu.utilities import views as generic
 
 from .filtersets import EnterpriseFilterSet, IndustryChainFilterSet, QualificationFilterSet
@@ -46,7 +46,16 @@ class EnterpriseView(generic.ObjectView):
             "contacts": contacts,
             "scale_records": list(restrict(obj.scale_records.all(), user, "view")),
             "show_personal": show_personal,
-            "can_add_child": can(user, obj, "change"),
+            "can_add": {
+                "qualification": can_add_child(user, Qualification, "enterprise", obj),
+                "contact": can_add_child(user, Contact, "enterprise", obj),
+                "scalerecord": can_add_child(user, ScaleRecord, "enterprise", obj),
+            },
+            "changeable": {
+                "qualification": set(restrict(obj.qualifications.all(), user, "change").values_list("pk", flat=True)),
+                "contact": set(restrict(obj.contacts.all(), user, "change").values_list("pk", flat=True)),
+                "scalerecord": set(restrict(obj.scale_records.all(), user, "delete").values_list("pk", flat=True)),
+            },
             "today": today,
         }
 

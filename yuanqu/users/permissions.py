@@ -53,11 +53,12 @@ def has_perm(user, model, action) -> bool:
     return bool(constraints_for(user, model, action))
 
 
-def constraint_q(user, model, constraint) -> Q | None:
-    """The filter one constraint means for this user on this model; None grants nothing."""
+def constraint_q(user, model, constraint, path=None) -> Q | None:
+    """The filter one constraint means for this user on this model (or along ``path``);
+    None grants nothing."""
     if constraint == Constraint.ALL:
         return Q()
-    path = getattr(model, "restrict_paths", {}).get(constraint)
+    path = path or getattr(model, "restrict_paths", {}).get(constraint)
     if path is None:
         return None
     if constraint == Constraint.OWN_DEPARTMENT:
@@ -90,6 +91,26 @@ def can(user, obj, action: str) -> bool:
     """Whether the user may take the action on this saved record."""
     model = obj.__class__
     return restrict(model._default_manager.filter(pk=obj.pk), user, action).exists()
+
+
+def can_add_child(user, child_model, parent_field: str, parent) -> bool:
+    """Whether the user may add a ``child_model`` record under ``parent`` (a contact to an
+    enterprise …): the child's grant, read along its path to the parent."""
+    parent_model = parent.__class__
+    for constraint in constraints_for(user, child_model, "add"):
+        path = getattr(child_model, "restrict_paths", {}).get(constraint)
+        if constraint == Constraint.ALL:
+            return True
+        if path == parent_field:
+            relative = "pk"
+        elif path and path.startswith(parent_field + "__"):
+            relative = path[len(parent_field) + 2 :]
+        else:
+            continue
+        q = constraint_q(user, parent_model, constraint, path=relative)
+        if q is not None and parent_model._default_manager.filter(q, pk=parent.pk).exists():
+            return True
+    return False
 
 
 class RestrictedQuerySet(QuerySet):
