@@ -30,7 +30,9 @@ class EnterpriseFilterSet(BaseFilterSet):
     section = django_filters.ChoiceFilter(choices=_sections, field_name="industry__section", label="行业门类")
     division = django_filters.ChoiceFilter(choices=_divisions, field_name="industry__division", label="行业大类")
     industry = django_filters.CharFilter(field_name="industry__code", label="行业小类代码")
-    status = django_filters.MultipleChoiceFilter(choices=EnterpriseStatus.choices, label="经营状态")
+    status = django_filters.MultipleChoiceFilter(
+        choices=EnterpriseStatus.choices, label="经营状态", widget=forms.SelectMultiple(attrs={"size": 3})
+    )
     qualification = django_filters.ChoiceFilter(
         choices=QualificationKind.choices, method="filter_qualification", label="持有资质"
     )
