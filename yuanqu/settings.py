@@ -173,6 +173,12 @@ YUANQU_IMPORT_MAX_ROWS = env_int("YUANQU_IMPORT_MAX_ROWS", 50000)
 FILE_UPLOAD_MAX_MEMORY_SIZE = YUANQU_IMPORT_MAX_BYTES
 DATA_UPLOAD_MAX_MEMORY_SIZE = YUANQU_IMPORT_MAX_BYTES + 1024 * 1024
 
+# The working-day clock (core.workdays): whether the day of receipt counts as the first
+# working day, and the local hour from which a request counts as received the next working
+# day (24: no cut-off).
+YUANQU_WORKDAY_COUNT_RECEIPT_DAY = env_bool("YUANQU_WORKDAY_COUNT_RECEIPT_DAY", False)
+YUANQU_WORKDAY_CUTOFF_HOUR = env_int("YUANQU_WORKDAY_CUTOFF_HOUR", 17)
+
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 REST_FRAMEWORK = {

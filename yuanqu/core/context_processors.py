@@ -21,6 +21,7 @@ ADMIN = [
     ("园区/片区", "users:zone_list", "users.zone"),
     ("用户", "users:user_list", "users.user"),
     ("产业链", "enterprises:industrychain_list", "enterprises.industrychain"),
+    ("工作日历", "core:calendarday_list", "core.calendarday"),
     ("权限", "users:objectpermission_list", "users.objectpermission"),
     ("变更记录", "core:objectchange_list", "core.objectchange"),
     ("安全事件", "core:auditevent_list", "core.auditevent"),

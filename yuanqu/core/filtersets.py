@@ -1,17 +1,21 @@
 import django_filters
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
 
 from yuanqu.utilities.filtersets import BaseFilterSet
 
 from .choices import AuditEventKind, ChangeAction
-from .models import AuditEvent, ObjectChange
+from .models import AuditEvent, CalendarDay, CalendarYear, ObjectChange
 
 
 class ObjectChangeFilterSet(BaseFilterSet):
     search_fields = ("object_repr", "user_name", "message")
     action = django_filters.ChoiceFilter(choices=ChangeAction.choices, label="操作")
     content_type = django_filters.ModelChoiceFilter(
-        queryset=ContentType.objects.filter(app_label__in=["enterprises", "users"]), label="对象类型"
+        queryset=ContentType.objects.filter(
+            Q(app_label__in=["enterprises", "users"]) | Q(app_label="core", model__in=["calendarday", "calendaryear"])
+        ),
+        label="对象类型",
     )
     user_name = django_filters.CharFilter(label="操作人")
     since = django_filters.DateFilter(field_name="time", lookup_expr="date__gte", label="起始日期")
@@ -32,3 +36,22 @@ class AuditEventFilterSet(BaseFilterSet):
     class Meta:
         model = AuditEvent
         fields = ["q", "kind", "since", "until"]
+
+
+class CalendarDayFilterSet(BaseFilterSet):
+    search_fields = ("name", "notes")
+    year = django_filters.NumberFilter(field_name="date__year", label="年份")
+    kind = django_filters.ChoiceFilter(choices=CalendarDay.Kind.choices, label="类型")
+    is_workday = django_filters.BooleanFilter(label="工作日")
+
+    class Meta:
+        model = CalendarDay
+        fields = ["q", "year", "kind", "is_workday"]
+
+
+class CalendarYearFilterSet(BaseFilterSet):
+    search_fields = ("notes",)
+
+    class Meta:
+        model = CalendarYear
+        fields = ["q", "complete"]

@@ -1,14 +1,17 @@
-"""The audit trail: object changes and security/data events. Append-only."""
+"""The audit trail (object changes and security/data events, append-only) and the
+working-day calendar the deadlines are counted on."""
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .choices import AuditEventKind, ChangeAction
+from .mixins import ChangeLoggedModel
 
 
 class AppendOnlyQuerySet(models.QuerySet):
@@ -132,3 +135,72 @@ class SeededDefault(models.Model):
 
     def __str__(self):
         return f"{self.kind}:{self.key}"
+
+
+class CalendarDay(ChangeLoggedModel):
+    """One day of the official calendar that an administrator sets by hand (工作日历).
+
+    The working-day clock (``core.workdays``) reads this table before chinesecalendar, so a
+    row here corrects the library or fills a year it does not cover yet.
+    """
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", _("法定节假日")
+        MAKEUP_WORKDAY = "makeup_workday", _("调休上班")
+        OTHER = "other", _("其他调整")
+
+    date = models.DateField(_("日期"), unique=True)
+    is_workday = models.BooleanField(_("工作日"), default=False)
+    kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices, default=Kind.HOLIDAY)
+    name = models.CharField(_("名称"), max_length=50, blank=True, help_text=_("如：国庆节"))
+    notes = models.CharField(_("备注"), max_length=200, blank=True)
+
+    restrict_paths: dict[str, str] = {}
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("工作日历")
+        verbose_name_plural = _("工作日历")
+
+    def __str__(self):
+        state = "上班" if self.is_workday else "休息"
+        return f"{self.date:%Y-%m-%d} {self.name or self.get_kind_display()}（{state}）"
+
+    def get_absolute_url(self):
+        return reverse("core:calendarday", args=[self.pk])
+
+    def clean(self):
+        if self.kind == self.Kind.HOLIDAY and self.is_workday:
+            raise ValidationError({"is_workday": "法定节假日不能是工作日，请取消“工作日”或改为“其他调整”"})
+        if self.kind == self.Kind.MAKEUP_WORKDAY and not self.is_workday:
+            raise ValidationError({"is_workday": "调休上班日必须是工作日，请勾选“工作日”或改为“其他调整”"})
+
+
+class CalendarYear(ChangeLoggedModel):
+    """An administrator's statement that a year's holidays are all in the table.
+
+    For a year chinesecalendar does not cover, the working-day clock refuses to count until
+    the year is declared complete here; then every day without a ``CalendarDay`` row is a
+    working day from Monday to Friday and a day off at the weekend.
+    """
+
+    year = models.PositiveSmallIntegerField(
+        _("年份"), unique=True, validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    complete = models.BooleanField(
+        _("已完整录入"), default=True, help_text=_("本年度的法定节假日和调休上班日已全部录入工作日历")
+    )
+    notes = models.CharField(_("备注"), max_length=200, blank=True, help_text=_("如：依据国务院办公厅通知文号"))
+
+    restrict_paths: dict[str, str] = {}
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("日历年度")
+        verbose_name_plural = _("日历年度")
+
+    def __str__(self):
+        return f"{self.year}年"
+
+    def get_absolute_url(self):
+        return reverse("core:calendaryear", args=[self.pk])

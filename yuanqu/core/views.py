@@ -4,12 +4,19 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from yuanqu.users.permissions import has_perm, restrict
-from yuanqu.utilities.views import ObjectListView
+from yuanqu.utilities.views import ObjectDeleteView, ObjectEditView, ObjectListView, ObjectView
 
-from .filtersets import AuditEventFilterSet, ObjectChangeFilterSet
-from .models import AuditEvent, ObjectChange
+from .filtersets import (
+    AuditEventFilterSet,
+    CalendarDayFilterSet,
+    CalendarYearFilterSet,
+    ObjectChangeFilterSet,
+)
+from .forms import CalendarDayForm, CalendarYearForm
+from .models import AuditEvent, CalendarDay, CalendarYear, ObjectChange
 from .search import global_search
-from .tables import AuditEventTable, ObjectChangeTable
+from .tables import AuditEventTable, CalendarDayTable, CalendarYearTable, ObjectChangeTable
+from .workdays import LIBRARY_YEARS, calendar_warnings
 
 
 def home(request):
@@ -61,3 +68,49 @@ def healthz(request):
 
     apps.get_app_config("core")
     return JsonResponse({"status": "ok"})
+
+
+class CalendarDayListView(ObjectListView):
+    """The working-day calendar, with a red warning for each coming year it lacks."""
+
+    queryset = CalendarDay.objects.all()
+    filterset = CalendarDayFilterSet
+    table = CalendarDayTable
+    template_name = "core/calendarday_list.html"
+
+    def extra_context(self, queryset):
+        first, last = LIBRARY_YEARS[0], LIBRARY_YEARS[-1]
+        return {"calendar_warnings": calendar_warnings(), "library_years": f"{first}–{last}年"}
+
+
+class CalendarDayView(ObjectView):
+    queryset = CalendarDay.objects.all()
+
+
+class CalendarDayEditView(ObjectEditView):
+    queryset = CalendarDay.objects.all()
+    form = CalendarDayForm
+
+
+class CalendarDayDeleteView(ObjectDeleteView):
+    queryset = CalendarDay.objects.all()
+
+
+class CalendarYearListView(ObjectListView):
+    queryset = CalendarYear.objects.all()
+    filterset = CalendarYearFilterSet
+    table = CalendarYearTable
+    template_name = "core/calendaryear_list.html"
+
+
+class CalendarYearView(ObjectView):
+    queryset = CalendarYear.objects.all()
+
+
+class CalendarYearEditView(ObjectEditView):
+    queryset = CalendarYear.objects.all()
+    form = CalendarYearForm
+
+
+class CalendarYearDeleteView(ObjectDeleteView):
+    queryset = CalendarYear.objects.all()

@@ -41,6 +41,12 @@ DEFAULT_PERMISSIONS = [
     ("领导-园区片区", R.LEADER, "users.zone", [V], C.ALL),
     ("部门人员-园区片区", R.STAFF, "users.zone", [V], C.ALL),
     ("网格员-园区片区", R.GRID, "users.zone", [V], C.ALL),
+    ("系统管理员-工作日历", R.SYSADMIN, "core.calendarday", [V, A, CH, D], C.ALL),
+    ("系统管理员-日历年度", R.SYSADMIN, "core.calendaryear", [V, A, CH, D], C.ALL),
+    ("领导-工作日历", R.LEADER, "core.calendarday", [V], C.ALL),
+    ("领导-日历年度", R.LEADER, "core.calendaryear", [V], C.ALL),
+    ("部门人员-工作日历", R.STAFF, "core.calendarday", [V], C.ALL),
+    ("部门人员-日历年度", R.STAFF, "core.calendaryear", [V], C.ALL),
     # 安全管理员：授权与账号安全
     ("安全管理员-权限", R.SECADMIN, "users.objectpermission", [V, A, CH, D], C.ALL),
     ("安全管理员-用户", R.SECADMIN, "users.user", [V, CH], C.ALL),
