@@ -5,6 +5,8 @@ import shutil
 
 import pytest
 
+from yuanqu.utilities.testing.factories import PASSWORD
+
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -48,3 +50,9 @@ def login(page, username, password):
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
+
+
+def login_as(page, username):
+    """Log in with the test users' password and wait for the start page."""
+    login(page, username, PASSWORD)
+    page.wait_for_url("**/")

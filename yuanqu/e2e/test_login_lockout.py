@@ -4,7 +4,7 @@ from yuanqu.core.models import AuditEvent
 from yuanqu.users.models import User
 from yuanqu.utilities.testing.factories import PASSWORD
 
-from .conftest import login
+from .conftest import login, login_as
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -26,7 +26,6 @@ def test_five_wrong_passwords_lock_the_account(page, alice):
 
 
 def test_a_good_login_lands_on_the_start_page(page, alice, owned_enterprise):
-    login(page, "alice", PASSWORD)
-    page.wait_for_url("**/")
+    login_as(page, "alice")
     assert page.locator("h1").inner_text() == "首页"
     assert "企业总数" in page.content()

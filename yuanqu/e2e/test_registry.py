@@ -1,15 +1,12 @@
 import pytest
 
-from yuanqu.utilities.testing.factories import PASSWORD
-
-from .conftest import login
+from .conftest import login_as
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def test_enterprise_user_cannot_open_another_company(page, enterprise_user, owned_enterprise, other_enterprise):
-    login(page, "ent", PASSWORD)
-    page.wait_for_url("**/")
+    login_as(page, "ent")
     page.goto(owned_enterprise.get_absolute_url())
     assert page.locator("h1").inner_text().endswith(owned_enterprise.name)
     response = page.goto(other_enterprise.get_absolute_url())
@@ -22,8 +19,7 @@ def test_enterprise_user_cannot_open_another_company(page, enterprise_user, owne
 
 
 def test_staff_searches_the_registry(page, alice, owned_enterprise, other_enterprise):
-    login(page, "alice", PASSWORD)
-    page.wait_for_url("**/")
+    login_as(page, "alice")
     page.goto("/enterprises/")
     page.fill("#id_q", "光电")
     page.locator("#id_q").press("Enter")
@@ -45,8 +41,7 @@ def _workbook(path, rows):
 
 
 def test_staff_imports_a_file_with_an_error_then_the_corrected_file(page, alice, owned_enterprise, tmp_path):
-    login(page, "alice", PASSWORD)
-    page.wait_for_url("**/")
+    login_as(page, "alice")
     page.goto("/enterprises/")
     page.fill("#id_q", "东区精密")
     page.locator("#id_q").press("Enter")

@@ -5,12 +5,7 @@ An app's test module subclasses the cases its model has pages for and gives only
     class TestEnterpriseViews(ViewTestCases.PrimaryObjectViewTestCase):
         model = Enterprise
         edit_changes = {"name": "改名后的企业有限公司"}
-
-        def make_record(self, department):
-            return factories.enterprise(dept=department)
-
-        def create_data(self, department):
-            return {"uscc": factories.uscc(), "name": "新企业有限公司", "department": department.pk}
+        # make_record() and create_data() as in base.py
 
 Every case runs three ways:
 
@@ -22,35 +17,33 @@ Every case runs three ways:
     other department's (招商局) answers 404, and a save that would put the record outside
     the department is refused with the Chinese reason and nothing is saved.
 
-The tester is a 部门人员 of 经济发展局 whose default grants are all switched off, so each case
-holds exactly the ``users.ObjectPermission`` rows it makes with ``grant()``; ``base_grants``
-are made for every case (e.g. viewing enterprises, to pick one in a contact's form).
+The tester and the grant helpers come from ``base.BaseTestCase``; here the tester is logged in
+with a browser session.
 """
 
 import io
-import itertools
 from contextlib import contextmanager
 
 import pytest
-from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from yuanqu.core.changelog import serialize_object
-from yuanqu.core.models import ObjectChange
-from yuanqu.users.choices import Constraint, Role
-from yuanqu.users.models import ObjectPermission
-from yuanqu.users.permissions import model_key
+from .base import ALL, OWN_DEPARTMENT, BaseTestCase
 
-from . import factories
-
-ALL = Constraint.ALL
-OWN_DEPARTMENT = Constraint.OWN_DEPARTMENT
 OUTSIDE_GRANT_ERROR = "保存后的记录超出了您的权限范围（例如不属于本部门），未保存。"
 
-_grant_serial = itertools.count(1)
+__all__ = [  # ALL is passed on from base for the apps' cases
+    "ALL",
+    "OUTSIDE_GRANT_ERROR",
+    "OWN_DEPARTMENT",
+    "ViewTestCases",
+    "assert_max_queries",
+    "form_errors",
+    "form_post_data",
+    "xlsx_rows",
+]
 
 
 @contextmanager
@@ -102,71 +95,20 @@ def form_errors(response):
 class ViewTestCases:
     """Namespace of the cases; pytest collects only the ``Test…`` subclasses in the apps."""
 
-    class BaseViewTestCase:
-        model = None
-        # (model label, actions, constraint) granted in every case, on top of the case's own.
-        base_grants: list[tuple[str, list[str], str]] = []
-
+    class BaseViewTestCase(BaseTestCase):
         @pytest.fixture(autouse=True)
-        def _view_test_setup(self, db, client, econ_dept, invest_dept):
-            ObjectPermission.objects.filter(is_default=True).update(enabled=False)
+        def _view_test_setup(self, _base_test_setup, client):
             self.client = client
-            self.own_department = econ_dept
-            self.other_department = invest_dept
-            self.user = factories.user("tester", Role.STAFF, econ_dept, name="测试员")
             client.force_login(self.user)
-            for label, actions, constraint in self.base_grants:
-                self.grant(actions, constraint, model=label)
-
-        # --- what a subclass provides -------------------------------------------------
-
-        def make_record(self, department):
-            """A saved record owned by the department."""
-            raise NotImplementedError
 
         def record_text(self, record) -> str:
             """Text that shows the record in a list, a page or an export."""
             return str(record)
 
-        # --- helpers ------------------------------------------------------------------
-
-        def grant(self, actions, constraint=ALL, model=None):
-            label = model if isinstance(model, str) else model_key(model or self.model)
-            permission = ObjectPermission(
-                name=f"测试授权{next(_grant_serial)}",
-                user=self.user,
-                model=label,
-                actions=list(actions),
-                constraint=constraint,
-            )
-            permission.full_clean()
-            permission.save()
-            self.user.__dict__.pop("_yuanqu_grants", None)
-            return permission
-
         def url(self, action, *args):
             meta = self.model._meta
             suffix = "" if action == "detail" else f"_{action}"
             return reverse(f"{meta.app_label}:{meta.model_name}{suffix}", args=args)
-
-        def changes(self, pk=None, action=None):
-            rows = ObjectChange.objects.filter(content_type=ContentType.objects.get_for_model(self.model))
-            if pk is not None:
-                rows = rows.filter(object_id=str(pk))
-            if action is not None:
-                rows = rows.filter(action=action)
-            return rows
-
-        def assert_logged(self, pk, action):
-            """The one change-log row of this action on the record, written as the tester."""
-            change = self.changes(pk, action).get()
-            assert change.user_id == self.user.pk
-            assert change.user_name == self.user.username
-            assert change.request_id is not None
-            return change
-
-        def fresh(self, record):
-            return self.model._default_manager.get(pk=record.pk)
 
     class ListObjectViewTestCase(BaseViewTestCase):
         # Queries for a list page of 50 records; the count must not grow with the rows.
@@ -179,7 +121,7 @@ class ViewTestCases:
             assert "无权访问" in response.content.decode()
 
         def test_list_with_permission(self):
-            own, other = self.make_record(self.own_department), self.make_record(self.other_department)
+            own, other = self.make_own_and_other()
             self.grant(["view"])
             response = self.client.get(self.url("list"))
             assert response.status_code == 200
@@ -188,7 +130,7 @@ class ViewTestCases:
             assert self.record_text(other) in page
 
         def test_list_limited_to_own_department(self):
-            own, other = self.make_record(self.own_department), self.make_record(self.other_department)
+            own, other = self.make_own_and_other()
             self.grant(["view"], OWN_DEPARTMENT)
             response = self.client.get(self.url("list"))
             assert response.status_code == 200
@@ -222,7 +164,7 @@ class ViewTestCases:
             assert self.record_text(record) in response.content.decode()
 
         def test_get_object_limited_to_own_department(self):
-            own, other = self.make_record(self.own_department), self.make_record(self.other_department)
+            own, other = self.make_own_and_other()
             self.grant(["view"], OWN_DEPARTMENT)
             assert self.client.get(self.url("detail", own.pk)).status_code == 200
             assert self.client.get(self.url("detail", other.pk)).status_code == 404
@@ -234,9 +176,6 @@ class ViewTestCases:
 
         def create_url(self, department) -> str:
             return self.url("add")
-
-        def _count(self):
-            return self.model._default_manager.count()
 
         def test_create_object_without_permission(self):
             before = self._count()
@@ -294,15 +233,14 @@ class ViewTestCases:
 
         def test_edit_object_without_permission(self):
             record = self.make_record(self.own_department)
-            snapshot = serialize_object(self.fresh(record))
+            before = self.snapshot(record)
             assert self.client.get(self.url("edit", record.pk)).status_code == 404
             assert self.client.post(self.url("edit", record.pk), self.edit_changes).status_code == 404
-            assert serialize_object(self.fresh(record)) == snapshot
-            assert not self.changes(record.pk, "update").exists()
+            self.assert_unchanged(record, before)
 
         def test_edit_object_with_permission(self):
             record = self.make_record(self.other_department)
-            before = serialize_object(self.fresh(record))
+            before = self.snapshot(record)
             self.grant(["change"])
             response = self.client.post(self.url("edit", record.pk), self.edit_data(record, self.edit_changes))
             assert response.status_code == 302, form_errors(response)
@@ -310,13 +248,13 @@ class ViewTestCases:
             for name, value in self.edit_changes.items():
                 assert str(change.prechange_data[name]) == str(before[name])
                 assert str(change.postchange_data[name]) == str(value)
-            after = serialize_object(self.fresh(record))
+            after = self.snapshot(record)
             assert {name: str(after[name]) for name in self.edit_changes} == {
                 name: str(value) for name, value in self.edit_changes.items()
             }
 
         def test_edit_object_limited_to_own_department(self):
-            own, other = self.make_record(self.own_department), self.make_record(self.other_department)
+            own, other = self.make_own_and_other()
             self.grant(["change"], OWN_DEPARTMENT)
             response = self.client.post(self.url("edit", own.pk), self.edit_data(own, self.edit_changes))
             assert response.status_code == 302, form_errors(response)
@@ -328,41 +266,36 @@ class ViewTestCases:
         def test_edit_cannot_move_record_out_of_own_department(self):
             record = self.make_record(self.own_department)
             self.grant(["change"], OWN_DEPARTMENT)
-            snapshot = serialize_object(self.fresh(record))
+            before = self.snapshot(record)
             data = self.edit_data(record, {**self.edit_changes, **self.move_out_changes(self.other_department)})
             response = self.client.post(self.url("edit", record.pk), data)
             assert response.status_code == 200
             assert OUTSIDE_GRANT_ERROR in response.content.decode()
-            assert serialize_object(self.fresh(record)) == snapshot
-            assert not self.changes(record.pk, "update").exists()
+            self.assert_unchanged(record, before)
 
     class DeleteObjectViewTestCase(BaseViewTestCase):
         def test_delete_object_without_permission(self):
             record = self.make_record(self.own_department)
             assert self.client.get(self.url("delete", record.pk)).status_code == 404
             assert self.client.post(self.url("delete", record.pk)).status_code == 404
-            assert self.model._default_manager.filter(pk=record.pk).exists()
-            assert not self.changes(record.pk, "delete").exists()
+            self.assert_not_deleted(record)
 
         def test_delete_object_with_permission(self):
             record = self.make_record(self.other_department)
-            before = serialize_object(self.fresh(record))
+            before = self.snapshot(record)
             self.grant(["delete"])
             assert self.client.get(self.url("delete", record.pk)).status_code == 200
             response = self.client.post(self.url("delete", record.pk))
             assert response.status_code == 302
-            assert not self.model._default_manager.filter(pk=record.pk).exists()
-            change = self.assert_logged(record.pk, "delete")
-            assert change.prechange_data == before
-            assert change.postchange_data is None
+            self.assert_deleted(record, before)
 
         def test_delete_object_limited_to_own_department(self):
-            own, other = self.make_record(self.own_department), self.make_record(self.other_department)
+            own, other = self.make_own_and_other()
             self.grant(["delete"], OWN_DEPARTMENT)
             assert self.client.post(self.url("delete", other.pk)).status_code == 404
-            assert self.model._default_manager.filter(pk=other.pk).exists()
+            assert self.exists(other)
             assert self.client.post(self.url("delete", own.pk)).status_code == 302
-            assert not self.model._default_manager.filter(pk=own.pk).exists()
+            assert not self.exists(own)
             self.assert_logged(own.pk, "delete")
 
     class ExportObjectsViewTestCase(BaseViewTestCase):
@@ -379,7 +312,7 @@ class ViewTestCases:
             assert self.export().status_code == 403
 
         def test_export_objects_with_permission(self):
-            own, other = self.make_record(self.own_department), self.make_record(self.other_department)
+            own, other = self.make_own_and_other()
             self.grant(["view", "export"])
             response = self.export()
             assert response.status_code == 200
@@ -389,7 +322,7 @@ class ViewTestCases:
             assert self.record_text(other) in text
 
         def test_export_objects_limited_to_own_department(self):
-            own, other = self.make_record(self.own_department), self.make_record(self.other_department)
+            own, other = self.make_own_and_other()
             self.grant(["view", "export"], OWN_DEPARTMENT)
             text = self.exported_text(self.export())
             assert self.record_text(own) in text

@@ -1,0 +1,126 @@
+"""What the shared page cases (``views.py``) and API cases (``api.py``) have in common.
+
+Each app's case gives the model and how to make its records; the create cases also want a new
+record's data (form fields for a page, JSON for the API)::
+
+    model = Enterprise
+
+    def make_record(self, department):
+        return factories.enterprise(dept=department)
+
+    def create_data(self, department):
+        return {"uscc": factories.uscc(), "name": "新企业有限公司", "department": department.pk}
+
+The tester is a 部门人员 of 经济发展局 whose default grants are all switched off, so each case
+holds exactly the ``users.ObjectPermission`` rows it makes with ``grant()``; ``base_grants``
+are made for every case (e.g. viewing enterprises, to pick one for a contact). A subclass
+adds how the tester reaches the server (a browser session or an API token) in its own
+autouse fixture, which requests ``_base_test_setup`` so that it runs after it.
+"""
+
+import itertools
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+
+from yuanqu.core.changelog import serialize_object
+from yuanqu.core.models import ObjectChange
+from yuanqu.users.choices import Constraint, Role
+from yuanqu.users.models import ObjectPermission
+from yuanqu.users.permissions import model_key
+
+from . import factories
+
+ALL = Constraint.ALL
+OWN_DEPARTMENT = Constraint.OWN_DEPARTMENT
+
+_grant_serial = itertools.count(1)
+
+
+class BaseTestCase:
+    model = None
+    # (model label, actions, constraint) granted in every case, on top of the case's own.
+    base_grants: list[tuple[str, list[str], str]] = []
+    tester_username = "tester"
+    tester_name = "测试员"
+
+    @pytest.fixture(autouse=True)
+    def _base_test_setup(self, db, econ_dept, invest_dept):
+        ObjectPermission.objects.filter(is_default=True).update(enabled=False)
+        self.own_department = econ_dept
+        self.other_department = invest_dept
+        self.user = factories.user(self.tester_username, Role.STAFF, econ_dept, name=self.tester_name)
+        for label, actions, constraint in self.base_grants:
+            self.grant(actions, constraint, model=label)
+
+    # --- what a subclass provides -----------------------------------------------------
+
+    def make_record(self, department):
+        """A saved record owned by the department."""
+        raise NotImplementedError
+
+    # --- helpers ----------------------------------------------------------------------
+
+    def make_own_and_other(self):
+        """A record of the tester's department and one of the other department."""
+        return self.make_record(self.own_department), self.make_record(self.other_department)
+
+    def grant(self, actions, constraint=ALL, model=None):
+        label = model if isinstance(model, str) else model_key(model or self.model)
+        permission = ObjectPermission(
+            name=f"测试授权{next(_grant_serial)}",
+            user=self.user,
+            model=label,
+            actions=list(actions),
+            constraint=constraint,
+        )
+        permission.full_clean()
+        permission.save()
+        self.user.__dict__.pop("_yuanqu_grants", None)
+        return permission
+
+    def changes(self, pk=None, action=None):
+        rows = ObjectChange.objects.filter(content_type=ContentType.objects.get_for_model(self.model))
+        if pk is not None:
+            rows = rows.filter(object_id=str(pk))
+        if action is not None:
+            rows = rows.filter(action=action)
+        return rows
+
+    def assert_logged(self, pk, action):
+        """The one change-log row of this action on the record, written as the tester."""
+        change = self.changes(pk, action).get()
+        assert change.user_id == self.user.pk
+        assert change.user_name == self.user.username
+        assert change.request_id is not None
+        return change
+
+    def assert_unchanged(self, record, before):
+        """The record still has the values it had before and no update was logged."""
+        assert self.snapshot(record) == before
+        assert not self.changes(record.pk, "update").exists()
+
+    def assert_not_deleted(self, record):
+        """The record is still there and no deletion was logged."""
+        assert self.exists(record)
+        assert not self.changes(record.pk, "delete").exists()
+
+    def assert_deleted(self, record, before):
+        """The record is gone and its deletion logged as the tester, with the values it had."""
+        assert not self.exists(record)
+        change = self.assert_logged(record.pk, "delete")
+        assert change.prechange_data == before
+        assert change.postchange_data is None
+
+    def fresh(self, record):
+        return self.model._default_manager.get(pk=record.pk)
+
+    def snapshot(self, record):
+        """The record's values as saved now, as the change log writes them."""
+        return serialize_object(self.fresh(record))
+
+    def exists(self, record) -> bool:
+        return self.model._default_manager.filter(pk=record.pk).exists()
+
+    def _count(self):
+        return self.model._default_manager.count()
