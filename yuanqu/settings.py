@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "yuanqu.users",
     "yuanqu.utilities",
     "yuanqu.enterprises",
+    "yuanqu.economy",
+    "yuanqu.demands",
 ]
 
 MIDDLEWARE = [

@@ -9,5 +9,7 @@ urlpatterns = [
     path("", include("yuanqu.users.urls")),
     path("", include("yuanqu.core.urls")),
     path("", include("yuanqu.enterprises.urls")),
+    path("", include("yuanqu.economy.urls")),
+    path("", include("yuanqu.demands.urls")),
     path("api/", include("yuanqu.api_urls")),
 ]

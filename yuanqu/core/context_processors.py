@@ -7,10 +7,10 @@ from yuanqu.users.permissions import has_perm
 # (label, url name or None while the module is not built, model label guarding it)
 MODULES = [
     ("企业库", "enterprises:enterprise_list", "enterprises.enterprise"),
-    ("经济运行", None, None),
+    ("经济运行", "economy:summary", "economy.enterprisemonthlyvalue"),
     ("双招双引", None, None),
     ("重点项目", None, None),
-    ("诉求办理", None, None),
+    ("诉求办理", "demands:demand_list", "demands.demand"),
     ("督查督办", None, None),
     ("网格走访", None, None),
     ("土地载体", None, None),

@@ -21,6 +21,7 @@ class Action(models.TextChoices):
     EXPORT = "export", _("导出")
     VIEW_PERSONAL = "view_personal", _("查看个人信息")
     UNLOCK = "unlock", _("解除锁定")
+    APPROVE_EXTENSION = "approve_extension", _("批准延期")
 
 
 class Constraint(models.TextChoices):

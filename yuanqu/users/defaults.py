@@ -54,6 +54,32 @@ DEFAULT_PERMISSIONS = [
     # 审计员：只读审计记录
     ("审计员-变更记录", R.AUDITOR, "core.objectchange", [V, E], C.ALL),
     ("审计员-安全事件", R.AUDITOR, "core.auditevent", [V, E], C.ALL),
+    # 诉求办理
+    ("领导-诉求", R.LEADER, "demands.demand", [V, E, "approve_extension"], C.ALL),
+    ("部门人员-查看诉求", R.STAFF, "demands.demand", [V, A], C.ALL),
+    ("部门人员-办理本部门诉求", R.STAFF, "demands.demand", [CH], C.OWN_DEPARTMENT),
+    ("企业用户-本企业诉求", R.ENTERPRISE, "demands.demand", [V, A], C.OWN_ENTERPRISE),
+    ("网格员-本片区诉求", R.GRID, "demands.demand", [V, A], C.OWN_ZONE),
+    ("领导-诉求类别", R.LEADER, "demands.demandcategory", [V], C.ALL),
+    ("部门人员-诉求类别", R.STAFF, "demands.demandcategory", [V], C.ALL),
+    ("系统管理员-诉求类别", R.SYSADMIN, "demands.demandcategory", [V, A, CH, D], C.ALL),
+    # 经济运行
+    ("领导-企业月报数据", R.LEADER, "economy.enterprisemonthlyvalue", [V, E], C.ALL),
+    ("领导-园区月度数据", R.LEADER, "economy.zonemonthlyfigure", [V, E], C.ALL),
+    ("领导-经济指标", R.LEADER, "economy.indicator", [V, E], C.ALL),
+    ("领导-年度目标", R.LEADER, "economy.annualtarget", [V, E], C.ALL),
+    ("部门人员-查看企业月报数据", R.STAFF, "economy.enterprisemonthlyvalue", [V], C.ALL),
+    ("部门人员-本部门企业月报数据", R.STAFF, "economy.enterprisemonthlyvalue", [A, CH, IM, E], C.OWN_DEPARTMENT),
+    ("部门人员-园区月度数据", R.STAFF, "economy.zonemonthlyfigure", [V], C.ALL),
+    ("部门人员-经济指标", R.STAFF, "economy.indicator", [V], C.ALL),
+    ("部门人员-年度目标", R.STAFF, "economy.annualtarget", [V], C.ALL),
+    ("企业用户-本企业月报数据", R.ENTERPRISE, "economy.enterprisemonthlyvalue", [V, A], C.OWN_ENTERPRISE),
+    ("企业用户-经济指标", R.ENTERPRISE, "economy.indicator", [V], C.ALL),
+    ("网格员-本片区企业月报数据", R.GRID, "economy.enterprisemonthlyvalue", [V], C.OWN_ZONE),
+    ("网格员-本片区月度数据", R.GRID, "economy.zonemonthlyfigure", [V], C.OWN_ZONE),
+    ("网格员-经济指标", R.GRID, "economy.indicator", [V], C.ALL),
+    ("系统管理员-经济指标", R.SYSADMIN, "economy.indicator", [V, A, CH, D], C.ALL),
+    ("系统管理员-月份锁定", R.SYSADMIN, "economy.periodlock", [V, A, D], C.ALL),
 ]
 
 

@@ -4,6 +4,8 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from yuanqu.demands.demo import generate_demands
+from yuanqu.economy.demo import generate_economy
 from yuanqu.enterprises import demo
 
 
@@ -34,3 +36,5 @@ class Command(BaseCommand):
                 f"账号 {len(summary.users)} 个，用时 {seconds:.1f} 秒。"
             )
         )
+        generate_economy()  # monthly reports and targets of the 规上 enterprises; skipped when present
+        generate_demands()  # about 1,100 demands over the last year; skipped when demands exist

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DemandsConfig(AppConfig):
+    name = "yuanqu.demands"
+    verbose_name = "诉求办理"

@@ -1,0 +1,74 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class CategoryGroup(models.TextChoices):
+    POLICY = "policy", _("政策咨询")
+    FACTORS = "factors", _("要素保障")
+    APPROVAL = "approval", _("审批手续")
+    INFRASTRUCTURE = "infrastructure", _("基础设施")
+    COMPLAINT = "complaint", _("投诉")
+    SUGGESTION = "suggestion", _("建议")
+    OTHER = "other", _("其他")
+
+
+class Channel(models.TextChoices):
+    VISIT = "visit", _("走访")
+    HOTLINE = "hotline", _("热线")
+    HOTLINE_12345 = "12345", _("12345热线")
+    PLATFORM = "platform", _("企业服务平台")
+    FORUM = "forum", _("座谈会")
+    LETTER = "letter", _("来信")
+    PORTAL = "portal", _("企业端")
+
+
+class DemandStatus(models.TextChoices):
+    RECEIVED = "received", _("受理")
+    ASSIGNED = "assigned", _("交办")
+    ACCEPTED = "accepted", _("签收")
+    IN_PROGRESS = "in_progress", _("办理中")
+    ANSWERED = "answered", _("答复")
+    CLOSED = "closed", _("办结")
+    FOLLOWED_UP = "followed_up", _("回访")
+    RETURNED = "returned", _("退回")
+    FORWARDED = "forwarded", _("转办")
+
+
+class Satisfaction(models.TextChoices):
+    SATISFIED = "satisfied", _("满意")
+    BASICALLY = "basically", _("基本满意")
+    DISSATISFIED = "dissatisfied", _("不满意")
+
+
+class DemandAction(models.TextChoices):
+    RECEIVE = "receive", _("受理")
+    ASSIGN = "assign", _("交办")
+    ACCEPT = "accept", _("签收")
+    START = "start", _("开始办理")
+    ANSWER = "answer", _("答复")
+    CLOSE = "close", _("办结")
+    FOLLOW_UP = "follow_up", _("回访")
+    RETURN = "return", _("退回")
+    FORWARD = "forward", _("转办")
+    ACKNOWLEDGE = "acknowledge", _("转办确认")
+    REQUEST_EXTENSION = "request_extension", _("申请延期")
+    APPROVE_EXTENSION = "approve_extension", _("批准延期")
+    REJECT_EXTENSION = "reject_extension", _("不批准延期")
+
+
+class Light(models.TextChoices):
+    GREEN = "green", _("绿灯")
+    YELLOW = "yellow", _("黄灯")
+    RED = "red", _("红灯")
+
+
+# Statuses in which the deadline clock runs.
+OPEN_STATUSES = (
+    DemandStatus.RECEIVED,
+    DemandStatus.ASSIGNED,
+    DemandStatus.ACCEPTED,
+    DemandStatus.IN_PROGRESS,
+    DemandStatus.ANSWERED,
+    DemandStatus.RETURNED,
+)
+CLOSED_STATUSES = (DemandStatus.CLOSED, DemandStatus.FOLLOWED_UP)

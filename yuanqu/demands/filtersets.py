@@ -1,0 +1,48 @@
+import django_filters
+from django import forms
+
+from yuanqu.enterprises.models import Enterprise
+from yuanqu.users.models import Department
+from yuanqu.utilities.filtersets import BaseFilterSet
+
+from .choices import Channel, DemandStatus, Light
+from .models import Demand, DemandCategory
+from .services import light_q
+
+
+class DemandFilterSet(BaseFilterSet):
+    """One filterset for the list page and the Excel export."""
+
+    search_fields = ("number", "title", "description", "enterprise__name", "external_number")
+
+    status = django_filters.MultipleChoiceFilter(
+        choices=DemandStatus.choices, label="状态", widget=forms.SelectMultiple(attrs={"size": 3})
+    )
+    category = django_filters.ModelChoiceFilter(queryset=DemandCategory.objects.all(), label="类别")
+    channel = django_filters.ChoiceFilter(choices=Channel.choices, label="来源渠道")
+    department = django_filters.ModelChoiceFilter(queryset=Department.objects.all(), label="责任部门")
+    light = django_filters.ChoiceFilter(choices=Light.choices, method="filter_light", label="亮灯")
+    enterprise = django_filters.ModelChoiceFilter(
+        queryset=Enterprise.objects.all(),
+        label="企业",
+        widget=forms.NumberInput(attrs={"placeholder": "企业ID"}),
+    )
+    received_from = django_filters.DateFilter(
+        field_name="received_at__date",
+        lookup_expr="gte",
+        label="受理日期起",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    received_to = django_filters.DateFilter(
+        field_name="received_at__date",
+        lookup_expr="lte",
+        label="受理日期止",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    class Meta:
+        model = Demand
+        fields = ["q", "status", "category", "channel", "department", "light", "enterprise"]
+
+    def filter_light(self, queryset, name, value):
+        return queryset.filter(light_q(value))

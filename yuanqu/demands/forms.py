@@ -1,0 +1,154 @@
+from django import forms
+from django.utils import timezone
+
+from yuanqu.enterprises.models import Enterprise
+from yuanqu.users.models import Department
+from yuanqu.users.permissions import restrict
+from yuanqu.utilities.forms import UserFormMixin
+
+from .choices import Channel, Satisfaction
+from .models import DemandCategory
+
+
+def _categories():
+    return DemandCategory.objects.filter(active=True)
+
+
+class DemandForm(UserFormMixin, forms.Form):
+    """受理 by staff or a grid worker: any enterprise the user may see."""
+
+    enterprise = forms.ModelChoiceField(queryset=Enterprise.objects.none(), label="企业")
+    category = forms.ModelChoiceField(queryset=DemandCategory.objects.none(), label="类别")
+    channel = forms.ChoiceField(
+        choices=[c for c in Channel.choices if c[0] != Channel.PORTAL], label="来源渠道"
+    )
+    external_number = forms.CharField(
+        label="外部工单号", max_length=50, required=False, help_text="经12345热线转来时填写"
+    )
+    title = forms.CharField(label="标题", max_length=200)
+    description = forms.CharField(label="诉求内容", widget=forms.Textarea(attrs={"rows": 5}))
+    received_at = forms.DateTimeField(
+        label="受理时间",
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        help_text="不填为当前时间",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enterprise"].queryset = restrict(Enterprise.objects.all(), self.user, "view")
+        self.fields["category"].queryset = _categories()
+
+    def clean_external_number(self):
+        value = self.cleaned_data["external_number"].strip()
+        if self.cleaned_data.get("channel") == Channel.HOTLINE_12345 and not value:
+            raise forms.ValidationError("12345热线转来的诉求请填写外部工单号")
+        return value
+
+    def clean(self):
+        data = super().clean()
+        when = data.get("received_at")
+        if when and when > timezone.now():
+            self.add_error("received_at", "受理时间不能晚于当前时间")
+        return data
+
+
+class PortalDemandForm(UserFormMixin, forms.Form):
+    """An enterprise user's submission: the enterprise is theirs, the channel 企业端."""
+
+    category = forms.ModelChoiceField(queryset=DemandCategory.objects.none(), label="类别")
+    title = forms.CharField(label="标题", max_length=200)
+    description = forms.CharField(label="诉求内容", widget=forms.Textarea(attrs={"rows": 5}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = _categories()
+
+
+class TextForm(forms.Form):
+    text = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, user=None, demand=None, **kwargs):
+        self.user, self.demand = user, demand
+        super().__init__(*args, **kwargs)
+
+    def step_kwargs(self):
+        return {"text": self.cleaned_data["text"]}
+
+
+class RequiredTextForm(TextForm):
+    text = forms.CharField(label="说明", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class AnswerForm(RequiredTextForm):
+    text = forms.CharField(label="答复内容", widget=forms.Textarea(attrs={"rows": 5}))
+
+
+class ReturnForm(TextForm):
+    text = forms.CharField(label="退回理由", widget=forms.Textarea(attrs={"rows": 3}))
+
+    def step_kwargs(self):
+        return {"reason": self.cleaned_data["text"]}
+
+
+class AssignForm(TextForm):
+    department = forms.ModelChoiceField(queryset=Department.objects.all(), label="责任部门")
+    supporting = forms.ModelMultipleChoiceField(
+        queryset=Department.objects.all(),
+        label="配合部门",
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 5}),
+    )
+    workdays = forms.IntegerField(label="办理时限（工作日）", min_value=1, max_value=60, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.demand is not None:
+            self.fields[
+                "workdays"
+            ].help_text = f"不填按类别时限{self.demand.category.time_limit_workdays}个工作日，自交办时起算"
+
+    def step_kwargs(self):
+        data = self.cleaned_data
+        return {
+            "department": data["department"],
+            "supporting": data["supporting"],
+            "text": data["text"],
+            "workdays": data["workdays"],
+        }
+
+
+class ForwardForm(TextForm):
+    forwarded_to = forms.CharField(label="转办单位", max_length=100)
+
+    def step_kwargs(self):
+        return {"forwarded_to": self.cleaned_data["forwarded_to"], "text": self.cleaned_data["text"]}
+
+
+class FollowUpForm(TextForm):
+    satisfaction = forms.ChoiceField(choices=Satisfaction.choices, label="满意度", widget=forms.RadioSelect)
+    text = forms.CharField(label="评价意见", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def step_kwargs(self):
+        return {"satisfaction": self.cleaned_data["satisfaction"], "text": self.cleaned_data["text"]}
+
+
+class ExtensionForm(TextForm):
+    days = forms.IntegerField(label="延期（工作日）", min_value=1, max_value=60)
+    text = forms.CharField(label="延期理由", widget=forms.Textarea(attrs={"rows": 3}))
+
+    def step_kwargs(self):
+        return {"days": self.cleaned_data["days"], "reason": self.cleaned_data["text"]}
+
+
+class StatisticsForm(forms.Form):
+    start = forms.DateField(label="受理日期起", widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label="受理日期止", widget=forms.DateInput(attrs={"type": "date"}))
+    department = forms.ModelChoiceField(queryset=Department.objects.all(), label="责任部门", required=False)
+    category = forms.ModelChoiceField(queryset=DemandCategory.objects.all(), label="类别", required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            self.add_error("end", "截止日期不能早于起始日期")
+        return data

@@ -1,0 +1,261 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views import View
+
+from yuanqu.core.workdays import WorkCalendar
+from yuanqu.users.choices import Role
+from yuanqu.users.permissions import has_perm, restrict
+from yuanqu.utilities import views as generic
+
+from . import services
+from .choices import DemandAction
+from .filtersets import DemandFilterSet
+from .forms import (
+    AnswerForm,
+    AssignForm,
+    DemandForm,
+    ExtensionForm,
+    FollowUpForm,
+    ForwardForm,
+    PortalDemandForm,
+    ReturnForm,
+    StatisticsForm,
+    TextForm,
+)
+from .models import Demand, DemandCategory
+from .tables import DemandTable, light_badge
+
+DEMANDS = Demand.objects.select_related(
+    "enterprise", "category", "department", "holder_user", "holder_department", "received_by", "assigned_by"
+)
+A = DemandAction
+
+
+class DemandListView(generic.ObjectListView):
+    queryset = DEMANDS
+    filterset = DemandFilterSet
+    table = DemandTable
+    template_name = "demands/demand_list.html"
+
+
+class DemandView(generic.ObjectView):
+    queryset = DEMANDS
+    template_name = "demands/demand.html"
+
+    def extra_context(self, obj):
+        user = self.request.user
+        return {
+            "light": light_badge(services.light(obj, calendar=WorkCalendar())),
+            "events": obj.events.select_related("actor"),
+            "supporting": obj.supporting_departments.all(),
+            "actions": [
+                (reverse(f"demands:demand_{action}", args=[obj.pk]), DemandAction(action).label)
+                for action in _permitted_actions(user, obj)
+            ],
+        }
+
+
+def _granted(user, pks) -> dict[str, set[int]]:
+    """For each grant an action view fetches through, which of these demands it reaches."""
+    return {
+        grant: set(restrict(Demand.objects.filter(pk__in=pks), user, grant).values_list("pk", flat=True))
+        for grant in set(services.ACTION_GRANT.values())
+    }
+
+
+def _permitted_actions(user, demand, granted=None):
+    """The steps the user may take, each also within the grant its view fetches through."""
+    granted = granted if granted is not None else _granted(user, [demand.pk])
+    return [
+        action
+        for action in services.available_actions(user, demand)
+        if demand.pk in granted[services.ACTION_GRANT[action]]
+    ]
+
+
+class DemandCreateView(View):
+    """受理: staff and grid workers for any enterprise they see, an enterprise user for its own."""
+
+    template_name = "demands/demand_add.html"
+
+    def get_form_class(self):
+        return PortalDemandForm if self.request.user.role == Role.ENTERPRISE else DemandForm
+
+    def check(self, request):
+        if not has_perm(request.user, Demand, "add"):
+            raise PermissionDenied("没有新建权限")
+
+    def get(self, request):
+        self.check(request)
+        return render(request, self.template_name, {"form": self.get_form_class()(user=request.user)})
+
+    def post(self, request):
+        self.check(request)
+        user = request.user
+        form = self.get_form_class()(data=request.POST, user=user)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            if user.role == Role.ENTERPRISE:
+                data.update(enterprise=user.enterprise, channel="portal")
+            try:
+                with transaction.atomic():
+                    demand = services.receive(user, **data)
+                    if not restrict(Demand.objects.filter(pk=demand.pk), user, "add").exists():
+                        raise generic.PermissionViolation
+            except generic.PermissionViolation:
+                form.add_error(None, "该企业不在您的受理范围内，未保存。")
+            except services.DemandError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, f"已受理诉求{demand.number}，办理期限{demand.due_on:%Y-%m-%d}。")
+                return redirect(demand.get_absolute_url())
+        return render(request, self.template_name, {"form": form})
+
+
+class DemandActionView(View):
+    """One workflow step: the demand is fetched through the step's grant (404 outside it),
+    then the user must hold the step (403 otherwise)."""
+
+    action = None
+    form = TextForm
+    template_name = "demands/demand_action.html"
+
+    def get_demand(self, request, pk):
+        grant = services.ACTION_GRANT[self.action]
+        demand = get_object_or_404(restrict(DEMANDS, request.user, grant), pk=pk)
+        if not services.can_act(request.user, demand, self.action):
+            raise PermissionDenied(f"您不能对诉求{demand.number}执行“{DemandAction(self.action).label}”")
+        return demand
+
+    def render_form(self, request, demand, form):
+        context = {"object": demand, "form": form, "action_label": DemandAction(self.action).label}
+        return render(request, self.template_name, context)
+
+    def get(self, request, pk):
+        demand = self.get_demand(request, pk)
+        return self.render_form(request, demand, self.form(user=request.user, demand=demand))
+
+    def post(self, request, pk):
+        demand = self.get_demand(request, pk)
+        form = self.form(data=request.POST, user=request.user, demand=demand)
+        if form.is_valid():
+            try:
+                services.STEPS[self.action](demand, request.user, **form.step_kwargs())
+            except services.NotHolder:
+                raise
+            except services.DemandError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, f"诉求{demand.number}已{DemandAction(self.action).label}。")
+                if restrict(Demand.objects.filter(pk=demand.pk), request.user, "view").exists():
+                    return redirect(demand.get_absolute_url())
+                return redirect("demands:demand_list")
+        return self.render_form(request, demand, form)
+
+
+class AssignView(DemandActionView):
+    action, form = A.ASSIGN, AssignForm
+
+
+class AcceptView(DemandActionView):
+    action = A.ACCEPT
+
+
+class StartView(DemandActionView):
+    action = A.START
+
+
+class AnswerView(DemandActionView):
+    action, form = A.ANSWER, AnswerForm
+
+
+class CloseView(DemandActionView):
+    action = A.CLOSE
+
+
+class FollowUpView(DemandActionView):
+    action, form = A.FOLLOW_UP, FollowUpForm
+
+
+class ReturnView(DemandActionView):
+    action, form = A.RETURN, ReturnForm
+
+
+class ForwardView(DemandActionView):
+    action, form = A.FORWARD, ForwardForm
+
+
+class AcknowledgeView(DemandActionView):
+    action = A.ACKNOWLEDGE
+
+
+class RequestExtensionView(DemandActionView):
+    action, form = A.REQUEST_EXTENSION, ExtensionForm
+
+
+class ApproveExtensionView(DemandActionView):
+    action = A.APPROVE_EXTENSION
+
+
+class RejectExtensionView(DemandActionView):
+    action = A.REJECT_EXTENSION
+
+
+ACTION_VIEWS = {
+    A.ASSIGN: AssignView,
+    A.ACCEPT: AcceptView,
+    A.START: StartView,
+    A.ANSWER: AnswerView,
+    A.CLOSE: CloseView,
+    A.FOLLOW_UP: FollowUpView,
+    A.RETURN: ReturnView,
+    A.FORWARD: ForwardView,
+    A.ACKNOWLEDGE: AcknowledgeView,
+    A.REQUEST_EXTENSION: RequestExtensionView,
+    A.APPROVE_EXTENSION: ApproveExtensionView,
+    A.REJECT_EXTENSION: RejectExtensionView,
+}
+
+
+def my_demands(request):
+    """What I must act on now, the earliest deadline first."""
+    user = request.user
+    if not has_perm(user, Demand, "view"):
+        raise PermissionDenied("没有查看权限")
+    calendar = WorkCalendar()
+    today = timezone.localdate()
+    demands = list(restrict(services.my_demands(user), user, "view")[:200])
+    granted = _granted(user, [d.pk for d in demands])
+    rows = [
+        (d, light_badge(services.light(d, today, calendar)), _permitted_actions(user, d, granted))
+        for d in demands
+    ]
+    rows = [(d, badge, [DemandAction(a).label for a in acts]) for d, badge, acts in rows if acts]
+    return render(request, "demands/my_demands.html", {"rows": rows})
+
+
+def statistics(request):
+    user = request.user
+    if not has_perm(user, Demand, "view"):
+        raise PermissionDenied("没有查看权限")
+    today = timezone.localdate()
+    initial = {"start": today.replace(month=1, day=1), "end": today}
+    form = StatisticsForm(request.GET or None, initial=initial)
+    form.fields["category"].queryset = DemandCategory.objects.all()
+    context = {"form": form}
+    if not request.GET or form.is_valid():
+        data = form.cleaned_data if request.GET else initial
+        total, rows = services.statistics(
+            data["start"],
+            data["end"],
+            queryset=restrict(Demand.objects.all(), user, "view"),
+            department=data.get("department"),
+            category=data.get("category"),
+            today=today,
+        )
+        context.update(total=total, rows=rows, start=data["start"], end=data["end"])
+    return render(request, "demands/statistics.html", context)

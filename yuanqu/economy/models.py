@@ -1,0 +1,247 @@
+"""Economic operations (经济运行): the indicator catalogue, monthly values, locks and targets."""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from yuanqu.core.mixins import ChangeLoggedModel
+from yuanqu.users.permissions import RestrictedQuerySet
+
+from .choices import IndicatorKind, IndicatorLevel, Population, Unit
+
+VALUE = dict(max_digits=18, decimal_places=4, null=True, blank=True)
+
+
+def period_label(period) -> str:
+    return f"{period.year}年{period.month}月"
+
+
+class Indicator(ChangeLoggedModel):
+    """An economic indicator (经济指标) of the zone's catalogue, e.g. 规上工业总产值."""
+
+    code = models.SlugField(_("代码"), max_length=40, unique=True)
+    name = models.CharField(_("指标名称"), max_length=50, unique=True)
+    unit = models.CharField(_("计量单位"), max_length=20, choices=Unit.choices)
+    kind = models.CharField(
+        _("指标类型"), max_length=20, choices=IndicatorKind.choices, default=IndicatorKind.YTD_FLOW
+    )
+    level = models.CharField(
+        _("填报层级"), max_length=20, choices=IndicatorLevel.choices, default=IndicatorLevel.ENTERPRISE
+    )
+    population = models.CharField(
+        _("统计范围"), max_length=20, choices=Population.choices, default=Population.ALL
+    )
+    growth_published = models.BooleanField(
+        _("增速由统计局公布"), default=False, help_text=_("可比价增速等由统计部门公布、不由本平台推算的指标")
+    )
+    order = models.PositiveIntegerField(_("排序"), default=100)
+    active = models.BooleanField(_("在用"), default=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    restrict_paths: dict[str, str] = {}
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = _("经济指标")
+        verbose_name_plural = _("经济指标")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("economy:indicator", args=[self.pk])
+
+
+class VersionedValue(ChangeLoggedModel):
+    """A reported value per month; a correction is a new version, the old one is kept."""
+
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.PROTECT, related_name="+", verbose_name=_("指标")
+    )
+    period = models.DateField(_("月份"), help_text=_("该月第一天"))
+    month_value = models.DecimalField(_("当月值"), **VALUE)
+    ytd_value = models.DecimalField(_("1–N月累计值"), **VALUE)
+    version = models.PositiveIntegerField(_("版本"), default=1)
+    is_current = models.BooleanField(_("当前版本"), default=True)
+    reason = models.CharField(_("更正原因"), max_length=200, blank=True)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("填报人"),
+    )
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class EnterpriseMonthlyValue(VersionedValue):
+    """One enterprise's value of an indicator for a month (企业月报)."""
+
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        on_delete=models.PROTECT,
+        related_name="monthly_values",
+        verbose_name=_("企业"),
+    )
+
+    restrict_paths = {
+        "own_department": "enterprise__department",
+        "own_zone": "enterprise__zone",
+        "own_enterprise": "enterprise",
+    }
+
+    class Meta:
+        ordering = ["-period", "indicator__order", "enterprise__name", "-version"]
+        verbose_name = _("企业月报数据")
+        verbose_name_plural = _("企业月报数据")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "indicator", "period", "version"],
+                name="enterprise_monthly_value_version",
+            )
+        ]
+        indexes = [models.Index(fields=["indicator", "period", "is_current"], name="emv_indicator_period")]
+
+    def __str__(self):
+        return f"{self.enterprise} {self.indicator} {period_label(self.period)}（第{self.version}版）"
+
+    def get_absolute_url(self):
+        return reverse("economy:enterprisemonthlyvalue", args=[self.pk])
+
+    def changelog_parent(self):
+        return self.enterprise
+
+
+class ZoneMonthlyFigure(VersionedValue):
+    """A zone-level figure for a month (GDP, 固定资产投资 …), with the growth the bureau published."""
+
+    zone = models.ForeignKey(
+        "users.Zone", on_delete=models.PROTECT, related_name="+", verbose_name=_("园区/片区")
+    )
+    published_growth = models.DecimalField(
+        _("公布增速"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        help_text=_("小数：0.095 即增长9.5%"),
+    )
+
+    restrict_paths = {"own_zone": "zone"}
+
+    class Meta:
+        ordering = ["-period", "indicator__order", "zone__order", "-version"]
+        verbose_name = _("园区月度数据")
+        verbose_name_plural = _("园区月度数据")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["zone", "indicator", "period", "version"], name="zone_monthly_figure_version"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.zone} {self.indicator} {period_label(self.period)}（第{self.version}版）"
+
+    def get_absolute_url(self):
+        return reverse("economy:summary") + f"?period={self.period:%Y-%m}&zone={self.zone_id}"
+
+
+class PeriodLock(ChangeLoggedModel):
+    """A month whose figures are published: no new versions may be recorded for it."""
+
+    period = models.DateField(_("月份"), unique=True)
+    comments = models.CharField(_("说明"), max_length=200, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    restrict_paths: dict[str, str] = {}
+
+    class Meta:
+        ordering = ["-period"]
+        verbose_name = _("月份锁定")
+        verbose_name_plural = _("月份锁定")
+
+    def __str__(self):
+        return f"{period_label(self.period)}已锁定"
+
+    def get_absolute_url(self):
+        return reverse("economy:summary") + f"?period={self.period:%Y-%m}"
+
+
+class AnnualTarget(ChangeLoggedModel):
+    """An annual target (年度目标) of an indicator for the park, a 片区 or a department."""
+
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.PROTECT, related_name="targets", verbose_name=_("指标")
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    zone = models.ForeignKey(
+        "users.Zone",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("片区"),
+        help_text=_("留空为全园区"),
+    )
+    department = models.ForeignKey(
+        "users.Department",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("责任部门"),
+    )
+    target_value = models.DecimalField(_("目标值"), **VALUE)
+    target_growth = models.DecimalField(
+        _("目标增速"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        help_text=_("小数：0.09 即增长9%以上"),
+    )
+    monthly_phasing = models.JSONField(
+        _("分月进度"),
+        null=True,
+        blank=True,
+        help_text=_("12个数，各月末应完成全年目标的比例（累计）；留空按月均匀"),
+    )
+
+    objects = RestrictedQuerySet.as_manager()
+    restrict_paths = {"own_department": "department", "own_zone": "zone"}
+
+    class Meta:
+        ordering = ["-year", "indicator__order"]
+        verbose_name = _("年度目标")
+        verbose_name_plural = _("年度目标")
+
+    def __str__(self):
+        return f"{self.year}年{self.zone or '全园区'}{self.indicator}目标"
+
+    def get_absolute_url(self):
+        return reverse("economy:summary") + f"?period={self.year}-12"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.target_value is None and self.target_growth is None:
+            raise ValidationError({"target_value": "目标值和目标增速至少填写一项"})
+        phasing = self.monthly_phasing
+        if phasing is not None:
+            if not isinstance(phasing, list) or len(phasing) != 12:
+                raise ValidationError({"monthly_phasing": "分月进度须为12个数（1–12月末的累计比例）"})
+            try:
+                shares = [float(x) for x in phasing]
+            except (TypeError, ValueError):
+                raise ValidationError({"monthly_phasing": "分月进度须全部为数字"}) from None
+            if (
+                any(b < a for a, b in zip(shares, shares[1:], strict=False))
+                or not 0 <= shares[0] <= shares[-1] <= 1
+            ):
+                raise ValidationError({"monthly_phasing": "分月进度须逐月不减，且在0到1之间"})

@@ -1,0 +1,550 @@
+"""Computations of economic operations (REFERENCE §4), as plain functions.
+
+Every figure that may not exist comes back as a result with a ``note`` saying why: a missing
+month, a zero base, enterprises that entered or left the population. Nothing is turned into a
+silent 0 or raises a division error. Values stay ``Decimal``; round only for display.
+"""
+
+import calendar
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+
+ONE = Decimal(1)
+HUNDRED = Decimal(100)
+
+
+@dataclass
+class Figure:
+    """A computed value, or None with the reason in ``note``."""
+
+    value: Decimal | None
+    note: str = ""
+
+
+@dataclass
+class Growth:
+    """同比 over the comparable set (同口径): only units with values in both periods."""
+
+    value: Decimal | None
+    current: Decimal | None = None  # the comparable set's value this period
+    base: Decimal | None = None  # the same set's value a year earlier
+    total: Decimal | None = None  # every unit's value this period (the reported YTD)
+    entered: list = field(default_factory=list)  # units with a value now but none a year earlier
+    left: list = field(default_factory=list)  # units with a value a year earlier but none now
+    note: str = ""
+
+
+@dataclass
+class Progress:
+    completion: Decimal | None
+    time_progress: Decimal
+    gap_pp: Decimal | None
+    note: str = ""
+
+
+@dataclass
+class Contribution:
+    """A group's share of the growth: 拉动 ``pull_pp`` 个百分点."""
+
+    group: object
+    current: Decimal
+    base: Decimal
+    growth: Figure
+    pull_pp: Decimal | None
+
+
+# --- periods ------------------------------------------------------------------------------
+
+
+def parse_period(text: str) -> datetime.date:
+    """“2023-10” (or “2023-10-01”) → the first day of the month; a Chinese error otherwise."""
+    try:
+        parts = [int(p) for p in str(text).strip().split("-")]
+        return datetime.date(parts[0], parts[1], 1)
+    except (ValueError, IndexError):
+        raise ValidationError(f"月份“{text}”格式不对，应为“2023-10”这样的年-月") from None
+
+
+def add_months(period: datetime.date, months: int) -> datetime.date:
+    index = period.year * 12 + period.month - 1 + months
+    return datetime.date(index // 12, index % 12 + 1, 1)
+
+
+def last_year(period: datetime.date) -> datetime.date:
+    return datetime.date(period.year - 1, period.month, 1)
+
+
+def describe(period: datetime.date) -> str:
+    return f"{period.year}年{period.month}月"
+
+
+# --- 当月值 and 1–N月累计 ----------------------------------------------------------------
+
+
+def ytd_from_months(months: dict[int, Decimal | None], month: int) -> Figure:
+    """1–N月累计 as the sum of the month values 1..N; missing months make it unknown."""
+    missing = [m for m in range(1, month + 1) if months.get(m) is None]
+    if missing:
+        listed = "、".join(f"{m}月" for m in missing)
+        return Figure(None, f"缺少{listed}当月值，无法推算1–{month}月累计")
+    return Figure(sum((months[m] for m in range(1, month + 1)), Decimal(0)))
+
+
+def month_from_ytd(ytd: Decimal | None, previous_ytd: Decimal | None, month: int) -> Figure:
+    """当月值 = ytd(N) − ytd(N−1) of the same unit; January's is its YTD."""
+    if ytd is None:
+        return Figure(None, f"缺少1–{month}月累计值")
+    if month == 1:
+        return Figure(ytd)
+    if previous_ytd is None:
+        return Figure(None, f"缺少1–{month - 1}月累计值，无法推算{month}月当月值")
+    return Figure(ytd - previous_ytd)
+
+
+def total(values) -> Figure:
+    """The sum of the values present; None (with why) when there is none."""
+    present = [v for v in values if v is not None]
+    if not present:
+        return Figure(None, "无数据")
+    return Figure(sum(present, Decimal(0)))
+
+
+# --- growth -------------------------------------------------------------------------------
+
+
+def growth_rate(current: Decimal | None, base: Decimal | None) -> Figure:
+    """current / base − 1, with the reason when it does not exist."""
+    if current is None:
+        return Figure(None, "本期无数据")
+    if base is None:
+        return Figure(None, "无基期数据")
+    if base == 0:
+        return Figure(None, "基期为0，增速无意义")
+    if base < 0:
+        return Figure(None, "基期为负数，增速无意义")
+    return Figure(current / base - ONE)
+
+
+def comparable_growth(current: dict, previous: dict) -> Growth:
+    """同比 over the units with a value in both periods (keys: enterprise ids).
+
+    REFERENCE §4.3: 112 / 104 − 1 = 7.7 % over the same enterprises, not the naive
+    112 / 100 − 1 = 12.0 % of this year's total over last year's published total.
+    """
+    now = {k: v for k, v in current.items() if v is not None}
+    before = {k: v for k, v in previous.items() if v is not None}
+    both = now.keys() & before.keys()
+    entered = sorted(now.keys() - before.keys())
+    left = sorted(before.keys() - now.keys())
+    result = Growth(
+        value=None,
+        total=total(now.values()).value,
+        entered=entered,
+        left=left,
+    )
+    notes = []
+    if not both:
+        notes.append("无两期均有数据的企业，不能计算同口径增速" if now else "本期无数据")
+    else:
+        result.current = sum((now[k] for k in both), Decimal(0))
+        result.base = sum((before[k] for k in both), Decimal(0))
+        rate = growth_rate(result.current, result.base)
+        result.value = rate.value
+        if rate.note:
+            notes.append(rate.note)
+    if entered:
+        notes.append(f"{len(entered)}家企业无上年同期数据（新纳统或新报），未计入增速")
+    if left:
+        notes.append(f"{len(left)}家企业上年同期有数据、本期无数据（退库或未报），未计入增速")
+    result.note = "；".join(notes)
+    return result
+
+
+def month_on_month(this_month: Decimal | None, previous_month: Decimal | None) -> Figure:
+    """环比: this month's value over last month's."""
+    return growth_rate(this_month, previous_month)
+
+
+def two_year_average_growth(first: Decimal | None, second: Decimal | None) -> Figure:
+    """两年平均增速, geometric (水平法): sqrt((1 + g1)(1 + g2)) − 1 (REFERENCE §4.4)."""
+    if first is None or second is None:
+        return Figure(None, "缺少其中一年的增速")
+    product = (ONE + Decimal(first)) * (ONE + Decimal(second))
+    if product < 0:
+        return Figure(None, "两年累计降幅超过100%，平均增速无意义")
+    return Figure(product.sqrt() - ONE)
+
+
+# --- targets ------------------------------------------------------------------------------
+
+
+def time_progress(
+    period: datetime.date, basis: str = "months", phasing=None, on: datetime.date | None = None
+) -> Decimal:
+    """序时进度 at the end of ``period``: months/12, the target's own phasing, or days elapsed
+    / days in the year (``basis="days"``, up to ``on`` or the month's last day)."""
+    if phasing:
+        return Decimal(str(phasing[period.month - 1]))
+    if basis == "days":
+        end = on or period.replace(day=calendar.monthrange(period.year, period.month)[1])
+        days_in_year = 366 if calendar.isleap(end.year) else 365
+        return Decimal(end.timetuple().tm_yday) / Decimal(days_in_year)
+    if basis != "months":
+        raise ValueError(f"未知的序时进度口径“{basis}”，应为 months 或 days")
+    return Decimal(period.month) / Decimal(12)
+
+
+def completion_rate(ytd: Decimal | None, target: Decimal | None) -> Figure:
+    """完成率 = 1–N月累计 / 年度目标."""
+    if target is None:
+        return Figure(None, "未设定年度目标值")
+    if ytd is None:
+        return Figure(None, "本期无累计数据")
+    if target <= 0:
+        return Figure(None, "目标值不大于0，完成率无意义")
+    return Figure(ytd / target)
+
+
+def progress(ytd, target, period, basis="months", phasing=None, on=None) -> Progress:
+    """完成率, 序时进度 and the gap in percentage points (REFERENCE §4.5)."""
+    elapsed = time_progress(period, basis, phasing, on)
+    done = completion_rate(ytd, target)
+    if done.value is None:
+        return Progress(None, elapsed, None, done.note)
+    return Progress(done.value, elapsed, (done.value - elapsed) * HUNDRED)
+
+
+def gap_text(gap_pp: Decimal | None) -> str:
+    """“落后序时进度5.7个百分点” / “超序时进度1.2个百分点” / “与序时进度持平”."""
+    if gap_pp is None:
+        return ""
+    rounded = round(gap_pp, 1)
+    if rounded == 0:
+        return "与序时进度持平"
+    return f"{'超' if rounded > 0 else '落后'}序时进度{abs(rounded)}个百分点"
+
+
+def target_value(target, last_year_total: Decimal | None) -> Figure:
+    """The absolute target of an AnnualTarget: its value, or last year's total × (1 + growth)."""
+    if target is None:
+        return Figure(None, "未设定年度目标")
+    if target.target_value is not None:
+        return Figure(target.target_value)
+    if last_year_total is None:
+        return Figure(None, "目标只有增速，且缺少上年全年数，无法换算目标值")
+    return Figure(
+        last_year_total * (ONE + target.target_growth),
+        f"目标值按上年全年数×(1+{target.target_growth * HUNDRED:.1f}%)推算",
+    )
+
+
+# --- breakdowns ---------------------------------------------------------------------------
+
+
+def contributions(current: dict, previous: dict, group_of: dict) -> list[Contribution]:
+    """Each group's 拉动 in percentage points of the comparable growth: (its current − its
+    base) / the whole comparable base × 100; the pulls add up to the total growth."""
+    both = {k for k, v in current.items() if v is not None} & {
+        k for k, v in previous.items() if v is not None
+    }
+    base_total = sum((previous[k] for k in both), Decimal(0))
+    groups = defaultdict(lambda: [Decimal(0), Decimal(0)])
+    for key in both:
+        sums = groups[group_of.get(key)]
+        sums[0] += current[key]
+        sums[1] += previous[key]
+    result = []
+    for group, (now, before) in groups.items():
+        pull = (now - before) / base_total * HUNDRED if base_total > 0 else None
+        result.append(Contribution(group, now, before, growth_rate(now, before), pull))
+    result.sort(key=lambda c: (c.pull_pp is None, -(c.pull_pp or 0)))
+    return result
+
+
+def ranking(values: dict, top: int | None = None) -> list[tuple[int, object, Decimal]]:
+    """(rank, key, value), largest first; equal values share a rank (1, 2, 2, 4); units
+    without a value are not ranked."""
+    ordered = sorted(((k, v) for k, v in values.items() if v is not None), key=lambda kv: -kv[1])
+    result, rank, previous = [], 0, None
+    for position, (key, value) in enumerate(ordered, 1):
+        if value != previous:
+            rank, previous = position, value
+        result.append((rank, key, value))
+    return result[:top] if top else result
+
+
+def count_above(values: dict, threshold: Decimal) -> int:
+    """How many units reach the threshold (“产值超10亿元企业12家”)."""
+    return sum(1 for v in values.values() if v is not None and v >= threshold)
+
+
+# --- recording values ---------------------------------------------------------------------
+
+
+def check_unlocked(period: datetime.date):
+    from .models import PeriodLock
+
+    if PeriodLock.objects.filter(period=period).exists():
+        raise ValidationError({"period": f"{describe(period)}数据已发布并锁定，不能再新增或更正"})
+
+
+def complete_values(model, owner: dict, indicator, period, month_value, ytd_value, strict=True):
+    """The (month, ytd) pair of a report that gives one or both; the other is derived from the
+    same unit's earlier months. Raises a ValidationError naming the field otherwise, or with
+    ``strict=False`` (zone figures such as quarterly GDP) leaves the month value empty."""
+    from .choices import IndicatorKind
+
+    if month_value is None and ytd_value is None:
+        raise ValidationError({"month_value": "当月值和1–N月累计值至少填写一项"})
+    if indicator.kind == IndicatorKind.STOCK:  # a level at month end: both are the level
+        value = ytd_value if ytd_value is not None else month_value
+        return value, value
+    if month_value is not None and ytd_value is not None:
+        return month_value, ytd_value
+    earlier = model.objects.filter(
+        **owner, indicator=indicator, is_current=True, period__year=period.year, period__lt=period
+    )
+    if ytd_value is None:
+        months = dict(earlier.values_list("period__month", "month_value"))
+        months[period.month] = month_value
+        derived = ytd_from_months(months, period.month)
+        if derived.value is None:
+            raise ValidationError({"ytd_value": derived.note + "，请填写1–N月累计值"})
+        return month_value, derived.value
+    previous = earlier.filter(period=add_months(period, -1)).values_list("ytd_value", flat=True).first()
+    derived = month_from_ytd(ytd_value, previous, period.month)
+    if derived.value is None and strict:
+        raise ValidationError({"month_value": derived.note + "，请填写当月值"})
+    return derived.value, ytd_value
+
+
+def record_value(
+    model,
+    owner: dict,
+    indicator,
+    period,
+    *,
+    month_value=None,
+    ytd_value=None,
+    reason="",
+    user=None,
+    strict=True,
+    **extra,
+):
+    """Save a report as a new version; the previous version is kept and no longer current.
+
+    ``owner`` is ``{"enterprise": e}`` or ``{"zone": z}``. A correction needs a reason; a
+    locked month refuses.
+    """
+    check_unlocked(period)
+    month_value, ytd_value = complete_values(model, owner, indicator, period, month_value, ytd_value, strict)
+    with transaction.atomic():
+        versions = model.objects.select_for_update().filter(**owner, indicator=indicator, period=period)
+        latest = versions.aggregate(Max("version"))["version__max"]
+        if latest is not None and not reason.strip():
+            raise ValidationError({"reason": f"{describe(period)}已有第{latest}版数据，更正须填写更正原因"})
+        for old in versions.filter(is_current=True):
+            old.is_current = False
+            old.save(update_fields=["is_current", "last_updated"])
+        return model.objects.create(
+            **owner,
+            **extra,
+            indicator=indicator,
+            period=period,
+            month_value=month_value,
+            ytd_value=ytd_value,
+            version=(latest or 0) + 1,
+            is_current=True,
+            reason=reason.strip(),
+            reported_by=user if user is not None and user.is_authenticated else None,
+        )
+
+
+def record_enterprise_value(enterprise, indicator, period, **kwargs):
+    from .models import EnterpriseMonthlyValue
+
+    return record_value(EnterpriseMonthlyValue, {"enterprise": enterprise}, indicator, period, **kwargs)
+
+
+def record_zone_figure(zone, indicator, period, published_growth=None, **kwargs):
+    from .models import ZoneMonthlyFigure
+
+    return record_value(
+        ZoneMonthlyFigure,
+        {"zone": zone},
+        indicator,
+        period,
+        published_growth=published_growth,
+        strict=False,
+        **kwargs,
+    )
+
+
+# --- the per-indicator summary (the ``indicators`` command and the summary page) ----------
+
+
+def park_root(zone=None):
+    """The zone a summary is about: the one given, or the only top-level park."""
+    from yuanqu.users.models import Zone
+
+    if zone is not None:
+        return zone
+    roots = list(Zone.objects.filter(parent=None)[:2])
+    return roots[0] if len(roots) == 1 else None
+
+
+def no_park_note() -> str:
+    from yuanqu.users.models import Zone
+
+    return "有多个园区，请用片区参数指定" if Zone.objects.filter(parent=None).exists() else "尚未建立园区"
+
+
+def _values_by_enterprise(values, indicator, period, field_name):
+    rows = values.filter(indicator=indicator, period=period, is_current=True)
+    return dict(rows.values_list("enterprise_id", field_name))
+
+
+def _zone_figure(figures, indicator, period, zone):
+    if zone is None:
+        return None
+    return figures.filter(indicator=indicator, period=period, zone=zone, is_current=True).first()
+
+
+def _target(indicator, year, zone):
+    from .models import AnnualTarget
+
+    targets = AnnualTarget.objects.filter(indicator=indicator, year=year, department=None)
+    if zone is not None and zone.parent_id is not None:
+        return targets.filter(zone=zone).first()
+    return targets.filter(zone=None).first() or (targets.filter(zone=zone).first() if zone else None)
+
+
+def indicator_summary(
+    period, zone=None, *, values=None, figures=None, basis="months", indicators=None
+) -> list[dict]:
+    """For every active indicator: month value, YTD, comparable base, growth, target,
+    completion, time progress and gap, each None with a note when it does not exist.
+
+    ``values``/``figures`` are the EnterpriseMonthlyValue/ZoneMonthlyFigure rows to use
+    (already restricted to what the user may see); ``zone`` limits enterprises to its subtree.
+    """
+    from .choices import IndicatorLevel
+    from .models import EnterpriseMonthlyValue, Indicator, ZoneMonthlyFigure
+
+    values = EnterpriseMonthlyValue.objects.all() if values is None else values
+    figures = ZoneMonthlyFigure.objects.all() if figures is None else figures
+    if zone is not None:
+        values = values.filter(enterprise__zone_id__in=zone.subtree_ids())
+    figure_zone = park_root(zone)
+    rows = []
+    for indicator in indicators or Indicator.objects.filter(active=True):
+        notes = []
+        figure = _zone_figure(figures, indicator, period, figure_zone)
+        if indicator.level == IndicatorLevel.ENTERPRISE:
+            ytd_map = _values_by_enterprise(values, indicator, period, "ytd_value")
+            month = total(_values_by_enterprise(values, indicator, period, "month_value").values())
+            ytd = total(ytd_map.values())
+            growth = comparable_growth(
+                ytd_map, _values_by_enterprise(values, indicator, last_year(period), "ytd_value")
+            )
+            if ytd.value is None:
+                notes.append(f"{describe(period)}无企业填报数据")
+            elif month.value is None:
+                notes.append("缺少当月值")
+            elif growth.note:
+                notes.append(growth.note)
+            base, rate = growth.base, growth.value
+            december = total(
+                _values_by_enterprise(
+                    values, indicator, datetime.date(period.year - 1, 12, 1), "ytd_value"
+                ).values()
+            ).value
+        else:
+            previous = _zone_figure(figures, indicator, last_year(period), figure_zone)
+            december_figure = _zone_figure(
+                figures, indicator, datetime.date(period.year - 1, 12, 1), figure_zone
+            )
+            december = december_figure.ytd_value if december_figure else None
+            ytd = Figure(figure.ytd_value if figure else None)
+            month = Figure(figure.month_value if figure else None)
+            base = previous.ytd_value if previous else None
+            if figure is None:
+                notes.append(f"{describe(period)}园区数据未录入" if figure_zone else no_park_note())
+            elif month.value is None:
+                notes.append("当月值未录入，且无上月累计值可推算")
+            rate = None
+            if not indicator.growth_published and ytd.value is not None:
+                derived = growth_rate(ytd.value, base)
+                rate = derived.value
+                notes.append(derived.note or "增速按上年同期园区数推算")
+        published = figure is not None and figure.published_growth is not None
+        if published:
+            rate = figure.published_growth
+            notes.append("增速采用统计部门公布数")
+        elif indicator.growth_published:
+            rate = None
+            notes.append("增速由统计部门公布，尚未录入")
+        target_obj = _target(indicator, period.year, zone)
+        target = target_value(target_obj, december)
+        if target.note:
+            notes.append(target.note)
+        phasing = target_obj.monthly_phasing if target_obj else None
+        status = progress(ytd.value, target.value, period, basis, phasing)
+        if status.note and target.value is not None:
+            notes.append(status.note)
+        if status.gap_pp is not None:
+            notes.append(gap_text(status.gap_pp))
+        rows.append(
+            {
+                "indicator": indicator,
+                "code": indicator.code,
+                "name": indicator.name,
+                "unit": indicator.get_unit_display(),
+                "month_value": month.value,
+                "ytd": ytd.value,
+                "base": base,
+                "growth": rate,
+                "published_growth": published,
+                "target": target.value,
+                "completion": status.completion,
+                "time_progress": status.time_progress,
+                "gap_pp": status.gap_pp,
+                "note": "；".join(n for n in notes if n),
+            }
+        )
+    return rows
+
+
+KEYS = (
+    "code",
+    "name",
+    "unit",
+    "month_value",
+    "ytd",
+    "base",
+    "growth",
+    "published_growth",
+    "target",
+    "completion",
+    "time_progress",
+    "gap_pp",
+    "note",
+)
+DIGITS = {"growth": 4, "completion": 4, "time_progress": 4, "gap_pp": 2}
+
+
+def as_json_row(row: dict) -> dict:
+    """A summary row with JSON numbers: values to 2 decimals, fractions to 4, gaps to 2."""
+    result = {}
+    for key in KEYS:
+        value = row[key]
+        if isinstance(value, Decimal):
+            value = round(float(value), DIGITS.get(key, 2))
+        result[key] = value
+    return result

@@ -1,0 +1,57 @@
+import django_tables2 as tables
+
+from yuanqu.utilities.tables import BaseTable
+
+from .models import EnterpriseMonthlyValue, Indicator
+
+
+class IndicatorTable(BaseTable):
+    code = tables.Column(linkify=True)
+    name = tables.Column(linkify=True)
+
+    class Meta(BaseTable.Meta):
+        model = Indicator
+        fields = (
+            "code",
+            "name",
+            "unit",
+            "kind",
+            "level",
+            "population",
+            "growth_published",
+            "order",
+            "active",
+        )
+
+
+class EnterpriseMonthlyValueTable(BaseTable):
+    enterprise = tables.Column(
+        linkify=lambda record: record.get_absolute_url(), order_by=("enterprise__name",)
+    )
+    uscc = tables.Column(accessor="enterprise__uscc", verbose_name="统一社会信用代码")
+    zone = tables.Column(accessor="enterprise__zone", verbose_name="片区")
+    indicator = tables.Column(order_by=("indicator__order",))
+    period = tables.DateColumn(format="Y年n月")
+    unit = tables.Column(accessor="indicator", verbose_name="单位", orderable=False)
+    reported_by = tables.Column()
+
+    class Meta(BaseTable.Meta):
+        model = EnterpriseMonthlyValue
+        fields = (
+            "enterprise",
+            "uscc",
+            "zone",
+            "indicator",
+            "period",
+            "month_value",
+            "ytd_value",
+            "unit",
+            "version",
+            "is_current",
+            "reason",
+            "reported_by",
+        )
+        sequence = fields
+
+    def render_unit(self, value):
+        return value.get_unit_display()
