@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "yuanqu.enterprises",
     "yuanqu.economy",
     "yuanqu.demands",
+    "yuanqu.investment",
+    "yuanqu.projects",
 ]
 
 MIDDLEWARE = [
@@ -172,6 +174,8 @@ MEDIA_ROOT = VAR_DIR / "media"
 YUANQU_IMPORT_MAX_BYTES = env_int("YUANQU_IMPORT_MAX_BYTES", 10 * 1024 * 1024)
 YUANQU_IMPORT_MAX_UNCOMPRESSED_BYTES = env_int("YUANQU_IMPORT_MAX_UNCOMPRESSED_BYTES", 200 * 1024 * 1024)
 YUANQU_IMPORT_MAX_ROWS = env_int("YUANQU_IMPORT_MAX_ROWS", 50000)
+# The cockpit warns of enterprises whose YTD output fell by more than this share year on year.
+YUANQU_WARNING_DROP = float(os.environ.get("YUANQU_WARNING_DROP") or 0.2)
 FILE_UPLOAD_MAX_MEMORY_SIZE = YUANQU_IMPORT_MAX_BYTES
 DATA_UPLOAD_MAX_MEMORY_SIZE = YUANQU_IMPORT_MAX_BYTES + 1024 * 1024
 

@@ -8,8 +8,8 @@ from yuanqu.users.permissions import has_perm
 MODULES = [
     ("企业库", "enterprises:enterprise_list", "enterprises.enterprise"),
     ("经济运行", "economy:summary", "economy.enterprisemonthlyvalue"),
-    ("双招双引", None, None),
-    ("重点项目", None, None),
+    ("双招双引", "investment:lead_list", "investment.lead"),
+    ("重点项目", "projects:keyproject_list", "projects.keyproject"),
     ("诉求办理", "demands:demand_list", "demands.demand"),
     ("督查督办", None, None),
     ("网格走访", None, None),

@@ -1,4 +1,3 @@
-from django.apps import apps
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
@@ -64,9 +63,12 @@ def objectchange(request, pk):
 
 
 def healthz(request):
+    """Liveness for a load balancer: the application answers and its database too."""
+    from django.db import connection
     from django.http import JsonResponse
 
-    apps.get_app_config("core")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
 
 

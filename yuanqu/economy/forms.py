@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from yuanqu.enterprises.models import Enterprise
 from yuanqu.users.permissions import restrict
 from yuanqu.utilities.forms import BaseModelForm
+from yuanqu.utilities.import_views import UploadForm
 
 from .choices import IndicatorLevel
 from .models import EnterpriseMonthlyValue, Indicator
@@ -102,3 +103,9 @@ class EnterpriseMonthlyValueForm(BaseModelForm):
             user=self.user,
         )
         return self.instance
+
+
+class MonthlyImportUploadForm(UploadForm):
+    """The monthly import's upload: the file and the month its values belong to."""
+
+    period = MonthField(label="月份", help_text="文件中数据所属的月份，如 2023-10")

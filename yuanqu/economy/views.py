@@ -5,9 +5,11 @@ from django.views import View
 from yuanqu.users.models import Zone
 from yuanqu.users.permissions import has_perm, restrict
 from yuanqu.utilities import views as generic
+from yuanqu.utilities.import_views import BulkImportView, ImportTemplateView
 
 from .filtersets import EnterpriseMonthlyValueFilterSet, IndicatorFilterSet
-from .forms import EnterpriseMonthlyValueForm, IndicatorForm
+from .forms import EnterpriseMonthlyValueForm, IndicatorForm, MonthlyImportUploadForm
+from .importers import MonthlyImporter
 from .models import EnterpriseMonthlyValue, Indicator, ZoneMonthlyFigure
 from .services import add_months, gap_text, indicator_summary, parse_period
 from .tables import EnterpriseMonthlyValueTable, IndicatorTable
@@ -41,8 +43,14 @@ class EnterpriseMonthlyValueListView(generic.ObjectListView):
     filterset = EnterpriseMonthlyValueFilterSet
     table = EnterpriseMonthlyValueTable
 
-    def extra_context(self, queryset):
-        return {"can_import": False}  # the monthly import is not built yet
+
+class EnterpriseMonthlyValueImportView(BulkImportView):
+    importer = MonthlyImporter
+    upload_form = MonthlyImportUploadForm
+
+
+class EnterpriseMonthlyValueImportTemplateView(ImportTemplateView):
+    importer = MonthlyImporter
 
 
 class EnterpriseMonthlyValueView(generic.ObjectView):

@@ -84,7 +84,10 @@ class ImportTemplateView(ImporterView):
 
 
 class BulkImportView(ImporterView):
+    """``upload_form`` may add fields (a month …): their values go to the importer's constructor."""
+
     template_name = "generic/bulk_import.html"
+    upload_form = UploadForm
     preview_limit = 500  # rows listed per kind on the preview; errors are always all listed
 
     def session_key(self):
@@ -92,11 +95,12 @@ class BulkImportView(ImporterView):
 
     def render_page(self, request, form=None, result=None, token=None):
         limit = self.preview_limit
+        importer = self.importer(user=request.user)
         context = {
             **self.base_context(),
-            "form": form or UploadForm(),
-            "columns": self.importer.columns,
-            "key_header": self.importer.key_column().header,
+            "form": form or self.upload_form(),
+            "columns": importer.columns,
+            "key_header": importer.key_column().header,
             "template_url": optional_reverse(url_name(self.model, "import_template")),
             "result": result,
             "token": token,
@@ -116,11 +120,12 @@ class BulkImportView(ImporterView):
     def post(self, request):
         if "confirm" in request.POST:
             return self.confirm(request)
-        form = UploadForm(request.POST, request.FILES)
+        form = self.upload_form(request.POST, request.FILES)
         if not form.is_valid():
             return self.render_page(request, form=form)
         upload = form.cleaned_data["file"]
-        result = run_import(self.importer(user=request.user), upload, upload.name, commit=False)
+        options = {k: str(v) for k, v in form.cleaned_data.items() if k != "file"}
+        result = run_import(self.importer(user=request.user, **options), upload, upload.name, commit=False)
         token = None
         if result.ok and result.to_write:
             directory = imports_dir()
@@ -128,8 +133,12 @@ class BulkImportView(ImporterView):
             token = secrets.token_urlsafe(24)
             upload.seek(0)
             (directory / f"{token}.xlsx").write_bytes(upload.read())
-            request.session[self.session_key()] = {"token": token, "filename": upload.name}
-        return self.render_page(request, result=result, token=token)
+            request.session[self.session_key()] = {
+                "token": token,
+                "filename": upload.name,
+                "options": options,
+            }
+        return self.render_page(request, form=form, result=result, token=token)
 
     def confirm(self, request):
         stored = request.session.pop(self.session_key(), None) or {}
@@ -140,7 +149,7 @@ class BulkImportView(ImporterView):
                 messages.error(request, "导入预览已失效，请重新上传文件。")
                 return redirect(request.path)
             with path.open("rb") as file:
-                importer = self.importer(user=request.user)
+                importer = self.importer(user=request.user, **stored.get("options", {}))
                 result = run_import(importer, file, stored.get("filename", ""), commit=True)
         finally:
             if path is not None:

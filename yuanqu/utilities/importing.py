@@ -290,6 +290,8 @@ class Importer:
     queryset = None  # for `yuanqu export NAME` (with ``table``)
     table = None
     template_filename = ""
+    accepts_period = False  # takes ``period`` (a month, ``--period 2023-10``) when constructed
+    filename = ""  # the uploaded file's name, set by run_import()
 
     def __init__(self, user=None):
         self.user = user
@@ -586,6 +588,7 @@ def _changes(before, after, importer):
 def run_import(importer: Importer, file, filename: str, commit: bool) -> ImportResult:
     """Check the file, read it through the importer and write the audit event."""
     result = ImportResult(filename=filename, verbose_name=importer.verbose_name)
+    importer.filename = filename
     try:
         data = read_limited(file)
         check_file(filename, data)

@@ -1,7 +1,9 @@
-"""``yuanqu import NAME FILE [--dry-run] [--user USERNAME]``: the web import, from the console."""
+"""``yuanqu import NAME FILE [--period 2023-10] [--dry-run] [--user USERNAME]``: the web import,
+from the console."""
 
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from yuanqu.core.context import acting_as
@@ -17,21 +19,33 @@ class Command(BaseCommand):
         parser.add_argument("file", help=".xlsx 文件")
         parser.add_argument("--dry-run", action="store_true", help="只检查并显示结果，不写入")
         parser.add_argument("--user", help="以该用户的身份和权限导入（默认为命令行，拥有全部权限）")
+        parser.add_argument("--period", help="数据所属月份，如 2023-10（企业月报等按月导入的类型需要）")
 
-    def handle(self, name, file, dry_run=False, user=None, **options):
+    def handle(self, name, file, dry_run=False, user=None, period=None, **options):
         importer_class = get_importer(name)
         if importer_class is None:
             raise CommandError(f"未知的导入类型“{name}”，可用：{'、'.join(importer_names())}")
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"找不到文件：{file}")
+        kwargs = {}
+        if importer_class.accepts_period:
+            if not period:
+                raise CommandError(f"导入类型“{name}”须用 --period 指定月份，如 --period 2023-10")
+            kwargs["period"] = period
+        elif period:
+            raise CommandError(f"导入类型“{name}”不按月份导入，不能使用 --period")
         acting = command_user(user)
         if acting is not None and not has_perm(acting, importer_class.model, "import"):
             raise CommandError(
                 f"用户“{acting.username}”没有导入{importer_class.model._meta.verbose_name}的权限"
             )
+        try:
+            importer = importer_class(user=acting, **kwargs)
+        except ValidationError as exc:
+            raise CommandError(exc.messages[0]) from None
         with acting_as(acting, source="cli"), path.open("rb") as handle:
-            result = run_import(importer_class(user=acting), handle, path.name, commit=not dry_run)
+            result = run_import(importer, handle, path.name, commit=not dry_run)
         self.stdout.write(f"文件：{path.name}")
         if not result.rejected_file:
             self.stdout.write(result.summary())

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class InvestmentConfig(AppConfig):
+    name = "yuanqu.investment"
+    verbose_name = "双招双引"

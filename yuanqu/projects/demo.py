@@ -1,0 +1,185 @@
+"""The demo key projects: about 80 on the 区/市/省 lists this year with monthly progress up
+to the last complete month; most on schedule, some behind (yellow), a few red (far behind,
+or the start of works overdue). Records are bulk-created (seed data has no author)."""
+
+import datetime
+import random
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from yuanqu.economy.services import add_months
+from yuanqu.enterprises.models import Enterprise
+from yuanqu.users.choices import Role
+from yuanqu.users.models import Department, User, Zone
+
+from .choices import BlockerKind, MilestoneKind, ProjectLevel, ProjectType
+from .models import Blocker, KeyProject, Milestone, MonthlyProgress, ProjectYearPlan
+
+SEED = 2025
+TOTAL = 80
+FAR_BEHIND = 4  # completion about half of 序时进度: red once the year is under way
+START_OVERDUE = 3  # planned to start four months ago and not started: red
+CENT = Decimal("0.01")
+PRODUCTS = [
+    "高纯多晶硅",
+    "光伏组件",
+    "锂电池正极材料",
+    "电子级硅烷",
+    "智能装备",
+    "新能源汽车零部件",
+    "生物医药",
+    "精密铸件",
+    "特种玻璃",
+    "储能电站",
+    "半导体封测",
+    "工业机器人",
+]
+WORKS = ["产业园道路", "污水处理厂扩建", "220千伏变电站", "标准厂房", "综合管廊", "供热管网"]
+LIVELIHOOD = ["人才公寓", "九年一贯制学校", "社区卫生服务中心", "邻里中心", "公交首末站"]
+STAGES = ["土地平整", "桩基施工", "主体结构施工", "主体结构封顶", "设备安装", "设备调试", "试生产"]
+# type → (responsible department, weight)
+TYPES = [
+    (ProjectType.INDUSTRY, "招商局", 60),
+    (ProjectType.INFRASTRUCTURE, "建设局", 25),
+    (ProjectType.LIVELIHOOD, "经济发展局", 15),
+]
+
+
+def money(value) -> Decimal:
+    return Decimal(str(value)).quantize(CENT)
+
+
+def generate_projects(today: datetime.date | None = None, park_name: str | None = None) -> int:
+    """Build the demo key projects; 0 (nothing changed) without a demo zone or when key
+    projects exist already."""
+    from yuanqu.enterprises.demo import PARK_NAME
+
+    today = today or timezone.localdate()
+    park = Zone.objects.filter(name=park_name or PARK_NAME, parent=None).first()
+    if park is None or KeyProject.objects.exists():
+        return 0
+    with transaction.atomic():
+        return _build(today, park, random.Random(SEED))
+
+
+def _name(rng, kind, i):
+    if kind == ProjectType.INDUSTRY:
+        return f"年产{rng.choice([5, 10, 20, 30, 50])}万吨{rng.choice(PRODUCTS)}项目（{i}期）"
+    if kind == ProjectType.INFRASTRUCTURE:
+        return f"{rng.choice(WORKS)}工程（{i}标段）"
+    return f"{rng.choice(LIVELIHOOD)}建设项目（{i}号）"
+
+
+def _build(today, park, rng):
+    last = add_months(today.replace(day=1), -1)
+    year = last.year
+    departments = {d.name: d for d in Department.objects.filter(name__in=[name for _, name, _ in TYPES])}
+    leaders = list(User.objects.filter(role=Role.LEADER, is_active=True)[:3])
+    enterprises = list(Enterprise.objects.filter(zone_id__in=park.subtree_ids()).order_by("pk")[:200])
+    kinds = [kind for kind, _, weight in TYPES for _ in range(weight)]
+    department_of = {kind: departments.get(name) for kind, name, _ in TYPES}
+    projects, factors = [], []
+    for i in range(1, TOTAL + 1):
+        kind = rng.choice(kinds)
+        total = money(rng.choice([1, 2, 3, 5, 8, 12, 20, 50]) * rng.uniform(5000, 10000))
+        projects.append(
+            KeyProject(
+                code=f"ZD{year}-{i:03d}",
+                name=_name(rng, kind, i),
+                type=kind,
+                enterprise=rng.choice(enterprises) if kind == ProjectType.INDUSTRY and enterprises else None,
+                total_investment_wan=total,
+                leader=rng.choice(leaders) if leaders else None,
+                department=department_of[kind],
+                liaison=rng.choice(["张伟", "李娜", "王强", "刘洋", "陈静", "杨帆"]),
+                image_progress=rng.choice(STAGES),
+            )
+        )
+        if i <= FAR_BEHIND:
+            factors.append(rng.uniform(0.35, 0.5))
+        elif i % 6 == 0:
+            factors.append(rng.uniform(0.85, 0.92))
+        else:
+            factors.append(rng.uniform(0.97, 1.3))
+    projects = KeyProject.objects.bulk_create(projects)
+    plans, milestones, reports, blockers = [], [], [], []
+    months = [datetime.date(year, m, 1) for m in range(1, last.month + 1)]
+    for i, (project, factor) in enumerate(zip(projects, factors, strict=True), start=1):
+        annual = money(project.total_investment_wan * Decimal(str(rng.uniform(0.25, 0.5))))
+        plans.append(
+            ProjectYearPlan(project=project, year=year, level=ProjectLevel.DISTRICT, annual_plan_wan=annual)
+        )
+        if i % 3 == 0 or i <= FAR_BEHIND:
+            plans.append(
+                ProjectYearPlan(project=project, year=year, level=ProjectLevel.CITY, annual_plan_wan=annual)
+            )
+        if i % 10 == 0:
+            plans.append(
+                ProjectYearPlan(
+                    project=project, year=year, level=ProjectLevel.PROVINCE, annual_plan_wan=annual
+                )
+            )
+        overdue = FAR_BEHIND < i <= FAR_BEHIND + START_OVERDUE
+        registered = i % 15 != 7  # a few started a month ago and not yet in the FAI register: yellow
+        if overdue:
+            start = add_months(last, -4)
+        elif not registered:
+            start = last - datetime.timedelta(days=30)
+        else:
+            start = add_months(datetime.date(year, 1, 1), -rng.randint(1, 14))
+        milestones.append(
+            Milestone(
+                project=project,
+                kind=MilestoneKind.LAND,
+                planned_on=start - datetime.timedelta(days=60),
+                actual_on=start - datetime.timedelta(days=rng.randint(40, 80)),
+            )
+        )
+        milestones.append(
+            Milestone(
+                project=project,
+                kind=MilestoneKind.START,
+                planned_on=start,
+                actual_on=None if overdue else start + datetime.timedelta(days=rng.randint(0, 20)),
+            )
+        )
+        milestones.append(
+            Milestone(
+                project=project,
+                kind=MilestoneKind.COMPLETED,
+                planned_on=datetime.date(year + rng.randint(0, 2), 12, 31),
+            )
+        )
+        if not overdue:
+            project.fai_registered = registered
+            project.fai_registered_on = start + datetime.timedelta(days=25) if registered else None
+        for period in months:
+            share = Decimal(str(factor * rng.uniform(0.8, 1.2) / 12))
+            reports.append(
+                MonthlyProgress(
+                    project=project,
+                    period=period,
+                    month_investment_wan=money(annual * share) if not overdue else Decimal(0),
+                    physical_progress=project.image_progress,
+                )
+            )
+        if factor < 0.95 or overdue:
+            blockers.append(
+                Blocker(
+                    project=project,
+                    kind=rng.choice(list(BlockerKind)),
+                    description=rng.choice(
+                        ["用地指标尚未落实", "施工用电未接入", "施工许可待办理", "项目贷款未到位"]
+                    ),
+                    owner_department=project.department,
+                    deadline=last + datetime.timedelta(days=rng.randint(10, 40)),
+                )
+            )
+    KeyProject.objects.bulk_update(projects, ["fai_registered", "fai_registered_on"])
+    ProjectYearPlan.objects.bulk_create(plans)
+    Milestone.objects.bulk_create(milestones)
+    MonthlyProgress.objects.bulk_create(reports)
+    Blocker.objects.bulk_create(blockers)
+    return len(projects)

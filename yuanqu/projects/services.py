@@ -1,0 +1,286 @@
+"""Computations of the key-project book: YTD, completion against 序时进度, lights from the
+configured rules (REFERENCE §8, §4.5), versioned monthly reports and escalation."""
+
+import calendar
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max, Sum
+
+from yuanqu.economy.services import completion_rate, describe, gap_text, time_progress
+
+from .choices import LEVEL_ORDER, LIGHT_RANK, Light, RuleKind
+
+# Default bands (REFERENCE §8 lesson: total functions with explicit bands), lower inclusive.
+DEFAULT_RULES = [
+    (RuleKind.PROGRESS, None, Decimal(-15), Light.RED),
+    (RuleKind.PROGRESS, Decimal(-15), Decimal(-5), Light.YELLOW),
+    (RuleKind.PROGRESS, Decimal(-5), None, Light.GREEN),
+    (RuleKind.MILESTONE, None, Decimal(1), Light.GREEN),
+    (RuleKind.MILESTONE, Decimal(1), Decimal(90), Light.YELLOW),
+    (RuleKind.MILESTONE, Decimal(90), None, Light.RED),
+    (RuleKind.FAI_LAG, None, Decimal(31), Light.GREEN),
+    (RuleKind.FAI_LAG, Decimal(31), Decimal(62), Light.YELLOW),
+    (RuleKind.FAI_LAG, Decimal(62), None, Light.RED),
+]
+
+
+def ensure_default_light_rules(sender=None, **kwargs):
+    """Seed the default bands once (an empty rule table only)."""
+    from .models import LightRule
+
+    if not LightRule.objects.exists():
+        LightRule.objects.bulk_create(
+            [LightRule(kind=k, lower=lo, upper=hi, light=light) for k, lo, hi, light in DEFAULT_RULES]
+        )
+
+
+# --- rules --------------------------------------------------------------------------------
+
+
+def _bound(value) -> str:
+    return "负无穷" if value is None else f"{value}"
+
+
+def check_rules(bands, kind_label="亮灯规则") -> list:
+    """The bands (objects with lower, upper, light) sorted, or a Chinese configuration error
+    naming the range they leave uncovered or cover twice."""
+    if not bands:
+        raise ValidationError(f"{kind_label}未配置任何区间，无法亮灯")
+    ordered = sorted(bands, key=lambda b: (b.lower is not None, b.lower or 0))
+    if ordered[0].lower is not None:
+        raise ValidationError(f"{kind_label}配置错误：小于{ordered[0].lower}的区间未覆盖")
+    for band, following in zip(ordered, ordered[1:], strict=False):
+        if band.upper is None:
+            raise ValidationError(
+                f"{kind_label}配置错误：[{_bound(band.lower)}, 正无穷)之后还有区间，区间重叠"
+            )
+        if following.lower is None or following.lower < band.upper:
+            raise ValidationError(f"{kind_label}配置错误：{band.upper}附近的区间重叠")
+        if following.lower > band.upper:
+            raise ValidationError(f"{kind_label}配置错误：[{band.upper}, {following.lower})区间未覆盖")
+    if ordered[-1].upper is not None:
+        raise ValidationError(f"{kind_label}配置错误：大于等于{ordered[-1].upper}的区间未覆盖")
+    return ordered
+
+
+def band_light(bands, value: Decimal, kind_label="亮灯规则") -> str:
+    """The light of the band holding ``value`` (bands checked first)."""
+    for band in check_rules(bands, kind_label):
+        if (band.lower is None or value >= band.lower) and (band.upper is None or value < band.upper):
+            return band.light
+    raise ValidationError(f"{kind_label}配置错误：{value}不在任何区间内")  # unreachable when checked
+
+
+def load_rules() -> dict:
+    """Rule bands by kind, each checked: a misconfigured kind raises here."""
+    from .models import LightRule
+
+    rules = {kind: [] for kind in RuleKind}
+    for rule in LightRule.objects.all():
+        rules.setdefault(rule.kind, []).append(rule)
+    for kind, bands in rules.items():
+        check_rules(bands, f"“{RuleKind(kind).label}”亮灯规则")
+    return rules
+
+
+# --- figures ------------------------------------------------------------------------------
+
+
+def month_end(period: datetime.date) -> datetime.date:
+    return period.replace(day=calendar.monthrange(period.year, period.month)[1])
+
+
+def current_progress(project):
+    from .models import MonthlyProgress
+
+    return MonthlyProgress.objects.filter(project=project, is_current=True)
+
+
+def ytd(project, period: datetime.date) -> Decimal:
+    """1–N月累计完成投资: the sum of the current versions of January..period (never typed)."""
+    total = (
+        current_progress(project)
+        .filter(period__year=period.year, period__lte=period)
+        .aggregate(total=Sum("month_investment_wan"))["total"]
+    )
+    return total or Decimal(0)
+
+
+def primary_plan(project, year: int):
+    """The project's plan of its highest list that year (省 before 市 before 区), or None."""
+    plans = {p.level: p for p in project.plans.all() if p.year == year}
+    for level in LEVEL_ORDER:
+        if level in plans:
+            return plans[level]
+    return None
+
+
+@dataclass
+class LightResult:
+    light: str
+    reasons: list = field(default_factory=list)
+    annual_plan: Decimal | None = None
+    ytd: Decimal = Decimal(0)
+    completion: Decimal | None = None
+    time_progress: Decimal = Decimal(0)
+    gap_pp: Decimal | None = None
+
+    @property
+    def label(self) -> str:
+        return Light(self.light).label
+
+    @property
+    def completion_pct(self) -> str:
+        return "—" if self.completion is None else f"{self.completion * 100:.1f}%"
+
+    @property
+    def time_progress_pct(self) -> str:
+        return f"{self.time_progress * 100:.1f}%"
+
+
+def _worse(a: str, b: str) -> str:
+    return a if LIGHT_RANK[Light(a)] >= LIGHT_RANK[Light(b)] else b
+
+
+def light(project, period: datetime.date, plan=None, rules=None) -> LightResult:
+    """Green/yellow/red for the month, the worst of investment progress, overdue milestones
+    and 入库 lag, with a Chinese reason for every non-green part."""
+    rules = rules if rules is not None else load_rules()
+    plan = plan if plan is not None else primary_plan(project, period.year)
+    end = month_end(period)
+    result = LightResult(Light.GREEN, ytd=ytd(project, period), time_progress=time_progress(period))
+    if plan is None:
+        result.reasons.append(f"无{period.year}年度计划投资，未计投资进度")
+    else:
+        result.annual_plan = plan.annual_plan_wan
+        done = completion_rate(result.ytd, plan.annual_plan_wan)
+        if done.value is None:
+            result.reasons.append(done.note)
+        else:
+            result.completion = done.value
+            result.gap_pp = (done.value - result.time_progress) * 100
+            part = band_light(rules[RuleKind.PROGRESS], result.gap_pp, "投资进度亮灯规则")
+            if part != Light.GREEN:
+                result.reasons.append(
+                    f"{Light(part).label}：完成年度计划{done.value * 100:.1f}%，{gap_text(result.gap_pp)}"
+                )
+            result.light = _worse(result.light, part)
+    for milestone in project.milestones.all():
+        actual = milestone.actual_on if milestone.actual_on and milestone.actual_on <= end else None
+        if actual is None and milestone.planned_on < end:
+            days = Decimal((end - milestone.planned_on).days)
+            part = band_light(rules[RuleKind.MILESTONE], days, "节点逾期亮灯规则")
+            if part != Light.GREEN:
+                result.reasons.append(
+                    f"{Light(part).label}：{milestone.get_kind_display()}节点计划"
+                    f"{milestone.planned_on:%Y-%m-%d}，逾期{days}天未完成"
+                )
+            result.light = _worse(result.light, part)
+    started = next((m.actual_on for m in project.milestones.all() if m.kind == "start" and m.actual_on), None)
+    registered = project.fai_registered and project.fai_registered_on and project.fai_registered_on <= end
+    if started and started <= end and not registered:
+        days = Decimal((end - started).days)
+        part = band_light(rules[RuleKind.FAI_LAG], days, "入库亮灯规则")
+        if part != Light.GREEN:
+            result.reasons.append(f"{Light(part).label}：{started:%Y-%m-%d}开工，{days}天未入库")
+        result.light = _worse(result.light, part)
+    return result
+
+
+def book(projects, period: datetime.date) -> list[dict]:
+    """One row per project and list (a project on two lists appears twice, each with its own
+    plan); a project with no plan that year has one row without a level."""
+    rules = load_rules()
+    rows = []
+    for project in projects.prefetch_related("plans", "milestones"):
+        plans = sorted(
+            (p for p in project.plans.all() if p.year == period.year),
+            key=lambda p: LEVEL_ORDER.index(p.level),
+        )
+        for plan in plans or [None]:
+            result = light(project, period, plan=plan, rules=rules)
+            rows.append({"project": project, "plan": plan, "result": result})
+    return rows
+
+
+def _number(value, digits=2):
+    return None if value is None else round(float(value), digits)
+
+
+def as_json_row(row: dict) -> dict:
+    result, plan = row["result"], row["plan"]
+    return {
+        "code": row["project"].code,
+        "name": row["project"].name,
+        "level": plan.level if plan else None,
+        "annual_plan": _number(result.annual_plan),
+        "ytd": _number(result.ytd),
+        "completion": _number(result.completion, 4),
+        "time_progress": _number(result.time_progress, 4),
+        "light": str(result.light),
+    }
+
+
+def lights_by_project(projects, period) -> dict:
+    """project id → LightResult for the month (each project's own plan)."""
+    rules = load_rules()
+    return {p.pk: light(p, period, rules=rules) for p in projects.prefetch_related("plans", "milestones")}
+
+
+# --- recording ----------------------------------------------------------------------------
+
+
+def record_progress(
+    project, period, *, month_investment_wan, physical_progress="", problems="", reason="", user=None
+):
+    """Save a month's report as a new version; a correction needs a reason, the old is kept."""
+    from .models import MonthlyProgress
+
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        versions = MonthlyProgress.objects.select_for_update().filter(project=project, period=period)
+        latest = versions.aggregate(Max("version"))["version__max"]
+        if latest is not None and not reason:
+            raise ValidationError({"reason": f"{describe(period)}已有第{latest}版月报，更正须填写更正原因"})
+        for old in versions.filter(is_current=True):
+            old.is_current = False
+            old.save(update_fields=["is_current", "last_updated"])
+        return MonthlyProgress.objects.create(
+            project=project,
+            period=period,
+            month_investment_wan=month_investment_wan,
+            physical_progress=physical_progress,
+            problems=problems,
+            version=(latest or 0) + 1,
+            is_current=True,
+            reason=reason,
+            reported_by=user if user is not None and user.is_authenticated else None,
+        )
+
+
+def escalate(project, period, user, reason: str):
+    """Put a red project on the scheduling-meeting list (提级调度)."""
+    from .models import Escalation
+
+    if not (reason or "").strip():
+        raise ValidationError({"reason": "请填写提级理由"})
+    result = light(project, period)
+    if result.light != Light.RED:
+        raise ValidationError(f"{project}在{describe(period)}为{result.label}，只有红灯项目可以提级调度")
+    if Escalation.objects.filter(project=project, decided_on=None).exists():
+        raise ValidationError(f"{project}已在调度会议清单上，尚未作出决定")
+    return Escalation.objects.create(project=project, period=period, raised_by=user, reason=reason.strip())
+
+
+def decide(escalation, decision: str, on: datetime.date):
+    """Record the scheduling meeting's decision on an escalation."""
+    if not (decision or "").strip():
+        raise ValidationError({"decision": "请填写调度决定"})
+    escalation.decision = decision.strip()
+    escalation.decided_on = on
+    escalation.save()
+    return escalation

@@ -1,0 +1,64 @@
+import django_tables2 as tables
+
+from yuanqu.utilities.tables import BaseTable
+
+from .models import KeyProject
+
+
+class KeyProjectTable(BaseTable):
+    code = tables.Column(linkify=True)
+    name = tables.Column(linkify=True)
+    levels = tables.Column(empty_values=(), orderable=False, verbose_name="级别")
+    annual_plan = tables.Column(empty_values=(), orderable=False, verbose_name="年度计划（万元）")
+    ytd = tables.Column(empty_values=(), orderable=False, verbose_name="累计完成（万元）")
+    completion = tables.Column(empty_values=(), orderable=False, verbose_name="完成率")
+    light = tables.Column(empty_values=(), orderable=False, verbose_name="亮灯")
+
+    class Meta(BaseTable.Meta):
+        model = KeyProject
+        fields = (
+            "code",
+            "name",
+            "type",
+            "levels",
+            "enterprise",
+            "department",
+            "leader",
+            "total_investment_wan",
+            "annual_plan",
+            "ytd",
+            "completion",
+            "light",
+            "fai_registered",
+        )
+        sequence = fields
+
+    def __init__(self, *args, period=None, **kwargs):
+        self.period = period
+        self._lights = {}
+        super().__init__(*args, **kwargs)
+
+    def _result(self, record):
+        from .services import light, load_rules
+
+        if record.pk not in self._lights:
+            self._rules = getattr(self, "_rules", None) or load_rules()
+            self._lights[record.pk] = light(record, self.period, rules=self._rules)
+        return self._lights[record.pk]
+
+    def render_levels(self, record):
+        plans = [p for p in record.plans.all() if p.year == self.period.year]
+        return "、".join(p.get_level_display() for p in plans) or "—"
+
+    def render_annual_plan(self, record):
+        value = self._result(record).annual_plan
+        return "—" if value is None else value
+
+    def render_ytd(self, record):
+        return self._result(record).ytd
+
+    def render_completion(self, record):
+        return self._result(record).completion_pct
+
+    def render_light(self, record):
+        return self._result(record).label

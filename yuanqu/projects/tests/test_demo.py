@@ -1,0 +1,28 @@
+"""The demo key projects: about 80, a few red, this year's monthly progress; a rerun changes
+nothing."""
+
+import datetime
+import time
+
+from yuanqu.enterprises import demo as enterprise_demo
+from yuanqu.projects.demo import FAR_BEHIND, START_OVERDUE, TOTAL, generate_projects
+from yuanqu.projects.models import KeyProject, MonthlyProgress
+from yuanqu.projects.services import lights_by_project
+
+TODAY = datetime.date(2025, 11, 15)
+
+
+def test_generate_projects(db):
+    enterprise_demo.generate(60, today=TODAY)
+    started = time.perf_counter()
+    assert generate_projects(TODAY) == TOTAL == KeyProject.objects.count()
+    assert time.perf_counter() - started < 10
+    assert MonthlyProgress.objects.filter(period__year=2025).count() == TOTAL * 10
+    lights = [
+        r.light for r in lights_by_project(KeyProject.objects.all(), datetime.date(2025, 10, 1)).values()
+    ]
+    assert FAR_BEHIND + START_OVERDUE <= lights.count("red") <= 12
+    assert lights.count("green") > TOTAL / 2 and lights.count("yellow") >= 5
+    assert not KeyProject.objects.filter(department=None).exists()
+    assert generate_projects(TODAY) == 0
+    assert KeyProject.objects.count() == TOTAL
