@@ -1,11 +1,11 @@
 """Economic operations (经济运行): the indicator catalogue, monthly values, locks and targets."""
 
-from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from yuanqu.core.mixins import ChangeLoggedModel
+from yuanqu.core.versioning import VersionedModel
 from yuanqu.users.permissions import RestrictedQuerySet
 
 from .choices import IndicatorKind, IndicatorLevel, Population, Unit
@@ -53,7 +53,7 @@ class Indicator(ChangeLoggedModel):
         return reverse("economy:indicator", args=[self.pk])
 
 
-class VersionedValue(ChangeLoggedModel):
+class VersionedValue(VersionedModel):
     """A reported value per month; a correction is a new version, the old one is kept."""
 
     indicator = models.ForeignKey(
@@ -62,17 +62,6 @@ class VersionedValue(ChangeLoggedModel):
     period = models.DateField(_("月份"), help_text=_("该月第一天"))
     month_value = models.DecimalField(_("当月值"), **VALUE)
     ytd_value = models.DecimalField(_("1–N月累计值"), **VALUE)
-    version = models.PositiveIntegerField(_("版本"), default=1)
-    is_current = models.BooleanField(_("当前版本"), default=True)
-    reason = models.CharField(_("更正原因"), max_length=200, blank=True)
-    reported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("填报人"),
-    )
 
     objects = RestrictedQuerySet.as_manager()
 

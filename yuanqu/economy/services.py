@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Max
+
+from yuanqu.core.versioning import record_version
 
 ONE = Decimal(1)
 HUNDRED = Decimal(100)
@@ -344,26 +344,15 @@ def record_value(
     """
     check_unlocked(period)
     month_value, ytd_value = complete_values(model, owner, indicator, period, month_value, ytd_value, strict)
-    with transaction.atomic():
-        versions = model.objects.select_for_update().filter(**owner, indicator=indicator, period=period)
-        latest = versions.aggregate(Max("version"))["version__max"]
-        if latest is not None and not reason.strip():
-            raise ValidationError({"reason": f"{describe(period)}已有第{latest}版数据，更正须填写更正原因"})
-        for old in versions.filter(is_current=True):
-            old.is_current = False
-            old.save(update_fields=["is_current", "last_updated"])
-        return model.objects.create(
-            **owner,
-            **extra,
-            indicator=indicator,
-            period=period,
-            month_value=month_value,
-            ytd_value=ytd_value,
-            version=(latest or 0) + 1,
-            is_current=True,
-            reason=reason.strip(),
-            reported_by=user if user is not None and user.is_authenticated else None,
-        )
+    return record_version(
+        model,
+        {**owner, "indicator": indicator, "period": period},
+        {**extra, "month_value": month_value, "ytd_value": ytd_value},
+        reason=reason,
+        user=user,
+        what="数据",
+        when=describe(period),
+    )
 
 
 def record_enterprise_value(enterprise, indicator, period, **kwargs):

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from yuanqu.core.mixins import ChangeLoggedModel, PrimaryModel
+from yuanqu.core.versioning import VersionedModel
 from yuanqu.users.permissions import RestrictedQuerySet
 
 from .choices import BlockerKind, Light, MilestoneKind, ProjectLevel, ProjectType, RuleKind
@@ -124,7 +125,7 @@ class Milestone(ChangeLoggedModel):
         return self.project
 
 
-class MonthlyProgress(ChangeLoggedModel):
+class MonthlyProgress(VersionedModel):
     """A month's report of a project; a correction is a new version, the old one is kept."""
 
     project = models.ForeignKey(
@@ -134,17 +135,6 @@ class MonthlyProgress(ChangeLoggedModel):
     month_investment_wan = models.DecimalField(_("当月完成投资（万元）"), **MONEY)
     physical_progress = models.TextField(_("形象进度"), blank=True)
     problems = models.TextField(_("存在问题"), blank=True)
-    version = models.PositiveIntegerField(_("版本"), default=1)
-    is_current = models.BooleanField(_("当前版本"), default=True)
-    reason = models.CharField(_("更正原因"), max_length=200, blank=True)
-    reported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("填报人"),
-    )
 
     objects = RestrictedQuerySet.as_manager()
     restrict_paths = CHILD_PATHS

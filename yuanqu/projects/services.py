@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Max, Sum
+from django.db.models import Sum
 
+from yuanqu.core.versioning import record_version
 from yuanqu.economy.services import completion_rate, describe, gap_text, time_progress
 
 from .choices import LEVEL_ORDER, LIGHT_RANK, Light, RuleKind
@@ -240,26 +240,15 @@ def record_progress(
     """Save a month's report as a new version; a correction needs a reason, the old is kept."""
     from .models import MonthlyProgress
 
-    reason = (reason or "").strip()
-    with transaction.atomic():
-        versions = MonthlyProgress.objects.select_for_update().filter(project=project, period=period)
-        latest = versions.aggregate(Max("version"))["version__max"]
-        if latest is not None and not reason:
-            raise ValidationError({"reason": f"{describe(period)}已有第{latest}版月报，更正须填写更正原因"})
-        for old in versions.filter(is_current=True):
-            old.is_current = False
-            old.save(update_fields=["is_current", "last_updated"])
-        return MonthlyProgress.objects.create(
-            project=project,
-            period=period,
-            month_investment_wan=month_investment_wan,
-            physical_progress=physical_progress,
-            problems=problems,
-            version=(latest or 0) + 1,
-            is_current=True,
-            reason=reason,
-            reported_by=user if user is not None and user.is_authenticated else None,
-        )
+    return record_version(
+        MonthlyProgress,
+        {"project": project, "period": period},
+        {"month_investment_wan": month_investment_wan, "physical_progress": physical_progress, "problems": problems},
+        reason=reason,
+        user=user,
+        what="月报",
+        when=describe(period),
+    )
 
 
 def escalate(project, period, user, reason: str):
