@@ -62,11 +62,12 @@ def _reset():
     from django.db import connection
 
     from yuanqu.core.dbguard import create_triggers, drop_triggers
+    from yuanqu.economy.models import AnnualTarget, EnterpriseMonthlyValue, ZoneMonthlyFigure
     from yuanqu.enterprises.models import Contact, Enterprise, Qualification, ScaleRecord
     from yuanqu.users.models import User, Zone
 
     drop_triggers(connection)
-    for model in (Qualification, Contact, ScaleRecord):
+    for model in (EnterpriseMonthlyValue, ZoneMonthlyFigure, AnnualTarget, Qualification, Contact, ScaleRecord):
         model.objects.all().delete()
     User.objects.all().delete()
     Enterprise.objects.all().delete()
@@ -76,14 +77,16 @@ def _reset():
 
 
 def bench_size(n):
+    from yuanqu.economy.demo import generate_economy
     from yuanqu.enterprises.demo import generate
 
     _reset()
     start = time.perf_counter()
     generate(n=n)
+    generate_economy()
     seed_s = time.perf_counter() - start
     staff, grid = _client("staff"), _client("grid")
-    rows = [("seed the demo zone", seed_s * 1000)]
+    rows = [("seed the demo zone with two years of monthly reports", seed_s * 1000)]
     rows.append(("baseline: /healthz (constant view)", median_ms(_get(staff, "/healthz"))))
     rows.append(("enterprise list, page 1 (staff, all records)", median_ms(_get(staff, "/enterprises/"))))
     rows.append(("enterprise list, page 1 (grid worker, own 片区)", median_ms(_get(grid, "/enterprises/"))))
@@ -97,6 +100,13 @@ def bench_size(n):
     rows.append(("enterprise detail page", median_ms(_get(staff, detail))))
     rows.append((f"Excel export of all {n} rows", median_ms(_get(_client("leader"), "/enterprises/?export=xlsx"), runs=3)))
     rows.append(("API list, 50 per page (staff)", median_ms(_get(staff, "/api/enterprises/"))))
+    leader = _client("leader")
+    rows.append(("经济运行 summary, all indicators (leader)", median_ms(_get(leader, "/economy/"))))
+    rows.append(("驾驶舱 cockpit (leader)", median_ms(_get(leader, "/cockpit/"))))
+    rows.append(("驾驶舱 cockpit (grid worker, own 片区)", median_ms(_get(grid, "/cockpit/"))))
+    from yuanqu.economy.models import EnterpriseMonthlyValue
+
+    rows.append(("monthly values stored", float(EnterpriseMonthlyValue.objects.count())))
     return rows
 
 
@@ -119,6 +129,9 @@ def main():
         baseline = rows[1][1]
         lines += [f"## Demo zone with {n} enterprises", "", "| what | median ms | × baseline |", "|---|---:|---:|"]
         for label, ms in rows:
+            if label.endswith("stored"):
+                lines.append(f"| {label} | {int(ms)} rows | |")
+                continue
             ratio = "" if label.startswith("seed") else f"{ms / baseline:.1f}"
             lines.append(f"| {label} | {ms:.1f} | {ratio} |")
         lines.append("")
