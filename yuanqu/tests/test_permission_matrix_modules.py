@@ -1,4 +1,5 @@
-"""Every role against the list and entry pages of the modules built after the registry.
+"""Every role against the list and entry pages of the modules built after the registry
+(economy and its cockpit, demands, investment, key projects).
 
 Same conventions as test_permission_matrix.py: 403 for a page that is not the role's at
 all, 302 to the login page for anonymous users, 200 where the role has a grant (a grant
@@ -18,19 +19,27 @@ PAGES = {
     "demand_add": lambda: reverse("demands:demand_add"),
     "my_demands": lambda: reverse("demands:my_demands"),
     "demand_statistics": lambda: reverse("demands:statistics"),
+    "cockpit": lambda: reverse("economy:cockpit"),
+    "lead_list": lambda: reverse("investment:lead_list"),
+    "lead_add": lambda: reverse("investment:lead_add"),
+    "lead_board": lambda: reverse("investment:board"),
+    "lead_statistics": lambda: reverse("investment:statistics"),
+    "project_list": lambda: reverse("projects:keyproject_list"),
+    "project_add": lambda: reverse("projects:keyproject_add"),
+    "scheduling": lambda: reverse("projects:scheduling"),
 }
 
 # fmt: off
 EXPECTED = {
-    #               summary ind  ind+  values export demands add  mine stats
-    "anonymous":   (302,    302, 302,  302,   302,   302,    302, 302, 302),
-    "leader":      (200,    200, 403,  200,   200,   200,    403, 200, 200),
-    "staff":       (200,    200, 403,  200,   200,   200,    200, 200, 200),
-    "grid":        (200,    200, 403,  200,   403,   200,    200, 200, 200),
-    "enterprise":  (200,    200, 403,  200,   403,   200,    200, 200, 200),
-    "sysadmin":    (403,    200, 200,  403,   403,   403,    403, 403, 403),
-    "secadmin":    (403,    403, 403,  403,   403,   403,    403, 403, 403),
-    "auditor":     (403,    403, 403,  403,   403,   403,    403, 403, 403),
+    #               summary ind  ind+  values export demands add  mine stats cockpit leads lead+ board lstat proj proj+ sched
+    "anonymous":   (302,    302, 302,  302,   302,   302,    302, 302, 302,  302,    302,  302,  302,  302,  302, 302,  302),
+    "leader":      (200,    200, 403,  200,   200,   200,    403, 200, 200,  200,    200,  403,  200,  200,  200, 403,  200),
+    "staff":       (200,    200, 403,  200,   200,   200,    200, 200, 200,  200,    200,  200,  200,  200,  200, 200,  200),
+    "grid":        (200,    200, 403,  200,   403,   200,    200, 200, 200,  200,    403,  403,  403,  403,  403, 403,  403),
+    "enterprise":  (200,    200, 403,  200,   403,   200,    200, 200, 200,  200,    403,  403,  403,  403,  403, 403,  403),
+    "sysadmin":    (403,    200, 200,  403,   403,   403,    403, 403, 403,  403,    403,  403,  403,  403,  403, 403,  403),
+    "secadmin":    (403,    403, 403,  403,   403,   403,    403, 403, 403,  403,    403,  403,  403,  403,  403, 403,  403),
+    "auditor":     (403,    403, 403,  403,   403,   403,    403, 403, 403,  403,    403,  403,  403,  403,  403, 403,  403),
 }
 # fmt: on
 
