@@ -78,8 +78,8 @@ def restrict(queryset: QuerySet, user, action: str = "view") -> QuerySet:
         q = constraint_q(user, model, constraint)
         if q is None:
             continue
-        if not q:  # unconstrained
-            return queryset
+        if not q:  # unconstrained: still a fresh queryset, never the caller's (cached) one
+            return queryset.all()
         combined = q if combined is None else combined | q
     if combined is None:
         return queryset.none()

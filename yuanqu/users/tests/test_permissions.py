@@ -28,3 +28,15 @@ def test_disabled_grants_grant_nothing(alice, owned_enterprise):
     alice = type(alice).objects.get(pk=alice.pk)  # grants are cached per user object
     assert not restrict(Enterprise.objects.all(), alice, "change").exists()
     assert restrict(Enterprise.objects.all(), alice, "view").get() == owned_enterprise
+
+
+@pytest.mark.django_db
+def test_restrict_never_hands_back_the_callers_evaluated_queryset(leader, owned_enterprise, econ_dept):
+    """Views keep module-level querysets; an unconstrained grant must not return that very
+    object, or its result cache would serve stale rows to every later request."""
+    shared = Enterprise.objects.all()
+    assert [e.pk for e in restrict(shared, leader, "view")] == [owned_enterprise.pk]
+    list(shared)  # a view evaluated the shared queryset once
+    newcomer = f.enterprise("后来登记的企业有限公司", dept=econ_dept)
+    assert restrict(shared, leader, "view") is not shared
+    assert {e.pk for e in restrict(shared, leader, "view")} == {owned_enterprise.pk, newcomer.pk}
