@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "yuanqu.enterprises",
     "yuanqu.economy",
     "yuanqu.demands",
+    "yuanqu.supervision",
     "yuanqu.investment",
     "yuanqu.projects",
 ]

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("yuanqu.enterprises.urls")),
     path("", include("yuanqu.economy.urls")),
     path("", include("yuanqu.demands.urls")),
+    path("", include("yuanqu.supervision.urls")),
     path("", include("yuanqu.investment.urls")),
     path("", include("yuanqu.projects.urls")),
     path("api/", include("yuanqu.api_urls")),

@@ -11,7 +11,7 @@ MODULES = [
     ("双招双引", "investment:lead_list", "investment.lead"),
     ("重点项目", "projects:keyproject_list", "projects.keyproject"),
     ("诉求办理", "demands:demand_list", "demands.demand"),
-    ("督查督办", None, None),
+    ("督查督办", "supervision:task_list", "supervision.task"),
     ("网格走访", None, None),
     ("土地载体", None, None),
     ("材料报告", None, None),

@@ -1,5 +1,5 @@
 """Every role against the list and entry pages of the modules built after the registry
-(economy and its cockpit, demands, investment, key projects).
+(economy and its cockpit, demands, investment, key projects, supervision).
 
 Same conventions as test_permission_matrix.py: 403 for a page that is not the role's at
 all, 302 to the login page for anonymous users, 200 where the role has a grant (a grant
@@ -27,19 +27,21 @@ PAGES = {
     "project_list": lambda: reverse("projects:keyproject_list"),
     "project_add": lambda: reverse("projects:keyproject_add"),
     "scheduling": lambda: reverse("projects:scheduling"),
+    "task_list": lambda: reverse("supervision:task_list"),
+    "task_board": lambda: reverse("supervision:board"),
 }
 
 # fmt: off
 EXPECTED = {
-    #               summary ind  ind+  values export demands add  mine stats cockpit leads lead+ board lstat proj proj+ sched
-    "anonymous":   (302,    302, 302,  302,   302,   302,    302, 302, 302,  302,    302,  302,  302,  302,  302, 302,  302),
-    "leader":      (200,    200, 403,  200,   200,   200,    403, 200, 200,  200,    200,  403,  200,  200,  200, 403,  200),
-    "staff":       (200,    200, 403,  200,   200,   200,    200, 200, 200,  200,    200,  200,  200,  200,  200, 200,  200),
-    "grid":        (200,    200, 403,  200,   403,   200,    200, 200, 200,  200,    403,  403,  403,  403,  403, 403,  403),
-    "enterprise":  (200,    200, 403,  200,   403,   200,    200, 200, 200,  200,    403,  403,  403,  403,  403, 403,  403),
-    "sysadmin":    (403,    200, 200,  403,   403,   403,    403, 403, 403,  403,    403,  403,  403,  403,  403, 403,  403),
-    "secadmin":    (403,    403, 403,  403,   403,   403,    403, 403, 403,  403,    403,  403,  403,  403,  403, 403,  403),
-    "auditor":     (403,    403, 403,  403,   403,   403,    403, 403, 403,  403,    403,  403,  403,  403,  403, 403,  403),
+    #               summary ind  ind+  values export demands add  mine stats cockpit leads lead+ board lstat proj proj+ sched tasks tboard
+    "anonymous":   (302,    302, 302,  302,   302,   302,    302, 302, 302,  302,    302,  302,  302,  302,  302, 302,  302, 302,   302),
+    "leader":      (200,    200, 403,  200,   200,   200,    403, 200, 200,  200,    200,  403,  200,  200,  200, 403,  200, 200,   200),
+    "staff":       (200,    200, 403,  200,   200,   200,    200, 200, 200,  200,    200,  200,  200,  200,  200, 200,  200, 200,   200),
+    "grid":        (200,    200, 403,  200,   403,   200,    200, 200, 200,  200,    403,  403,  403,  403,  403, 403,  403, 403,   403),
+    "enterprise":  (200,    200, 403,  200,   403,   200,    200, 200, 200,  200,    403,  403,  403,  403,  403, 403,  403, 403,   403),
+    "sysadmin":    (403,    200, 200,  403,   403,   403,    403, 403, 403,  403,    403,  403,  403,  403,  403, 403,  403, 403,   403),
+    "secadmin":    (403,    403, 403,  403,   403,   403,    403, 403, 403,  403,    403,  403,  403,  403,  403, 403,  403, 403,   403),
+    "auditor":     (403,    403, 403,  403,   403,   403,    403, 403, 403,  403,    403,  403,  403,  403,  403, 403,  403, 403,   403),
 }
 # fmt: on
 

@@ -9,6 +9,7 @@ from yuanqu.economy.demo import generate_economy
 from yuanqu.enterprises import demo
 from yuanqu.investment.demo import generate_investment
 from yuanqu.projects.demo import generate_projects
+from yuanqu.supervision.demo import generate_supervision
 
 
 class Command(BaseCommand):
@@ -41,4 +42,5 @@ class Command(BaseCommand):
         generate_economy()  # monthly reports and targets of the 规上 enterprises; skipped when present
         generate_demands()  # about 1,100 demands over the last year; skipped when demands exist
         generate_projects()  # about 80 key projects with this year's monthly progress; skipped when present
+        generate_supervision()  # about 60 supervised tasks and a rectification list; skipped when present
         generate_investment()  # about 150 leads over two years; skipped when leads exist

@@ -1,0 +1,125 @@
+"""The supervision clock (report rhythm, lights) and the rectification actions."""
+
+import calendar as month_calendar
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from yuanqu.core.workdays import add_workdays, workdays_between
+
+from .choices import OPEN_STATUSES, ReportCycle, ReviewResult
+from .models import LookbackReview
+
+# A task shows yellow this many working days before its due date.
+YELLOW_BEFORE_WORKDAYS = 5
+LIGHTS = {"green": "绿灯", "yellow": "黄灯", "red": "红灯"}
+
+
+class SupervisionError(Exception):
+    """A supervision action refused, with the reason in Chinese."""
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day ``months`` later, clamped to the month's last day (1-31 + 1 month = 2-28/29)."""
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return day.replace(year=year, month=month, day=min(day.day, month_calendar.monthrange(year, month)[1]))
+
+
+def next_report_due(cycle: str, last_reported_on: datetime.date) -> datetime.date:
+    """The date the next report is due: one cycle after the last report (or the task's start)."""
+    if cycle == ReportCycle.WEEKLY:
+        return last_reported_on + datetime.timedelta(days=7)
+    if cycle == ReportCycle.MONTHLY:
+        return add_months(last_reported_on, 1)
+    if cycle == ReportCycle.QUARTERLY:
+        return add_months(last_reported_on, 3)
+    raise ValueError(f"未知的报送周期：{cycle}")
+
+
+def task_next_report_due(task) -> datetime.date:
+    last = task.reports.order_by("-reported_on").values_list("reported_on", flat=True).first()
+    return next_report_due(task.report_cycle, last or task.start_on)
+
+
+def missed(due_on: datetime.date, today: datetime.date, calendar=None) -> bool:
+    """A deadline is missed from the working day after it (a working day in (due_on, today])."""
+    return today > due_on and workdays_between(due_on, today, calendar) >= 1
+
+
+def report_missing(task, today=None, calendar=None) -> bool:
+    """True when an open task's next report is past due, from the working day after it was due."""
+    if task.status not in OPEN_STATUSES:
+        return False
+    return missed(task_next_report_due(task), today or timezone.localdate(), calendar)
+
+
+def light(task, today=None, calendar=None) -> str | None:
+    """green / yellow (within YELLOW_BEFORE_WORKDAYS of the due date) / red (from the working
+    day after the due date); None for a done or cancelled task."""
+    if task.status not in OPEN_STATUSES:
+        return None
+    today = today or timezone.localdate()
+    if missed(task.due_on, today, calendar):
+        return "red"
+    # Yellow while at most YELLOW_BEFORE_WORKDAYS working days remain (only the calendar
+    # around today is consulted, so a far due date needs no calendar of its year).
+    if task.due_on < add_workdays(today, YELLOW_BEFORE_WORKDAYS + 1, calendar):
+        return "yellow"
+    return "green"
+
+
+def board(tasks, today=None, calendar=None) -> list[dict]:
+    """Counts per lead department: total, green, yellow, red, done."""
+    rows: dict = {}
+    for task in tasks:
+        name = str(task.department) if task.department_id else "（未指定）"
+        row = rows.setdefault(
+            name, {"department": name, "total": 0, "green": 0, "yellow": 0, "red": 0, "done": 0}
+        )
+        row["total"] += 1
+        if task.status == "done":
+            row["done"] += 1
+        value = light(task, today, calendar)
+        if value:
+            row[value] += 1
+    return sorted(rows.values(), key=lambda r: (-r["red"], -r["yellow"], r["department"]))
+
+
+def overdue(tasks, today=None, calendar=None) -> list:
+    """The open tasks showing red, the earliest due first."""
+    return sorted((t for t in tasks if light(t, today, calendar) == "red"), key=lambda t: t.due_on)
+
+
+# --- rectification ---------------------------------------------------------------------
+
+
+def close_item(item, evidence: str, evidence_file: str = "", today=None):
+    """销号: only with evidence of completion."""
+    if item.closed_on:
+        raise SupervisionError(f"整改事项{item.number}已于{item.closed_on:%Y-%m-%d}销号。")
+    if not (evidence or "").strip() and not (evidence_file or "").strip():
+        raise SupervisionError(f"整改事项{item.number}销号须提供佐证材料（说明或文件名）。")
+    item.evidence = (evidence or "").strip()
+    item.evidence_file = (evidence_file or "").strip()
+    item.closed_on = today or timezone.localdate()
+    item.save()
+    return item
+
+
+@transaction.atomic
+def lookback(item, passed: bool, note: str = "", today=None) -> LookbackReview:
+    """回头看 of a closed item: a review record; a failed review reopens the item."""
+    if not item.closed_on:
+        raise SupervisionError(f"整改事项{item.number}尚未销号，不能回头看。")
+    review = LookbackReview.objects.create(
+        item=item,
+        reviewed_on=today or timezone.localdate(),
+        result=ReviewResult.PASSED if passed else ReviewResult.REOPENED,
+        note=note,
+    )
+    if not passed:
+        item.closed_on = None
+        item.save()
+    return review
