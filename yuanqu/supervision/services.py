@@ -87,6 +87,28 @@ def board(tasks, today=None, calendar=None) -> list[dict]:
     return sorted(rows.values(), key=lambda r: (-r["red"], -r["yellow"], r["department"]))
 
 
+def my_tasks(tasks, user, today=None, calendar=None) -> list[dict]:
+    """我的任务: the open tasks my department leads or I am the responsible leader of, the
+    nearest deadline first, each with its light and next report date."""
+    today = today or timezone.localdate()
+    rows = []
+    for task in tasks:
+        if task.status not in OPEN_STATUSES:
+            continue
+        if task.department_id != user.department_id and task.leader_id != user.pk:
+            continue
+        due = task_next_report_due(task)
+        rows.append(
+            {
+                "task": task,
+                "light": light(task, today, calendar),
+                "next_report_due": due,
+                "report_missing": missed(due, today, calendar),
+            }
+        )
+    return sorted(rows, key=lambda r: (r["task"].due_on, r["task"].number))
+
+
 def overdue(tasks, today=None, calendar=None) -> list:
     """The open tasks showing red, the earliest due first."""
     return sorted((t for t in tasks if light(t, today, calendar) == "red"), key=lambda t: t.due_on)

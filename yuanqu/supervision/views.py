@@ -77,6 +77,12 @@ def board(request):
     return render(request, "supervision/board.html", {"rows": rows})
 
 
+def mine(request):
+    """我的任务: what my department or I must do now, ordered by deadline."""
+    rows = services.my_tasks(_visible_tasks(request), request.user, calendar=WorkCalendar())
+    return render(request, "supervision/mine.html", {"rows": rows})
+
+
 def overdue(request):
     tasks = services.overdue(_visible_tasks(request), calendar=WorkCalendar())
     return render(request, "supervision/overdue.html", {"tasks": tasks})

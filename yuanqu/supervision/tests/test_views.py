@@ -143,3 +143,36 @@ def test_rectification_list_and_item_page(client, alice, item):
     assert item.list_name in page and "涉企检查多头重复" in page
     page = text(client.get(item.get_absolute_url()))
     assert "推行“综合查一次”" in page and "未销号" in page and "佐证文件名" in page
+
+
+def test_my_tasks_lists_my_departments_open_tasks_by_deadline(
+    client, alice, charlie, task, other_task, work_point, econ_dept
+):
+    later = Task.objects.create(
+        number="2024-003",
+        work_point=work_point,
+        text="新增规上工业企业10家",
+        department=econ_dept,
+        report_cycle="quarterly",
+        start_on=datetime.date(2024, 1, 2),
+        due_on=datetime.date(2024, 12, 31),
+        status="on_track",
+    )
+    Task.objects.create(
+        number="2024-004",
+        work_point=work_point,
+        text="已完成的任务",
+        department=econ_dept,
+        report_cycle="monthly",
+        start_on=datetime.date(2024, 1, 2),
+        due_on=datetime.date(2024, 3, 31),
+        status="done",
+    )
+    client.force_login(alice)
+    response = client.get(reverse("supervision:mine"))
+    numbers = [row["task"].number for row in response.context["rows"]]
+    assert numbers == [task.number, later.number]  # 经济发展局's open tasks, nearest deadline first
+    assert "我的任务（2）" in text(response)
+    client.force_login(charlie)
+    numbers = [row["task"].number for row in client.get(reverse("supervision:mine")).context["rows"]]
+    assert numbers == [other_task.number]
