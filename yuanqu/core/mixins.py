@@ -34,3 +34,17 @@ class PrimaryModel(ChangeLoggedModel):
 
     class Meta:
         abstract = True
+
+
+class ChildMixin:
+    """A record that belongs to one parent record (a project's report, an enterprise's
+    contact): its page is the parent's, and its changes show in the parent's history.
+    Set ``parent_field`` to the name of the foreign key to the parent."""
+
+    parent_field = ""
+
+    def changelog_parent(self):
+        return getattr(self, self.parent_field)
+
+    def get_absolute_url(self):
+        return self.changelog_parent().get_absolute_url()

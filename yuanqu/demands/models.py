@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from yuanqu.core.mixins import ChangeLoggedModel, PrimaryModel
+from yuanqu.core.mixins import ChangeLoggedModel, ChildMixin, PrimaryModel
 from yuanqu.users.permissions import RestrictedQuerySet
 
 from .choices import CategoryGroup, Channel, DemandAction, DemandStatus, Satisfaction
@@ -126,7 +126,7 @@ class Demand(PrimaryModel):
         return "—"
 
 
-class DemandEvent(ChangeLoggedModel):
+class DemandEvent(ChildMixin, ChangeLoggedModel):
     """One step of a demand's handling: who did what, when, with what text."""
 
     demand = models.ForeignKey(
@@ -141,6 +141,7 @@ class DemandEvent(ChangeLoggedModel):
     from_status = models.CharField(_("原状态"), max_length=20, choices=DemandStatus.choices, blank=True)
     to_status = models.CharField(_("新状态"), max_length=20, choices=DemandStatus.choices)
 
+    parent_field = "demand"
     objects = RestrictedQuerySet.as_manager()
     restrict_paths = {
         "own_department": "demand__department",
@@ -155,9 +156,3 @@ class DemandEvent(ChangeLoggedModel):
 
     def __str__(self):
         return f"{self.demand.number} {self.get_action_display()}"
-
-    def changelog_parent(self):
-        return self.demand
-
-    def get_absolute_url(self):
-        return self.demand.get_absolute_url()

@@ -5,7 +5,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from yuanqu.core.mixins import ChangeLoggedModel, PrimaryModel
+from yuanqu.core.mixins import ChangeLoggedModel, ChildMixin, PrimaryModel
 from yuanqu.users.permissions import RestrictedQuerySet
 
 from .choices import EnterpriseStatus, EnterpriseType, QualificationKind, QualificationLevel, ScaleKind
@@ -129,9 +129,10 @@ class Enterprise(PrimaryModel):
         return [q for q in self.qualifications.all() if valid_on(q, on)]
 
 
-class EnterpriseChild(ChangeLoggedModel):
+class EnterpriseChild(ChildMixin, ChangeLoggedModel):
     """A record that belongs to one enterprise and shows in its history."""
 
+    parent_field = "enterprise"
     restrict_paths = {
         "own_department": "enterprise__department",
         "own_zone": "enterprise__zone",
@@ -141,12 +142,6 @@ class EnterpriseChild(ChangeLoggedModel):
 
     class Meta:
         abstract = True
-
-    def changelog_parent(self):
-        return self.enterprise
-
-    def get_absolute_url(self):
-        return self.enterprise.get_absolute_url()
 
 
 class Contact(EnterpriseChild):

@@ -5,7 +5,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from yuanqu.core.mixins import ChangeLoggedModel, PrimaryModel
+from yuanqu.core.mixins import ChangeLoggedModel, ChildMixin, PrimaryModel
 from yuanqu.users.permissions import RestrictedQuerySet
 
 from .choices import FundsKind, Region, Source, Stage, TalentTier, next_stage
@@ -90,7 +90,7 @@ class Lead(PrimaryModel):
         return f"{region}·{self.origin_city}" if self.origin_city else region
 
 
-class LeadEvent(ChangeLoggedModel):
+class LeadEvent(ChildMixin, ChangeLoggedModel):
     """A dated stage change of a lead: from, to, who moved it and why."""
 
     lead = models.ForeignKey(
@@ -109,6 +109,7 @@ class LeadEvent(ChangeLoggedModel):
     date = models.DateField(_("日期"))
     note = models.TextField(_("说明"), blank=True)
 
+    parent_field = "lead"
     objects = RestrictedQuerySet.as_manager()
     restrict_paths = {"own_department": "lead__department"}
 
@@ -120,14 +121,8 @@ class LeadEvent(ChangeLoggedModel):
     def __str__(self):
         return f"{self.lead} {self.get_from_stage_display()} → {self.get_to_stage_display()}"
 
-    def changelog_parent(self):
-        return self.lead
 
-    def get_absolute_url(self):
-        return self.lead.get_absolute_url()
-
-
-class FundsInPlace(ChangeLoggedModel):
+class FundsInPlace(ChildMixin, ChangeLoggedModel):
     """Capital actually in place (实际到位资金) reported for a lead on a date."""
 
     lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="funds", verbose_name=_("招商项目"))
@@ -135,6 +130,7 @@ class FundsInPlace(ChangeLoggedModel):
     amount_wan = models.DecimalField(_("到位资金（万元）"), **MONEY)
     kind = models.CharField(_("资金类别"), max_length=20, choices=FundsKind.choices)
 
+    parent_field = "lead"
     objects = RestrictedQuerySet.as_manager()
     restrict_paths = {"own_department": "lead__department"}
 
@@ -146,14 +142,8 @@ class FundsInPlace(ChangeLoggedModel):
     def __str__(self):
         return f"{self.lead} {self.date:%Y-%m-%d} {self.amount_wan}万元"
 
-    def changelog_parent(self):
-        return self.lead
 
-    def get_absolute_url(self):
-        return self.lead.get_absolute_url()
-
-
-class TalentIntroduction(ChangeLoggedModel):
+class TalentIntroduction(ChildMixin, ChangeLoggedModel):
     """Talent a deal brings in (人才引进): a count by tier."""
 
     lead = models.ForeignKey(
@@ -163,6 +153,7 @@ class TalentIntroduction(ChangeLoggedModel):
     tier = models.CharField(_("人才层次"), max_length=20, choices=TalentTier.choices)
     count = models.PositiveIntegerField(_("人数"))
 
+    parent_field = "lead"
     objects = RestrictedQuerySet.as_manager()
     restrict_paths = {"own_department": "lead__department"}
 
@@ -173,9 +164,3 @@ class TalentIntroduction(ChangeLoggedModel):
 
     def __str__(self):
         return f"{self.lead} {self.get_tier_display()}{self.count}人"
-
-    def changelog_parent(self):
-        return self.lead
-
-    def get_absolute_url(self):
-        return self.lead.get_absolute_url()

@@ -6,7 +6,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from yuanqu.core.mixins import ChangeLoggedModel, PrimaryModel
+from yuanqu.core.mixins import ChangeLoggedModel, ChildMixin, PrimaryModel
 from yuanqu.core.versioning import VersionedModel
 from yuanqu.users.permissions import RestrictedQuerySet
 
@@ -65,7 +65,7 @@ class KeyProject(PrimaryModel):
             raise ValidationError({"fai_registered_on": "已入库的项目须填写入库日期"})
 
 
-class ProjectYearPlan(ChangeLoggedModel):
+class ProjectYearPlan(ChildMixin, ChangeLoggedModel):
     """A project's place on one list (省/市/区重点) for a year, with that list's annual plan."""
 
     project = models.ForeignKey(
@@ -75,6 +75,7 @@ class ProjectYearPlan(ChangeLoggedModel):
     level = models.CharField(_("级别"), max_length=20, choices=ProjectLevel.choices)
     annual_plan_wan = models.DecimalField(_("年度计划投资（万元）"), **MONEY)
 
+    parent_field = "project"
     objects = RestrictedQuerySet.as_manager()
     restrict_paths = CHILD_PATHS
 
@@ -89,14 +90,8 @@ class ProjectYearPlan(ChangeLoggedModel):
     def __str__(self):
         return f"{self.project} {self.year}年{self.get_level_display()}"
 
-    def get_absolute_url(self):
-        return self.project.get_absolute_url()
 
-    def changelog_parent(self):
-        return self.project
-
-
-class Milestone(ChangeLoggedModel):
+class Milestone(ChildMixin, ChangeLoggedModel):
     """A planned node (拿地, 开工 …) of a project with its planned and actual dates."""
 
     project = models.ForeignKey(
@@ -106,6 +101,7 @@ class Milestone(ChangeLoggedModel):
     planned_on = models.DateField(_("计划日期"))
     actual_on = models.DateField(_("实际日期"), null=True, blank=True)
 
+    parent_field = "project"
     objects = RestrictedQuerySet.as_manager()
     restrict_paths = CHILD_PATHS
 
@@ -118,14 +114,8 @@ class Milestone(ChangeLoggedModel):
     def __str__(self):
         return f"{self.project} {self.get_kind_display()}"
 
-    def get_absolute_url(self):
-        return self.project.get_absolute_url()
 
-    def changelog_parent(self):
-        return self.project
-
-
-class MonthlyProgress(VersionedModel):
+class MonthlyProgress(ChildMixin, VersionedModel):
     """A month's report of a project; a correction is a new version, the old one is kept."""
 
     project = models.ForeignKey(
@@ -136,6 +126,7 @@ class MonthlyProgress(VersionedModel):
     physical_progress = models.TextField(_("形象进度"), blank=True)
     problems = models.TextField(_("存在问题"), blank=True)
 
+    parent_field = "project"
     objects = RestrictedQuerySet.as_manager()
     restrict_paths = CHILD_PATHS
 
@@ -150,14 +141,8 @@ class MonthlyProgress(VersionedModel):
     def __str__(self):
         return f"{self.project} {self.period.year}年{self.period.month}月（第{self.version}版）"
 
-    def get_absolute_url(self):
-        return self.project.get_absolute_url()
 
-    def changelog_parent(self):
-        return self.project
-
-
-class Blocker(ChangeLoggedModel):
+class Blocker(ChildMixin, ChangeLoggedModel):
     """A blocker (堵点/要素保障问题) of a project with its owner department and deadline.
 
     ``demand`` links it to the enterprise demand it became; a supervision task will get its
@@ -187,6 +172,7 @@ class Blocker(ChangeLoggedModel):
         verbose_name=_("转为诉求"),
     )
 
+    parent_field = "project"
     objects = RestrictedQuerySet.as_manager()
     restrict_paths = CHILD_PATHS
 
@@ -197,12 +183,6 @@ class Blocker(ChangeLoggedModel):
 
     def __str__(self):
         return f"{self.project} {self.get_kind_display()}：{self.description[:30]}"
-
-    def get_absolute_url(self):
-        return self.project.get_absolute_url()
-
-    def changelog_parent(self):
-        return self.project
 
 
 class LightRule(ChangeLoggedModel):
@@ -233,7 +213,7 @@ class LightRule(ChangeLoggedModel):
         return reverse("projects:scheduling")
 
 
-class Escalation(ChangeLoggedModel):
+class Escalation(ChildMixin, ChangeLoggedModel):
     """A red project raised to the leader's scheduling meeting (提级调度), with the decision."""
 
     project = models.ForeignKey(
@@ -247,6 +227,7 @@ class Escalation(ChangeLoggedModel):
     decision = models.TextField(_("调度决定"), blank=True)
     decided_on = models.DateField(_("决定日期"), null=True, blank=True)
 
+    parent_field = "project"
     objects = RestrictedQuerySet.as_manager()
     restrict_paths = CHILD_PATHS
 
@@ -257,9 +238,3 @@ class Escalation(ChangeLoggedModel):
 
     def __str__(self):
         return f"{self.project} 提级调度（{self.period.year}年{self.period.month}月）"
-
-    def get_absolute_url(self):
-        return self.project.get_absolute_url()
-
-    def changelog_parent(self):
-        return self.project

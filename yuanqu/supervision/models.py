@@ -6,7 +6,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from yuanqu.core.mixins import ChangeLoggedModel, PrimaryModel
+from yuanqu.core.mixins import ChangeLoggedModel, ChildMixin, PrimaryModel
 from yuanqu.users.permissions import RestrictedQuerySet
 
 from .choices import ReportCycle, ReviewResult, TaskStatus, WorkPointSource
@@ -78,7 +78,7 @@ class Task(PrimaryModel):
         return reverse("supervision:task", args=[self.pk])
 
 
-class TaskMilestone(ChangeLoggedModel):
+class TaskMilestone(ChildMixin, ChangeLoggedModel):
     """A 时间节点 of a task (“6月底前完成”)."""
 
     task = models.ForeignKey(
@@ -88,6 +88,7 @@ class TaskMilestone(ChangeLoggedModel):
     due_on = models.DateField(_("节点时限"))
     done_on = models.DateField(_("完成日期"), null=True, blank=True)
 
+    parent_field = "task"
     objects = RestrictedQuerySet.as_manager()
     restrict_paths = {"own_department": "task__department"}
 
@@ -99,14 +100,8 @@ class TaskMilestone(ChangeLoggedModel):
     def __str__(self):
         return self.text
 
-    def get_absolute_url(self):
-        return self.task.get_absolute_url()
 
-    def changelog_parent(self):
-        return self.task
-
-
-class TaskReport(ChangeLoggedModel):
+class TaskReport(ChildMixin, ChangeLoggedModel):
     """A dated progress report of a task; never edited, a correction is a new report."""
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="reports", verbose_name=_("任务"))
@@ -119,6 +114,7 @@ class TaskReport(ChangeLoggedModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("报送人")
     )
 
+    parent_field = "task"
     objects = RestrictedQuerySet.as_manager()
     restrict_paths = {"own_department": "task__department"}
 
@@ -129,12 +125,6 @@ class TaskReport(ChangeLoggedModel):
 
     def __str__(self):
         return f"{self.task.number} {self.reported_on:%Y-%m-%d}"
-
-    def get_absolute_url(self):
-        return self.task.get_absolute_url()
-
-    def changelog_parent(self):
-        return self.task
 
 
 class RectificationItem(PrimaryModel):
@@ -166,7 +156,7 @@ class RectificationItem(PrimaryModel):
         return reverse("supervision:rectification", args=[self.pk])
 
 
-class LookbackReview(ChangeLoggedModel):
+class LookbackReview(ChildMixin, ChangeLoggedModel):
     """A 回头看 of a closed item: passed, or the problem recurred and the item is reopened."""
 
     item = models.ForeignKey(
@@ -176,6 +166,7 @@ class LookbackReview(ChangeLoggedModel):
     result = models.CharField(_("结果"), max_length=20, choices=ReviewResult.choices)
     note = models.TextField(_("说明"), blank=True)
 
+    parent_field = "item"
     objects = RestrictedQuerySet.as_manager()
     restrict_paths = {"own_department": "item__department"}
 
@@ -186,9 +177,3 @@ class LookbackReview(ChangeLoggedModel):
 
     def __str__(self):
         return f"{self.item} {self.reviewed_on:%Y-%m-%d}"
-
-    def get_absolute_url(self):
-        return self.item.get_absolute_url()
-
-    def changelog_parent(self):
-        return self.item
