@@ -11,3 +11,4 @@ class EconomyConfig(AppConfig):
         from .indicators import ensure_indicators
 
         post_migrate.connect(ensure_indicators, sender=self)
+        from . import zone_importers  # noqa: F401  (registers the ``zone-figures`` importer)

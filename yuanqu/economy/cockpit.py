@@ -7,15 +7,21 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Sum
+from django.http import HttpResponseBadRequest
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.views import View
 
+from yuanqu.core.changelog import audit
+from yuanqu.enterprises.models import Enterprise, IndustryChain
 from yuanqu.users.models import Zone
 from yuanqu.users.permissions import has_perm, restrict
+from yuanqu.utilities.excel import rows_to_xlsx, xlsx_response
 
 from .choices import IndicatorLevel, Unit
 from .models import EnterpriseMonthlyValue, Indicator, ZoneMonthlyFigure
+from .rollups import scope_for
 from .services import (
     add_months,
     comparable_growth,
@@ -75,9 +81,10 @@ def _values_url(**params) -> str:
     return reverse("economy:enterprisemonthlyvalue_list") + "?" + query
 
 
-def cards(period, zone, values, figures, indicators) -> list[dict]:
+def cards(period, zone, values, figures, indicators, scope=None) -> list[dict]:
     result = []
-    for row in indicator_summary(period, zone, values=values, figures=figures, indicators=indicators):
+    rows = indicator_summary(period, zone, values=values, figures=figures, indicators=indicators, scope=scope)
+    for row in rows:
         indicator = row["indicator"]
         if indicator.level == IndicatorLevel.ENTERPRISE:
             url = _values_url(period=f"{period:%Y-%m}", indicator=indicator.pk, zone=zone.pk if zone else "")
@@ -105,18 +112,23 @@ def cards(period, zone, values, figures, indicators) -> list[dict]:
     return result
 
 
-def trends(period, zone, values, indicators) -> list[dict]:
+def month_totals(values, scope, indicator, year) -> dict:
+    """{month: sum of the month values} of ``year`` and the year before."""
+    periods = [datetime.date(y, m, 1) for y in (year - 1, year) for m in range(1, 13)]
+    if scope is not None:
+        return scope.month_totals(indicator, periods)
+    sums = values.filter(indicator=indicator, period__in=periods).values("period").annotate(total=Sum("month_value"))
+    return {row["period"]: row["total"] for row in sums}
+
+
+def trends(period, zone, values, indicators, scope=None) -> list[dict]:
     """Month values of this year against last year, in the cards' units."""
     result = []
     for indicator in indicators:
         if indicator.level != IndicatorLevel.ENTERPRISE:
             continue
-        sums = (
-            values.filter(indicator=indicator, period__year__in=(period.year, period.year - 1))
-            .values("period")
-            .annotate(total=Sum("month_value"))
-        )
-        by_period = {row["period"]: yi(row["total"], indicator.unit) for row in sums}
+        totals = month_totals(values, scope, indicator, period.year)
+        by_period = {when: yi(value, indicator.unit) for when, value in totals.items()}
         result.append(
             {
                 "code": indicator.code,
@@ -189,6 +201,14 @@ def warnings(current, previous, last_month, names, drop) -> list[dict]:
     return rows
 
 
+EXPORTS = {  # ?export=xlsx&table=…: the tables shown, with their columns
+    "chains": ("按产业链", [("name", "产业链"), ("ytd", "累计（亿元）"), ("growth", "同比"), ("pull_pp", "拉动（百分点）")]),
+    "zones": ("按片区", [("name", "片区"), ("ytd", "累计（亿元）"), ("growth", "同比"), ("pull_pp", "拉动（百分点）")]),
+    "top": ("前20名企业", [("rank", "名次"), ("name", "企业"), ("ytd", "累计（亿元）"), ("growth", "同比")]),
+    "warnings": ("预警企业", [("name", "企业"), ("reason", "预警原因"), ("growth", "同比")]),
+}
+
+
 class CockpitView(View):
     template_name = "economy/cockpit.html"
 
@@ -205,20 +225,24 @@ class CockpitView(View):
         zone_id = request.GET.get("zone") or ""
         if zone_id.isdigit():
             zone = Zone.objects.filter(pk=zone_id).first()
+        primary = Indicator.objects.filter(code=PRIMARY).first()
+        if request.GET.get("export") == "xlsx":
+            return self.export(request, period, zone, primary)
 
         values = restrict(EnterpriseMonthlyValue.objects.filter(is_current=True), user, "view")
         if zone is not None:
             values = values.filter(enterprise__zone_id__in=zone.subtree_ids())
+        scope = scope_for(user, zone)
         figures = restrict(ZoneMonthlyFigure.objects.all(), user, "view")
         indicators = list(Indicator.objects.filter(code__in=HEADLINE, active=True))
         indicators.sort(key=lambda i: HEADLINE.index(i.code))
         data = {
             "period": f"{period:%Y-%m}",
-            "cards": cards(period, zone, values, figures, indicators),
-            "trends": trends(period, zone, values, indicators),
+            "cards": cards(period, zone, values, figures, indicators, scope),
+            "trends": trends(period, zone, values, indicators, scope),
         }
-        primary = Indicator.objects.filter(code=PRIMARY).first()
-        data.update(self.primary_figures(period, zone, values, primary))
+        data.update(primary_figures(period, values, primary))
+        query = f"period={period:%Y-%m}" + (f"&zone={zone.pk}" if zone else "")
         context = {
             "data": data,
             "period": period,
@@ -228,60 +252,91 @@ class CockpitView(View):
             "primary": primary,
             "drop_pct": percent(Decimal(str(settings.YUANQU_WARNING_DROP))),
             "error": error,
+            "export_query": query if has_perm(user, EnterpriseMonthlyValue, "export") else "",
         }
         return render(request, self.template_name, context)
 
-    def primary_figures(self, period, zone, values, primary) -> dict:
-        if primary is None:
-            return {"chains": [], "zones": [], "top": [], "warnings": []}
-        periods = (period, last_year(period), add_months(period, -1))
-        rows = values.filter(indicator=primary, period__in=periods).values_list(
-            "period", "enterprise_id", "ytd_value", "enterprise__name", "enterprise__zone_id",
-            "enterprise__zone__name", "enterprise__industry_chain_id", "enterprise__industry_chain__name",
+    def export(self, request, period, zone, primary):
+        """One of the cockpit's tables as Excel, over the records the user may export."""
+        user = request.user
+        name = request.GET.get("table", "")
+        if name not in EXPORTS:
+            return HttpResponseBadRequest(f"未知的表格“{name}”，应为 {'、'.join(EXPORTS)} 之一")
+        if not has_perm(user, EnterpriseMonthlyValue, "export"):
+            raise PermissionDenied("没有导出权限")
+        values = restrict(EnterpriseMonthlyValue.objects.filter(is_current=True), user, "export")
+        if zone is not None:
+            values = values.filter(enterprise__zone_id__in=zone.subtree_ids())
+        rows = primary_figures(period, values, primary)[name]
+        label, columns = EXPORTS[name]
+        title = f"驾驶舱{period.year}年{period.month}月{zone or ''}{primary.name if primary else ''}{label}"
+        content, count = rows_to_xlsx(
+            label, [header for _, header in columns], ([row.get(key) for key, _ in columns] for row in rows)
+        )
+        audit(
+            "export",
+            user=user,
+            detail=f"导出{title}{count}行",
+            data={"view": "economy:cockpit", "table": name, "rows": count, "period": f"{period:%Y-%m}",
+                  "zone": zone.pk if zone else None},
+            request=request,
         )  # fmt: skip
-        by_period: dict = {p: {} for p in periods}
-        names, chain_of, zone_of, labels = {}, {}, {}, {"chain": {}, "zone": {}}
-        for when, pk, ytd, name, zone_pk, zone_name, chain_pk, chain_name in rows:
-            by_period[when][pk] = ytd
-            names[pk], zone_of[pk], chain_of[pk] = name, zone_pk, chain_pk
-            labels["zone"][zone_pk] = zone_name or "未划片区"
-            labels["chain"][chain_pk] = chain_name or "未归链"
-        current, previous = by_period[period], by_period[last_year(period)]
-        unit = primary.unit
-        month = f"{period:%Y-%m}"
-        enterprises = reverse("enterprises:enterprise_list")
-        growth = comparable_growth(current, previous)
-        top = []
-        for rank, pk, value in ranking(current, TOP):
-            rate = growth_rate(value, previous.get(pk)).value
-            top.append(
-                {
-                    "rank": rank,
-                    "name": names[pk],
-                    "ytd": yi(value, unit),
-                    "growth": _rate(rate),
-                    "growth_pct": percent(rate),
-                    "url": reverse("enterprises:enterprise", args=[pk]),
-                }
-            )
-        return {
-            "primary": {"name": primary.name, "unit": display_unit(unit), "growth": _rate(growth.value)},
-            "chains": breakdown(
-                current, previous, chain_of, lambda g: labels["chain"][g],
-                lambda g: f"{enterprises}?industry_chain={g}" if g else None,
-                unit,
-            ),
-            "zones": breakdown(
-                current, previous, zone_of, lambda g: labels["zone"][g],
-                lambda g: _values_url(period=month, indicator=primary.pk, zone=g or ""),
-                unit,
-            ),
-            "top": top,
-            "warnings": warnings(
-                current,
-                previous,
-                by_period[add_months(period, -1)],
-                names,
-                Decimal(str(settings.YUANQU_WARNING_DROP)),
-            ),
-        }  # fmt: skip
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        return xlsx_response(content, f"{title}-{stamp}.xlsx")
+
+
+def primary_figures(period, values, primary) -> dict:
+    """Chains, 片区, the top 20 and the warnings of the primary indicator, from each visible
+    enterprise's YTD this month, a year earlier and last month (one grouped query)."""
+    if primary is None:
+        return {"chains": [], "zones": [], "top": [], "warnings": []}
+    earlier, before = last_year(period), add_months(period, -1)
+    by_period: dict = {p: {} for p in (period, earlier, before)}
+    rows = values.filter(indicator=primary, period__in=list(by_period)).order_by().values_list(
+        "period", "enterprise_id", "ytd_value"
+    )
+    for when, pk, ytd in rows:
+        by_period[when][pk] = ytd
+    ids = set().union(*by_period.values())
+    names, chain_of, zone_of = {}, {}, {}
+    for pk, name, zone_pk, chain_pk in Enterprise.objects.filter(pk__in=ids).order_by().values_list(
+        "pk", "name", "zone_id", "industry_chain_id"
+    ):
+        names[pk], zone_of[pk], chain_of[pk] = name, zone_pk, chain_pk
+    zone_names = dict(Zone.objects.filter(pk__in=set(zone_of.values())).values_list("pk", "name"))
+    chain_names = dict(IndustryChain.objects.filter(pk__in=set(chain_of.values())).values_list("pk", "name"))
+    current, previous = by_period[period], by_period[earlier]
+    unit = primary.unit
+    month = f"{period:%Y-%m}"
+    enterprises = reverse("enterprises:enterprise_list")
+    growth = comparable_growth(current, previous)
+    top = []
+    for rank, pk, value in ranking(current, TOP):
+        rate = growth_rate(value, previous.get(pk)).value
+        top.append(
+            {
+                "rank": rank,
+                "name": names[pk],
+                "ytd": yi(value, unit),
+                "growth": _rate(rate),
+                "growth_pct": percent(rate),
+                "url": reverse("enterprises:enterprise", args=[pk]),
+            }
+        )
+    return {
+        "primary": {"name": primary.name, "unit": display_unit(unit), "growth": _rate(growth.value)},
+        "chains": breakdown(
+            current, previous, chain_of, lambda g: chain_names.get(g) or "未归链",
+            lambda g: f"{enterprises}?industry_chain={g}" if g else None,
+            unit,
+        ),
+        "zones": breakdown(
+            current, previous, zone_of, lambda g: zone_names.get(g) or "未划片区",
+            lambda g: _values_url(period=month, indicator=primary.pk, zone=g or ""),
+            unit,
+        ),
+        "top": top,
+        "warnings": warnings(
+            current, previous, by_period[before], names, Decimal(str(settings.YUANQU_WARNING_DROP))
+        ),
+    }  # fmt: skip

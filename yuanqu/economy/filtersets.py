@@ -2,11 +2,11 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
-from yuanqu.users.models import Zone
+from yuanqu.users.models import Department, Zone
 from yuanqu.utilities.filtersets import BaseFilterSet
 
 from .choices import IndicatorLevel, Population
-from .models import EnterpriseMonthlyValue, Indicator
+from .models import AnnualTarget, EnterpriseMonthlyValue, Indicator, ZoneMonthlyFigure
 from .services import parse_period
 
 
@@ -20,26 +20,8 @@ class IndicatorFilterSet(BaseFilterSet):
         fields = ["q", "level", "population", "active"]
 
 
-class EnterpriseMonthlyValueFilterSet(BaseFilterSet):
-    """One filterset for the list page and its Excel export; current versions unless asked."""
-
-    search_fields = ("enterprise__name", "enterprise__uscc")
-
-    period = django_filters.CharFilter(
-        method="filter_period", label="月份", widget=forms.TextInput(attrs={"type": "month"})
-    )
-    indicator = django_filters.ModelChoiceFilter(
-        queryset=Indicator.objects.filter(level=IndicatorLevel.ENTERPRISE), label="指标"
-    )
-    enterprise = django_filters.CharFilter(method="filter_enterprise", label="企业（名称或信用代码）")
-    zone = django_filters.ModelChoiceFilter(queryset=Zone.objects.all(), method="filter_zone", label="片区")
-    all_versions = django_filters.BooleanFilter(
-        method="filter_noop", label="含历史版本", widget=forms.CheckboxInput
-    )
-
-    class Meta:
-        model = EnterpriseMonthlyValue
-        fields = ["q", "period", "indicator", "enterprise", "zone", "all_versions"]
+class CurrentVersionsMixin:
+    """Versioned reports: current versions only unless ``all_versions``; ``period`` as 2023-10."""
 
     def filter_noop(self, queryset, name, value):
         return queryset
@@ -52,17 +34,6 @@ class EnterpriseMonthlyValueFilterSet(BaseFilterSet):
         except ValidationError:
             return queryset.none()
 
-    def filter_enterprise(self, queryset, name, value):
-        value = value.strip()
-        return (
-            queryset.filter(Q(enterprise__name__icontains=value) | Q(enterprise__uscc__iexact=value))
-            if value
-            else queryset
-        )
-
-    def filter_zone(self, queryset, name, value):
-        return queryset.filter(enterprise__zone_id__in=value.subtree_ids())
-
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
         if not self.form.cleaned_data.get("all_versions"):
@@ -74,3 +45,77 @@ class EnterpriseMonthlyValueFilterSet(BaseFilterSet):
         if not hasattr(self, "_qs") and not self.is_bound:
             self._qs = self.queryset.filter(is_current=True)
         return super().qs
+
+
+class EnterpriseMonthlyValueFilterSet(CurrentVersionsMixin, BaseFilterSet):
+    """One filterset for the list page, its Excel export and the API."""
+
+    search_fields = ("enterprise__name", "enterprise__uscc")
+
+    period = django_filters.CharFilter(
+        method="filter_period", label="月份", widget=forms.TextInput(attrs={"type": "month"})
+    )
+    indicator = django_filters.ModelChoiceFilter(
+        queryset=Indicator.objects.filter(level=IndicatorLevel.ENTERPRISE), label="指标"
+    )
+    enterprise = django_filters.CharFilter(method="filter_enterprise", label="企业（名称或信用代码）")
+    zone = django_filters.ModelChoiceFilter(
+        queryset=Zone.objects.all(), field_name="enterprise__zone", method="filter_zone", label="片区"
+    )
+    all_versions = django_filters.BooleanFilter(
+        method="filter_noop", label="含历史版本", widget=forms.CheckboxInput
+    )
+
+    class Meta:
+        model = EnterpriseMonthlyValue
+        fields = ["q", "period", "indicator", "enterprise", "zone", "all_versions"]
+
+    def filter_enterprise(self, queryset, name, value):
+        value = value.strip()
+        return (
+            queryset.filter(Q(enterprise__name__icontains=value) | Q(enterprise__uscc__iexact=value))
+            if value
+            else queryset
+        )
+
+    def filter_zone(self, queryset, name, value):
+        return queryset.filter(enterprise__zone_id__in=value.subtree_ids())
+
+
+class ZoneMonthlyFigureFilterSet(CurrentVersionsMixin, BaseFilterSet):
+    """Zone figures: current versions unless ``all_versions``; the list, export and API."""
+
+    search_fields = ("zone__name", "indicator__name", "reason")
+
+    period = django_filters.CharFilter(
+        method="filter_period", label="月份", widget=forms.TextInput(attrs={"type": "month"})
+    )
+    year = django_filters.NumberFilter(field_name="period__year", label="年度")
+    indicator = django_filters.ModelChoiceFilter(queryset=Indicator.objects.all(), label="指标")
+    zone = django_filters.ModelChoiceFilter(queryset=Zone.objects.all(), label="园区/片区")
+    all_versions = django_filters.BooleanFilter(
+        method="filter_noop", label="含历史版本", widget=forms.CheckboxInput
+    )
+
+    class Meta:
+        model = ZoneMonthlyFigure
+        fields = ["q", "period", "year", "indicator", "zone", "all_versions"]
+
+
+class AnnualTargetFilterSet(BaseFilterSet):
+    search_fields = ("indicator__name",)
+
+    year = django_filters.NumberFilter(label="年度")
+    indicator = django_filters.ModelChoiceFilter(queryset=Indicator.objects.all(), label="指标")
+    zone = django_filters.ModelChoiceFilter(queryset=Zone.objects.all(), label="片区")
+    park_wide = django_filters.BooleanFilter(
+        method="filter_park_wide", label="仅全园区目标", widget=forms.CheckboxInput
+    )
+    department = django_filters.ModelChoiceFilter(queryset=Department.objects.all(), label="责任部门")
+
+    class Meta:
+        model = AnnualTarget
+        fields = ["q", "year", "indicator", "zone", "park_wide", "department"]
+
+    def filter_park_wide(self, queryset, name, value):
+        return queryset.filter(zone=None) if value else queryset

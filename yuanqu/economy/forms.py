@@ -1,14 +1,24 @@
+from decimal import Decimal
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from yuanqu.enterprises.models import Enterprise
+from yuanqu.users.models import Zone
 from yuanqu.users.permissions import restrict
 from yuanqu.utilities.forms import BaseModelForm
 from yuanqu.utilities.import_views import UploadForm
 
 from .choices import IndicatorLevel
-from .models import EnterpriseMonthlyValue, Indicator
-from .services import complete_values, parse_period, record_enterprise_value
+from .models import AnnualTarget, EnterpriseMonthlyValue, Indicator, ZoneMonthlyFigure
+from .services import (
+    check_unlocked,
+    complete_values,
+    parse_period,
+    record_enterprise_value,
+    record_zone_figure,
+)
 
 
 class MonthField(forms.CharField):
@@ -109,3 +119,168 @@ class MonthlyImportUploadForm(UploadForm):
     """The monthly import's upload: the file and the month its values belong to."""
 
     period = MonthField(label="月份", help_text="文件中数据所属的月份，如 2023-10")
+
+
+class PercentField(forms.DecimalField):
+    """A rate typed in percent (9.5 for 9.5%), cleaned to the fraction the model stores (0.095)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_digits", 9)
+        kwargs.setdefault("decimal_places", 4)
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, Decimal):  # the model's fraction; typed text stays as typed
+            return f"{(value * 100).normalize():f}"
+        return value
+
+    def clean(self, value):
+        number = super().clean(value)
+        return None if number is None else number / 100
+
+
+class ZoneMonthlyFigureForm(BaseModelForm):
+    """A zone's figure for a month; saving records a new version, never overwrites."""
+
+    period = MonthField(label="月份")
+    published_growth = PercentField(
+        label="公布增速（%）", help_text="统计部门公布的同比增速，如 9.5 表示增长9.5%"
+    )
+
+    class Meta:
+        model = ZoneMonthlyFigure
+        fields = ["zone", "indicator", "period", "month_value", "ytd_value", "published_growth", "reason"]
+        help_texts = {"reason": "更正已有数据时必填", "month_value": "季度数据等无当月值时可只填累计值"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["zone"].queryset = Zone.objects.all()
+        self.fields["indicator"].queryset = Indicator.objects.filter(active=True).order_by("-level", "order")
+
+    def clean(self):
+        data = super().clean()
+        zone, indicator, period = data.get("zone"), data.get("indicator"), data.get("period")
+        if zone and indicator and period:
+            try:
+                check_unlocked(period)
+                complete_values(
+                    ZoneMonthlyFigure,
+                    {"zone": zone},
+                    indicator,
+                    period,
+                    data.get("month_value"),
+                    data.get("ytd_value"),
+                    strict=False,
+                )
+                exists = ZoneMonthlyFigure.objects.filter(
+                    zone=zone, indicator=indicator, period=period
+                ).exists()
+                if exists and not (data.get("reason") or "").strip():
+                    raise ValidationError({"reason": "该园区/片区该月已有此指标数据，更正须填写更正原因"})
+            except ValidationError as error:
+                for name, messages in error.message_dict.items():
+                    self.add_error(name if name in self.fields else None, messages)
+        return data
+
+    def _post_clean(self):
+        pass  # the instance is built in save() by the service (the version is not a form field)
+
+    def save(self, commit=True):
+        data = self.cleaned_data
+        self.instance = record_zone_figure(
+            data["zone"],
+            data["indicator"],
+            data["period"],
+            published_growth=data.get("published_growth"),
+            month_value=data.get("month_value"),
+            ytd_value=data.get("ytd_value"),
+            reason=data.get("reason") or "",
+            user=self.user,
+        )
+        return page_after_save(self.instance, "economy:zonemonthlyfigure")
+
+
+def page_after_save(instance, url_name):
+    """The model's own URL is the summary; after a save the user lands on the record's page."""
+    instance.get_absolute_url = lambda: reverse(url_name, args=[instance.pk])
+    return instance
+
+
+class ZoneFigureImportUploadForm(UploadForm):
+    period = MonthField(label="月份", help_text="文件中数据所属的月份，如 2023-10")
+
+
+MONTHS = range(1, 13)
+
+
+class AnnualTargetForm(BaseModelForm):
+    """A target: an absolute value and/or a growth rate, with the share of each month."""
+
+    target_growth = PercentField(label="目标增速（%）", help_text="如 9 表示“增长9%以上”；与目标值至少填一项")
+
+    class Meta:
+        model = AnnualTarget
+        fields = ["indicator", "year", "zone", "department", "target_value", "target_growth"]
+        help_texts = {"zone": "留空为全园区目标", "department": "按部门分解的目标填写"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["indicator"].queryset = Indicator.objects.filter(active=True)
+        shares = phasing_shares(self.instance.monthly_phasing)
+        for month in MONTHS:
+            self.fields[f"share_{month}"] = forms.DecimalField(
+                label=f"{month}月（%）",
+                required=False,
+                max_digits=7,
+                decimal_places=3,
+                min_value=0,
+                initial=shares[month - 1] if shares else None,
+                help_text="分月进度：各月完成全年目标的比例；12个月都留空为按月均匀，填写时合计须为100%"
+                if month == 1
+                else "",
+            )
+
+    def share_fields(self):
+        return [self[f"share_{month}"] for month in MONTHS]
+
+    def clean(self):
+        data = super().clean()
+        shares = [data.get(f"share_{month}") for month in MONTHS]
+        if all(s is None for s in shares):
+            self.instance.monthly_phasing = None  # even 序时进度: months / 12
+            return data
+        if any(s is None for s in shares):
+            missing = "、".join(f"{m}月" for m, s in zip(MONTHS, shares, strict=True) if s is None)
+            self.add_error(None, f"分月进度须12个月都填写或都留空（按月均匀），缺少：{missing}")
+            return data
+        total = sum(shares, Decimal(0))
+        if abs(total - 100) > Decimal("0.01"):
+            self.add_error(None, f"分月进度12个月合计应为100%，实际为{total.normalize():f}%")
+            return data
+        cumulative, running = [], Decimal(0)
+        for share in shares:
+            running += share
+            cumulative.append(float(round(running / 100, 6)))
+        cumulative[-1] = 1.0
+        self.instance.monthly_phasing = cumulative
+        return data
+
+    def save(self, commit=True):
+        return page_after_save(super().save(commit), "economy:annualtarget")
+
+
+def phasing_shares(phasing) -> list[Decimal] | None:
+    """Each month's share in percent from the model's cumulative fractions."""
+    if not phasing:
+        return None
+    cumulative = [Decimal(str(x)) for x in phasing]
+    return [
+        ((b - a) * 100).quantize(Decimal("0.001")).normalize()
+        for a, b in zip([Decimal(0), *cumulative], cumulative, strict=False)
+    ]
+
+
+class PeriodLockForm(forms.Form):
+    period = MonthField(label="月份")
+    comments = forms.CharField(label="说明", max_length=200, required=False)

@@ -13,7 +13,8 @@ import re
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
+from django.utils import timezone
 
 from yuanqu.enterprises.models import Enterprise
 from yuanqu.enterprises.validators import normalise_uscc
@@ -32,12 +33,13 @@ from yuanqu.utilities.importing import (
     register,
 )
 
+from . import rollups
 from .choices import IndicatorKind, IndicatorLevel
-from .models import EnterpriseMonthlyValue, Indicator
+from .models import EnterpriseMonthlyValue, Indicator, period_label
 from .services import (
     add_months,
     check_unlocked,
-    complete_values,
+    complete_pair,
     describe,
     parse_period,
     record_enterprise_value,
@@ -191,7 +193,7 @@ class MonthlyImporter(Importer):
             combined = q if combined is None else combined | q
         if combined is None:
             return set()
-        return set(Enterprise.objects.filter(combined).values_list("pk", flat=True))
+        return set(Enterprise.objects.filter(combined).order_by().values_list("pk", flat=True))
 
     def run(self, header, rows, result, commit):
         if self.period is None:
@@ -210,123 +212,230 @@ class MonthlyImporter(Importer):
             for _, values in rows
             if uscc_index < len(values) and not _blank(values[uscc_index])
         }
-        self.enterprises = {e.uscc: e for e in Enterprise.objects.filter(uscc__in=codes)}
+        # Everything a row is checked against is fetched once: no query per row.
+        self.enterprises = {
+            uscc: (pk, name)
+            for uscc, pk, name in Enterprise.objects.filter(uscc__in=codes).order_by().values_list("uscc", "pk", "name")
+        }
         self.allowed_ids = self.importable_enterprises()
+        self.prefetch({entry[0] for entry in index if isinstance(entry, tuple)})
         self.reason = f"Excel导入：{self.filename}"[:200]
-        seen = {}
-        with transaction.atomic():
-            for number, values in rows:
-                values = list(values) + [None] * (len(mapped) - len(values))
-                raw = values[uscc_index]
-                code = normalise_uscc(_text(raw)) if not _blank(raw) else ""
-                if code and code in seen:
-                    message = f"与第{seen[code]}行重复（同一文件中同一企业只能出现一次）"
-                    result.errors.append(RowError(number, USCC.header, message))
-                    continue
-                seen[code] = number
-                self.read_monthly_row(number, code, values, mapped, result)
-            result.committed = commit and result.ok
-            if not result.committed:
-                transaction.set_rollback(True)
+        seen, self.writes = {}, []
+        self.cells = [(i, *cell[0], cell[1]) for i, cell in enumerate(mapped) if cell and isinstance(cell[0], tuple)]
+        for number, values in rows:
+            values = list(values) + [None] * (len(mapped) - len(values))
+            raw = values[uscc_index]
+            code = normalise_uscc(_text(raw)) if not _blank(raw) else ""
+            if code and code in seen:
+                message = f"与第{seen[code]}行重复（同一文件中同一企业只能出现一次）"
+                result.errors.append(RowError(number, USCC.header, message))
+                continue
+            seen[code] = number
+            self.read_monthly_row(number, code, values, mapped, result)
+        result.committed = commit and result.ok
+        if result.committed:
+            with transaction.atomic(), rollups.deferred():
+                self.write()
         return result
+
+    def prefetch(self, indicators):
+        """The period's versions, last month's 1–N月累计 and (when a column needs it) this
+        year's earlier 当月值, of the file's indicators for every enterprise."""
+        rows = EnterpriseMonthlyValue.objects.filter(indicator__in=indicators, period=self.period).order_by()
+        self.latest, self.current = {}, {}
+        for enterprise, indicator, version, is_current, month, ytd in rows.values_list(
+            "enterprise_id", "indicator_id", "version", "is_current", "month_value", "ytd_value"
+        ):
+            key = (enterprise, indicator)
+            self.latest[key] = max(version, self.latest.get(key, 0))
+            if is_current:
+                self.current[key] = (month, ytd)
+        previous = EnterpriseMonthlyValue.objects.filter(
+            indicator__in=indicators, period=add_months(self.period, -1), is_current=True
+        ).order_by()
+        self.previous_ytd = {(e, i): v for e, i, v in previous.values_list("enterprise_id", "indicator_id", "ytd_value")}
+        self.earlier = {}  # indicator id → {(enterprise id): {month: 当月值}}, filled on demand
+
+    def earlier_months(self, enterprise_id, indicator):
+        if indicator.pk not in self.earlier:
+            months = {}
+            rows = EnterpriseMonthlyValue.objects.filter(
+                indicator=indicator, is_current=True, period__year=self.period.year, period__lt=self.period
+            ).order_by().values_list("enterprise_id", "period__month", "month_value")
+            for enterprise, month, value in rows:
+                months.setdefault(enterprise, {})[month] = value
+            self.earlier[indicator.pk] = months
+        return self.earlier[indicator.pk].get(enterprise_id, {})
 
     def read_monthly_row(self, number, code, values, mapped, result):
         if not code:
             result.errors.append(RowError(number, USCC.header, "必填，不能为空"))
             return
-        enterprise = self.enterprises.get(code)
-        if enterprise is None:
+        found = self.enterprises.get(code)
+        if found is None:
             message = f"企业库中没有统一社会信用代码为“{code}”的企业，请先登记企业"
             result.errors.append(RowError(number, USCC.header, message))
             return
-        if self.allowed_ids is not None and enterprise.pk not in self.allowed_ids:
-            message = f"企业“{enterprise.name}”不在您可导入的范围内（例如不属于本部门或本企业）"
+        enterprise_id, label = found
+        if self.allowed_ids is not None and enterprise_id not in self.allowed_ids:
+            message = f"企业“{label}”不在您可导入的范围内（例如不属于本部门或本企业）"
             result.errors.append(RowError(number, USCC.header, message))
             return
-        given, headers, errors = {}, {}, []
-        for cell, value in zip(mapped, values, strict=False):
-            if not cell or not isinstance(cell[0], tuple) or _blank(value):
+        given, errors = {}, []  # indicator id → (indicator, {kind: value}, {kind: header})
+        for position, indicator, kind, header in self.cells:
+            value = values[position]
+            if value is None or (isinstance(value, str) and not value.strip()):
                 continue
-            (indicator, kind), header = cell
-            try:
-                number_value = _number(value.strip() if isinstance(value, str) else value)
-            except ValidationError as exc:
-                errors.append(RowError(number, header, exc.messages[0]))
-                continue
+            if type(value) is float:  # the usual cell, read as _number does without its checks
+                number_value = Decimal(repr(value))
+            else:
+                try:
+                    number_value = _number(value.strip() if isinstance(value, str) else value)
+                except ValidationError as exc:
+                    errors.append(RowError(number, header, exc.messages[0]))
+                    continue
             if number_value < 0 and indicator.code not in NEGATIVE_ALLOWED:
                 errors.append(RowError(number, header, f"{indicator.name}不能为负数，实际为“{_text(value)}”"))
                 continue
-            given.setdefault(indicator, {})[kind] = number_value
-            headers.setdefault(indicator, {})[kind] = header
+            entry = given.get(indicator.pk)
+            if entry is None:
+                entry = given[indicator.pk] = (indicator, {}, {})
+            entry[1][kind] = number_value
+            entry[2][kind] = header
         writes, changes, any_existing = [], [], False
-        for indicator, pair in given.items():
-            pair_headers = headers[indicator]
+        for indicator, pair, pair_headers in given.values():
             try:
-                month_value, ytd_value = self.complete(enterprise, indicator, pair)
+                month_value, ytd_value = self.complete(enterprise_id, indicator, pair)
             except ValidationError as exc:
                 for name, messages in exc.message_dict.items():
                     column = pair_headers.get(name) or next(iter(pair_headers.values()))
                     errors.extend(RowError(number, column, m) for m in messages)
                 continue
-            current = EnterpriseMonthlyValue.objects.filter(
-                enterprise=enterprise, indicator=indicator, period=self.period, is_current=True
-            ).first()
-            if current is not None and (current.month_value, current.ytd_value) == (month_value, ytd_value):
+            current = self.current.get((enterprise_id, indicator.pk))
+            if current is not None and current == (month_value, ytd_value):
                 continue
             any_existing = any_existing or current is not None
-            for field_name, value in ((MONTH, month_value), (YTD, ytd_value)):
-                before = getattr(current, field_name) if current else None
+            for field_index, field_name, value in ((0, MONTH, month_value), (1, YTD, ytd_value)):
+                before = current[field_index] if current else None
                 if before != value:
-                    label = f"{indicator.name}（{KIND_LABEL[field_name]}）"
-                    changes.append((label, _shown(before), _shown(value)))
-            writes.append((indicator, month_value, ytd_value, current is not None))
+                    label_of = f"{indicator.name}（{KIND_LABEL[field_name]}）"
+                    changes.append((label_of, _shown(before), _shown(value)))
+            writes.append((enterprise_id, label, indicator, month_value, ytd_value))
         if errors:
             result.errors.extend(errors)
             return
-        label = enterprise.name
         if not writes:
             result.rows.append(RowResult(number, "unchanged", code, label))
             return
-        try:
-            with transaction.atomic():
-                for indicator, month_value, ytd_value, correction in writes:
-                    record_enterprise_value(
-                        enterprise,
-                        indicator,
-                        self.period,
-                        month_value=month_value,
-                        ytd_value=ytd_value,
-                        reason=self.reason if correction else "",
-                        user=self.user,
-                    )
-        except ValidationError as exc:
-            result.errors.append(RowError(number, "", f"保存失败：{'；'.join(exc.messages)}"))
-            return
+        self.writes.extend(writes)
         status = "changed" if any_existing else "new"
         result.rows.append(RowResult(number, status, code, label, changes))
 
-    def complete(self, enterprise, indicator, pair):
+    def write(self):
+        """A value never reported for the month is inserted as version 1 with its change-log
+        entry, in bulk; a correction goes through ``record_enterprise_value`` (a new version,
+        with why)."""
+        new = []
+        for enterprise_id, label, indicator, month_value, ytd_value in self.writes:
+            if (enterprise_id, indicator.pk) not in self.latest:
+                new.append((enterprise_id, label, indicator, month_value, ytd_value))
+                continue
+            record_enterprise_value(
+                Enterprise(pk=enterprise_id, name=label), indicator, self.period, month_value=month_value,
+                ytd_value=ytd_value, reason=self.reason, user=self.user,
+            )  # fmt: skip
+        if new:
+            insert_first_versions(new, self.period, self.user)
+            rollups.refresh({(indicator.pk, self.period) for _, _, indicator, _, _ in new})
+
+    def complete(self, enterprise_id, indicator, pair):
         """(当月, 累计) of one indicator: the other derived; both given must agree."""
         month_value, ytd_value = pair.get(MONTH), pair.get(YTD)
+        key = (enterprise_id, indicator.pk)
         if month_value is not None and ytd_value is not None and indicator.kind != IndicatorKind.STOCK:
             if self.period.month == 1:
                 expected = ytd_value
             else:
-                expected = (
-                    EnterpriseMonthlyValue.objects.filter(
-                        enterprise=enterprise,
-                        indicator=indicator,
-                        period=add_months(self.period, -1),
-                        is_current=True,
-                    )
-                    .values_list("ytd_value", flat=True)
-                    .first()
-                )
+                expected = self.previous_ytd.get(key)
                 expected = None if expected is None else ytd_value - expected
             if expected is not None and abs(expected - month_value) > TOLERANCE:
                 raise ValidationError(
                     {MONTH: f"当月值{_shown(month_value)}与累计值减上月累计值（{_shown(expected)}）不一致"}
                 )
-        return complete_values(
-            EnterpriseMonthlyValue, {"enterprise": enterprise}, indicator, self.period, month_value, ytd_value
+            return month_value, ytd_value
+        return complete_pair(
+            indicator,
+            self.period,
+            month_value,
+            ytd_value,
+            earlier_months=lambda: self.earlier_months(enterprise_id, indicator),
+            previous_ytd=lambda: self.previous_ytd.get(key),
         )
+
+
+def _insert(model, fields, rows):
+    """INSERT the rows (tuples in the order of ``fields``) with one executemany."""
+    ops = connection.ops
+    columns = ", ".join(ops.quote_name(model._meta.get_field(f).column) for f in fields)
+    sql = f"INSERT INTO {ops.quote_name(model._meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+
+
+def insert_first_versions(new, period, user):
+    """Version 1 of each (enterprise id, name, indicator, 当月, 累计) of ``period``, and the
+    change-log entry ``core.signals`` would write for each: the same fields, in bulk."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.serializers.json import DjangoJSONEncoder
+
+    from yuanqu.core.context import current
+    from yuanqu.core.models import ObjectChange
+
+    ops = connection.ops
+    now = timezone.now()
+    stamp = ops.adapt_datetimefield_value(now)
+    reported_by = user.pk if user is not None and user.is_authenticated else None
+    fields = ["enterprise", "indicator", "period", "month_value", "ytd_value", "version", "is_current", "reason",
+              "reported_by", "created", "last_updated"]  # fmt: skip
+    _insert(
+        EnterpriseMonthlyValue,
+        fields,
+        [(e, i.pk, period, m, y, 1, True, "", reported_by, stamp, stamp) for e, _, i, m, y in new],
+    )
+    indicator_ids = {i.pk for _, _, i, _, _ in new}
+    ids = {
+        (e, i): pk
+        for pk, e, i in EnterpriseMonthlyValue.objects.filter(
+            period=period, indicator_id__in=indicator_ids, version=1
+        ).order_by().values_list("pk", "enterprise_id", "indicator_id")
+    }
+    ctx = current()
+    actor = ctx.acting_user()
+    user_name = actor.get_username() if actor else {"cli": "命令行", "system": "系统"}.get(ctx.source, "")
+    request_id = ObjectChange._meta.get_field("request_id").get_db_prep_save(ctx.request_id, connection)
+    own_type = ContentType.objects.get_for_model(EnterpriseMonthlyValue).pk
+    parent_type = ContentType.objects.get_for_model(Enterprise).pk
+    when = period_label(period)
+    rows = []
+    for enterprise_id, name, indicator, month_value, ytd_value in new:
+        after = {
+            "version": 1, "is_current": True, "reason": "", "reported_by": reported_by, "indicator": indicator.pk,
+            "period": period.isoformat(), "month_value": _plain(month_value), "ytd_value": _plain(ytd_value),
+            "enterprise": enterprise_id,
+        }  # fmt: skip
+        pk = ids[(enterprise_id, indicator.pk)]
+        rows.append(
+            (stamp, actor.pk if actor else None, user_name, request_id, ctx.ip, ctx.source, "create", own_type,
+             str(pk), f"{name} {indicator} {when}（第1版）"[:300], parent_type, str(enterprise_id), None,
+             ops.adapt_json_value(after, DjangoJSONEncoder), "")
+        )  # fmt: skip
+    _insert(
+        ObjectChange,
+        ["time", "user_id", "user_name", "request_id", "ip", "source", "action", "content_type", "object_id",
+         "object_repr", "related_type", "related_id", "prechange_data", "postchange_data", "message"],
+        rows,
+    )  # fmt: skip
+
+
+def _plain(value):
+    return None if value is None else str(value)

@@ -95,7 +95,10 @@ class EnterpriseMonthlyValue(VersionedValue):
                 name="enterprise_monthly_value_version",
             )
         ]
-        indexes = [models.Index(fields=["indicator", "period", "is_current"], name="emv_indicator_period")]
+        indexes = [
+            models.Index(fields=["indicator", "period", "is_current"], name="emv_indicator_period"),
+            models.Index(fields=["period"], name="emv_period"),  # the latest month reported
+        ]
 
     def __str__(self):
         return f"{self.enterprise} {self.indicator} {period_label(self.period)}（第{self.version}版）"
@@ -234,3 +237,39 @@ class AnnualTarget(ChangeLoggedModel):
                 or not 0 <= shares[0] <= shares[-1] <= 1
             ):
                 raise ValidationError({"monthly_phasing": "分月进度须逐月不减，且在0到1之间"})
+
+
+class IndicatorRollup(models.Model):
+    """Derived sums of the current enterprise values per indicator, month and 片区 (the
+    cockpit's and the summary's totals at scale). Not domain data and never edited: rebuilt
+    from EnterpriseMonthlyValue on every write by ``economy.rollups``, so it has no change log.
+
+    ``paired_*`` cover the comparable set (同口径): enterprises of the 片区 with a 1–N月累计
+    both this month and a year earlier; ``paired_base`` is their year-earlier sum."""
+
+    SUM = dict(max_digits=24, decimal_places=4, null=True)
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+")
+    period = models.DateField()
+    zone = models.ForeignKey("users.Zone", on_delete=models.CASCADE, null=True, related_name="+")
+    month_sum = models.DecimalField(**SUM)
+    month_count = models.PositiveIntegerField(default=0)
+    ytd_sum = models.DecimalField(**SUM)
+    ytd_count = models.PositiveIntegerField(default=0)
+    paired_count = models.PositiveIntegerField(default=0)
+    paired_ytd = models.DecimalField(**SUM)
+    paired_base = models.DecimalField(**SUM)
+
+    class Meta:
+        ordering = ["indicator", "period", "zone"]
+        verbose_name = _("指标汇总（派生）")
+        verbose_name_plural = _("指标汇总（派生）")
+        indexes = [models.Index(fields=["indicator", "period"], name="rollup_indicator_period")]
+
+    def __str__(self):
+        return f"{self.indicator_id} {period_label(self.period)} {self.zone_id or '未划片区'}"
+
+
+from . import rollups  # noqa: E402  (the signals that keep the rollups current)
+
+rollups.connect()

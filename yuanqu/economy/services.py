@@ -15,6 +15,8 @@ from django.core.exceptions import ValidationError
 
 from yuanqu.core.versioning import record_version
 
+from .choices import IndicatorKind
+
 ONE = Decimal(1)
 HUNDRED = Decimal(100)
 
@@ -140,28 +142,37 @@ def comparable_growth(current: dict, previous: dict) -> Growth:
     now = {k: v for k, v in current.items() if v is not None}
     before = {k: v for k, v in previous.items() if v is not None}
     both = now.keys() & before.keys()
-    entered = sorted(now.keys() - before.keys())
-    left = sorted(before.keys() - now.keys())
-    result = Growth(
-        value=None,
-        total=total(now.values()).value,
-        entered=entered,
-        left=left,
+    result = growth_from_sums(
+        total(now.values()).value,
+        sum((now[k] for k in both), Decimal(0)),
+        sum((before[k] for k in both), Decimal(0)),
+        paired=len(both),
+        entered=len(now.keys() - before.keys()),
+        left=len(before.keys() - now.keys()),
     )
+    result.entered = sorted(now.keys() - before.keys())
+    result.left = sorted(before.keys() - now.keys())
+    return result
+
+
+def growth_from_sums(total_now, current, base, *, paired: int, entered: int, left: int) -> Growth:
+    """``comparable_growth`` from sums and counts (the rollups): ``current`` and ``base`` are
+    the sums of the ``paired`` units with values in both periods, ``total_now`` of every unit
+    now (None when none reported); ``entered``/``left`` count the units in one period only."""
+    result = Growth(value=None, total=total_now)
     notes = []
-    if not both:
-        notes.append("无两期均有数据的企业，不能计算同口径增速" if now else "本期无数据")
+    if not paired:
+        notes.append("无两期均有数据的企业，不能计算同口径增速" if total_now is not None else "本期无数据")
     else:
-        result.current = sum((now[k] for k in both), Decimal(0))
-        result.base = sum((before[k] for k in both), Decimal(0))
-        rate = growth_rate(result.current, result.base)
+        result.current, result.base = current, base
+        rate = growth_rate(current, base)
         result.value = rate.value
         if rate.note:
             notes.append(rate.note)
     if entered:
-        notes.append(f"{len(entered)}家企业无上年同期数据（新纳统或新报），未计入增速")
+        notes.append(f"{entered}家企业无上年同期数据（新纳统或新报），未计入增速")
     if left:
-        notes.append(f"{len(left)}家企业上年同期有数据、本期无数据（退库或未报），未计入增速")
+        notes.append(f"{left}家企业上年同期有数据、本期无数据（退库或未报），未计入增速")
     result.note = "；".join(notes)
     return result
 
@@ -298,8 +309,26 @@ def complete_values(model, owner: dict, indicator, period, month_value, ytd_valu
     """The (month, ytd) pair of a report that gives one or both; the other is derived from the
     same unit's earlier months. Raises a ValidationError naming the field otherwise, or with
     ``strict=False`` (zone figures such as quarterly GDP) leaves the month value empty."""
-    from .choices import IndicatorKind
+    earlier = model.objects.filter(
+        **owner, indicator=indicator, is_current=True, period__year=period.year, period__lt=period
+    ).order_by()
+    return complete_pair(
+        indicator,
+        period,
+        month_value,
+        ytd_value,
+        earlier_months=lambda: dict(earlier.values_list("period__month", "month_value")),
+        previous_ytd=lambda: earlier.filter(period=add_months(period, -1))
+        .values_list("ytd_value", flat=True)
+        .first(),
+        strict=strict,
+    )
 
+
+def complete_pair(indicator, period, month_value, ytd_value, *, earlier_months, previous_ytd, strict=True):
+    """``complete_values`` over the unit's earlier reports given as functions (called only when
+    needed): ``earlier_months()`` → {month: 当月值} of this year before ``period``,
+    ``previous_ytd()`` → last month's 1–N月累计 (the importer passes its pre-fetched maps)."""
     if month_value is None and ytd_value is None:
         raise ValidationError({"month_value": "当月值和1–N月累计值至少填写一项"})
     if indicator.kind == IndicatorKind.STOCK:  # a level at month end: both are the level
@@ -307,18 +336,14 @@ def complete_values(model, owner: dict, indicator, period, month_value, ytd_valu
         return value, value
     if month_value is not None and ytd_value is not None:
         return month_value, ytd_value
-    earlier = model.objects.filter(
-        **owner, indicator=indicator, is_current=True, period__year=period.year, period__lt=period
-    )
     if ytd_value is None:
-        months = dict(earlier.values_list("period__month", "month_value"))
+        months = dict(earlier_months())
         months[period.month] = month_value
         derived = ytd_from_months(months, period.month)
         if derived.value is None:
             raise ValidationError({"ytd_value": derived.note + "，请填写1–N月累计值"})
         return month_value, derived.value
-    previous = earlier.filter(period=add_months(period, -1)).values_list("ytd_value", flat=True).first()
-    derived = month_from_ytd(ytd_value, previous, period.month)
+    derived = month_from_ytd(ytd_value, previous_ytd() if period.month > 1 else None, period.month)
     if derived.value is None and strict:
         raise ValidationError({"month_value": derived.note + "，请填写当月值"})
     return derived.value, ytd_value
@@ -396,7 +421,7 @@ def no_park_note() -> str:
 
 def _values_by_enterprise(values, indicator, period, field_name):
     rows = values.filter(indicator=indicator, period=period, is_current=True)
-    return dict(rows.values_list("enterprise_id", field_name))
+    return dict(rows.order_by().values_list("enterprise_id", field_name))
 
 
 def _zone_figure(figures, indicator, period, zone):
@@ -414,34 +439,71 @@ def _target(indicator, year, zone):
     return targets.filter(zone=None).first() or (targets.filter(zone=zone).first() if zone else None)
 
 
+def _from_values(values, indicator, period, december_period):
+    """(month, YTD, comparable growth, last December's YTD) from the value rows."""
+    ytd_map = _values_by_enterprise(values, indicator, period, "ytd_value")
+    month = total(_values_by_enterprise(values, indicator, period, "month_value").values())
+    growth = comparable_growth(ytd_map, _values_by_enterprise(values, indicator, last_year(period), "ytd_value"))
+    december = total(_values_by_enterprise(values, indicator, december_period, "ytd_value").values()).value
+    return month, total(ytd_map.values()), growth, december
+
+
+def _rolled_up(scope, indicator, period, december_period):
+    """The same four from the rollups."""
+    now, before = scope.sums(indicator, period), scope.sums(indicator, last_year(period))
+    ytd = now.ytd_sum if now.ytd_count else None
+    growth = growth_from_sums(
+        ytd,
+        now.paired_ytd,
+        now.paired_base,
+        paired=now.paired_count,
+        entered=now.ytd_count - now.paired_count,
+        left=before.ytd_count - now.paired_count,
+    )
+    december = scope.sums(indicator, december_period)
+    return (
+        Figure(now.month_sum if now.month_count else None),
+        Figure(ytd),
+        growth,
+        december.ytd_sum if december.ytd_count else None,
+    )
+
+
 def indicator_summary(
-    period, zone=None, *, values=None, figures=None, basis="months", indicators=None
+    period, zone=None, *, values=None, figures=None, basis="months", indicators=None, scope=None
 ) -> list[dict]:
     """For every active indicator: month value, YTD, comparable base, growth, target,
     completion, time progress and gap, each None with a note when it does not exist.
 
     ``values``/``figures`` are the EnterpriseMonthlyValue/ZoneMonthlyFigure rows to use
     (already restricted to what the user may see); ``zone`` limits enterprises to its subtree.
+    Without ``values`` the enterprise totals come from the rollups (``economy.rollups``), as
+    they do with a ``scope`` (``rollups.scope_for(user, zone)``); the figures are the same.
     """
     from .choices import IndicatorLevel
     from .models import EnterpriseMonthlyValue, Indicator, ZoneMonthlyFigure
+    from .rollups import Scope
 
+    if scope is None and values is None:
+        scope = Scope(zone.subtree_ids() if zone is not None else None)
     values = EnterpriseMonthlyValue.objects.all() if values is None else values
     figures = ZoneMonthlyFigure.objects.all() if figures is None else figures
     if zone is not None:
         values = values.filter(enterprise__zone_id__in=zone.subtree_ids())
     figure_zone = park_root(zone)
+    indicators = list(indicators or Indicator.objects.filter(active=True))
+    december_period = datetime.date(period.year - 1, 12, 1)
+    if scope is not None:
+        scope.load(indicators, {period, last_year(period), december_period})
     rows = []
-    for indicator in indicators or Indicator.objects.filter(active=True):
+    for indicator in indicators:
         notes = []
         figure = _zone_figure(figures, indicator, period, figure_zone)
         if indicator.level == IndicatorLevel.ENTERPRISE:
-            ytd_map = _values_by_enterprise(values, indicator, period, "ytd_value")
-            month = total(_values_by_enterprise(values, indicator, period, "month_value").values())
-            ytd = total(ytd_map.values())
-            growth = comparable_growth(
-                ytd_map, _values_by_enterprise(values, indicator, last_year(period), "ytd_value")
-            )
+            if scope is not None:
+                month, ytd, growth, december = _rolled_up(scope, indicator, period, december_period)
+            else:
+                month, ytd, growth, december = _from_values(values, indicator, period, december_period)
             if ytd.value is None:
                 notes.append(f"{describe(period)}无企业填报数据")
             elif month.value is None:
@@ -449,11 +511,6 @@ def indicator_summary(
             elif growth.note:
                 notes.append(growth.note)
             base, rate = growth.base, growth.value
-            december = total(
-                _values_by_enterprise(
-                    values, indicator, datetime.date(period.year - 1, 12, 1), "ytd_value"
-                ).values()
-            ).value
         else:
             previous = _zone_figure(figures, indicator, last_year(period), figure_zone)
             december_figure = _zone_figure(

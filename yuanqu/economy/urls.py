@@ -33,4 +33,24 @@ urlpatterns = [
     path(
         "monthly-values/<int:pk>/", views.EnterpriseMonthlyValueView.as_view(), name="enterprisemonthlyvalue"
     ),
+    path("zone-figures/", views.ZoneMonthlyFigureListView.as_view(), name="zonemonthlyfigure_list"),
+    path("zone-figures/add/", views.ZoneMonthlyFigureEditView.as_view(), name="zonemonthlyfigure_add"),
+    path(
+        "zone-figures/import/", views.ZoneMonthlyFigureImportView.as_view(), name="zonemonthlyfigure_import"
+    ),
+    path(
+        "zone-figures/import/template/",
+        views.ZoneMonthlyFigureImportTemplateView.as_view(),
+        name="zonemonthlyfigure_import_template",
+    ),
+    path("zone-figures/<int:pk>/", views.ZoneMonthlyFigureView.as_view(), name="zonemonthlyfigure"),
+    path("annual-targets/", views.AnnualTargetListView.as_view(), name="annualtarget_list"),
+    path("annual-targets/add/", views.AnnualTargetEditView.as_view(), name="annualtarget_add"),
+    path("annual-targets/<int:pk>/", views.AnnualTargetView.as_view(), name="annualtarget"),
+    path("annual-targets/<int:pk>/edit/", views.AnnualTargetEditView.as_view(), name="annualtarget_edit"),
+    path(
+        "annual-targets/<int:pk>/delete/", views.AnnualTargetDeleteView.as_view(), name="annualtarget_delete"
+    ),
+    path("period-locks/", views.PeriodLockListView.as_view(), name="periodlock_list"),
+    path("period-locks/<int:pk>/unlock/", views.PeriodUnlockView.as_view(), name="periodlock_unlock"),
 ]

@@ -1,18 +1,44 @@
+from decimal import Decimal
+
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import render
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 
+from yuanqu.core.changelog import audit
+from yuanqu.core.choices import AuditEventKind
 from yuanqu.users.models import Zone
 from yuanqu.users.permissions import has_perm, restrict
 from yuanqu.utilities import views as generic
+from yuanqu.utilities.excel import rows_to_xlsx, xlsx_response
 from yuanqu.utilities.import_views import BulkImportView, ImportTemplateView
 
-from .filtersets import EnterpriseMonthlyValueFilterSet, IndicatorFilterSet
-from .forms import EnterpriseMonthlyValueForm, IndicatorForm, MonthlyImportUploadForm
+from .analysis import STATUSES, chart_data, indicator_detail, series_periods
+from .choices import IndicatorLevel
+from .filtersets import (
+    AnnualTargetFilterSet,
+    EnterpriseMonthlyValueFilterSet,
+    IndicatorFilterSet,
+    ZoneMonthlyFigureFilterSet,
+)
+from .forms import (
+    AnnualTargetForm,
+    EnterpriseMonthlyValueForm,
+    IndicatorForm,
+    MonthlyImportUploadForm,
+    PeriodLockForm,
+    ZoneFigureImportUploadForm,
+    ZoneMonthlyFigureForm,
+    phasing_shares,
+)
 from .importers import MonthlyImporter
-from .models import EnterpriseMonthlyValue, Indicator, ZoneMonthlyFigure
-from .services import add_months, gap_text, indicator_summary, parse_period
-from .tables import EnterpriseMonthlyValueTable, IndicatorTable
+from .models import AnnualTarget, EnterpriseMonthlyValue, Indicator, PeriodLock, ZoneMonthlyFigure
+from .rollups import scope_for
+from .services import add_months, describe, gap_text, indicator_summary, parse_period
+from .tables import AnnualTargetTable, EnterpriseMonthlyValueTable, IndicatorTable, ZoneMonthlyFigureTable
+from .zone_importers import ZoneFigureImporter
 
 VALUES = EnterpriseMonthlyValue.objects.select_related(
     "enterprise", "enterprise__zone", "indicator", "reported_by"
@@ -23,10 +49,6 @@ class IndicatorListView(generic.ObjectListView):
     queryset = Indicator.objects.all()
     filterset = IndicatorFilterSet
     table = IndicatorTable
-
-
-class IndicatorView(generic.ObjectView):
-    queryset = Indicator.objects.all()
 
 
 class IndicatorEditView(generic.ObjectEditView):
@@ -124,6 +146,9 @@ class IndicatorSummaryView(View):
             zone,
             values=restrict(EnterpriseMonthlyValue.objects.all(), user, "view"),
             figures=restrict(ZoneMonthlyFigure.objects.all(), user, "view"),
+            # The whole park or a grid worker's 片区 read the rollups; other restrictions
+            # (own department, own enterprise) go through the restricted value table.
+            scope=scope_for(user, zone),
         )
         for row in rows:
             row["gap_text"] = gap_text(row["gap_pp"])
@@ -138,3 +163,318 @@ class IndicatorSummaryView(View):
             "error": error,
         }
         return render(request, self.template_name, context)
+
+
+# --- the indicator page ---------------------------------------------------------------------
+
+
+def _period_and_zone(request):
+    """The month and zone picked on a page (as the summary has), with an error for a bad month."""
+    error = ""
+    try:
+        period = parse_period(request.GET["period"]) if request.GET.get("period") else _latest_period()
+    except ValidationError as exc:
+        error, period = exc.messages[0], _latest_period()
+    zone = None
+    zone_id = request.GET.get("zone") or ""
+    if zone_id.isdigit():
+        zone = Zone.objects.filter(pk=zone_id).first()
+    return period, zone, error
+
+
+def _number(value, digits=2):
+    return None if value is None else round(value, digits)
+
+
+def _pct(value):
+    return None if value is None else round(value * 100, 1)
+
+
+# Each exportable table of the indicator page: (title, [(header, row → cell)]).
+INDICATOR_TABLES = {
+    "series": (
+        "月度序列",
+        [
+            ("月份", lambda r: r["label"]),
+            ("当月值", lambda r: _number(r["month_value"])),
+            ("上年同月当月值", lambda r: _number(r["last_month_value"])),
+            ("1–N月累计", lambda r: _number(r["ytd"])),
+            ("上年同期累计", lambda r: _number(r["last_ytd"])),
+            ("累计同比（%）", lambda r: _pct(r["growth"])),
+            ("说明", lambda r: r["note"]),
+        ],
+    ),
+    "chains": None,  # filled below: the two breakdowns share their columns
+    "zones": None,
+    "enterprises": (
+        "企业明细",
+        [
+            ("企业", lambda r: r["name"]),
+            ("统一社会信用代码", lambda r: r["uscc"]),
+            ("片区", lambda r: r["zone"]),
+            ("产业链", lambda r: r["chain"]),
+            ("当月值", lambda r: _number(r["month_value"])),
+            ("1–N月累计", lambda r: _number(r["ytd"])),
+            ("上年同期累计", lambda r: _number(r["last_ytd"])),
+            ("同比（%）", lambda r: _pct(r["growth"])),
+            ("说明", lambda r: r["note"]),
+        ],
+    ),
+}
+BREAKDOWN_COLUMNS = [
+    ("1–N月累计", lambda r: _number(r["ytd"])),
+    ("上年同期（同口径）", lambda r: _number(r["base"])),
+    ("同比（%）", lambda r: _pct(r["growth"])),
+    ("拉动（百分点）", lambda r: _number(r["pull_pp"])),
+    ("占比（%）", lambda r: _pct(r["share"])),
+]
+INDICATOR_TABLES["chains"] = ("按产业链", [("产业链", lambda r: r["name"]), *BREAKDOWN_COLUMNS])
+INDICATOR_TABLES["zones"] = ("按片区", [("片区", lambda r: r["name"]), *BREAKDOWN_COLUMNS])
+
+
+def filter_enterprises(rows, params):
+    """The enterprise table's filters: name or code, 产业链, and who entered/left/misses data."""
+    q = (params.get("q") or "").strip()
+    chain = params.get("chain") or ""
+    status = params.get("status") or ""
+    if q:
+        rows = [r for r in rows if q in r["name"] or q.upper() == (r["uscc"] or "")]
+    if chain:
+        rows = [r for r in rows if r["chain"] == chain]
+    if status in STATUSES:
+        rows = [r for r in rows if r["status"] == status]
+    return rows
+
+
+class IndicatorView(generic.ObjectView):
+    """An indicator for a month: its 24-month series, breakdowns and enterprises; every table
+    exports to Excel (``?export=xlsx&table=series|chains|zones|enterprises``)."""
+
+    queryset = Indicator.objects.all()
+    template_name = "economy/indicator.html"
+
+    def source_model(self, indicator):
+        return EnterpriseMonthlyValue if indicator.level == IndicatorLevel.ENTERPRISE else ZoneMonthlyFigure
+
+    def detail(self, indicator, period, zone, action):
+        user = self.request.user
+        return indicator_detail(
+            indicator,
+            period,
+            zone,
+            values=restrict(EnterpriseMonthlyValue.objects.all(), user, action),
+            figures=restrict(ZoneMonthlyFigure.objects.all(), user, action),
+        )
+
+    def get(self, request, pk):
+        if request.GET.get("export") == "xlsx":
+            return self.export(request, self.get_object(pk))
+        return super().get(request, pk)
+
+    def extra_context(self, indicator):
+        request = self.request
+        period, zone, error = _period_and_zone(request)
+        detail = self.detail(indicator, period, zone, "view")
+        enterprises = filter_enterprises(detail["enterprises"], request.GET)
+        for row in [*detail["series"], *detail["chains"], *detail["zones"], *enterprises]:
+            row["growth_pct"] = percent(row["growth"])
+            row["share_pct"] = percent(row.get("share"))
+        query = request.GET.copy()
+        query.pop("export", None)
+        query.pop("table", None)
+        return {
+            "period": period,
+            "period_value": f"{period:%Y-%m}",
+            "zone": zone,
+            "zones": Zone.objects.all(),
+            "error": error,
+            "detail": detail,
+            "enterprises": enterprises,
+            "chains": sorted({r["chain"] for r in detail["enterprises"]}),
+            "statuses": [("entered", "新纳统或新报"), ("left", "退库或未报"), ("missing", "缺少当月值")],
+            "breakdowns": [("chains", "产业链", detail["chains"]), ("zones", "片区", detail["zones"])],
+            "chart": chart_data(indicator, detail["series"]),
+            "can_export_data": has_perm(request.user, self.source_model(indicator), "export"),
+            "query": query.urlencode(),
+            "is_enterprise_level": indicator.level == IndicatorLevel.ENTERPRISE,
+        }
+
+    def export(self, request, indicator):
+        name = request.GET.get("table", "")
+        if name not in INDICATOR_TABLES:
+            raise Http404("没有这张表")
+        model = self.source_model(indicator)
+        if not has_perm(request.user, model, "export"):
+            raise PermissionDenied("没有导出权限")
+        period, zone, _error = _period_and_zone(request)
+        detail = self.detail(indicator, period, zone, "export")
+        rows = detail[name] if name != "enterprises" else filter_enterprises(detail[name], request.GET)
+        title, columns = INDICATOR_TABLES[name]
+        title = f"{indicator.name}{title}"
+        content, count = rows_to_xlsx(
+            title, [h for h, _ in columns], ([f(r) for _, f in columns] for r in rows)
+        )
+        where = f"（{zone}）" if zone else ""
+        audit(
+            AuditEventKind.EXPORT,
+            user=request.user,
+            detail=f"导出{describe(period)}{where}{title}{count}行",
+            data={
+                "model": model._meta.label_lower,
+                "indicator": indicator.code,
+                "table": name,
+                "rows": count,
+                "filters": {k: v for k, v in request.GET.items() if k != "export"},
+            },
+            request=request,
+        )
+        return xlsx_response(content, f"{title}{period:%Y-%m}.xlsx")
+
+
+# --- zone figures ---------------------------------------------------------------------------
+
+FIGURES = ZoneMonthlyFigure.objects.select_related("zone", "indicator", "reported_by")
+
+
+class ZoneMonthlyFigureListView(generic.ObjectListView):
+    queryset = FIGURES
+    filterset = ZoneMonthlyFigureFilterSet
+    table = ZoneMonthlyFigureTable
+
+
+class ZoneMonthlyFigureView(generic.ObjectView):
+    """A zone figure with every version of the same zone, indicator and month."""
+
+    queryset = FIGURES
+    template_name = "economy/zonemonthlyfigure.html"
+
+    def extra_context(self, obj):
+        versions = restrict(
+            FIGURES.filter(zone=obj.zone, indicator=obj.indicator, period=obj.period),
+            self.request.user,
+            "view",
+        ).order_by("-version")
+        # A correction is a new version (from the add form), never an edit of this one.
+        return {
+            "can_change": False,
+            "can_delete": False,
+            "versions": versions,
+            "growth_pct": percent(obj.published_growth),
+        }
+
+
+class ZoneMonthlyFigureEditView(generic.ObjectEditView):
+    """Only adds: a figure for a month that has one already becomes its next version."""
+
+    queryset = ZoneMonthlyFigure.objects.all()
+    form = ZoneMonthlyFigureForm
+
+    def initial(self, obj):
+        return {
+            key: self.request.GET[key] for key in ("zone", "indicator", "period") if self.request.GET.get(key)
+        }
+
+
+class ZoneMonthlyFigureImportView(BulkImportView):
+    importer = ZoneFigureImporter
+    upload_form = ZoneFigureImportUploadForm
+
+
+class ZoneMonthlyFigureImportTemplateView(ImportTemplateView):
+    importer = ZoneFigureImporter
+
+
+# --- annual targets -------------------------------------------------------------------------
+
+TARGETS = AnnualTarget.objects.select_related("indicator", "zone", "department")
+
+
+class AnnualTargetListView(generic.ObjectListView):
+    queryset = TARGETS
+    filterset = AnnualTargetFilterSet
+    table = AnnualTargetTable
+
+
+class AnnualTargetView(generic.ObjectView):
+    queryset = TARGETS
+    template_name = "economy/annualtarget.html"
+
+    def extra_context(self, obj):
+        shares = phasing_shares(obj.monthly_phasing)
+        cumulative = obj.monthly_phasing or [m / 12 for m in range(1, 13)]
+        return {
+            "growth_pct": percent(obj.target_growth),
+            "phasing": [
+                (month, shares[month - 1] if shares else None, percent(Decimal(str(cumulative[month - 1]))))
+                for month in range(1, 13)
+            ],
+        }
+
+
+class AnnualTargetEditView(generic.ObjectEditView):
+    queryset = AnnualTarget.objects.all()
+    form = AnnualTargetForm
+
+
+class AnnualTargetDeleteView(generic.ObjectDeleteView):
+    queryset = AnnualTarget.objects.all()
+
+
+# --- month locks ----------------------------------------------------------------------------
+
+LOCK_MONTHS = 24
+
+
+class PeriodLockListView(View):
+    """The last months with their lock state; locking adds a PeriodLock, unlocking deletes it
+    (both change-logged), for users with the ``add`` / ``delete`` grant on month locks."""
+
+    template_name = "economy/periodlock_list.html"
+
+    def get(self, request, form=None):
+        user = request.user
+        if not has_perm(user, PeriodLock, "view"):
+            raise PermissionDenied("没有查看权限")
+        locks = {lock.period: lock for lock in restrict(PeriodLock.objects.all(), user, "view")}
+        latest = max([_latest_period(), *locks])
+        months = sorted(set(series_periods(latest, LOCK_MONTHS)) | set(locks), reverse=True)
+        counts = dict(
+            EnterpriseMonthlyValue.objects.filter(is_current=True, period__in=months)
+            .values_list("period")
+            .annotate(n=Count("pk"))
+        )
+        can_unlock = has_perm(user, PeriodLock, "delete")
+        rows = [
+            {"period": m, "label": describe(m), "lock": locks.get(m), "values": counts.get(m, 0)}
+            for m in months
+        ]
+        context = {
+            "rows": rows,
+            "can_lock": has_perm(user, PeriodLock, "add"),
+            "can_unlock": can_unlock,
+            "form": form or PeriodLockForm(),
+        }
+        return render(request, self.template_name, context, status=400 if form is not None else 200)
+
+    def post(self, request):
+        if not has_perm(request.user, PeriodLock, "add"):
+            raise PermissionDenied("没有锁定月份的权限")
+        form = PeriodLockForm(request.POST)
+        if not form.is_valid():
+            return self.get(request, form=form)
+        period = form.cleaned_data["period"]
+        if PeriodLock.objects.filter(period=period).exists():
+            form.add_error("period", f"{describe(period)}已经锁定")
+            return self.get(request, form=form)
+        PeriodLock.objects.create(period=period, comments=form.cleaned_data["comments"])
+        messages.success(request, f"已锁定{describe(period)}：该月数据不能再新增或更正。")
+        return redirect("economy:periodlock_list")
+
+
+class PeriodUnlockView(View):
+    def post(self, request, pk):
+        lock = get_object_or_404(restrict(PeriodLock.objects.all(), request.user, "delete"), pk=pk)
+        label = describe(lock.period)
+        lock.delete()
+        messages.success(request, f"已解除{label}的锁定。")
+        return redirect("economy:periodlock_list")

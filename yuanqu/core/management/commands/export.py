@@ -1,8 +1,14 @@
-"""``yuanqu export NAME FILE [--user USERNAME]``: the list page's Excel export, from the console."""
+"""``yuanqu export NAME FILE [--period 2023-10] [--user USERNAME]``: the list page's Excel
+export, from the console; apps add exports of their own in ``<app>/exporters.py``
+(``EXPORTERS``: name → class with ``model``, ``accepts_period``, ``title`` and ``export``)."""
 
+from importlib import import_module
 from pathlib import Path
 
+from django.apps import apps
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.module_loading import module_has_submodule
 
 from yuanqu.core.changelog import audit
 from yuanqu.core.context import acting_as
@@ -19,37 +25,89 @@ def table_rows(table):
     return header, rows
 
 
+def exporters() -> dict:
+    """The apps' own console exports: name → exporter class."""
+    found = {}
+    for config in apps.get_app_configs():
+        if module_has_submodule(config.module, "exporters"):
+            found.update(getattr(import_module(f"{config.name}.exporters"), "EXPORTERS", {}))
+    return found
+
+
+def export_names() -> list[str]:
+    return sorted({*importer_names(), *exporters()})
+
+
+class TableExporter:
+    """The list page's export of an importer's model (``yuanqu export enterprises …``)."""
+
+    accepts_period = False
+
+    def __init__(self, importer_class):
+        self.importer_class = importer_class
+        self.model = importer_class.model
+        self.title = str(self.model._meta.verbose_name_plural)
+
+    def base_queryset(self):
+        queryset = self.importer_class.queryset
+        return (queryset if queryset is not None else self.model.objects).all()
+
+    def export(self, queryset, user=None):
+        return table_rows(self.importer_class.table(queryset, user=user, exporting=True))
+
+
 class Command(BaseCommand):
-    help = "把全部记录导出为 Excel（.xlsx），列与列表页的导出相同"
+    help = "把全部记录导出为 Excel（.xlsx），列与列表页的导出相同；企业月报按月导出为导入格式"
 
     def add_arguments(self, parser):
-        parser.add_argument("name", help=f"导出类型：{'、'.join(importer_names())}")
+        parser.add_argument("name", help=f"导出类型：{'、'.join(export_names())}")
         parser.add_argument("file", help="要写入的 .xlsx 文件")
+        parser.add_argument("--period", help="数据所属月份，如 2023-10（企业月报等按月导出的类型需要）")
         parser.add_argument("--user", help="只导出该用户可导出的记录（默认为命令行，导出全部）")
 
-    def handle(self, name, file, user=None, **options):
-        importer_class = get_importer(name)
-        if importer_class is None or importer_class.table is None:
-            raise CommandError(f"未知的导出类型“{name}”，可用：{'、'.join(importer_names())}")
-        model = importer_class.model
+    def handle(self, name, file, user=None, period=None, **options):
+        exporter = self.exporter(name, period)
+        model = exporter.model
         acting = command_user(user)
-        queryset = (importer_class.queryset if importer_class.queryset is not None else model.objects).all()
+        queryset = exporter.base_queryset() if hasattr(exporter, "base_queryset") else model.objects.all()
         if acting is not None:
             if not has_perm(acting, model, "export"):
                 raise CommandError(f"用户“{acting.username}”没有导出{model._meta.verbose_name}的权限")
             queryset = restrict(queryset.all(), acting, "export")
-        table = importer_class.table(queryset, user=acting, exporting=True)
-        title = str(model._meta.verbose_name_plural)
-        header, rows = table_rows(table)
+        header, rows = exporter.export(queryset, user=acting)
+        title = exporter.title
         content, count = rows_to_xlsx(title, header, rows)
         path = Path(file)
         path.write_bytes(content)
+        data = {"model": model._meta.label_lower, "rows": count, "file": path.name}
+        if exporter.accepts_period:
+            data["period"] = f"{exporter.period:%Y-%m}"
         with acting_as(acting, source="cli"):
             audit(
                 "export",
                 user=acting,
                 user_name="" if acting else "命令行",
                 detail=f"导出{title}{count}行（命令行）",
-                data={"model": model._meta.label_lower, "rows": count, "file": path.name},
+                data=data,
             )
         self.stdout.write(self.style.SUCCESS(f"已导出{title} {count} 行到 {path}"))
+
+    def exporter(self, name, period):
+        exporter_class = exporters().get(name)
+        if exporter_class is None:
+            importer_class = get_importer(name)
+            if importer_class is None or importer_class.table is None:
+                raise CommandError(f"未知的导出类型“{name}”，可用：{'、'.join(export_names())}")
+            if period:
+                raise CommandError(f"导出类型“{name}”不按月份导出，不能使用 --period")
+            return TableExporter(importer_class)
+        if not exporter_class.accepts_period:
+            if period:
+                raise CommandError(f"导出类型“{name}”不按月份导出，不能使用 --period")
+            return exporter_class()
+        if not period:
+            raise CommandError(f"导出类型“{name}”须用 --period 指定月份，如 --period 2023-10")
+        try:
+            return exporter_class(period=period)
+        except ValidationError as exc:
+            raise CommandError(exc.messages[0]) from None

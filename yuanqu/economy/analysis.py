@@ -1,0 +1,199 @@
+"""One indicator looked at closely: its series, its breakdowns and its enterprises.
+
+Built on the public functions of ``services.py``; every queryset passed in is already
+restricted to what the user may see (or export), so the figures never include a record the
+user could not open. Values stay ``Decimal``; a figure that does not exist is None with a note.
+"""
+
+import datetime
+from decimal import Decimal
+
+from .choices import IndicatorLevel
+from .services import (
+    add_months,
+    comparable_growth,
+    contributions,
+    describe,
+    growth_rate,
+    last_year,
+    park_root,
+    total,
+)
+
+SERIES_MONTHS = 24
+ENTERED = "无上年同期数据（新纳统或新报），未计入增速"
+LEFT = "上年同期有数据、本期无数据（退库或未报），未计入增速"
+NO_MONTH = "缺少当月值"
+STATUSES = {"entered": ENTERED, "left": LEFT, "missing": NO_MONTH}
+
+
+def series_periods(period, months=SERIES_MONTHS) -> list[datetime.date]:
+    """The ``months`` months ending with ``period``, oldest first."""
+    return [add_months(period, -n) for n in range(months - 1, -1, -1)]
+
+
+def _enterprise_rows(values, indicator, periods):
+    rows = values.filter(indicator=indicator, is_current=True, period__in=periods).values_list(
+        "period", "enterprise_id", "month_value", "ytd_value", "enterprise__name", "enterprise__uscc",
+        "enterprise__zone__name", "enterprise__industry_chain__name",
+    )  # fmt: skip
+    month, ytd, info = {p: {} for p in periods}, {p: {} for p in periods}, {}
+    for when, pk, month_value, ytd_value, name, uscc, zone, chain in rows:
+        month[when][pk] = month_value
+        ytd[when][pk] = ytd_value
+        info[pk] = {"name": name, "uscc": uscc, "zone": zone or "未划片区", "chain": chain or "未归链"}
+    return month, ytd, info
+
+
+def enterprise_series(values, indicator, period, zone=None) -> dict:
+    """Series, breakdowns and the enterprise table of an enterprise-level indicator."""
+    if zone is not None:
+        values = values.filter(enterprise__zone_id__in=zone.subtree_ids())
+    months = series_periods(period)
+    wanted = sorted(set(months) | {last_year(p) for p in months})
+    month, ytd, info = _enterprise_rows(values, indicator, wanted)
+    series = []
+    for when in months:
+        before = last_year(when)
+        growth = comparable_growth(ytd[when], ytd[before])
+        series.append(
+            {
+                "period": when,
+                "label": describe(when),
+                "month_value": total(month[when].values()).value,
+                "ytd": total(ytd[when].values()).value,
+                "last_month_value": total(month[before].values()).value,
+                "last_ytd": total(ytd[before].values()).value,
+                "growth": growth.value,
+                "note": growth.note,
+            }
+        )
+    current, previous = ytd[period], ytd[last_year(period)]
+    return {
+        "series": series,
+        "chains": breakdown(current, previous, {k: v["chain"] for k, v in info.items()}),
+        "zones": breakdown(current, previous, {k: v["zone"] for k, v in info.items()}),
+        "enterprises": enterprise_table(month[period], current, previous, info),
+    }
+
+
+def breakdown(current: dict, previous: dict, group_of: dict) -> list[dict]:
+    """Per group: YTD of every enterprise, the comparable base, growth, 拉动 and share."""
+    grand = total(current.values()).value
+    ytd_of: dict = {}
+    for key, value in current.items():
+        if value is not None:
+            ytd_of[group_of[key]] = ytd_of.get(group_of[key], Decimal(0)) + value
+    pulls = {c.group: c for c in contributions(current, previous, group_of)}
+    rows = []
+    for group in sorted(set(ytd_of) | set(pulls), key=lambda g: -(ytd_of.get(g) or 0)):
+        pull = pulls.get(group)
+        ytd = ytd_of.get(group)
+        rows.append(
+            {
+                "name": group,
+                "ytd": ytd,
+                "base": pull.base if pull else None,
+                "growth": pull.growth.value if pull else None,
+                "pull_pp": pull.pull_pp if pull else None,
+                "share": ytd / grand if ytd is not None and grand else None,
+                "note": (pull.growth.note if pull else "无两期均有数据的企业"),
+            }
+        )
+    return rows
+
+
+def enterprise_table(month: dict, current: dict, previous: dict, info: dict) -> list[dict]:
+    """Every enterprise with a value now or a year earlier, largest YTD first."""
+    rows = []
+    for pk in set(current) | set(previous):
+        now, before = current.get(pk), previous.get(pk)
+        notes, status = [], ""
+        if now is None and before is not None:
+            notes.append(LEFT)
+            status = "left"
+        elif now is not None and before is None:
+            notes.append(ENTERED)
+            status = "entered"
+        growth = growth_rate(now, before) if now is not None and before is not None else None
+        if growth is not None and growth.note:
+            notes.append(growth.note)
+        if now is not None and month.get(pk) is None:
+            notes.append(NO_MONTH)
+            status = status or "missing"
+        rows.append(
+            {
+                "id": pk,
+                **info[pk],
+                "month_value": month.get(pk),
+                "ytd": now,
+                "last_ytd": before,
+                "growth": growth.value if growth else None,
+                "status": status,
+                "note": "；".join(notes),
+            }
+        )
+    rows.sort(key=lambda r: (r["ytd"] is None, -(r["ytd"] or 0), r["name"]))
+    return rows
+
+
+def zone_series(figures, indicator, period, zone=None) -> dict:
+    """The series of a zone-level indicator (GDP, 固定资产投资 …) for the park or a 片区."""
+    figure_zone = park_root(zone)
+    months = series_periods(period)
+    wanted = set(months) | {last_year(p) for p in months}
+    rows = {}
+    if figure_zone is not None:
+        rows = {
+            f.period: f
+            for f in figures.filter(indicator=indicator, zone=figure_zone, is_current=True, period__in=wanted)
+        }
+    series = []
+    for when in months:
+        now, before = rows.get(when), rows.get(last_year(when))
+        ytd = now.ytd_value if now else None
+        last_ytd = before.ytd_value if before else None
+        if now is not None and now.published_growth is not None:
+            growth, note = now.published_growth, "增速采用统计部门公布数"
+        elif indicator.growth_published:
+            growth, note = None, "增速由统计部门公布，尚未录入"
+        else:
+            derived = growth_rate(ytd, last_ytd)
+            growth, note = derived.value, derived.note or "增速按上年同期园区数推算"
+        series.append(
+            {
+                "period": when,
+                "label": describe(when),
+                "month_value": now.month_value if now else None,
+                "ytd": ytd,
+                "last_month_value": before.month_value if before else None,
+                "last_ytd": last_ytd,
+                "growth": growth,
+                "note": note if now is not None else f"{describe(when)}园区数据未录入",
+            }
+        )
+    return {"series": series, "chains": [], "zones": [], "enterprises": [], "figure_zone": figure_zone}
+
+
+def indicator_detail(indicator, period, zone=None, *, values, figures) -> dict:
+    """Everything the indicator page shows, over the (restricted) values and figures."""
+    if indicator.level == IndicatorLevel.ENTERPRISE:
+        return enterprise_series(values, indicator, period, zone)
+    return zone_series(figures, indicator, period, zone)
+
+
+def chart_data(indicator, series: list[dict]) -> dict:
+    """The series as JSON numbers for the ECharts line charts."""
+
+    def number(value):
+        return None if value is None else round(float(value), 2)
+
+    return {
+        "name": indicator.name,
+        "unit": indicator.get_unit_display(),
+        "labels": [f"{row['period']:%Y-%m}" for row in series],
+        "month_value": [number(row["month_value"]) for row in series],
+        "last_month_value": [number(row["last_month_value"]) for row in series],
+        "ytd": [number(row["ytd"]) for row in series],
+        "last_ytd": [number(row["last_ytd"]) for row in series],
+    }

@@ -1,0 +1,230 @@
+"""Rollups: sums of the current enterprise values per (indicator, month, 片区), kept current
+on write, so that the cockpit and the summary read a few hundred rows instead of millions.
+
+Every save or delete of an ``EnterpriseMonthlyValue`` marks its (indicator, month) dirty; the
+month and the same month a year later (whose comparable set pairs with it) are then rebuilt
+from the value table with one grouped statement each. Bulk writers wrap their work in
+``deferred()`` so each pair is rebuilt once at the end; writers that bypass the ORM
+(``bulk_create``, raw SQL) call ``refresh()`` or ``rebuild()`` themselves. An enterprise
+moving to another 片区 rebuilds the rollups of both 片区.
+
+``Scope`` reads them for a user: the whole park or a set of 片区 (a grid worker's own).
+Restrictions that are not by 片区 (own department, own enterprise) use the value table.
+"""
+
+import contextvars
+import datetime
+from contextlib import contextmanager
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import connection, transaction
+from django.db.models import Sum
+from django.db.models.signals import post_delete, post_save
+
+_deferred: contextvars.ContextVar = contextvars.ContextVar("yuanqu_rollups_deferred", default=None)
+
+
+def _year_earlier(column: str) -> str:
+    if connection.vendor == "postgresql":
+        return f"CAST({column} - INTERVAL '1 year' AS date)"
+    return f"date({column}, '-12 months')"
+
+
+def _unindexed(column: str) -> str:
+    """SQLite without statistics would look the year-earlier row up by (indicator, period) and
+    scan every enterprise's; ``+column`` keeps it on (enterprise, indicator, period)."""
+    return f"+{column}" if connection.vendor == "sqlite" else column
+
+
+def _statement(where: str) -> str:
+    from yuanqu.enterprises.models import Enterprise
+
+    from .models import EnterpriseMonthlyValue, IndicatorRollup
+
+    values, rollups = EnterpriseMonthlyValue._meta.db_table, IndicatorRollup._meta.db_table
+    return f"""
+        INSERT INTO {rollups} (indicator_id, period, zone_id, month_sum, month_count, ytd_sum,
+            ytd_count, paired_count, paired_ytd, paired_base)
+        SELECT v.indicator_id, v.period, e.zone_id, SUM(v.month_value), COUNT(v.month_value),
+            SUM(v.ytd_value), COUNT(v.ytd_value), COUNT(b.ytd_value),
+            SUM(CASE WHEN b.ytd_value IS NOT NULL THEN v.ytd_value END), SUM(b.ytd_value)
+        FROM {values} v
+        JOIN {Enterprise._meta.db_table} e ON e.id = v.enterprise_id
+        LEFT JOIN {values} b ON b.enterprise_id = v.enterprise_id
+            AND b.indicator_id = v.indicator_id AND b.period = {_year_earlier("v.period")}
+            AND {_unindexed("b.is_current")} = %s AND b.ytd_value IS NOT NULL AND v.ytd_value IS NOT NULL
+        WHERE v.is_current = %s AND {where}
+        GROUP BY v.indicator_id, v.period, e.zone_id"""
+
+
+def refresh(pairs):
+    """Rebuild the rollups of these (indicator id, month) pairs and of the months a year later."""
+    from .models import IndicatorRollup
+    from .services import add_months
+
+    todo = set()
+    for indicator_id, period in pairs:
+        todo |= {(indicator_id, period), (indicator_id, add_months(period, 12))}
+    with transaction.atomic(), connection.cursor() as cursor:
+        for indicator_id, period in sorted(todo):
+            IndicatorRollup.objects.filter(indicator_id=indicator_id, period=period).delete()
+            cursor.execute(
+                _statement("v.indicator_id = %s AND v.period = %s"), [True, True, indicator_id, period]
+            )
+
+
+def rebuild(zone_ids=None):
+    """Rebuild every rollup, or those of the given 片区 (an enterprise moved between them)."""
+    from .models import IndicatorRollup
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        if zone_ids is None:
+            IndicatorRollup.objects.all().delete()
+            cursor.execute(_statement("1 = 1"), [True, True])
+            return
+        ids = [z for z in zone_ids if z is not None]
+        if ids:
+            IndicatorRollup.objects.filter(zone_id__in=ids).delete()
+            marks = ", ".join(["%s"] * len(ids))
+            cursor.execute(_statement(f"e.zone_id IN ({marks})"), [True, True, *ids])
+        if None in zone_ids:
+            IndicatorRollup.objects.filter(zone=None).delete()
+            cursor.execute(_statement("e.zone_id IS NULL"), [True, True])
+
+
+@contextmanager
+def deferred():
+    """Collect the dirty pairs of the writes inside and rebuild them once at the end."""
+    if _deferred.get() is not None:  # nested: the outermost block refreshes
+        yield
+        return
+    dirty: set = set()
+    token = _deferred.set(dirty)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+    if dirty:
+        refresh(dirty)
+
+
+def mark(indicator_id, period):
+    dirty = _deferred.get()
+    if dirty is None:
+        refresh([(indicator_id, period)])
+    else:
+        dirty.add((indicator_id, period))
+
+
+def _value_written(sender, instance, raw=False, **kwargs):
+    if not raw:
+        mark(instance.indicator_id, instance.period)
+
+
+def _enterprise_saved(sender, instance, created=False, raw=False, **kwargs):
+    """An enterprise that moved to another 片区 takes its values with it."""
+    # The change log's snapshot from before the save (core.signals); these receivers are
+    # connected when the models load, before core's, so it is not yet replaced by the new state.
+    before = getattr(instance, "_prechange", None)
+    if raw or created or not before or before.get("zone") == instance.zone_id:
+        return
+    from .models import EnterpriseMonthlyValue
+
+    if EnterpriseMonthlyValue.objects.filter(enterprise=instance).exists():
+        rebuild({before.get("zone"), instance.zone_id})
+
+
+def connect():
+    values = "economy.EnterpriseMonthlyValue"
+    post_save.connect(_value_written, sender=values, dispatch_uid="rollup_value_saved")
+    post_delete.connect(_value_written, sender=values, dispatch_uid="rollup_value_deleted")
+    post_save.connect(_enterprise_saved, sender="enterprises.Enterprise", dispatch_uid="rollup_enterprise_saved")
+
+
+# --- reading ------------------------------------------------------------------------------
+
+
+@dataclass
+class Sums:
+    month_sum: Decimal | None = None
+    month_count: int = 0
+    ytd_sum: Decimal | None = None
+    ytd_count: int = 0
+    paired_count: int = 0
+    paired_ytd: Decimal | None = None
+    paired_base: Decimal | None = None
+
+
+FIELDS = ("month_sum", "month_count", "ytd_sum", "ytd_count", "paired_count", "paired_ytd", "paired_base")
+
+
+class Scope:
+    """The rollups of the whole park (``zone_ids=None``) or of a set of 片区."""
+
+    def __init__(self, zone_ids=None):
+        self.zone_ids = None if zone_ids is None else set(zone_ids)
+        self._cache: dict = {}
+
+    def rows(self):
+        from .models import IndicatorRollup
+
+        rows = IndicatorRollup.objects.all()
+        return rows if self.zone_ids is None else rows.filter(zone_id__in=self.zone_ids)
+
+    def load(self, indicators, periods):
+        """Fetch the sums of these indicators and months in one query."""
+        ids = [getattr(i, "pk", i) for i in indicators]
+        rows = (
+            self.rows()
+            .filter(indicator_id__in=ids, period__in=list(periods))
+            .values("indicator_id", "period")
+            .annotate(**{f"s_{f}": Sum(f) for f in FIELDS})
+        )
+        for indicator_id in ids:
+            for period in periods:
+                self._cache[(indicator_id, period)] = Sums()
+        for row in rows:
+            sums = {f: _zero(f) if row[f"s_{f}"] is None else row[f"s_{f}"] for f in FIELDS}
+            self._cache[(row["indicator_id"], row["period"])] = Sums(**sums)
+
+    def sums(self, indicator, period: datetime.date) -> Sums:
+        key = (getattr(indicator, "pk", indicator), period)
+        if key not in self._cache:
+            self.load([key[0]], [period])
+        return self._cache[key]
+
+    def month_totals(self, indicator, periods) -> dict:
+        """{month: sum of the month values, or None when none was reported}."""
+        rows = (
+            self.rows()
+            .filter(indicator=indicator, period__in=list(periods))
+            .values("period")
+            .annotate(total=Sum("month_sum"), count=Sum("month_count"))
+        )
+        return {r["period"]: r["total"] if r["count"] else None for r in rows}
+
+
+def _zero(field):
+    return 0 if field.endswith("count") else None
+
+
+def scope_for(user, zone=None):
+    """The rollup scope of what this user may see of the enterprise values (within ``zone``),
+    or None when the user's restriction is not by 片区 (then use the value table)."""
+    from yuanqu.users.choices import Constraint
+    from yuanqu.users.permissions import constraints_for
+
+    from .models import EnterpriseMonthlyValue
+
+    constraints = constraints_for(user, EnterpriseMonthlyValue, "view")
+    if Constraint.ALL in constraints:
+        ids = None
+    elif constraints == {Constraint.OWN_ZONE} and user.zone_id:
+        ids = set(user.zone.subtree_ids())
+    else:
+        return None
+    if zone is not None:
+        subtree = set(zone.subtree_ids())
+        ids = subtree if ids is None else ids & subtree
+    return Scope(ids)

@@ -1,0 +1,84 @@
+"""The monthly import at speed: no query per row while reading and validating, and the
+bulk-inserted first versions carry the same change log as a single save."""
+
+import datetime
+from decimal import Decimal as D
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from yuanqu.core.context import acting_as
+from yuanqu.core.models import ObjectChange
+from yuanqu.economy import rollups
+from yuanqu.economy.importers import MonthlyImporter
+from yuanqu.economy.models import EnterpriseMonthlyValue, Indicator
+from yuanqu.economy.services import record_enterprise_value
+from yuanqu.utilities.importing import ImportResult
+from yuanqu.utilities.testing import factories as f
+
+SEP, OCT = datetime.date(2023, 9, 1), datetime.date(2023, 10, 1)
+HEADER = ["统一社会信用代码", "企业名称", "规上工业总产值（当月）", "规上工业总产值（1-10月累计）", "营业收入（当月）"]
+
+
+def rows_for(enterprises):
+    return [(n + 2, (e.uscc, e.name, 100, 1000, 90)) for n, e in enumerate(enterprises)]
+
+
+def validate(rows):
+    result = ImportResult(filename="十月.xlsx")
+    importer = MonthlyImporter(period=OCT)
+    importer.filename = "十月.xlsx"
+    with CaptureQueriesContext(connection) as queries:
+        importer.run(HEADER, rows, result, commit=False)
+    return result, len(queries)
+
+
+@pytest.mark.django_db
+def test_validation_runs_a_fixed_number_of_queries_whatever_the_rows(east):
+    output, revenue = (Indicator.objects.get(code=c) for c in ("industrial_output", "revenue"))
+    enterprises = [f.enterprise(zone_obj=east) for _ in range(30)]
+    with rollups.deferred():
+        for enterprise in enterprises:
+            record_enterprise_value(enterprise, output, SEP, month_value=D(100), ytd_value=D(900))
+            for month in range(1, 10):
+                record_enterprise_value(enterprise, revenue, datetime.date(2023, month, 1), month_value=D(90))
+    few, few_queries = validate(rows_for(enterprises[:3]))
+    many, many_queries = validate(rows_for(enterprises))
+    assert few.ok and many.ok and len(many.rows) == 30
+    # 营业收入 has no September: its 1–10月累计 is derived from the months, read once for all rows.
+    assert many_queries == few_queries
+    assert many.rows[0].changes == [
+        ("规上工业总产值（当月）", "—", "100"), ("规上工业总产值（累计）", "—", "1000"),
+        ("营业收入（当月）", "—", "90"), ("营业收入（累计）", "—", "900"),
+    ]  # fmt: skip
+    assert not EnterpriseMonthlyValue.objects.filter(period=OCT).exists()  # a preview writes nothing
+
+
+@pytest.mark.django_db
+def test_bulk_inserted_versions_are_logged_like_a_single_save(leader, owned_enterprise, other_enterprise):
+    output = Indicator.objects.get(code="industrial_output")
+    with acting_as(leader, source="cli"):
+        saved = record_enterprise_value(owned_enterprise, output, OCT, month_value=D(100), ytd_value=D(1000))
+        result = ImportResult(filename="十月.xlsx")
+        importer = MonthlyImporter(period=OCT)
+        importer.filename = "十月.xlsx"
+        importer.run(HEADER[:4], [(2, (other_enterprise.uscc, other_enterprise.name, 100, 1000))], result, True)
+    assert result.committed and result.rows[0].status == "new"
+    imported = EnterpriseMonthlyValue.objects.get(enterprise=other_enterprise, period=OCT)
+    assert (imported.version, imported.is_current, imported.month_value, imported.ytd_value) == (1, True, 100, 1000)
+
+    logged = ObjectChange.objects.filter(content_type__model="enterprisemonthlyvalue", action="create")
+    one, bulk = (logged.get(object_id=str(v.pk)) for v in (saved, imported))
+    assert bulk.object_repr == str(imported) == f"{other_enterprise.name} 规上工业总产值 2023年10月（第1版）"
+    assert {k: v for k, v in bulk.postchange_data.items() if k != "enterprise"} == {
+        k: v for k, v in one.postchange_data.items() if k != "enterprise"
+    }
+    assert bulk.postchange_data["enterprise"] == other_enterprise.pk
+    for field in ("user_id", "user_name", "source", "content_type", "related_type", "prechange_data"):
+        assert getattr(bulk, field) == getattr(one, field), field
+    assert bulk.related_id == str(other_enterprise.pk)
+    assert abs(bulk.time - one.time) < datetime.timedelta(minutes=1)
+    assert [c.object_repr for c in ObjectChange.objects.filter(related_id=str(other_enterprise.pk))] == [
+        bulk.object_repr
+    ]
