@@ -57,6 +57,7 @@ class EnterpriseForm(BaseModelForm):
             "address",
             "status",
             "is_foreign_invested",
+            "land_area_mu",
             "department",
             "comments",
         ]

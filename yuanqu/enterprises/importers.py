@@ -50,6 +50,7 @@ class EnterpriseImporter(Importer):
         Column("产业链", "industry_chain", help="从下拉列表中选择系统中已有的产业链"),
         Column("片区", "zone", help="从下拉列表中选择系统中已有的片区"),
         Column("地址", "address"),
+        Column("用地面积（亩）", "land_area_mu", help="数字，单位亩，如 35.5；亩均效益评价按此计算"),
         Column(
             "经营状态",
             "status",

@@ -100,6 +100,15 @@ class Enterprise(PrimaryModel):
         _("经营状态"), max_length=20, choices=EnterpriseStatus.choices, default=EnterpriseStatus.OPERATING
     )
     is_foreign_invested = models.BooleanField(_("外资企业"), default=False)
+    land_area_mu = models.DecimalField(
+        _("用地面积（亩）"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=_("实际使用的土地面积（自有加租用），亩均效益评价用"),
+    )
 
     objects = RestrictedQuerySet.as_manager()
     restrict_paths = {"own_department": "department", "own_zone": "zone", "own_enterprise": "pk"}

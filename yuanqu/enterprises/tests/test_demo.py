@@ -1,6 +1,5 @@
 import io
 import re
-import time
 
 import pytest
 from django.contrib.auth.password_validation import validate_password
@@ -98,11 +97,8 @@ def test_same_seed_gives_the_same_zone():
 
 
 @pytest.mark.django_db
-def test_default_zone_has_the_2022_figures_and_is_fast():
-    started = time.perf_counter()
+def test_default_zone_has_the_2022_figures():
     seed(demo.DEFAULT_ENTERPRISES)
-    elapsed = time.perf_counter() - started
-    assert elapsed < 60
 
     assert Enterprise.objects.count() == 600
     counts = valid_counts()

@@ -27,6 +27,7 @@ HEADER = [
     "产业链",
     "片区",
     "地址",
+    "用地面积（亩）",
     "经营状态",
     "外资企业",
     "责任部门",
@@ -111,11 +112,11 @@ def test_template_has_headers_notes_and_dropdowns(client, alice, east, west, cha
     assert "四位小类代码" in sheet["G1"].comment.text
     lists = dropdowns(sheet)
     assert "有限责任公司" in lists["F2"]
-    assert lists["K2"].startswith('"在营,停产')
-    assert lists["L2"] == '"是,否"'
+    assert lists["L2"].startswith('"在营,停产')
+    assert lists["M2"] == '"是,否"'
     assert "东区" in lists["I2"] and "西区" in lists["I2"] and "高新区" not in lists["I2"]
     assert "高端装备制造" in lists["H2"]
-    assert "经济发展局" in lists["M2"]
+    assert "经济发展局" in lists["N2"]
     assert "填写说明" in workbook.sheetnames
     event = AuditEvent.objects.get(kind="template_download")
     assert event.user_name == "alice"
@@ -183,6 +184,7 @@ def test_good_file_previews_then_creates_and_updates(
                 行业代码=3874,
                 产业链="高端装备制造",
                 片区="东区",
+                **{"用地面积（亩）": 35.5},
                 经营状态="在营",
                 外资企业="否",
             ),
@@ -216,6 +218,7 @@ def test_good_file_previews_then_creates_and_updates(
     assert created.name == "东区智能照明有限公司"
     assert created.founded_on == datetime.date(2019, 3, 8)
     assert created.registered_capital_wan == Decimal("1200.5")
+    assert created.land_area_mu == Decimal("35.5")
     assert created.industry_id == "3874"
     assert created.industry_chain == chain and created.zone == east
     assert created.department == econ_dept  # empty 责任部门: the importer's department

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from yuanqu.demands.demo import generate_demands
 from yuanqu.economy.demo import generate_economy
 from yuanqu.enterprises import demo
+from yuanqu.evaluation.demo import generate_evaluation
 from yuanqu.investment.demo import generate_investment
 from yuanqu.projects.demo import generate_projects
 from yuanqu.supervision.demo import generate_supervision
@@ -40,6 +41,7 @@ class Command(BaseCommand):
             )
         )
         generate_economy()  # monthly reports and targets of the 规上 enterprises; skipped when present
+        generate_evaluation()  # 亩均 evaluation of the last two full years; skipped when present
         generate_demands()  # about 1,100 demands over the last year; skipped when demands exist
         generate_projects()  # about 80 key projects with this year's monthly progress; skipped when present
         generate_supervision()  # about 60 supervised tasks and a rectification list; skipped when present

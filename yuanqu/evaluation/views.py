@@ -1,0 +1,298 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views import View
+
+from yuanqu.economy.models import EnterpriseMonthlyValue
+from yuanqu.users.permissions import can_add_child, has_perm, restrict
+from yuanqu.utilities import views as generic
+
+from . import services
+from .choices import AppealStatus, IndicatorCode, SchemeStatus
+from .filtersets import (
+    AppealFilterSet,
+    EvaluationInputFilterSet,
+    EvaluationResultFilterSet,
+    EvaluationSchemeFilterSet,
+)
+from .forms import AppealForm, EvaluationInputForm, IndicatorFormSet, ResolveForm, SchemeForm, check_scheme
+from .models import Appeal, EvaluationInput, EvaluationResult, EvaluationScheme
+from .tables import AppealTable, EvaluationInputTable, EvaluationResultTable, EvaluationSchemeTable
+
+SCHEMES = EvaluationScheme.objects.select_related("department")
+RESULTS = EvaluationResult.objects.select_related("scheme", "enterprise__zone", "enterprise__industry_chain")
+APPEALS = Appeal.objects.select_related("result__enterprise", "result__scheme", "submitted_by", "resolver")
+
+
+def first_error(error: ValidationError) -> str:
+    return "；".join(error.messages)
+
+
+def readable_results(user, queryset):
+    """Results of draft schemes are for those who may see the schemes (staff, leaders); the
+    others (enterprises, grid workers) see published years only."""
+    if has_perm(user, EvaluationScheme, "view"):
+        return queryset
+    return queryset.filter(scheme__status=SchemeStatus.PUBLISHED)
+
+
+def monthly_values(user):
+    return restrict(EnterpriseMonthlyValue.objects.all(), user, "view")
+
+
+# --- results -----------------------------------------------------------------------------
+
+
+class ResultListView(generic.ObjectListView):
+    """The results table with the class distribution of the filtered rows."""
+
+    queryset = RESULTS
+    filterset = EvaluationResultFilterSet
+    table = EvaluationResultTable
+    template_name = "evaluation/result_list.html"
+    table_template_name = "evaluation/result_table.html"
+
+    def get_queryset(self, action="view"):
+        return readable_results(self.request.user, super().get_queryset(action))
+
+    def extra_context(self, queryset):
+        return {
+            "distribution": services.distribution(queryset.values_list("grade", flat=True)),
+            "can_view_schemes": has_perm(self.request.user, EvaluationScheme, "view"),
+            "can_view_appeals": has_perm(self.request.user, Appeal, "view"),
+        }
+
+
+class ResultView(generic.ObjectView):
+    queryset = RESULTS
+    template_name = "evaluation/result.html"
+
+    def restricted(self, action):
+        return readable_results(self.request.user, super().restricted(action))
+
+    def extra_context(self, obj):
+        user = self.request.user
+        inputs = [
+            {"label": services.INPUTS[key][0], "unit": services.INPUTS[key][1], **value}
+            for key, value in obj.inputs.items()
+            if key in services.INPUTS
+        ]
+        indicators = [
+            {
+                "label": IndicatorCode(code).label,
+                "unit": services.FORMULAS[code][2],
+                "rule": rule,
+                **obj.values.get(code, {}),
+            }
+            for code, rule in ((r.code, r) for r in obj.scheme.indicators.all())
+        ]
+        return {
+            "inputs": inputs,
+            "indicators": indicators,
+            "appeals": restrict(obj.appeals.select_related("submitted_by", "resolver"), user, "view"),
+            "can_appeal": can_add_child(user, Appeal, "result", obj),
+            "appeal_form": AppealForm(user=user),
+        }
+
+
+class AppealAddView(View):
+    """File an appeal against a result: the enterprise itself, or staff on its behalf."""
+
+    def post(self, request, pk):
+        result = get_object_or_404(
+            readable_results(request.user, restrict(RESULTS.all(), request.user, "view")), pk=pk
+        )
+        if not can_add_child(request.user, Appeal, "result", result):
+            raise PermissionDenied("没有提交申诉的权限")
+        form = AppealForm(data=request.POST, user=request.user)
+        if not form.is_valid():
+            messages.error(request, "申诉未提交：请填写申诉理由。")
+            return redirect(result.get_absolute_url())
+        appeal = form.save(commit=False)
+        appeal.result = result
+        appeal.submitted_by = request.user
+        appeal.save()
+        messages.success(request, "申诉已提交，处理结果将在本页显示。")
+        return redirect(appeal.get_absolute_url())
+
+
+# --- schemes -----------------------------------------------------------------------------
+
+
+class SchemeListView(generic.ObjectListView):
+    queryset = SCHEMES
+    filterset = EvaluationSchemeFilterSet
+    table = EvaluationSchemeTable
+
+
+class SchemeView(generic.ObjectView):
+    queryset = SCHEMES
+    template_name = "evaluation/scheme.html"
+
+    def extra_context(self, obj):
+        results = restrict(obj.results.all(), self.request.user, "view")
+        return {
+            "indicators": obj.indicators.all(),
+            "distribution": services.distribution(results.values_list("grade", flat=True)),
+            "can_evaluate": restrict(SCHEMES.filter(pk=obj.pk), self.request.user, "evaluate").exists(),
+        }
+
+
+class SchemeEditView(generic.ObjectEditView):
+    """A scheme with its indicators; weights must sum to 100 and the cut-offs may not overlap."""
+
+    queryset = SCHEMES
+    form = SchemeForm
+    template_name = "evaluation/scheme_edit.html"
+
+    def initial(self, obj):
+        latest = EvaluationScheme.objects.order_by("-year").first()
+        return {"year": latest.year + 1 if latest else None}
+
+    def formset_for(self, obj, data=None):
+        if data is None and obj.pk is None:
+            rules = services.default_rules()
+            formset = IndicatorFormSet(
+                instance=obj,
+                prefix="indicators",
+                initial=[
+                    {
+                        "code": r.code,
+                        "weight": r.weight,
+                        "benchmark": r.benchmark,
+                        "when_missing": r.when_missing,
+                    }
+                    for r in rules
+                ],
+            )
+            formset.extra = len(rules)
+            return formset
+        return IndicatorFormSet(data=data, instance=obj, prefix="indicators")
+
+    def render_form(self, request, obj, form, formset=None):
+        formset = formset or self.formset_for(obj)
+        context = {
+            **self.base_context(),
+            "object": obj,
+            "form": form,
+            "formset": formset,
+            "is_new": obj.pk is None,
+        }
+        return render(request, self.template_name, context)
+
+    def post(self, request, pk=None):
+        obj = self.get_object(pk)
+        is_new = obj.pk is None
+        form = SchemeForm(data=request.POST, instance=obj, user=request.user)
+        formset = self.formset_for(obj, request.POST)
+        if form.is_valid() and formset.is_valid() and check_scheme(form, formset):
+            try:
+                with transaction.atomic():
+                    scheme = form.save()
+                    formset.instance = scheme
+                    formset.save()
+                    action = "add" if is_new else "change"
+                    if not restrict(SCHEMES.filter(pk=scheme.pk), request.user, action).exists():
+                        raise generic.PermissionViolation
+            except generic.PermissionViolation:
+                form.add_error(None, "保存后的方案超出了您的权限范围（例如责任部门不是本部门），未保存。")
+            else:
+                messages.success(request, f"已{'新建' if is_new else '保存'}“{scheme}”。")
+                return redirect(scheme.get_absolute_url())
+        return self.render_form(request, obj, form, formset)
+
+
+class SchemeDeleteView(generic.ObjectDeleteView):
+    queryset = SCHEMES
+
+
+class EvaluateView(View):
+    """运行评价: score the scheme's year again (one transaction; changed results are logged)."""
+
+    def post(self, request, pk):
+        scheme = get_object_or_404(restrict(SCHEMES.all(), request.user, "view"), pk=pk)
+        if not restrict(SCHEMES.filter(pk=pk), request.user, "evaluate").exists():
+            raise PermissionDenied("没有运行评价的权限")
+        try:
+            counts = services.evaluate(scheme, monthly_values(request.user))
+        except ValidationError as error:
+            messages.error(request, f"评价未运行：{first_error(error)}")
+        else:
+            messages.success(
+                request,
+                f"{scheme}已完成：计分{counts['evaluated']}家，未计分{counts['not_evaluated']}家，"
+                f"结果有变化{counts['saved']}家，移出参评范围{counts['removed']}家。",
+            )
+        return redirect(scheme.get_absolute_url())
+
+
+# --- evaluation data ---------------------------------------------------------------------
+
+
+class InputListView(generic.ObjectListView):
+    queryset = EvaluationInput.objects.select_related("enterprise")
+    filterset = EvaluationInputFilterSet
+    table = EvaluationInputTable
+
+
+class InputEditView(generic.ObjectEditView):
+    queryset = EvaluationInput.objects.select_related("enterprise")
+    form = EvaluationInputForm
+
+
+# --- appeals -----------------------------------------------------------------------------
+
+
+class AppealListView(generic.ObjectListView):
+    queryset = APPEALS
+    filterset = AppealFilterSet
+    table = AppealTable
+    template_name = "evaluation/appeal_list.html"
+
+
+class AppealView(generic.ObjectView):
+    queryset = APPEALS
+    template_name = "evaluation/appeal.html"
+
+    def extra_context(self, obj):
+        can_resolve = restrict(APPEALS.filter(pk=obj.pk), self.request.user, "change").exists()
+        return {
+            "can_resolve": can_resolve and obj.status == AppealStatus.PENDING,
+            "resolve_form": ResolveForm(),
+            "corrections": [
+                (services.INPUTS[k][0], services.INPUTS[k][1], v) for k, v in obj.corrections.items()
+            ],
+        }
+
+
+class AppealResolveView(View):
+    """处理申诉: accept (optionally correcting data or the class, then re-scoring) or reject."""
+
+    def post(self, request, pk):
+        appeal = get_object_or_404(restrict(APPEALS.all(), request.user, "view"), pk=pk)
+        if not restrict(APPEALS.filter(pk=pk), request.user, "change").exists():
+            raise PermissionDenied("没有处理申诉的权限")
+        form = ResolveForm(data=request.POST)
+        if not form.is_valid():
+            for name, errors in form.errors.items():
+                label = form.fields[name].label if name in form.fields else ""
+                messages.error(request, f"申诉未处理：{label}{'；'.join(errors)}")
+            return redirect(appeal.get_absolute_url())
+        data = form.cleaned_data
+        try:
+            services.resolve_appeal(
+                appeal,
+                request.user,
+                data["status"],
+                data["resolution"],
+                corrections=form.corrections(),
+                adjusted_class=data["adjusted_class"],
+                adjust_reason=data["adjust_reason"],
+                values=monthly_values(request.user),
+            )
+        except ValidationError as error:
+            messages.error(request, f"申诉未处理：{first_error(error)}")
+        else:
+            messages.success(request, f"申诉已处理：{appeal.get_status_display()}。")
+        return redirect(appeal.get_absolute_url())
