@@ -1,6 +1,8 @@
 """The demo key projects: about 80 on the 区/市/省 lists this year with monthly progress up
 to the last complete month; most on schedule, some behind (yellow), a few red (far behind,
-or the start of works overdue). Records are bulk-created (seed data has no author)."""
+or the start of works overdue); some started or completed this year (the statistics page);
+the red ones and a few more on the leader's weekly watch with five weeks of weekly reports,
+two of them not yet reported this week. Records are bulk-created (seed data has no author)."""
 
 import datetime
 import random
@@ -15,12 +17,16 @@ from yuanqu.users.choices import Role
 from yuanqu.users.models import Department, User, Zone
 
 from .choices import BlockerKind, MilestoneKind, ProjectLevel, ProjectType
-from .models import Blocker, KeyProject, Milestone, MonthlyProgress, ProjectYearPlan
+from .models import Blocker, KeyProject, Milestone, MonthlyProgress, ProjectYearPlan, WeeklyReport
+from .services import week_of
 
 SEED = 2025
 TOTAL = 80
 FAR_BEHIND = 4  # completion about half of 序时进度: red once the year is under way
 START_OVERDUE = 3  # planned to start four months ago and not started: red
+WATCHED_EVERY = 9  # besides the red ones, every ninth project is on weekly watch
+UNREPORTED = 2  # watched projects without this week's report
+WEEKS = 5
 CENT = Decimal("0.01")
 PRODUCTS = [
     "高纯多晶硅",
@@ -58,10 +64,50 @@ def generate_projects(today: datetime.date | None = None, park_name: str | None 
 
     today = today or timezone.localdate()
     park = Zone.objects.filter(name=park_name or PARK_NAME, parent=None).first()
-    if park is None or KeyProject.objects.exists():
+    if park is None:
         return 0
+    created = 0
     with transaction.atomic():
-        return _build(today, park, random.Random(SEED))
+        if not KeyProject.objects.exists():
+            created = _build(today, park, random.Random(SEED))
+        _weekly(today, random.Random(SEED + 2))
+    return created
+
+
+def _weekly(today, rng):
+    """The weekly watch and its reports; nothing when a project is on watch already."""
+    if KeyProject.objects.filter(weekly_watch=True).exists():
+        return
+    year = add_months(today.replace(day=1), -1).year
+    codes = [
+        f"ZD{year}-{i:03d}"
+        for i in range(1, TOTAL + 1)
+        if i <= FAR_BEHIND + START_OVERDUE or i % WATCHED_EVERY == 0
+    ]
+    watched = list(KeyProject.objects.filter(code__in=codes).order_by("code"))
+    leader = User.objects.filter(role=Role.LEADER, is_active=True).order_by("pk").first()
+    this_week = week_of(today)
+    for project in watched:
+        project.weekly_watch, project.watch_set_by = True, leader
+        project.watch_set_on = this_week - datetime.timedelta(weeks=WEEKS)
+    KeyProject.objects.bulk_update(watched, ["weekly_watch", "watch_set_by", "watch_set_on"])
+    reports = []
+    for n, project in enumerate(watched):
+        for back in range(WEEKS - 1, -1, -1):
+            if back == 0 and n < UNREPORTED:
+                continue  # 本周未报
+            reports.append(
+                WeeklyReport(
+                    project=project,
+                    week=this_week - datetime.timedelta(weeks=back),
+                    progress_text=f"{rng.choice(STAGES)}，完成投资约{rng.randint(50, 800)}万元",
+                    problems=rng.choice(["", "", "施工用电容量不足", "用地手续待办理", "设备到货延迟"]),
+                    next_step=rng.choice(
+                        ["推进主体施工", "协调供电部门接电", "加快设备安装", "组织专项调度"]
+                    ),
+                )
+            )
+    WeeklyReport.objects.bulk_create(reports)
 
 
 def _name(rng, kind, i):
@@ -104,6 +150,7 @@ def _build(today, park, rng):
         else:
             factors.append(rng.uniform(0.97, 1.3))
     projects = KeyProject.objects.bulk_create(projects)
+    this_year = random.Random(SEED + 1)
     plans, milestones, reports, blockers = [], [], [], []
     months = [datetime.date(year, m, 1) for m in range(1, last.month + 1)]
     for i, (project, factor) in enumerate(zip(projects, factors, strict=True), start=1):
@@ -129,6 +176,8 @@ def _build(today, park, rng):
             start = last - datetime.timedelta(days=30)
         else:
             start = add_months(datetime.date(year, 1, 1), -rng.randint(1, 14))
+            if i % 4 == 1 and last.month > 2:  # started this year: 开工 in the statistics
+                start = datetime.date(year, this_year.randint(1, last.month - 2), 10)
         milestones.append(
             Milestone(
                 project=project,
@@ -145,13 +194,15 @@ def _build(today, park, rng):
                 actual_on=None if overdue else start + datetime.timedelta(days=rng.randint(0, 20)),
             )
         )
-        milestones.append(
-            Milestone(
-                project=project,
-                kind=MilestoneKind.COMPLETED,
-                planned_on=datetime.date(year + rng.randint(0, 2), 12, 31),
-            )
+        completed = Milestone(
+            project=project,
+            kind=MilestoneKind.COMPLETED,
+            planned_on=datetime.date(year + rng.randint(0, 2), 12, 31),
         )
+        if i % 7 == 3 and start.year < year and not overdue:  # 竣工投产 this year
+            completed.planned_on = datetime.date(year, last.month, 1)
+            completed.actual_on = datetime.date(year, this_year.randint(1, last.month), 15)
+        milestones.append(completed)
         if not overdue:
             project.fai_registered = registered
             project.fai_registered_on = start + datetime.timedelta(days=25) if registered else None

@@ -1,3 +1,5 @@
+import datetime
+
 import django_filters
 from django import forms
 
@@ -19,10 +21,25 @@ class KeyProjectFilterSet(BaseFilterSet):
     type = django_filters.ChoiceFilter(choices=ProjectType.choices, label="项目类型")
     department = django_filters.ModelChoiceFilter(queryset=Department.objects.all(), label="责任部门")
     light = django_filters.ChoiceFilter(choices=Light.choices, method="filter_light", label="亮灯")
+    listed = django_filters.BooleanFilter(method="filter_listed", label="本年在库")
+    started_billion = django_filters.BooleanFilter(method="filter_started_billion", label="本年开工亿元以上")
+    finished = django_filters.BooleanFilter(method="filter_finished", label="本年竣工投产")
+    weekly_watch = django_filters.BooleanFilter(label="周调度")
 
     class Meta:
         model = KeyProject
-        fields = ["q", "period", "level", "type", "department", "light"]
+        fields = [
+            "q",
+            "period",
+            "level",
+            "type",
+            "department",
+            "light",
+            "listed",
+            "started_billion",
+            "finished",
+            "weekly_watch",
+        ]
 
     def __init__(self, *args, period=None, lights=None, **kwargs):
         self.period, self.lights = period, lights
@@ -35,6 +52,36 @@ class KeyProjectFilterSet(BaseFilterSet):
         year = self.period.year if self.period else None
         plans = {"plans__level": value} | ({"plans__year": year} if year else {})
         return queryset.filter(**plans).distinct()
+
+    def _year_range(self):
+        from .services import month_end
+
+        return datetime.date(self.period.year, 1, 1), month_end(self.period)
+
+    def filter_listed(self, queryset, name, value):
+        if value is None or self.period is None:
+            return queryset
+        listed = queryset.filter(plans__year=self.period.year).values("pk")
+        return queryset.filter(pk__in=listed) if value else queryset.exclude(pk__in=listed)
+
+    def _milestone_done(self, queryset, kinds, value):
+        if value is None or self.period is None:
+            return queryset
+        done = queryset.filter(
+            milestones__kind__in=kinds, milestones__actual_on__range=self._year_range()
+        ).values("pk")
+        return queryset.filter(pk__in=done) if value else queryset.exclude(pk__in=done)
+
+    def filter_started_billion(self, queryset, name, value):
+        from .services import BILLION_WAN
+
+        queryset = queryset.filter(total_investment_wan__gte=BILLION_WAN) if value else queryset
+        return self._milestone_done(queryset, ["start"], value)
+
+    def filter_finished(self, queryset, name, value):
+        from .services import DONE_KINDS
+
+        return self._milestone_done(queryset, list(DONE_KINDS), value)
 
     def filter_light(self, queryset, name, value):
         from .services import lights_by_project

@@ -1,13 +1,17 @@
 from django import forms
+from django.core.exceptions import ValidationError
 
+from yuanqu.demands.models import DemandCategory
 from yuanqu.economy.forms import MonthField
 from yuanqu.enterprises.models import Enterprise
+from yuanqu.supervision.models import WorkPoint
 from yuanqu.users.models import User
 from yuanqu.users.permissions import restrict
 from yuanqu.utilities.forms import BaseModelForm
 
-from .models import Blocker, KeyProject, Milestone, MonthlyProgress, ProjectYearPlan
-from .services import record_progress
+from .choices import RuleKind
+from .models import Blocker, KeyProject, LightRule, Milestone, MonthlyProgress, ProjectYearPlan, WeeklyReport
+from .services import DEMAND_CATEGORY, check_rules, record_progress, record_weekly, week_of
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -33,7 +37,10 @@ class KeyProjectForm(BaseModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["enterprise"].queryset = restrict(Enterprise.objects.all(), self.user, "view")
+        enterprises = Enterprise.objects.all()
+        self.fields["enterprise"].queryset = (
+            enterprises if self.user is None else restrict(enterprises, self.user, "view")
+        )
         self.fields["leader"].queryset = User.objects.filter(role="leader", is_active=True)
         if self.instance.pk is None and self.user is not None and not self.initial.get("department"):
             self.initial["department"] = self.user.department_id
@@ -112,3 +119,115 @@ class EscalationForm(forms.Form):
 class DecisionForm(forms.Form):
     decision = forms.CharField(label="调度决定", widget=forms.Textarea(attrs={"rows": 3}))
     decided_on = forms.DateField(label="决定日期", widget=DATE)
+
+
+class WeeklyReportForm(ChildForm):
+    """A week's report of a watched project; a correction is a new version with a reason."""
+
+    week = forms.DateField(label="周", widget=DATE, help_text="该周任一天，按所在周（周一至周日）归档")
+
+    class Meta:
+        model = WeeklyReport
+        fields = ["project", "week", "progress_text", "problems", "next_step", "reason"]
+        help_texts = {"reason": "更正本周已报周报时必填"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["project"].queryset = self.fields["project"].queryset.filter(weekly_watch=True)
+
+    def clean(self):
+        data = super().clean()
+        project, week = data.get("project"), data.get("week")
+        if project and week:
+            monday = week_of(week)
+            if (
+                WeeklyReport.objects.filter(project=project, week=monday).exists()
+                and not (data.get("reason") or "").strip()
+            ):
+                self.add_error("reason", f"该项目{monday:%Y-%m-%d}所在周已有周报，更正须填写更正原因")
+        return data
+
+    def _post_clean(self):
+        pass  # the service builds the versioned instance in save()
+
+    def save(self, commit=True):
+        data = self.cleaned_data
+        self.instance = record_weekly(
+            data["project"],
+            data["week"],
+            progress_text=data["progress_text"],
+            problems=data.get("problems") or "",
+            next_step=data.get("next_step") or "",
+            reason=data.get("reason") or "",
+            user=self.user,
+        )
+        return self.instance
+
+
+class LightRuleForm(forms.ModelForm):
+    class Meta:
+        model = LightRule
+        fields = ["lower", "upper", "light"]
+
+
+class BaseLightRuleFormSet(forms.BaseModelFormSet):
+    """The bands of one rule kind, checked together: the line must be covered exactly once."""
+
+    def __init__(self, *args, kind=None, **kwargs):
+        self.kind = kind
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        bands = []
+        for form in self.forms:
+            if not form.has_changed() and form.instance.pk is None:
+                continue
+            if self.can_delete and self._should_delete_form(form):
+                continue
+            data = form.cleaned_data
+            if (
+                data.get("lower") is not None
+                and data.get("upper") is not None
+                and data["lower"] >= data["upper"]
+            ):
+                raise ValidationError(f"区间[{data['lower']}, {data['upper']})的下限须小于上限")
+            bands.append(
+                LightRule(
+                    kind=self.kind, lower=data.get("lower"), upper=data.get("upper"), light=data.get("light")
+                )
+            )
+        check_rules(bands, f"“{RuleKind(self.kind).label}”亮灯规则")
+
+
+LightRuleFormSet = forms.modelformset_factory(
+    LightRule, form=LightRuleForm, formset=BaseLightRuleFormSet, extra=2, can_delete=True
+)
+
+
+class StatisticsForm(forms.Form):
+    period = MonthField(label="截至月份", help_text="统计该年1月至所选月份")
+
+
+class BlockerDemandForm(forms.Form):
+    category = forms.ModelChoiceField(queryset=DemandCategory.objects.none(), label="诉求类别")
+
+    def __init__(self, *args, blocker=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = DemandCategory.objects.filter(active=True)
+        if blocker is not None:
+            name = DEMAND_CATEGORY.get(blocker.kind)
+            self.initial.setdefault("category", DemandCategory.objects.filter(name=name).first())
+
+
+class BlockerTaskForm(forms.Form):
+    work_point = forms.ModelChoiceField(queryset=WorkPoint.objects.none(), label="工作要点")
+    due_on = forms.DateField(label="完成时限", widget=DATE)
+
+    def __init__(self, *args, user=None, blocker=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["work_point"].queryset = restrict(WorkPoint.objects.all(), user, "view")
+        if blocker is not None and blocker.deadline:
+            self.initial.setdefault("due_on", blocker.deadline)

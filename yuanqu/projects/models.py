@@ -43,6 +43,16 @@ class KeyProject(PrimaryModel):
     )
     liaison = models.CharField(_("联络员"), max_length=50, blank=True)
     image_progress = models.TextField(_("形象进度"), blank=True)
+    weekly_watch = models.BooleanField(_("周调度"), default=False, help_text=_("领导列入每周调度的项目"))
+    watch_set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("周调度设置人"),
+    )
+    watch_set_on = models.DateField(_("周调度设置日期"), null=True, blank=True)
 
     objects = RestrictedQuerySet.as_manager()
     restrict_paths = {"own_department": "department"}
@@ -142,11 +152,38 @@ class MonthlyProgress(ChildMixin, VersionedModel):
         return f"{self.project} {self.period.year}年{self.period.month}月（第{self.version}版）"
 
 
+class WeeklyReport(ChildMixin, VersionedModel):
+    """A week's report of a project on weekly watch (周报); a correction is a new version."""
+
+    project = models.ForeignKey(
+        KeyProject, on_delete=models.PROTECT, related_name="weekly_reports", verbose_name=_("项目")
+    )
+    week = models.DateField(_("周"), help_text=_("该周星期一"))
+    progress_text = models.TextField(_("本周进展"))
+    problems = models.TextField(_("存在问题"), blank=True)
+    next_step = models.TextField(_("下周计划"), blank=True)
+
+    parent_field = "project"
+    objects = RestrictedQuerySet.as_manager()
+    restrict_paths = CHILD_PATHS
+
+    class Meta:
+        ordering = ["project__code", "-week", "-version"]
+        verbose_name = _("项目周报")
+        verbose_name_plural = _("项目周报")
+        constraints = [
+            models.UniqueConstraint(fields=["project", "week", "version"], name="project_weekly_version")
+        ]
+
+    def __str__(self):
+        return f"{self.project} {self.week:%Y-%m-%d}周（第{self.version}版）"
+
+
 class Blocker(ChildMixin, ChangeLoggedModel):
     """A blocker (堵点/要素保障问题) of a project with its owner department and deadline.
 
-    ``demand`` links it to the enterprise demand it became; a supervision task will get its
-    own nullable link when that module lands."""
+    ``demand`` and ``task`` link it to the enterprise demand or the supervision task it
+    became (one conversion only)."""
 
     project = models.ForeignKey(
         KeyProject, on_delete=models.CASCADE, related_name="blockers", verbose_name=_("项目")
@@ -170,6 +207,14 @@ class Blocker(ChildMixin, ChangeLoggedModel):
         blank=True,
         related_name="project_blockers",
         verbose_name=_("转为诉求"),
+    )
+    task = models.ForeignKey(
+        "supervision.Task",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="project_blockers",
+        verbose_name=_("转为督办任务"),
     )
 
     parent_field = "project"
@@ -210,7 +255,7 @@ class LightRule(ChangeLoggedModel):
         return f"{self.get_kind_display()} [{low}, {high}) → {self.get_light_display()}"
 
     def get_absolute_url(self):
-        return reverse("projects:scheduling")
+        return reverse("projects:lightrule_list")
 
 
 class Escalation(ChildMixin, ChangeLoggedModel):

@@ -243,7 +243,11 @@ def record_progress(
     return record_version(
         MonthlyProgress,
         {"project": project, "period": period},
-        {"month_investment_wan": month_investment_wan, "physical_progress": physical_progress, "problems": problems},
+        {
+            "month_investment_wan": month_investment_wan,
+            "physical_progress": physical_progress,
+            "problems": problems,
+        },
         reason=reason,
         user=user,
         what="月报",
@@ -273,3 +277,274 @@ def decide(escalation, decision: str, on: datetime.date):
     escalation.decided_on = on
     escalation.save()
     return escalation
+
+
+# --- the project page: investment curve and milestone timeline -----------------------------
+
+
+def investment_curve(project, period: datetime.date) -> dict:
+    """Month by month of ``period``'s year: the planned cumulative investment (序时, the
+    annual plan phased evenly) and the completed cumulative up to ``period`` (None after)."""
+    plan = primary_plan(project, period.year)
+    monthly = dict(
+        current_progress(project)
+        .filter(period__year=period.year, period__lte=period)
+        .values_list("period__month", "month_investment_wan")
+    )
+    planned, done, total = [], [], Decimal(0)
+    for month in range(1, 13):
+        planned.append(None if plan is None else _number(plan.annual_plan_wan * month / 12))
+        total += monthly.get(month, Decimal(0))
+        done.append(_number(total) if month <= period.month else None)
+    return {
+        "months": [f"{m}月" for m in range(1, 13)],
+        "planned": planned,
+        "done": done,
+        "plan": _number(plan.annual_plan_wan) if plan else None,
+        "title": f"{period.year}年投资完成曲线（万元）",
+    }
+
+
+@dataclass
+class TimelineEntry:
+    milestone: object
+    status: str  # done, late, overdue, pending
+    days: int = 0
+
+    @property
+    def label(self) -> str:
+        return {
+            "done": "按期完成",
+            "late": f"滞后{self.days}天完成",
+            "overdue": f"逾期{self.days}天未完成",
+            "pending": "未到计划日期",
+        }[self.status]
+
+
+def timeline(milestones, today: datetime.date) -> list[TimelineEntry]:
+    """The milestones by planned date, each done on time, late, overdue (planned date passed,
+    not done by ``today``) or pending."""
+    entries = []
+    for m in sorted(milestones, key=lambda m: m.planned_on):
+        if m.actual_on:
+            late = (m.actual_on - m.planned_on).days
+            entries.append(TimelineEntry(m, "late" if late > 0 else "done", max(late, 0)))
+        elif m.planned_on < today:
+            entries.append(TimelineEntry(m, "overdue", (today - m.planned_on).days))
+        else:
+            entries.append(TimelineEntry(m, "pending"))
+    return entries
+
+
+# --- weekly watch and weekly reports -------------------------------------------------------
+
+
+def week_of(day: datetime.date) -> datetime.date:
+    """The Monday of the day's week (a weekly report is filed under it)."""
+    return day - datetime.timedelta(days=day.weekday())
+
+
+def set_watch(project, user, watched: bool, today: datetime.date | None = None):
+    """Put a project on the leader's weekly watch (周调度) or take it off; who and when are
+    kept on the project and the change log records it."""
+    project.weekly_watch = watched
+    project.watch_set_by = user if user is not None and user.is_authenticated else None
+    project.watch_set_on = today or datetime.date.today()
+    project.save()
+    return project
+
+
+def record_weekly(project, week, *, progress_text, problems="", next_step="", reason="", user=None):
+    """Save a week's report as a new version; a correction needs a reason, the old is kept."""
+    from .models import WeeklyReport
+
+    if not project.weekly_watch:
+        raise ValidationError(f"{project}未列入周调度，无需报送周报")
+    if not (progress_text or "").strip():
+        raise ValidationError({"progress_text": "请填写本周进展"})
+    week = week_of(week)
+    return record_version(
+        WeeklyReport,
+        {"project": project, "week": week},
+        {"progress_text": progress_text.strip(), "problems": problems, "next_step": next_step},
+        reason=reason,
+        user=user,
+        what="周报",
+        when=f"{week:%Y-%m-%d}所在周",
+    )
+
+
+def weekly_board(projects, week: datetime.date) -> list[dict]:
+    """The watched projects with the current report of ``week`` (None: 本周未报)."""
+    from .models import WeeklyReport
+
+    watched = list(projects.filter(weekly_watch=True))
+    reports = {
+        r.project_id: r
+        for r in WeeklyReport.objects.filter(project__in=watched, week=week_of(week), is_current=True)
+    }
+    return [{"project": p, "report": reports.get(p.pk)} for p in watched]
+
+
+# --- statistics ----------------------------------------------------------------------------
+
+BILLION_WAN = Decimal(10000)  # 亿元以上 = total investment ≥ 1 亿元 = 10 000 万元
+DONE_KINDS = ("completed", "production")
+
+
+def _rate(done, plan):
+    return None if not plan else done / plan
+
+
+def statistics(projects, period: datetime.date) -> dict:
+    """The figures the reports quote for ``period``'s year up to ``period``: 开工亿元以上项目,
+    竣工投产, annual plan, YTD and completion by level and by type, and the lights.
+
+    A level row takes every project on that list with that list's plan; a type row and the
+    total take each listed project once, with the plan of its highest list."""
+    from .choices import ProjectLevel, ProjectType
+
+    year, end = period.year, month_end(period)
+    first = datetime.date(year, 1, 1)
+    listed = list(projects.filter(plans__year=year).distinct().prefetch_related("plans", "milestones"))
+    rules = load_rules()
+    results = {p.pk: light(p, period, rules=rules) for p in listed}
+
+    def actual_in_year(project, kinds):
+        return any(
+            m.kind in kinds and m.actual_on and first <= m.actual_on <= end for m in project.milestones.all()
+        )
+
+    started = [p for p in listed if p.total_investment_wan >= BILLION_WAN and actual_in_year(p, ("start",))]
+    finished = [p for p in listed if actual_in_year(p, DONE_KINDS)]
+
+    def row(label, members, plan_of, query):
+        plan = sum((plan_of(p) for p in members), Decimal(0))
+        done = sum((results[p.pk].ytd for p in members), Decimal(0))
+        rate = _rate(done, plan)
+        return {
+            "rate_text": "—" if rate is None else f"{rate * 100:.1f}%",
+            "label": label,
+            "count": len(members),
+            "plan": plan,
+            "ytd": done,
+            "rate": _rate(done, plan),
+            "query": query,
+        }
+
+    def own_plan(p):
+        return results[p.pk].annual_plan or Decimal(0)
+
+    by_level = []
+    for level in ProjectLevel:
+        members = [p for p in listed if any(pl.year == year and pl.level == level for pl in p.plans.all())]
+
+        def level_plan(p, level=level):
+            return next(pl.annual_plan_wan for pl in p.plans.all() if pl.year == year and pl.level == level)
+
+        by_level.append(row(level.label, members, level_plan, {"level": level.value}))
+    by_type = [
+        row(kind.label, [p for p in listed if p.type == kind], own_plan, {"type": kind.value})
+        for kind in ProjectType
+    ]
+    lights = [
+        {
+            "label": value.label,
+            "light": value.value,
+            "count": sum(1 for r in results.values() if r.light == value),
+            "query": {"light": value.value},
+        }
+        for value in Light
+    ]
+    return {
+        "listed": len(listed),
+        "started_billion": len(started),
+        "finished": len(finished),
+        "total": row("合计", listed, own_plan, {}),
+        "by_level": by_level,
+        "by_type": by_type,
+        "lights": lights,
+    }
+
+
+# --- blockers become demands or supervision tasks ------------------------------------------
+
+# The demand category a blocker of each kind becomes by default (demands' seeded categories).
+DEMAND_CATEGORY = {
+    "land": "用地",
+    "power": "用电",
+    "approval": "审批手续",
+    "funding": "融资",
+    "other": "其他",
+}
+
+
+def _check_unconverted(blocker):
+    if blocker.demand_id:
+        raise ValidationError(f"该堵点已转为企业诉求{blocker.demand.number}，不能重复转办")
+    if blocker.task_id:
+        raise ValidationError(f"该堵点已转为督办任务{blocker.task.number}，不能重复转办")
+
+
+def blocker_to_demand(blocker, user, category, at=None):
+    """受理 the blocker as a demand of the project's owner enterprise and link it."""
+    from django.db import transaction
+
+    from yuanqu.demands.choices import Channel
+    from yuanqu.demands.services import receive
+
+    _check_unconverted(blocker)
+    project = blocker.project
+    if project.enterprise_id is None:
+        raise ValidationError(f"项目“{project}”没有业主企业，不能转为企业诉求，可转为督办任务")
+    with transaction.atomic():
+        demand = receive(
+            user,
+            enterprise=project.enterprise,
+            category=category,
+            channel=Channel.VISIT,
+            title=f"重点项目{project.code}{blocker.get_kind_display()}问题"[:200],
+            description=f"由重点项目“{project}”的堵点转入：{blocker.description}",
+            received_at=at,
+            text="由重点项目堵点转为诉求",
+        )
+        blocker.demand = demand
+        blocker.save()
+    return demand
+
+
+def next_task_number(year: int) -> str:
+    from yuanqu.supervision.models import Task
+
+    prefix = f"DB{year}-"
+    numbers = Task.objects.filter(number__startswith=prefix).values_list("number", flat=True)
+    serials = [int(n[len(prefix) :]) for n in numbers if n[len(prefix) :].isdigit()]
+    return f"{prefix}{max(serials, default=0) + 1:03d}"
+
+
+def blocker_to_task(blocker, user, work_point, due_on, today=None):
+    """Open a supervision task (weekly reports) for the blocker's owner department and link it."""
+    from django.db import transaction
+
+    from yuanqu.supervision.choices import ReportCycle
+    from yuanqu.supervision.models import Task
+
+    _check_unconverted(blocker)
+    today = today or datetime.date.today()
+    if due_on < today:
+        raise ValidationError({"due_on": "完成时限不能早于今天"})
+    project = blocker.project
+    with transaction.atomic():
+        task = Task.objects.create(
+            number=next_task_number(today.year),
+            work_point=work_point,
+            text=f"协调解决重点项目“{project}”的{blocker.get_kind_display()}问题：{blocker.description}",
+            department=blocker.owner_department or project.department,
+            leader=project.leader,
+            report_cycle=ReportCycle.WEEKLY,
+            start_on=today,
+            due_on=due_on,
+        )
+        blocker.task = task
+        blocker.save()
+    return task

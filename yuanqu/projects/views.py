@@ -1,25 +1,68 @@
+import datetime
+import io
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 
+from yuanqu.core.changelog import audit
+from yuanqu.demands.models import Demand
+from yuanqu.economy.forms import MonthlyImportUploadForm
 from yuanqu.economy.services import add_months, describe, gap_text, parse_period
-from yuanqu.users.permissions import can_add_child, has_perm, restrict
+from yuanqu.supervision.models import Task
+from yuanqu.users.permissions import can, can_add_child, has_perm, restrict
 from yuanqu.utilities import views as generic
+from yuanqu.utilities.excel import cell_value, rows_to_xlsx, xlsx_response
+from yuanqu.utilities.import_views import BulkImportView
+from yuanqu.utilities.views import PermissionViolation
 
+from .choices import RuleKind
 from .filtersets import KeyProjectFilterSet
 from .forms import (
+    BlockerDemandForm,
     BlockerForm,
+    BlockerTaskForm,
     DecisionForm,
     EscalationForm,
     KeyProjectForm,
+    LightRuleFormSet,
     MilestoneForm,
     MonthlyProgressForm,
     ProjectYearPlanForm,
+    WeeklyReportForm,
 )
-from .models import Blocker, Escalation, KeyProject, Milestone, MonthlyProgress, ProjectYearPlan
-from .services import decide, escalate, light, lights_by_project, load_rules
+from .importers import ProgressImporter
+from .models import (
+    Blocker,
+    Escalation,
+    KeyProject,
+    LightRule,
+    Milestone,
+    MonthlyProgress,
+    ProjectYearPlan,
+    WeeklyReport,
+)
+from .services import (
+    blocker_to_demand,
+    blocker_to_task,
+    check_rules,
+    decide,
+    escalate,
+    investment_curve,
+    light,
+    lights_by_project,
+    load_rules,
+    set_watch,
+    statistics,
+    timeline,
+    week_of,
+    weekly_board,
+)
 from .tables import KeyProjectTable
 
 PROJECTS = KeyProject.objects.select_related("enterprise", "department", "leader").prefetch_related(
@@ -76,6 +119,7 @@ class KeyProjectListView(generic.ObjectListView):
             "period": self.period,
             "period_label": describe(self.period),
             "period_error": self.period_error,
+            "can_import_progress": has_perm(self.request.user, MonthlyProgress, "import"),
         }
 
 
@@ -102,8 +146,19 @@ class KeyProjectView(generic.ObjectView):
             "progress": progress.filter(is_current=True),
             "old_versions": progress.filter(is_current=False),
             "blockers": restrict(Blocker.objects.filter(project=obj), user, "view").select_related(
-                "owner_department", "demand"
+                "owner_department", "demand", "task"
             ),
+            "can_to_demand": has_perm(user, Demand, "add"),
+            "can_to_task": has_perm(user, Task, "add"),
+            "curve": investment_curve(obj, period),
+            "timeline": timeline(
+                restrict(Milestone.objects.filter(project=obj), user, "view"), timezone.localdate()
+            ),
+            "weekly": restrict(WeeklyReport.objects.filter(project=obj), user, "view").select_related(
+                "reported_by"
+            )[:20],
+            "can_add_weekly": obj.weekly_watch and can_add_child(user, WeeklyReport, "project", obj),
+            "can_watch": can(user, obj, "watch"),
             "escalations": restrict(Escalation.objects.filter(project=obj), user, "view"),
             "can_add_progress": can_add_child(user, MonthlyProgress, "project", obj),
             "can_add_plan": can_add_child(user, ProjectYearPlan, "project", obj),
@@ -135,6 +190,11 @@ class ChildEditView(generic.ObjectEditView):
                 "project": restrict(KeyProject.objects.filter(pk=pk), self.request.user, "change").first()
             }
         return {}
+
+
+class MonthlyProgressImportView(BulkImportView):
+    importer = ProgressImporter
+    upload_form = MonthlyImportUploadForm
 
 
 class MonthlyProgressEditView(ChildEditView):
@@ -224,3 +284,342 @@ class SchedulingView(View):
                 "decision_form": DecisionForm(initial={"decided_on": timezone.localdate()}),
             },
         )
+
+
+# --- weekly watch ---------------------------------------------------------------------------
+
+
+def week_param(request):
+    """The week asked for (``?week=2023-10-09``, any day of it) as its Monday, or this week."""
+    try:
+        day = datetime.date.fromisoformat((request.GET.get("week") or "").strip())
+    except ValueError:
+        day = timezone.localdate()
+    return week_of(day)
+
+
+class WeeklyView(View):
+    """周调度: the watched projects with this week's report or 本周未报."""
+
+    def get(self, request):
+        user = request.user
+        if not has_perm(user, KeyProject, "view"):
+            raise PermissionDenied("没有查看权限")
+        week = week_param(request)
+        rows = weekly_board(restrict(PROJECTS, user, "view"), week)
+        if request.GET.get("export") == "xlsx":
+            return self.export(request, week)
+        for row in rows:
+            row["can_report"] = can_add_child(user, WeeklyReport, "project", row["project"])
+        return render(
+            request,
+            "projects/weekly.html",
+            {
+                "week": week,
+                "week_end": week + datetime.timedelta(days=6),
+                "previous": week - datetime.timedelta(days=7),
+                "next": week + datetime.timedelta(days=7),
+                "rows": rows,
+                "missing": sum(1 for r in rows if r["report"] is None),
+                "can_watch": has_perm(user, KeyProject, "watch"),
+                "can_export": has_perm(user, KeyProject, "export"),
+            },
+        )
+
+    def export(self, request, week):
+        if not has_perm(request.user, KeyProject, "export"):
+            raise PermissionDenied("没有导出权限")
+        rows = [
+            (
+                row["project"].code,
+                row["project"].name,
+                row["project"].department,
+                row["project"].leader,
+                *(
+                    (row["report"].progress_text, row["report"].problems, row["report"].next_step)
+                    if row["report"]
+                    else ("本周未报", "", "")
+                ),
+            )
+            for row in weekly_board(restrict(PROJECTS, request.user, "export"), week)
+        ]
+        header = ["项目编号", "项目名称", "责任部门", "包保领导", "本周进展", "存在问题", "下周计划"]
+        title = f"重点项目周调度（{week:%Y-%m-%d}起）"
+        content, count = rows_to_xlsx(title, header, rows)
+        audit(
+            "export",
+            user=request.user,
+            detail=f"导出{title}{count}行",
+            data={"model": WeeklyReport._meta.label_lower, "rows": count, "filters": {"week": f"{week}"}},
+            request=request,
+        )
+        return xlsx_response(content, f"{title}.xlsx")
+
+
+class WatchView(View):
+    """POST: the leader puts a project on weekly watch or takes it off (``watch=1``/``0``)."""
+
+    def post(self, request, pk):
+        project = get_object_or_404(restrict(KeyProject.objects.all(), request.user, "view"), pk=pk)
+        if not can(request.user, project, "watch"):
+            raise PermissionDenied("没有设置周调度的权限")
+        watched = request.POST.get("watch") == "1"
+        set_watch(project, request.user, watched, today=timezone.localdate())
+        messages.success(request, f"已将“{project}”{'列入' if watched else '移出'}周调度。")
+        return redirect(project.get_absolute_url())
+
+
+class WeeklyReportEditView(ChildEditView):
+    """Only adds: a week that has a report already gets its next version."""
+
+    queryset = WeeklyReport.objects.all()
+    form = WeeklyReportForm
+
+    def initial(self, obj):
+        return {**super().initial(obj), "week": timezone.localdate()}
+
+
+# --- statistics -----------------------------------------------------------------------------
+
+
+class StatisticsView(View):
+    """项目统计: the figures the reports quote for a year up to a month; ``?export=xlsx``."""
+
+    def get(self, request):
+        user = request.user
+        if not has_perm(user, KeyProject, "view"):
+            raise PermissionDenied("没有查看权限")
+        period, error = period_of(request)
+        error = error or rules_error()
+        figures = None if error else statistics(restrict(KeyProject.objects.all(), user, "view"), period)
+        if figures and request.GET.get("export") == "xlsx":
+            return self.export(request, period, figures)
+        return render(
+            request,
+            "projects/statistics.html",
+            {
+                "period": period,
+                "period_label": describe(period),
+                "error": error,
+                "figures": figures,
+                "list_url": reverse("projects:keyproject_list"),
+                "can_export": has_perm(user, KeyProject, "export"),
+            },
+        )
+
+    def export(self, request, period, figures):
+        if not has_perm(request.user, KeyProject, "export"):
+            raise PermissionDenied("没有导出权限")
+        content, count = statistics_xlsx(period, figures)
+        title = f"重点项目统计（{describe(period)}）"
+        audit(
+            "export",
+            user=request.user,
+            detail=f"导出{title}{count}行",
+            data={
+                "model": KeyProject._meta.label_lower,
+                "rows": count,
+                "filters": {"period": f"{period:%Y-%m}"},
+            },
+            request=request,
+        )
+        return xlsx_response(content, f"{title}.xlsx")
+
+
+def statistics_xlsx(period, figures) -> tuple[bytes, int]:
+    """The statistics page's tables on one sheet, a blank row between them."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "项目统计"
+    bold = Font(bold=True)
+    count = 0
+
+    def heading(*values):
+        sheet.append([cell_value(v) for v in values])
+        for cell in sheet[sheet.max_row]:
+            cell.font = bold
+
+    def percent(rate):
+        return "—" if rate is None else f"{rate * 100:.1f}%"
+
+    heading(f"重点项目统计（{describe(period)}）")
+    sheet.append(["本年在库项目（个）", figures["listed"]])
+    sheet.append(["开工亿元以上项目（个）", figures["started_billion"]])
+    sheet.append(["竣工投产项目（个）", figures["finished"]])
+    count += 3
+    for title, rows in (("按级别", figures["by_level"]), ("按类型", figures["by_type"])):
+        sheet.append([])
+        heading(title, "项目数（个）", "年度计划投资（万元）", "累计完成投资（万元）", "完成率")
+        for row in [*rows, figures["total"]] if title == "按类型" else rows:
+            sheet.append(
+                [cell_value(row["label"]), row["count"], row["plan"], row["ytd"], percent(row["rate"])]
+            )
+            count += 1
+    sheet.append([])
+    heading("亮灯", "项目数（个）")
+    for row in figures["lights"]:
+        sheet.append([row["label"], row["count"]])
+        count += 1
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue(), count
+
+
+# --- light rules ----------------------------------------------------------------------------
+
+
+class LightRuleListView(View):
+    """The rule sets, one per kind, with the coverage check of each."""
+
+    def get(self, request):
+        user = request.user
+        if not has_perm(user, LightRule, "view"):
+            raise PermissionDenied("没有查看权限")
+        rules = restrict(LightRule.objects.all(), user, "view")
+        if request.GET.get("export") == "xlsx":
+            return self.export(request, rules)
+        sets = []
+        for kind in RuleKind:
+            bands = [r for r in rules if r.kind == kind]
+            try:
+                check_rules(bands, f"“{kind.label}”亮灯规则")
+                problem = ""
+            except ValidationError as exc:
+                problem = exc.messages[0]
+            sets.append({"kind": kind, "bands": bands, "error": problem})
+        return render(
+            request,
+            "projects/lightrule_list.html",
+            {
+                "sets": sets,
+                "can_change": has_perm(user, LightRule, "change"),
+                "can_export": has_perm(user, LightRule, "export"),
+            },
+        )
+
+    def export(self, request, rules):
+        if not has_perm(request.user, LightRule, "export"):
+            raise PermissionDenied("没有导出权限")
+        rules = restrict(LightRule.objects.all(), request.user, "export")
+        rows = [(r.get_kind_display(), r.lower, r.upper, r.get_light_display()) for r in rules]
+        content, count = rows_to_xlsx("亮灯规则", ["规则类别", "下限（含）", "上限（不含）", "亮灯"], rows)
+        audit(
+            "export",
+            user=request.user,
+            detail=f"导出亮灯规则{count}行",
+            data={"model": LightRule._meta.label_lower, "rows": count, "filters": {}},
+            request=request,
+        )
+        return xlsx_response(content, "亮灯规则.xlsx")
+
+
+class LightRuleSetEditView(View):
+    """All bands of one kind edited together (add, change, delete), saved only when they
+    cover the whole line exactly once; otherwise the gap or overlap is the form's error."""
+
+    template_name = "projects/lightrule_edit.html"
+
+    def dispatch(self, request, kind):
+        if kind not in RuleKind.values:
+            raise Http404("没有该类亮灯规则")
+        if not has_perm(request.user, LightRule, "change"):
+            raise PermissionDenied("没有修改亮灯规则的权限")
+        self.kind = RuleKind(kind)
+        self.rules = restrict(LightRule.objects.filter(kind=kind), request.user, "change")
+        return super().dispatch(request, kind)
+
+    def render_page(self, request, formset):
+        return render(request, self.template_name, {"kind": self.kind, "formset": formset})
+
+    def get(self, request, kind):
+        return self.render_page(request, LightRuleFormSet(queryset=self.rules, kind=kind))
+
+    def post(self, request, kind):
+        formset = LightRuleFormSet(request.POST, queryset=self.rules, kind=kind)
+        if not formset.is_valid():
+            return self.render_page(request, formset)
+        adding = any(f.instance.pk is None and f.has_changed() for f in formset.forms) and not all(
+            formset._should_delete_form(f) for f in formset.forms if f.instance.pk is None and f.has_changed()
+        )
+        if adding and not has_perm(request.user, LightRule, "add"):
+            raise PermissionDenied("没有新增亮灯规则的权限")
+        if formset.deleted_forms and not has_perm(request.user, LightRule, "delete"):
+            raise PermissionDenied("没有删除亮灯规则的权限")
+        with transaction.atomic():
+            for rule in formset.save(commit=False):
+                rule.kind = kind
+                rule.save()
+            for rule in formset.deleted_objects:
+                rule.delete()
+        messages.success(request, f"已保存“{self.kind.label}”亮灯规则。")
+        return redirect("projects:lightrule_list")
+
+
+# --- blockers become demands or tasks -------------------------------------------------------
+
+
+class BlockerConvertView(View):
+    """GET: the form; POST: turn the blocker into an enterprise demand or a supervision task.
+
+    The blocker is fetched with the view grant (404 outside it); only users who may add the
+    target record may convert (403 otherwise); a converted blocker refuses a second one."""
+
+    target = ""  # "demand" or "task"
+
+    def setup_blocker(self, request, pk):
+        blocker = get_object_or_404(
+            restrict(Blocker.objects.select_related("project", "demand", "task"), request.user, "view"), pk=pk
+        )
+        model = Demand if self.target == "demand" else Task
+        if not has_perm(request.user, model, "add"):
+            raise PermissionDenied(f"没有新建{model._meta.verbose_name}的权限")
+        return blocker
+
+    def form(self, request, blocker, data=None):
+        if self.target == "demand":
+            return BlockerDemandForm(data, blocker=blocker)
+        return BlockerTaskForm(data, user=request.user, blocker=blocker)
+
+    def render_page(self, request, blocker, form):
+        title = "转为企业诉求" if self.target == "demand" else "转为督办任务"
+        return render(
+            request, "projects/blocker_convert.html", {"blocker": blocker, "form": form, "title": title}
+        )
+
+    def get(self, request, pk):
+        blocker = self.setup_blocker(request, pk)
+        return self.render_page(request, blocker, self.form(request, blocker))
+
+    def post(self, request, pk):
+        blocker = self.setup_blocker(request, pk)
+        form = self.form(request, blocker, request.POST)
+        if not form.is_valid():
+            return self.render_page(request, blocker, form)
+        try:
+            with transaction.atomic():
+                if self.target == "demand":
+                    record = blocker_to_demand(blocker, request.user, form.cleaned_data["category"])
+                else:
+                    record = blocker_to_task(
+                        blocker,
+                        request.user,
+                        form.cleaned_data["work_point"],
+                        form.cleaned_data["due_on"],
+                        today=timezone.localdate(),
+                    )
+                    if not can(request.user, record, "add"):
+                        raise PermissionViolation
+        except PermissionViolation:
+            raise PermissionDenied("只能为本部门新建督办任务：该堵点的责任部门不是您的部门") from None
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for name, errors in exc.error_dict.items():
+                    form.add_error(name if name in form.fields else None, errors)
+            else:
+                form.add_error(None, exc)
+            return self.render_page(request, blocker, form)
+        messages.success(request, f"已将堵点转为{record._meta.verbose_name}{record.number}。")
+        return redirect(blocker.project.get_absolute_url() + "#blockers")
