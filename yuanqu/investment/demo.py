@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from yuanqu.core.context import acting_as
 from yuanqu.enterprises.models import IndustryChain
+from yuanqu.projects.models import KeyProject
 from yuanqu.users.choices import Role
 from yuanqu.users.models import Department, User
 
@@ -182,7 +183,21 @@ class _Builder:
                 if lead.started_on and self.rng.random() < 0.3
             ]
         )
+        self.link_projects(created)
         return len(created)
+
+    def link_projects(self, leads, limit=10):
+        """A few leads that reached 开工 linked to a key project of their department."""
+        free = {}
+        for project in KeyProject.objects.filter(leads__isnull=True).order_by("code"):
+            free.setdefault(project.department_id, []).append(project)
+        linked = []
+        for lead in leads:
+            projects = free.get(lead.department_id)
+            if lead.stage in (Stage.STARTED, Stage.PRODUCING) and projects and len(linked) < limit:
+                lead.key_project = projects.pop(0)
+                linked.append(lead)
+        Lead.objects.bulk_update(linked, ["key_project"])
 
     def funds(self, leads):
         rng, today = self.rng, self.today

@@ -2,13 +2,16 @@ from django import forms
 from django.utils import timezone
 
 from yuanqu.enterprises.models import Enterprise, IndustryChain
+from yuanqu.projects.forms import KeyProjectForm
+from yuanqu.projects.models import KeyProject
 from yuanqu.users.choices import Role
 from yuanqu.users.models import User
 from yuanqu.users.permissions import restrict
 from yuanqu.utilities.forms import BaseModelForm
 
 from .choices import Stage
-from .models import FundsInPlace, Lead, LeadEvent
+from .models import FundsInPlace, Lead
+from .services import open_lead
 
 DATE = {"type": "date"}
 
@@ -67,15 +70,10 @@ class LeadForm(BaseModelForm):
         return value
 
     def save(self, commit=True):
-        lead = self.instance
-        is_new = lead.pk is None
-        if is_new:
-            lead.stage, lead.stage_changed_on = Stage.LEAD, lead.lead_on
-        lead = super().save(commit)
-        if is_new and commit:
-            LeadEvent.objects.create(
-                lead=lead, to_stage=Stage.LEAD, actor=self.user, date=lead.lead_on, note="登记线索"
-            )
+        if self.instance.pk is not None or not commit:
+            return super().save(commit)
+        lead = open_lead(super().save(commit=False), self.user)
+        self.save_m2m()
         return lead
 
 
@@ -106,17 +104,49 @@ class FundsForm(forms.ModelForm):
         fields = ["date", "kind", "amount_wan"]
         widgets = {"date": forms.DateInput(attrs=DATE, format="%Y-%m-%d")}
 
-    def clean_amount_wan(self):
-        value = self.cleaned_data["amount_wan"]
-        if value is not None and value <= 0:
-            raise forms.ValidationError("到位资金须大于0")
-        return value
 
-    def clean_date(self):
-        value = self.cleaned_data["date"]
-        if value and value > timezone.localdate():
-            raise forms.ValidationError("日期不能晚于今天")
-        return value
+class LinkProjectForm(forms.Form):
+    """The key project a lead became, among those the user may see (empty: unlink)."""
+
+    key_project = forms.ModelChoiceField(
+        queryset=KeyProject.objects.none(),
+        label="重点项目",
+        required=False,
+        empty_label="（不关联）",
+        error_messages={"invalid_choice": "所选重点项目不存在或您无权查看"},
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["key_project"].queryset = restrict(KeyProject.objects.all(), user, "view")
+
+
+class ProjectFromLeadForm(KeyProjectForm):
+    """The normal key-project form; saving it also links the lead to the new project."""
+
+    def __init__(self, *args, lead=None, **kwargs):
+        self.lead = lead
+        super().__init__(*args, **kwargs)
+
+    def save(self, commit=True):
+        project = super().save(commit)
+        self.lead.key_project = project
+        self.lead.save()
+        return project
+
+
+def project_initial(lead) -> dict:
+    """What a key project takes over from its lead (the project code is the user's to give)."""
+    initial = {
+        "name": lead.name,
+        "enterprise": lead.enterprise_id,
+        "total_investment_wan": lead.contracted_investment_wan,
+        "department": lead.department_id,
+        "comments": f"由招商项目“{lead}”转入。",
+    }
+    if "industry_chain" in ProjectFromLeadForm.base_fields:  # once the project book has chains
+        initial["industry_chain"] = lead.industry_chain_id
+    return initial
 
 
 class StatisticsForm(forms.Form):

@@ -1,8 +1,10 @@
 """The investment pipeline (招商引资): leads, their dated stage changes, funds in place."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from yuanqu.core.mixins import ChangeLoggedModel, ChildMixin, PrimaryModel
@@ -64,6 +66,14 @@ class Lead(PrimaryModel):
         blank=True,
         related_name="investment_leads",
         verbose_name=_("落地企业"),
+    )
+    key_project = models.ForeignKey(  # set once the lead reaches 开工 and enters the project book
+        "projects.KeyProject",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="leads",
+        verbose_name=_("重点项目"),
     )
 
     objects = RestrictedQuerySet.as_manager()
@@ -142,6 +152,13 @@ class FundsInPlace(ChildMixin, ChangeLoggedModel):
     def __str__(self):
         return f"{self.lead} {self.date:%Y-%m-%d} {self.amount_wan}万元"
 
+    def clean(self):  # the page's form and the API both run it
+        errors = not_in_future(self.date)
+        if self.amount_wan is not None and self.amount_wan <= 0:
+            errors["amount_wan"] = "到位资金须大于0"
+        if errors:
+            raise ValidationError(errors)
+
 
 class TalentIntroduction(ChildMixin, ChangeLoggedModel):
     """Talent a deal brings in (人才引进): a count by tier."""
@@ -164,3 +181,14 @@ class TalentIntroduction(ChildMixin, ChangeLoggedModel):
 
     def __str__(self):
         return f"{self.lead} {self.get_tier_display()}{self.count}人"
+
+    def clean(self):
+        errors = not_in_future(self.date)
+        if self.count is not None and self.count < 1:
+            errors["count"] = "人数至少为1"
+        if errors:
+            raise ValidationError(errors)
+
+
+def not_in_future(date) -> dict:
+    return {"date": "日期不能晚于今天"} if date and date > timezone.localdate() else {}

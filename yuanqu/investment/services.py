@@ -35,6 +35,17 @@ class StageError(Exception):
     """A stage move refused, with the reason in Chinese."""
 
 
+def open_lead(lead: Lead, user) -> Lead:
+    """Save a new lead at 线索 since its lead date, with its first event (form, API)."""
+    with transaction.atomic():
+        lead.stage, lead.stage_changed_on = Stage.LEAD, lead.lead_on
+        lead.save()
+        LeadEvent.objects.create(
+            lead=lead, to_stage=Stage.LEAD, actor=user, date=lead.lead_on, note="登记线索"
+        )
+    return lead
+
+
 def move_stage(lead: Lead, to: str, user, date: datetime.date | None = None, reason: str = "") -> LeadEvent:
     """Move the lead to stage ``to`` on ``date`` (today by default) and record the event."""
     date = date or timezone.localdate()

@@ -23,4 +23,10 @@ urlpatterns = [
     path("investment-leads/<int:pk>/delete/", views.LeadDeleteView.as_view(), name="lead_delete"),
     path("investment-leads/<int:pk>/move/", views.move_stage, name="lead_move"),
     path("investment-leads/<int:pk>/funds/", views.add_funds, name="lead_funds"),
+    path("investment-leads/<int:pk>/key-project/", views.link_project, name="lead_link_project"),
+    path(
+        "investment-leads/<int:pk>/key-project/add/",
+        views.ProjectFromLeadView.as_view(),
+        name="lead_add_project",
+    ),
 ]

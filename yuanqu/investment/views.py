@@ -3,17 +3,28 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from yuanqu.projects.models import KeyProject
 from yuanqu.users.permissions import can_add_child, has_perm, restrict
 from yuanqu.utilities import views as generic
 
 from . import services
 from .choices import PIPELINE, Stage
 from .filtersets import LeadFilterSet
-from .forms import FundsForm, LeadForm, MoveStageForm, StatisticsForm
+from .forms import (
+    FundsForm,
+    LeadForm,
+    LinkProjectForm,
+    MoveStageForm,
+    ProjectFromLeadForm,
+    StatisticsForm,
+    project_initial,
+)
 from .models import FundsInPlace, Lead
 from .tables import LeadTable
 
-LEADS = Lead.objects.select_related("industry_chain", "leader", "department", "enterprise")
+LEADS = Lead.objects.select_related("industry_chain", "leader", "department", "enterprise", "key_project")
+# From 开工 on, a lead belongs in the key-project book.
+PROJECT_STAGES = (Stage.STARTED, Stage.PRODUCING)
 
 
 class LeadListView(generic.ObjectListView):
@@ -38,6 +49,13 @@ class LeadView(generic.ObjectView):
             "move_form": MoveStageForm(lead=obj, initial={"to": next_stage}),
             "funds_form": FundsForm(initial={"date": timezone.localdate()}),
             "can_add_funds": can_add_child(self.request.user, FundsInPlace, "lead", obj),
+            "key_project_visible": obj.key_project_id
+            and restrict(
+                KeyProject.objects.filter(pk=obj.key_project_id), self.request.user, "view"
+            ).exists(),
+            "link_form": LinkProjectForm(user=self.request.user, initial={"key_project": obj.key_project_id}),
+            "can_add_project": has_perm(self.request.user, KeyProject, "add"),
+            "needs_project": obj.stage in PROJECT_STAGES and not obj.key_project_id,
         }
 
 
@@ -50,11 +68,11 @@ class LeadDeleteView(generic.ObjectDeleteView):
     queryset = LEADS
 
 
-def _lead_for_change(request, pk):
+def _lead_for_change(request, pk, what="变更阶段"):
     """The lead if the user sees it (404 otherwise) and may change it (403 otherwise)."""
     lead = get_object_or_404(restrict(LEADS, request.user, "view"), pk=pk)
     if not restrict(Lead.objects.filter(pk=lead.pk), request.user, "change").exists():
-        raise PermissionDenied(f"您不能变更招商项目“{lead}”的阶段")
+        raise PermissionDenied(f"您不能对招商项目“{lead}”{what}")
     return lead
 
 
@@ -81,7 +99,44 @@ def move_stage(request, pk):
         messages.error(request, error)
     else:
         messages.success(request, f"招商项目“{lead}”已移至“{lead.get_stage_display()}”。")
+        if lead.stage in PROJECT_STAGES and not lead.key_project_id:
+            messages.info(request, "项目已开工，请在“重点项目”栏关联或创建重点项目。")
     return redirect(lead.get_absolute_url())
+
+
+def link_project(request, pk):
+    """POST: link the lead to a key project the user may see (an empty choice unlinks it)."""
+    if request.method != "POST":
+        return redirect("investment:lead", pk=pk)
+    lead = _lead_for_change(request, pk, "关联重点项目")
+    form = LinkProjectForm(request.POST, user=request.user)
+    if form.is_valid():
+        lead.key_project = form.cleaned_data["key_project"]
+        lead.save()
+        if lead.key_project:
+            messages.success(request, f"招商项目“{lead}”已关联重点项目“{lead.key_project}”。")
+        else:
+            messages.success(request, f"招商项目“{lead}”已取消关联重点项目。")
+    else:
+        messages.error(request, f"未关联：{'、'.join(form.errors['key_project'])}")
+    return redirect(lead.get_absolute_url())
+
+
+class ProjectFromLeadView(generic.ObjectEditView):
+    """创建重点项目: the project form pre-filled from the lead; the lead links to the new project."""
+
+    queryset = KeyProject.objects.all()
+    form = ProjectFromLeadForm
+
+    def get_object(self, pk):
+        self.lead = _lead_for_change(self.request, pk, "创建重点项目")
+        return super().get_object(None)  # 403 without the grant to add key projects
+
+    def get_form_kwargs(self, obj):
+        return {**super().get_form_kwargs(obj), "lead": self.lead}
+
+    def initial(self, obj):
+        return project_initial(self.lead)
 
 
 def add_funds(request, pk):

@@ -1,21 +1,19 @@
 """The demo pipeline: about 150 leads over two years, 55 signed 亿元以上 in the latest year."""
 
 import datetime
-import time
 
 from yuanqu.enterprises import demo as enterprise_demo
 from yuanqu.investment import services
 from yuanqu.investment.demo import generate_investment
 from yuanqu.investment.models import FundsInPlace, Lead, LeadEvent
+from yuanqu.projects.demo import generate_projects
 
 TODAY = datetime.date(2025, 6, 30)
 
 
 def test_generate_investment(db):
     enterprise_demo.generate(30, today=TODAY)
-    started = time.perf_counter()
     count = generate_investment(TODAY)
-    assert time.perf_counter() - started < 5
     assert 140 <= count == Lead.objects.count() <= 160
     figures = services.year_statistics(2025, until=TODAY)
     assert figures.current.over_yi.count == 55
@@ -32,3 +30,14 @@ def test_generate_investment(db):
     # A rerun changes nothing.
     assert generate_investment(TODAY) == 0
     assert Lead.objects.count() == count
+
+
+def test_demo_links_started_leads_to_key_projects(db):
+    enterprise_demo.generate(30, today=TODAY)
+    generate_projects()
+    generate_investment(TODAY)
+    linked = Lead.objects.exclude(key_project=None)
+    assert 1 <= linked.count() <= 10
+    for lead in linked:
+        assert lead.stage in ("started", "producing")
+        assert lead.key_project.department_id == lead.department_id
