@@ -54,6 +54,17 @@ class DemandAction(models.TextChoices):
     REQUEST_EXTENSION = "request_extension", _("申请延期")
     APPROVE_EXTENSION = "approve_extension", _("批准延期")
     REJECT_EXTENSION = "reject_extension", _("不批准延期")
+    URGE = "urge", _("催办")
+    SUPERVISE = "supervise", _("督办单")
+    CIRCULATE = "circulate", _("通报")
+
+
+class EscalationLevel(models.TextChoices):
+    """The steps an overdue demand escalates through, in order (REFERENCE §9 督办)."""
+
+    URGE = "urge", _("催办")
+    SUPERVISE = "supervise", _("督办单")
+    CIRCULATE = "circulate", _("通报")
 
 
 class Light(models.TextChoices):
@@ -72,3 +83,11 @@ OPEN_STATUSES = (
     DemandStatus.RETURNED,
 )
 CLOSED_STATUSES = (DemandStatus.CLOSED, DemandStatus.FOLLOWED_UP)
+# Statuses in which an overdue demand escalates: not yet answered (答复 is acting on it).
+ESCALATING_STATUSES = (
+    DemandStatus.RECEIVED,
+    DemandStatus.ASSIGNED,
+    DemandStatus.ACCEPTED,
+    DemandStatus.IN_PROGRESS,
+    DemandStatus.RETURNED,
+)

@@ -4,11 +4,18 @@ Deterministic (``random.Random(seed)``), dates relative to ``today``; bulk-creat
 enterprise demo, so seed data writes no change log. The demo's ``staff`` account (or the first staff
 member) receives and assigns; a department's steps are recorded under one of its staff, or
 the receiver when it has none (no accounts are added).
+
+The overdue demands carry the escalation the daily sweep would have produced (催办 → 督办单 →
+通报, ``escalation.replay``); two more open demands are made due one and three working days
+ago so the list shows every level. Their holders get one in-app notification each (no mail).
+A few demands carry small generated PDF attachments.
 """
 
 import datetime
 import random
 
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
@@ -19,10 +26,13 @@ from yuanqu.enterprises.models import Enterprise
 from yuanqu.users.choices import Role
 from yuanqu.users.models import Department, User
 
-from .choices import Channel, DemandAction, DemandStatus, Satisfaction
-from .models import Demand, DemandCategory, DemandEvent
+from . import escalation
+from .choices import ESCALATING_STATUSES, Channel, DemandAction, DemandStatus, Satisfaction
+from .models import Demand, DemandAttachment, DemandCategory, DemandEvent, attachment_path
 
 TOTAL = 1100
+RECENTLY_OVERDUE = (1, 3)  # working days overdue of two more demands: 催办, 督办单
+ATTACHED = 8
 OPEN_RECENT_DAYS = 12  # demands received this recently are still being handled
 OVERDUE_NOW = 5
 A, S = DemandAction, DemandStatus
@@ -245,6 +255,7 @@ class _Builder:
                 demand.extension_days, demand.extension_reason = 5, reason
             demands.append(demand)
             events.append(steps)
+        self.make_recently_overdue(demands)
         created = Demand.objects.bulk_create(demands, batch_size=500)
         DemandEvent.objects.bulk_create(
             [
@@ -254,4 +265,91 @@ class _Builder:
             ],
             batch_size=1000,
         )
+        self.escalate(created)
+        self.attach(created, events)
         return len(created)
+
+    def workdays_before(self, n: int) -> datetime.date:
+        day, counted = self.today, 0
+        while counted < n:
+            day -= datetime.timedelta(days=1)
+            counted += self.calendar.is_workday(day)
+        return day
+
+    def make_recently_overdue(self, demands):
+        """Two open demands still in time are made due 1 and 3 working days ago."""
+        fresh = [d for d in demands if d.status == S.IN_PROGRESS and d.due_on and d.due_on >= self.today]
+        for demand, days in zip(fresh, RECENTLY_OVERDUE, strict=False):
+            demand.due_on = self.workdays_before(days)
+
+    def escalate(self, demands):
+        """The escalation history the daily sweep would have written, up to today."""
+        new_events = []
+        for demand in demands:
+            if demand.status not in ESCALATING_STATUSES or not demand.due_on or demand.due_on >= self.today:
+                continue
+            counts = {}
+            fired = escalation.replay(demand, self.today, self.calendar)
+            for day, step in fired:
+                counts[step.level] = counts.get(step.level, 0) + 1
+                new_events.append(
+                    DemandEvent(
+                        demand=demand,
+                        action=step.level,
+                        actor=None,
+                        time=escalation.moment(day),
+                        text=escalation.step_text(step, counts[step.level]),
+                        from_status=demand.status,
+                        to_status=demand.status,
+                    )
+                )
+            if fired:
+                Demand.objects.filter(pk=demand.pk).update(
+                    escalation_level=demand.escalation_level, escalated_on=demand.escalated_on
+                )
+                day, step = fired[-1]
+                escalation.notify_step(step, new_events[-1].text, escalation.moment(day), email=False)
+        DemandEvent.objects.bulk_create(new_events, batch_size=1000)
+
+    def attach(self, demands, events):
+        """A small PDF at receipt on the first few open and closed demands, and the answer letter."""
+        open_ = [d for d in demands if d.status in ESCALATING_STATUSES][:3]
+        closed = [d for d in demands if d.status in (S.CLOSED, S.FOLLOWED_UP)][-(ATTACHED - len(open_)) :]
+        steps_of = {d.pk: steps for d, steps in zip(demands, events, strict=True)}
+        rows = []
+        for demand in open_ + closed:
+            files = [(A.RECEIVE, demand.received_by, "诉求材料.pdf", f"Demand {demand.number}: request")]
+            answer = next((step for step in steps_of[demand.pk] if step[0] == A.ANSWER), None)
+            if answer is not None:
+                files.append((A.ANSWER, answer[1], "答复函.pdf", f"Demand {demand.number}: reply"))
+            for action, user, name, text in files:
+                data = demo_pdf(text)
+                stored = default_storage.save(attachment_path(None, name), ContentFile(data))
+                rows.append(
+                    DemandAttachment(
+                        demand=demand, file=stored, name=name, size=len(data), action=action, uploaded_by=user
+                    )
+                )
+        DemandAttachment.objects.bulk_create(rows)
+
+
+def demo_pdf(text: str) -> bytes:
+    """A one-page PDF showing one line of ASCII text."""
+    stream = f"BT /F1 18 Tf 72 720 Td ({text}) Tj ET".encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 5 0 R >> >>"
+        b" /Contents 4 0 R >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)

@@ -5,7 +5,7 @@ from yuanqu.enterprises.models import Enterprise
 from yuanqu.users.models import Department
 from yuanqu.utilities.filtersets import BaseFilterSet
 
-from .choices import Channel, DemandStatus, Light
+from .choices import Channel, DemandStatus, EscalationLevel, Light
 from .models import Demand, DemandCategory
 from .services import light_q
 
@@ -22,6 +22,7 @@ class DemandFilterSet(BaseFilterSet):
     channel = django_filters.ChoiceFilter(choices=Channel.choices, label="来源渠道")
     department = django_filters.ModelChoiceFilter(queryset=Department.objects.all(), label="责任部门")
     light = django_filters.ChoiceFilter(choices=Light.choices, method="filter_light", label="亮灯")
+    escalation_level = django_filters.ChoiceFilter(choices=EscalationLevel.choices, label="督办级别")
     enterprise = django_filters.ModelChoiceFilter(
         queryset=Enterprise.objects.all(),
         label="企业",
@@ -42,7 +43,24 @@ class DemandFilterSet(BaseFilterSet):
 
     class Meta:
         model = Demand
-        fields = ["q", "status", "category", "channel", "department", "light", "enterprise"]
+        fields = [
+            "q",
+            "status",
+            "category",
+            "channel",
+            "department",
+            "light",
+            "escalation_level",
+            "enterprise",
+        ]
 
     def filter_light(self, queryset, name, value):
         return queryset.filter(light_q(value))
+
+
+class DemandCategoryFilterSet(BaseFilterSet):
+    search_fields = ("name",)
+
+    class Meta:
+        model = DemandCategory
+        fields = ["q", "group", "active"]

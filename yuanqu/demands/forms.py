@@ -4,8 +4,9 @@ from django.utils import timezone
 from yuanqu.enterprises.models import Enterprise
 from yuanqu.users.models import Department
 from yuanqu.users.permissions import restrict
-from yuanqu.utilities.forms import UserFormMixin
+from yuanqu.utilities.forms import BaseModelForm, UserFormMixin
 
+from .attachments import AttachmentsField
 from .choices import Channel, Satisfaction
 from .models import DemandCategory
 
@@ -33,6 +34,7 @@ class DemandForm(UserFormMixin, forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
         help_text="不填为当前时间",
     )
+    attachments = AttachmentsField()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -59,6 +61,7 @@ class PortalDemandForm(UserFormMixin, forms.Form):
     category = forms.ModelChoiceField(queryset=DemandCategory.objects.none(), label="类别")
     title = forms.CharField(label="标题", max_length=200)
     description = forms.CharField(label="诉求内容", widget=forms.Textarea(attrs={"rows": 5}))
+    attachments = AttachmentsField()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -66,7 +69,10 @@ class PortalDemandForm(UserFormMixin, forms.Form):
 
 
 class TextForm(forms.Form):
+    """A step's form; every step may carry attachments (a photo, the signed answer …)."""
+
     text = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    attachments = AttachmentsField()
 
     def __init__(self, *args, user=None, demand=None, **kwargs):
         self.user, self.demand = user, demand
@@ -151,4 +157,23 @@ class StatisticsForm(forms.Form):
         data = super().clean()
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
             self.add_error("end", "截止日期不能早于起始日期")
+        return data
+
+
+class DemandCategoryForm(BaseModelForm):
+    class Meta:
+        model = DemandCategory
+        fields = ["name", "group", "time_limit_workdays", "yellow_before_workdays", "order", "active"]
+        help_texts = {
+            "time_limit_workdays": "交办后按此工作日数计算办理期限（交办时可另行指定）",
+            "yellow_before_workdays": "距办理期限不超过此工作日数时亮黄灯",
+        }
+
+    def clean(self):
+        data = super().clean()
+        limit, yellow = data.get("time_limit_workdays"), data.get("yellow_before_workdays")
+        if limit is not None and limit < 1:
+            self.add_error("time_limit_workdays", "办理时限至少为1个工作日")
+        if limit is not None and yellow is not None and yellow >= limit:
+            self.add_error("yellow_before_workdays", f"黄灯提前天数应小于办理时限（{limit}个工作日）")
         return data

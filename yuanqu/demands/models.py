@@ -1,5 +1,8 @@
 """Enterprise demands (问题诉求): intake, assignment and answer on the working-day clock."""
 
+import uuid
+from pathlib import Path
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -9,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from yuanqu.core.mixins import ChangeLoggedModel, ChildMixin, PrimaryModel
 from yuanqu.users.permissions import RestrictedQuerySet
 
-from .choices import CategoryGroup, Channel, DemandAction, DemandStatus, Satisfaction
+from .choices import CategoryGroup, Channel, DemandAction, DemandStatus, EscalationLevel, Satisfaction
 
 
 class DemandCategory(ChangeLoggedModel):
@@ -35,7 +38,7 @@ class DemandCategory(ChangeLoggedModel):
         return self.name if self.name == group else f"{group}-{self.name}"
 
     def get_absolute_url(self):
-        return reverse("demands:demand_list") + f"?category={self.pk}"
+        return reverse("demands:demandcategory", args=[self.pk])
 
 
 class Demand(PrimaryModel):
@@ -98,6 +101,10 @@ class Demand(PrimaryModel):
     forward_acknowledged_at = models.DateTimeField(_("转办确认时间"), null=True, blank=True)
     extension_days = models.PositiveSmallIntegerField(_("申请延期（工作日）"), null=True, blank=True)
     extension_reason = models.CharField(_("延期理由"), max_length=300, blank=True)
+    escalation_level = models.CharField(
+        _("督办级别"), max_length=20, choices=EscalationLevel.choices, blank=True, db_index=True
+    )
+    escalated_on = models.DateField(_("最近督办日期"), null=True, blank=True)
 
     objects = RestrictedQuerySet.as_manager()
     restrict_paths = {
@@ -134,7 +141,13 @@ class DemandEvent(ChildMixin, ChangeLoggedModel):
     )
     action = models.CharField(_("操作"), max_length=30, choices=DemandAction.choices)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("操作人")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("操作人"),
+        help_text=_("空：系统（如超期督办）"),
     )
     time = models.DateTimeField(_("时间"), default=timezone.now)
     text = models.TextField(_("说明"), blank=True)
@@ -156,3 +169,63 @@ class DemandEvent(ChildMixin, ChangeLoggedModel):
 
     def __str__(self):
         return f"{self.demand.number} {self.get_action_display()}"
+
+    @property
+    def actor_display(self) -> str:
+        return str(self.actor) if self.actor_id else "系统"
+
+
+def attachment_path(instance, filename):
+    """A random name under demands/<year>/<month>/: the original name is kept in ``name``."""
+    suffix = Path(filename).suffix.lower()
+    return f"demands/{timezone.localdate():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+
+
+class AttachmentFileField(models.FileField):
+    """A FileField the change log records as its stored path (a plain string)."""
+
+    def value_from_object(self, obj):
+        value = super().value_from_object(obj)
+        return value.name if value else ""
+
+
+class DemandAttachment(ChildMixin, ChangeLoggedModel):
+    """A file attached to a demand at one step (受理, 答复 …); downloaded through a restricted view."""
+
+    demand = models.ForeignKey(
+        Demand, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("诉求")
+    )
+    file = AttachmentFileField(_("文件"), upload_to=attachment_path, max_length=200)
+    name = models.CharField(_("文件名"), max_length=200)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    action = models.CharField(_("环节"), max_length=30, choices=DemandAction.choices)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("上传人")
+    )
+
+    parent_field = "demand"
+    objects = RestrictedQuerySet.as_manager()
+    restrict_paths = {
+        "own_department": "demand__department",
+        "own_zone": "demand__enterprise__zone",
+        "own_enterprise": "demand__enterprise",
+    }
+
+    class Meta:
+        ordering = ["demand", "created", "id"]
+        verbose_name = _("诉求附件")
+        verbose_name_plural = _("诉求附件")
+
+    def __str__(self):
+        return self.name
+
+    def get_download_url(self):
+        return reverse("demands:attachment", args=[self.pk])
+
+    @property
+    def size_display(self) -> str:
+        return (
+            f"{self.size / 1024 / 1024:.1f} MB"
+            if self.size >= 1024 * 1024
+            else f"{max(1, self.size // 1024)} KB"
+        )

@@ -335,6 +335,8 @@ def approve_extension(demand, user, text="", at=None):
         due_on=new_due,
         extension_days=None,
         extension_reason="",
+        escalation_level="",  # a new deadline: escalation starts over
+        escalated_on=None,
     )
 
 

@@ -5,7 +5,7 @@ from yuanqu.core.workdays import WorkCalendar
 from yuanqu.utilities.tables import BaseTable
 
 from .choices import Light
-from .models import Demand
+from .models import Demand, DemandCategory
 from .services import light
 
 LIGHT_COLOURS = {Light.GREEN: "#2e7d32", Light.YELLOW: "#b7791f", Light.RED: "#c0392b"}
@@ -34,6 +34,7 @@ class DemandTable(BaseTable):
     received_at = tables.DateTimeColumn(format="Y-m-d H:i", verbose_name="受理时间")
     due_on = tables.DateColumn(format="Y-m-d", verbose_name="办理期限")
     light = tables.Column(empty_values=(), verbose_name="亮灯", orderable=False)
+    escalation_level = tables.Column(verbose_name="督办级别")
 
     class Meta(BaseTable.Meta):
         model = Demand
@@ -49,6 +50,7 @@ class DemandTable(BaseTable):
             "received_at",
             "due_on",
             "light",
+            "escalation_level",
             "satisfaction",
         )
         sequence = fields
@@ -69,3 +71,12 @@ class DemandTable(BaseTable):
     def value_light(self, record):
         value = light(record, calendar=self.calendar)
         return Light(value).label if value else ""
+
+
+class DemandCategoryTable(BaseTable):
+    name = tables.Column(linkify=True, verbose_name="类别")
+
+    class Meta(BaseTable.Meta):
+        model = DemandCategory
+        fields = ("name", "group", "time_limit_workdays", "yellow_before_workdays", "order", "active")
+        sequence = fields

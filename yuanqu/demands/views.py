@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,11 +13,13 @@ from yuanqu.users.permissions import has_perm, restrict
 from yuanqu.utilities import views as generic
 
 from . import services
-from .choices import DemandAction
-from .filtersets import DemandFilterSet
+from .attachments import NotAllowed, add_attachments
+from .choices import DemandAction, EscalationLevel
+from .filtersets import DemandCategoryFilterSet, DemandFilterSet
 from .forms import (
     AnswerForm,
     AssignForm,
+    DemandCategoryForm,
     DemandForm,
     ExtensionForm,
     FollowUpForm,
@@ -26,8 +29,8 @@ from .forms import (
     StatisticsForm,
     TextForm,
 )
-from .models import Demand, DemandCategory
-from .tables import DemandTable, light_badge
+from .models import Demand, DemandAttachment, DemandCategory
+from .tables import DemandCategoryTable, DemandTable, light_badge
 
 DEMANDS = Demand.objects.select_related(
     "enterprise", "category", "department", "holder_user", "holder_department", "received_by", "assigned_by"
@@ -51,6 +54,8 @@ class DemandView(generic.ObjectView):
         return {
             "light": light_badge(services.light(obj, calendar=WorkCalendar())),
             "events": obj.events.select_related("actor"),
+            "escalations": obj.events.filter(action__in=EscalationLevel.values),
+            "attachments": restrict(obj.attachments.select_related("uploaded_by"), user, "view"),
             "supporting": obj.supporting_departments.all(),
             "actions": [
                 (reverse(f"demands:demand_{action}", args=[obj.pk]), DemandAction(action).label)
@@ -96,9 +101,10 @@ class DemandCreateView(View):
     def post(self, request):
         self.check(request)
         user = request.user
-        form = self.get_form_class()(data=request.POST, user=user)
+        form = self.get_form_class()(data=request.POST, files=request.FILES, user=user)
         if form.is_valid():
             data = dict(form.cleaned_data)
+            files = data.pop("attachments", [])
             if user.role == Role.ENTERPRISE:
                 data.update(enterprise=user.enterprise, channel="portal")
             try:
@@ -106,9 +112,10 @@ class DemandCreateView(View):
                     demand = services.receive(user, **data)
                     if not restrict(Demand.objects.filter(pk=demand.pk), user, "add").exists():
                         raise generic.PermissionViolation
+                    add_attachments(demand, user, files, A.RECEIVE)
             except generic.PermissionViolation:
                 form.add_error(None, "该企业不在您的受理范围内，未保存。")
-            except services.DemandError as exc:
+            except (services.DemandError, NotAllowed) as exc:
                 form.add_error(None, str(exc))
             else:
                 messages.success(request, f"已受理诉求{demand.number}，办理期限{demand.due_on:%Y-%m-%d}。")
@@ -141,13 +148,15 @@ class DemandActionView(View):
 
     def post(self, request, pk):
         demand = self.get_demand(request, pk)
-        form = self.form(data=request.POST, user=request.user, demand=demand)
+        form = self.form(data=request.POST, files=request.FILES, user=request.user, demand=demand)
         if form.is_valid():
             try:
-                services.STEPS[self.action](demand, request.user, **form.step_kwargs())
+                with transaction.atomic():
+                    services.STEPS[self.action](demand, request.user, **form.step_kwargs())
+                    add_attachments(demand, request.user, form.cleaned_data["attachments"], self.action)
             except services.NotHolder:
                 raise
-            except services.DemandError as exc:
+            except (services.DemandError, NotAllowed) as exc:
                 form.add_error(None, str(exc))
             else:
                 messages.success(request, f"诉求{demand.number}已{DemandAction(self.action).label}。")
@@ -259,3 +268,28 @@ def statistics(request):
         )
         context.update(total=total, rows=rows, start=data["start"], end=data["end"])
     return render(request, "demands/statistics.html", context)
+
+
+def attachment_download(request, pk):
+    """A demand's attachment, for those who may see it (404 for anybody else)."""
+    attachment = get_object_or_404(restrict(DemandAttachment.objects.all(), request.user, "view"), pk=pk)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("附件文件已不存在，请联系系统管理员") from None
+    return FileResponse(handle, as_attachment=True, filename=attachment.name)
+
+
+class DemandCategoryListView(generic.ObjectListView):
+    queryset = DemandCategory.objects.all()
+    filterset = DemandCategoryFilterSet
+    table = DemandCategoryTable
+
+
+class DemandCategoryView(generic.ObjectView):
+    queryset = DemandCategory.objects.all()
+
+
+class DemandCategoryEditView(generic.ObjectEditView):
+    queryset = DemandCategory.objects.all()
+    form = DemandCategoryForm

@@ -1,0 +1,53 @@
+"""``notify()``: write the in-app message and send it by e-mail.
+
+Mail goes through Django's mail settings (``YUANQU_EMAIL_BACKEND``; the console backend in
+the demo). A user without an e-mail address gets the in-app message only; a mail failure is
+logged and never undoes the message or the step that caused it.
+"""
+
+import logging
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.utils import timezone
+
+from .models import Notification
+
+logger = logging.getLogger(__name__)
+
+
+def notify(
+    users: Iterable, title: str, body: str = "", link: str = "", kind: str = "", email: bool = True, at=None
+):
+    """One notification per distinct active user; returns the rows written."""
+    recipients, seen = [], set()
+    for user in users:
+        if user is None or user.pk in seen or not user.is_active:
+            continue
+        seen.add(user.pk)
+        recipients.append(user)
+    at = at or timezone.now()
+    rows = Notification.objects.bulk_create(
+        [
+            Notification(recipient=u, title=title[:200], body=body, link=link, kind=kind, created=at)
+            for u in recipients
+        ]
+    )
+    if email:
+        send_email([u.email for u in recipients if u.email], title, body, link)
+    return rows
+
+
+def send_email(addresses, title, body, link=""):
+    """Send one mail per address; failures are logged, not raised."""
+    text = body
+    if link and getattr(settings, "YUANQU_SITE_URL", ""):
+        text = f"{body}\n\n{settings.YUANQU_SITE_URL.rstrip('/')}{link}"
+    sent = 0
+    for address in addresses:
+        try:
+            sent += send_mail(settings.EMAIL_SUBJECT_PREFIX + title, text, None, [address])
+        except Exception:  # a mail server down must not stop the caller
+            logger.exception("消息邮件发送失败：%s → %s", title, address)
+    return sent
