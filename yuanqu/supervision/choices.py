@@ -30,3 +30,10 @@ OPEN_STATUSES = [TaskStatus.NOT_STARTED, TaskStatus.ON_TRACK, TaskStatus.AT_RISK
 class ReviewResult(models.TextChoices):
     PASSED = "passed", _("通过")
     REOPENED = "reopened", _("重新整改")
+
+
+class PeriodKind(models.TextChoices):
+    WEEK = "week", _("周通报")
+    MONTH = "month", _("月小结")
+    QUARTER = "quarter", _("季盘点")
+    YEAR = "year", _("年终考核")

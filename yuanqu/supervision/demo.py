@@ -1,7 +1,8 @@
 """The demo supervision: about 60 tasks decomposed from this year's 工作要点 with reports on
-their cycles (a few tasks behind on reports, a few overdue), and one rectification list of 15
-items (most closed with evidence, one reopened by 回头看). Bulk-created (seed data has no
-author)."""
+their cycles (a few tasks behind on reports, a few overdue), each with a supporting department,
+one rectification list of 15 items (most closed with evidence, one reopened by 回头看), and the
+last two months' 月小结 computed with the default rules (so the ranking shows a change).
+Tasks are bulk-created (seed data has no author); a rerun adds nothing."""
 
 import datetime
 import random
@@ -12,8 +13,18 @@ from django.utils import timezone
 from yuanqu.users.choices import Role
 from yuanqu.users.models import Department, User, Zone
 
-from .choices import ReportCycle, ReviewResult, TaskStatus, WorkPointSource
-from .models import LookbackReview, RectificationItem, Task, TaskMilestone, TaskReport, WorkPoint
+from . import assessment
+from .choices import PeriodKind, ReportCycle, ReviewResult, TaskStatus, WorkPointSource
+from .models import (
+    AssessmentNotice,
+    AssessmentPeriod,
+    LookbackReview,
+    RectificationItem,
+    Task,
+    TaskMilestone,
+    TaskReport,
+    WorkPoint,
+)
 from .services import next_report_due
 
 SEED = 2026
@@ -54,10 +65,61 @@ def generate_supervision(today: datetime.date | None = None) -> int:
     from yuanqu.enterprises.demo import PARK_NAME
 
     today = today or timezone.localdate()
-    if not Zone.objects.filter(name=PARK_NAME, parent=None).exists() or Task.objects.exists():
+    if not Zone.objects.filter(name=PARK_NAME, parent=None).exists():
         return 0
     with transaction.atomic():
-        return _build(today, random.Random(SEED))
+        _inspector()
+        built = 0 if Task.objects.exists() else _build(today, random.Random(SEED))
+        _assessments(today)
+    return built
+
+
+def _inspector():
+    """The demo login of the 督查室 (督查人员), created once."""
+    from yuanqu.enterprises.demo import DEMO_PASSWORD
+
+    office = Department.objects.filter(name="督查室").first()
+    if office is None or User.objects.filter(username="inspector").exists():
+        return
+    user = User(username="inspector", name="郑督查", role=Role.INSPECTOR, department=office)
+    user.set_password(DEMO_PASSWORD)
+    user.save()
+
+
+def _month_period(first: datetime.date) -> AssessmentPeriod:
+    """The 月小结 of the month starting ``first``, with the default rules (created once)."""
+    last = (first + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
+    period, _ = AssessmentPeriod.objects.get_or_create(
+        name=f"{first.year}年{first.month}月",
+        defaults={"kind": PeriodKind.MONTH, "start_on": first, "end_on": last},
+    )
+    return period
+
+
+def _assessments(today):
+    """The last two months' 月小结, computed, so the ranking shows a change of rank."""
+    this_month = today.replace(day=1)
+    last_month = (this_month - datetime.timedelta(days=1)).replace(day=1)
+    before = (last_month - datetime.timedelta(days=1)).replace(day=1)
+    for first in (before, last_month):
+        period = _month_period(first)
+        if period.scores.exists():
+            continue
+        if first == last_month and not period.notices.exists():
+            department = (
+                Task.objects.exclude(department=None)
+                .order_by("number")
+                .values_list("department", flat=True)
+                .first()
+            )
+            if department:
+                AssessmentNotice.objects.create(
+                    period=period,
+                    department_id=department,
+                    issued_on=min(today, period.end_on),
+                    text="重点任务进展滞后，周报连续两次迟报",
+                )
+        assessment.save(period, assessment.compute(period, today=today))
 
 
 def _build(today, rng):
@@ -104,6 +166,11 @@ def _build(today, rng):
                 start_on=start,
                 due_on=due_on,
                 status=status,
+                # A few done late (every sixth), the rest a few days early.
+                done_on=min(today, due_on + datetime.timedelta(days=3 if i % 6 == 0 else -2))
+                if status == TaskStatus.DONE
+                else None,
+                cancel_reason="并入年度重点项目统一调度" if status == TaskStatus.CANCELLED else "",
             )
         )
     tasks = Task.objects.bulk_create(tasks)

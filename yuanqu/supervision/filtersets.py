@@ -9,8 +9,8 @@ from yuanqu.core.workdays import WorkCalendar, add_workdays, is_workday
 from yuanqu.users.models import Department
 from yuanqu.utilities.filtersets import BaseFilterSet
 
-from .choices import OPEN_STATUSES, TaskStatus
-from .models import RectificationItem, Task, WorkPoint
+from .choices import OPEN_STATUSES, PeriodKind, TaskStatus
+from .models import AssessmentPeriod, RectificationItem, Task, WorkPoint
 from .services import LIGHTS, YELLOW_BEFORE_WORKDAYS
 
 
@@ -63,3 +63,13 @@ class RectificationFilterSet(BaseFilterSet):
     class Meta:
         model = RectificationItem
         fields = ["q", "department", "closed"]
+
+
+class AssessmentPeriodFilterSet(BaseFilterSet):
+    search_fields = ("name",)
+
+    kind = django_filters.ChoiceFilter(choices=PeriodKind.choices, label="类型")
+
+    class Meta:
+        model = AssessmentPeriod
+        fields = ["q", "kind"]

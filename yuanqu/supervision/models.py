@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from yuanqu.core.mixins import ChangeLoggedModel, ChildMixin, PrimaryModel
 from yuanqu.users.permissions import RestrictedQuerySet
 
-from .choices import ReportCycle, ReviewResult, TaskStatus, WorkPointSource
+from .choices import PeriodKind, ReportCycle, ReviewResult, TaskStatus, WorkPointSource
 
 
 class WorkPoint(ChangeLoggedModel):
@@ -59,9 +59,12 @@ class Task(PrimaryModel):
     report_cycle = models.CharField(_("报送周期"), max_length=20, choices=ReportCycle.choices)
     start_on = models.DateField(_("开始日期"))
     due_on = models.DateField(_("完成时限"))
+    due_text = models.CharField(_("时限表述"), max_length=50, blank=True, help_text=_("如“6月底前完成”"))
     status = models.CharField(
         _("状态"), max_length=20, choices=TaskStatus.choices, default=TaskStatus.NOT_STARTED
     )
+    done_on = models.DateField(_("完成日期"), null=True, blank=True)
+    cancel_reason = models.TextField(_("取消原因"), blank=True)
 
     objects = RestrictedQuerySet.as_manager()
     restrict_paths = {"own_department": "department"}
@@ -127,6 +130,29 @@ class TaskReport(ChildMixin, ChangeLoggedModel):
         return f"{self.task.number} {self.reported_on:%Y-%m-%d}"
 
 
+class TaskUrge(ChildMixin, ChangeLoggedModel):
+    """A 催办 by the supervision office: who pressed the lead department, when and why."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="urges", verbose_name=_("任务"))
+    urged_on = models.DateField(_("催办日期"))
+    text = models.TextField(_("催办内容"))
+    urged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("催办人")
+    )
+
+    parent_field = "task"
+    objects = RestrictedQuerySet.as_manager()
+    restrict_paths = {"own_department": "task__department"}
+
+    class Meta:
+        ordering = ["task", "-urged_on", "-id"]
+        verbose_name = _("催办")
+        verbose_name_plural = _("催办")
+
+    def __str__(self):
+        return f"{self.task.number} 催办 {self.urged_on:%Y-%m-%d}"
+
+
 class RectificationItem(PrimaryModel):
     """One item of a rectification list (整改清单); ``department`` is the 责任单位."""
 
@@ -177,3 +203,103 @@ class LookbackReview(ChildMixin, ChangeLoggedModel):
 
     def __str__(self):
         return f"{self.item} {self.reviewed_on:%Y-%m-%d}"
+
+
+# --- 目标管理考核 ---------------------------------------------------------------------------
+
+
+class AssessmentPeriod(ChangeLoggedModel):
+    """One assessment period (a week's 通报, a month's 小结 …) with its rules: the weights of
+    the four components (they add up to 100) and the points deducted per item."""
+
+    name = models.CharField(_("名称"), max_length=50, unique=True)
+    kind = models.CharField(_("类型"), max_length=20, choices=PeriodKind.choices)
+    start_on = models.DateField(_("起始日期"))
+    end_on = models.DateField(_("截止日期"))
+    weight_tasks = models.DecimalField(_("任务按时完成率权重"), max_digits=5, decimal_places=2, default=40)
+    weight_reports = models.DecimalField(_("按时报送率权重"), max_digits=5, decimal_places=2, default=20)
+    weight_demands_on_time = models.DecimalField(
+        _("诉求按时办结率权重"), max_digits=5, decimal_places=2, default=20
+    )
+    weight_demands_satisfied = models.DecimalField(
+        _("诉求满意率权重"), max_digits=5, decimal_places=2, default=20
+    )
+    overdue_deduction = models.DecimalField(_("每项逾期扣分"), max_digits=5, decimal_places=2, default=2)
+    notice_deduction = models.DecimalField(_("每次通报扣分"), max_digits=5, decimal_places=2, default=5)
+    computed_at = models.DateTimeField(_("计算时间"), null=True, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    restrict_paths: dict[str, str] = {}
+
+    class Meta:
+        ordering = ["-end_on", "name"]
+        verbose_name = _("考核期")
+        verbose_name_plural = _("考核期")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("supervision:assessmentperiod", args=[self.pk])
+
+
+class AssessmentNotice(ChildMixin, ChangeLoggedModel):
+    """A 通报批评 of a department within a period: deducted in that period's score."""
+
+    period = models.ForeignKey(
+        AssessmentPeriod, on_delete=models.CASCADE, related_name="notices", verbose_name=_("考核期")
+    )
+    department = models.ForeignKey(
+        "users.Department", on_delete=models.PROTECT, related_name="+", verbose_name=_("被通报单位")
+    )
+    issued_on = models.DateField(_("通报日期"))
+    text = models.CharField(_("通报事由"), max_length=300)
+
+    parent_field = "period"
+    objects = RestrictedQuerySet.as_manager()
+    restrict_paths = {"own_department": "department"}
+
+    class Meta:
+        ordering = ["period", "issued_on", "id"]
+        verbose_name = _("考核通报")
+        verbose_name_plural = _("考核通报")
+
+    def __str__(self):
+        return f"{self.department} {self.issued_on:%Y-%m-%d}"
+
+
+class AssessmentScore(ChildMixin, ChangeLoggedModel):
+    """One department's computed score in a period (rates in %, None when nothing to rate)."""
+
+    period = models.ForeignKey(
+        AssessmentPeriod, on_delete=models.CASCADE, related_name="scores", verbose_name=_("考核期")
+    )
+    department = models.ForeignKey(
+        "users.Department", on_delete=models.PROTECT, related_name="+", verbose_name=_("单位")
+    )
+    task_rate = models.DecimalField(_("任务按时完成率"), max_digits=5, decimal_places=1, null=True)
+    report_rate = models.DecimalField(_("按时报送率"), max_digits=5, decimal_places=1, null=True)
+    demand_on_time_rate = models.DecimalField(_("诉求按时办结率"), max_digits=5, decimal_places=1, null=True)
+    demand_satisfied_rate = models.DecimalField(_("诉求满意率"), max_digits=5, decimal_places=1, null=True)
+    task_score = models.DecimalField(_("任务得分"), max_digits=6, decimal_places=2)
+    report_score = models.DecimalField(_("报送得分"), max_digits=6, decimal_places=2)
+    demand_on_time_score = models.DecimalField(_("办结得分"), max_digits=6, decimal_places=2)
+    demand_satisfied_score = models.DecimalField(_("满意得分"), max_digits=6, decimal_places=2)
+    overdue_count = models.PositiveIntegerField(_("逾期事项"))
+    notice_count = models.PositiveIntegerField(_("通报次数"))
+    deduction = models.DecimalField(_("扣分"), max_digits=6, decimal_places=2)
+    total = models.DecimalField(_("总分"), max_digits=6, decimal_places=2)
+    rank = models.PositiveSmallIntegerField(_("名次"))
+
+    parent_field = "period"
+    objects = RestrictedQuerySet.as_manager()
+    restrict_paths = {"own_department": "department"}
+
+    class Meta:
+        ordering = ["period", "rank", "department__name"]
+        unique_together = [("period", "department")]
+        verbose_name = _("考核得分")
+        verbose_name_plural = _("考核得分")
+
+    def __str__(self):
+        return f"{self.period} {self.department}"

@@ -2,14 +2,15 @@
 
 import calendar as month_calendar
 import datetime
+import re
 
 from django.db import transaction
 from django.utils import timezone
 
 from yuanqu.core.workdays import add_workdays, workdays_between
 
-from .choices import OPEN_STATUSES, ReportCycle, ReviewResult
-from .models import LookbackReview
+from .choices import OPEN_STATUSES, ReportCycle, ReviewResult, TaskStatus
+from .models import LookbackReview, TaskUrge
 
 # A task shows yellow this many working days before its due date.
 YELLOW_BEFORE_WORKDAYS = 5
@@ -25,6 +26,40 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     month = day.month - 1 + months
     year, month = day.year + month // 12, month % 12 + 1
     return day.replace(year=year, month=month, day=min(day.day, month_calendar.monthrange(year, month)[1]))
+
+
+CHINESE_NUMERALS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+DUE_TEXT = re.compile(
+    r"^(?:(\d{4})年)?(\d{1,2}|十[一二]?|[一二三四五六七八九十])月(?:(底|末|上旬|中旬|下旬)|(\d{1,2})日)?前?"
+)
+PART_DAYS = {"上旬": 10, "中旬": 20}
+
+
+def _month_number(text: str) -> int:
+    if text.isdigit():
+        return int(text)
+    if text.startswith("十") and len(text) == 2:
+        return 10 + CHINESE_NUMERALS[text[1]]
+    return CHINESE_NUMERALS[text]
+
+
+def parse_due_text(text: str, year: int) -> datetime.date:
+    """The date a 时限 phrase means: “6月底前完成” → 6-30, “9月15日前” → 9-15, “10月中旬” → 10-20,
+    “2025年3月底” → 2025-03-31; the year is the task's unless named."""
+    match = DUE_TEXT.match(re.sub(r"\s+", "", text or ""))
+    if not match:
+        raise SupervisionError(f"无法识别时限“{text}”，请写成“6月底前完成”“9月15日前”或直接填写日期")
+    year = int(match.group(1) or year)
+    month = _month_number(match.group(2))
+    if not 1 <= month <= 12:
+        raise SupervisionError(f"时限“{text}”中的月份{month}不存在")
+    last = month_calendar.monthrange(year, month)[1]
+    part, day = match.group(3), match.group(4)
+    if day:
+        if not 1 <= int(day) <= last:
+            raise SupervisionError(f"时限“{text}”中的日期{year}年{month}月{day}日不存在")
+        return datetime.date(year, month, int(day))
+    return datetime.date(year, month, PART_DAYS.get(part, last))
 
 
 def next_report_due(cycle: str, last_reported_on: datetime.date) -> datetime.date:
@@ -76,7 +111,16 @@ def board(tasks, today=None, calendar=None) -> list[dict]:
     for task in tasks:
         name = str(task.department) if task.department_id else "（未指定）"
         row = rows.setdefault(
-            name, {"department": name, "total": 0, "green": 0, "yellow": 0, "red": 0, "done": 0}
+            name,
+            {
+                "department": name,
+                "department_id": task.department_id,
+                "total": 0,
+                "green": 0,
+                "yellow": 0,
+                "red": 0,
+                "done": 0,
+            },
         )
         row["total"] += 1
         if task.status == "done":
@@ -112,6 +156,79 @@ def my_tasks(tasks, user, today=None, calendar=None) -> list[dict]:
 def overdue(tasks, today=None, calendar=None) -> list:
     """The open tasks showing red, the earliest due first."""
     return sorted((t for t in tasks if light(t, today, calendar) == "red"), key=lambda t: t.due_on)
+
+
+def file_report(task, report):
+    """Append a progress report (never an edit); a report of 100% completes an open task on
+    its report date, which ends its light."""
+    report.task = task
+    report.save()
+    if report.percent == 100 and task.status in OPEN_STATUSES:
+        task.status = TaskStatus.DONE
+        task.done_on = report.reported_on
+        task._change_message = "报送完成进度100%，任务完成"
+        task.save()
+    return report
+
+
+def cancel_task(task, reason: str):
+    """取消 with a reason; a done or cancelled task cannot be cancelled."""
+    if not (reason or "").strip():
+        raise SupervisionError("取消任务须填写取消原因。")
+    if task.status not in OPEN_STATUSES:
+        raise SupervisionError(f"任务{task.number}当前状态为“{task.get_status_display()}”，不能取消。")
+    task.status = TaskStatus.CANCELLED
+    task.cancel_reason = reason.strip()
+    task._change_message = "取消任务"
+    task.save()
+    return task
+
+
+def urge(task, user, text: str, today=None) -> TaskUrge:
+    """催办 by the supervision office: a dated record on the task."""
+    if not (text or "").strip():
+        raise SupervisionError("请填写催办内容。")
+    if task.status not in OPEN_STATUSES:
+        raise SupervisionError(f"任务{task.number}当前状态为“{task.get_status_display()}”，无需催办。")
+    return TaskUrge.objects.create(
+        task=task, urged_on=today or timezone.localdate(), text=text.strip(), urged_by=user
+    )
+
+
+def my_work(tasks, demands, user, today=None, calendar=None) -> list[dict]:
+    """我的待办: my tasks (``my_tasks``) and my demands in one list, the nearest deadline first.
+    Each row: kind, number, title, department, deadline, light, url."""
+    from yuanqu.demands import services as demand_services
+
+    today = today or timezone.localdate()
+    rows = [
+        {
+            "kind": "督办任务",
+            "number": r["task"].number,
+            "title": r["task"].text,
+            "department": r["task"].department,
+            "deadline": r["task"].due_on,
+            "light": r["light"],
+            "note": f"下次报送 {r['next_report_due']:%Y-%m-%d}" + ("（缺报）" if r["report_missing"] else ""),
+            "url": r["task"].get_absolute_url(),
+        }
+        for r in my_tasks(tasks, user, today, calendar)
+    ]
+    for demand in demands:
+        value = demand_services.light(demand, today, calendar)
+        rows.append(
+            {
+                "kind": "企业诉求",
+                "number": demand.number,
+                "title": demand.title,
+                "department": demand.department,
+                "deadline": demand.due_on,
+                "light": str(value) if value else None,
+                "note": demand.get_status_display(),
+                "url": demand.get_absolute_url(),
+            }
+        )
+    return sorted(rows, key=lambda r: (r["deadline"] is None, r["deadline"] or today, r["number"]))
 
 
 # --- rectification ---------------------------------------------------------------------

@@ -4,7 +4,7 @@ from django.utils.html import format_html
 from yuanqu.core.workdays import WorkCalendar
 from yuanqu.utilities.tables import BaseTable
 
-from .models import RectificationItem, Task
+from .models import AssessmentPeriod, RectificationItem, Task
 from .services import LIGHTS, light
 
 LIGHT_COLOURS = {"green": "#2e7d32", "yellow": "#b7791f", "red": "#c0392b"}
@@ -70,3 +70,15 @@ class RectificationTable(BaseTable):
     class Meta(BaseTable.Meta):
         model = RectificationItem
         fields = ("number", "list_name", "problem", "department", "due_on", "closed_on")
+
+
+class AssessmentPeriodTable(BaseTable):
+    name = tables.Column(linkify=True, verbose_name="名称")
+    kind = tables.Column(verbose_name="类型")
+    start_on = tables.DateColumn(format="Y-m-d", verbose_name="起始日期")
+    end_on = tables.DateColumn(format="Y-m-d", verbose_name="截止日期")
+    computed_at = tables.DateTimeColumn(format="Y-m-d H:i", verbose_name="计算时间")
+
+    class Meta(BaseTable.Meta):
+        model = AssessmentPeriod
+        fields = ("name", "kind", "start_on", "end_on", "computed_at")

@@ -104,6 +104,7 @@ def test_board_counts_per_department(task, other_task, econ_dept, invest_dept):
     rows = {r["department"]: r for r in services.board([task, other_task, done], today=D(2024, 10, 8))}
     assert rows[econ_dept.name] == {
         "department": econ_dept.name,
+        "department_id": econ_dept.pk,
         "total": 2,
         "green": 0,
         "yellow": 0,
