@@ -13,6 +13,11 @@ docs = SpectacularRedocView.as_view(
 
 urlpatterns = [
     path("", include("yuanqu.enterprises.api.urls")),
+    path("", include("yuanqu.investment.api.urls")),
+    path("", include("yuanqu.projects.api.urls")),
+    path("", include("yuanqu.demands.api.urls")),
+    path("", include("yuanqu.supervision.api.urls")),
+    path("economy/", include("yuanqu.economy.api.urls")),
     path("schema/", schema, name="api-schema"),
     path("docs/", login_required(docs), name="api-docs"),
 ]

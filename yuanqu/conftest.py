@@ -118,3 +118,9 @@ def secadmin(econ_dept):
 @pytest.fixture
 def auditor(econ_dept):
     return f.user("auditor", Role.AUDITOR, econ_dept)
+
+
+@pytest.fixture
+def inspector(db):
+    """督查室's staff: sees and supervises tasks and demands of every department."""
+    return f.user("inspector", Role.INSPECTOR, f.department("督查室"), name="孙督查")

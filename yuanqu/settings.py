@@ -72,10 +72,12 @@ INSTALLED_APPS = [
     "yuanqu.utilities",
     "yuanqu.enterprises",
     "yuanqu.economy",
+    "yuanqu.evaluation",
     "yuanqu.demands",
     "yuanqu.supervision",
     "yuanqu.investment",
     "yuanqu.projects",
+    "yuanqu.notifications",
 ]
 
 MIDDLEWARE = [
@@ -169,7 +171,9 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
-MEDIA_ROOT = VAR_DIR / "media"
+MEDIA_ROOT = Path(os.environ.get("YUANQU_MEDIA_ROOT", VAR_DIR / "media"))
+# Demand attachments: the largest accepted file (bytes).
+YUANQU_ATTACHMENT_MAX_BYTES = env_int("YUANQU_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 
 # Imports: refuse anything larger than this (bytes) and xlsx files that expand beyond it.
 YUANQU_IMPORT_MAX_BYTES = env_int("YUANQU_IMPORT_MAX_BYTES", 10 * 1024 * 1024)
@@ -185,6 +189,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = YUANQU_IMPORT_MAX_BYTES + 1024 * 1024
 # day (24: no cut-off).
 YUANQU_WORKDAY_COUNT_RECEIPT_DAY = env_bool("YUANQU_WORKDAY_COUNT_RECEIPT_DAY", False)
 YUANQU_WORKDAY_CUTOFF_HOUR = env_int("YUANQU_WORKDAY_CUTOFF_HOUR", 17)
+# Overdue demands escalate (yuanqu escalate): 催办 on the first working day overdue, 督办单
+# and 通报 once overdue this many working days; each step repeats every N working days.
+YUANQU_DEMAND_SUPERVISE_AFTER_WORKDAYS = env_int("YUANQU_DEMAND_SUPERVISE_AFTER_WORKDAYS", 3)
+YUANQU_DEMAND_CIRCULATE_AFTER_WORKDAYS = env_int("YUANQU_DEMAND_CIRCULATE_AFTER_WORKDAYS", 5)
+YUANQU_DEMAND_ESCALATION_REPEAT_WORKDAYS = env_int("YUANQU_DEMAND_ESCALATION_REPEAT_WORKDAYS", 2)
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
@@ -207,12 +216,20 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One enum name per choice set shared by several fields (e.g. status and from_status).
+    "ENUM_NAME_OVERRIDES": {
+        "StageEnum": "yuanqu.investment.choices.Stage",
+        "DemandStatusEnum": "yuanqu.demands.choices.DemandStatus",
+        "TaskStatusEnum": "yuanqu.supervision.choices.TaskStatus",
+    },
 }
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap4.html"
 
 EMAIL_BACKEND = os.environ.get("YUANQU_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("YUANQU_DEFAULT_FROM_EMAIL", "yuanqu@localhost")
+# The address of the site, for links in notification mail (e.g. https://yuanqu.example.gov.cn).
+YUANQU_SITE_URL = os.environ.get("YUANQU_SITE_URL", "")
 
 # Security headers. Production defaults are strict; behind a TLS-terminating proxy set
 # YUANQU_SECURE_PROXY_SSL_HEADER=true so Django knows the request was HTTPS.

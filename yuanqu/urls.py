@@ -10,9 +10,11 @@ urlpatterns = [
     path("", include("yuanqu.core.urls")),
     path("", include("yuanqu.enterprises.urls")),
     path("", include("yuanqu.economy.urls")),
+    path("", include("yuanqu.evaluation.urls")),
     path("", include("yuanqu.demands.urls")),
     path("", include("yuanqu.supervision.urls")),
     path("", include("yuanqu.investment.urls")),
     path("", include("yuanqu.projects.urls")),
+    path("", include("yuanqu.notifications.urls")),
     path("api/", include("yuanqu.api_urls")),
 ]

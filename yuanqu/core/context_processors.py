@@ -6,8 +6,10 @@ from yuanqu.users.permissions import has_perm
 
 # (label, url name or None while the module is not built, model label guarding it)
 MODULES = [
+    ("我的待办", "supervision:my_work", "supervision.task"),
     ("企业库", "enterprises:enterprise_list", "enterprises.enterprise"),
     ("经济运行", "economy:summary", "economy.enterprisemonthlyvalue"),
+    ("亩均评价", "evaluation:evaluationresult_list", "evaluation.evaluationresult"),
     ("双招双引", "investment:lead_list", "investment.lead"),
     ("重点项目", "projects:keyproject_list", "projects.keyproject"),
     ("诉求办理", "demands:demand_list", "demands.demand"),
@@ -21,6 +23,7 @@ ADMIN = [
     ("园区/片区", "users:zone_list", "users.zone"),
     ("用户", "users:user_list", "users.user"),
     ("产业链", "enterprises:industrychain_list", "enterprises.industrychain"),
+    ("诉求类别", "demands:demandcategory_list", "demands.demandcategory"),
     ("工作日历", "core:calendarday_list", "core.calendarday"),
     ("权限", "users:objectpermission_list", "users.objectpermission"),
     ("变更记录", "core:objectchange_list", "core.objectchange"),

@@ -10,6 +10,7 @@ class Role(models.TextChoices):
     SYSADMIN = "sysadmin", _("系统管理员")
     SECADMIN = "secadmin", _("安全管理员")
     AUDITOR = "auditor", _("审计员")
+    INSPECTOR = "inspector", _("督查人员")
 
 
 class Action(models.TextChoices):
@@ -22,6 +23,9 @@ class Action(models.TextChoices):
     VIEW_PERSONAL = "view_personal", _("查看个人信息")
     UNLOCK = "unlock", _("解除锁定")
     APPROVE_EXTENSION = "approve_extension", _("批准延期")
+    EVALUATE = "evaluate", _("运行评价")
+    URGE = "urge", _("催办")
+    WATCH = "watch", _("周调度关注")
 
 
 class Constraint(models.TextChoices):
