@@ -245,7 +245,8 @@ class LightRule(ChangeLoggedModel):
     restrict_paths: dict[str, str] = {}
 
     class Meta:
-        ordering = ["kind", "lower"]
+        # −∞ (an empty lower bound) first on every database; PostgreSQL sorts NULLs last.
+        ordering = ["kind", models.F("lower").asc(nulls_first=True)]
         verbose_name = _("亮灯规则")
         verbose_name_plural = _("亮灯规则")
 
