@@ -26,6 +26,7 @@ from yuanqu.core.changelog import EXCLUDED_FIELDS, _display, _plain, audit
 from yuanqu.core.context import current
 from yuanqu.users.permissions import restrict
 
+from . import xlsx_reader
 from .excel import FORMULA_PREFIXES
 
 # A member of the zip that expands more than this many times is treated as a zip bomb;
@@ -217,7 +218,19 @@ def _blank(value):
 
 
 def read_rows(data: bytes):
-    """(header values, [(Excel row number, values)]) of the first worksheet; blank rows skipped."""
+    """(header values, [(Excel row number, values)]) of the first worksheet; blank rows skipped.
+
+    Read by the fast streaming reader (``xlsx_reader``); a file it does not understand is read
+    with openpyxl instead, which gives the same values.
+    """
+    try:
+        return _collect_rows(xlsx_reader.iter_rows(data))
+    except xlsx_reader.ForbiddenDTD as exc:
+        raise ImportRejected(
+            f"文件中“{exc.member}”含有 DTD 声明（DOCTYPE），疑似 XML 炸弹，已拒绝"
+        ) from exc
+    except xlsx_reader.NotFast:
+        pass
     from openpyxl import load_workbook  # uses defusedxml against XML bombs when installed
 
     try:
@@ -227,26 +240,30 @@ def read_rows(data: bytes):
     try:
         sheet = workbook.worksheets[0]
         sheet.reset_dimensions()  # do not trust the stored dimension: read every row
-        limit = settings.YUANQU_IMPORT_MAX_ROWS
-        too_many = ImportRejected(f"数据行超过上限 {limit} 行，请拆分后分批导入")
-        header, rows = None, []
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            if all(_blank(v) for v in values):
-                if number > limit + 1 + MAX_EMPTY_ROWS_PAST_LIMIT:
-                    raise too_many
-                continue
-            if header is None:
-                header = values
-                continue
-            rows.append((number, values))
-            if len(rows) > limit:
-                raise too_many
+        return _collect_rows(enumerate(sheet.iter_rows(values_only=True), start=1))
     except ImportRejected:
         raise
     except Exception as exc:
         raise ImportRejected("读取工作表失败，文件可能已损坏") from exc
     finally:
         workbook.close()
+
+
+def _collect_rows(numbered_rows):
+    limit = settings.YUANQU_IMPORT_MAX_ROWS
+    too_many = ImportRejected(f"数据行超过上限 {limit} 行，请拆分后分批导入")
+    header, rows = None, []
+    for number, values in numbered_rows:
+        if all(_blank(v) for v in values):
+            if number > limit + 1 + MAX_EMPTY_ROWS_PAST_LIMIT:
+                raise too_many
+            continue
+        if header is None:
+            header = values
+            continue
+        rows.append((number, values))
+        if len(rows) > limit:
+            raise too_many
     if header is None:
         raise ImportRejected("工作表是空的：第一个工作表中没有表头，也没有数据")
     if not rows:
