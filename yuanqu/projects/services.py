@@ -107,7 +107,8 @@ def ytd(project, period: datetime.date) -> Decimal:
         .filter(period__year=period.year, period__lte=period)
         .aggregate(total=Sum("month_investment_wan"))["total"]
     )
-    return total or Decimal(0)
+    # SQLite sums decimals through floats: round back to the field's two places.
+    return (total or Decimal(0)).quantize(Decimal("0.01"))
 
 
 def primary_plan(project, year: int):

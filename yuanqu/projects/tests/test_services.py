@@ -39,6 +39,14 @@ def test_progress_band_edges(econ_dept, ytd, expected):
     assert services.light(project, DEC).light == expected
 
 
+def test_ytd_is_shown_to_the_cent_whatever_the_database_sums_with(econ_dept):
+    """SQLite adds decimals as floats; the page must still read 1486.95, not 1486.9500000001."""
+    project = make_project("P1", econ_dept)
+    for month, amount in enumerate(["123.45", "678.91", "684.59"], start=1):
+        report(project, 2023, month, amount)
+    assert str(services.ytd(project, datetime.date(2023, 3, 1))) == "1486.95"
+
+
 def test_ytd_sums_current_versions_and_keeps_corrections(econ_dept, alice):
     project = make_project("P1", econ_dept)
     report(project, 2023, 9, "100", user=alice)
