@@ -264,12 +264,18 @@ class SchedulingView(View):
             raise PermissionDenied("没有查看权限")
         period, error = period_of(request)
         error = error or rules_error()
-        projects = restrict(PROJECTS, user, "view")
+        exporting = request.GET.get("export") == "xlsx"
+        if exporting and not has_perm(user, KeyProject, "export"):
+            raise PermissionDenied("没有导出权限")
+        action = "export" if exporting else "view"
+        projects = restrict(PROJECTS, user, action)
         reds = []
         if not error:
             lights = lights_by_project(projects, period)
             reds = [(p, lights[p.pk]) for p in projects if lights[p.pk].light == "red"]
-        escalations = restrict(Escalation.objects.select_related("project", "raised_by"), user, "view")
+        escalations = restrict(Escalation.objects.select_related("project", "raised_by"), user, action)
+        if exporting:
+            return self.export(request, period, reds, escalations.filter(decided_on=None))
         return render(
             request,
             self.template_name,
@@ -281,9 +287,30 @@ class SchedulingView(View):
                 "open": escalations.filter(decided_on=None),
                 "decided": escalations.exclude(decided_on=None)[:50],
                 "can_decide": has_perm(user, Escalation, "change"),
+                "can_export": has_perm(user, KeyProject, "export"),
                 "decision_form": DecisionForm(initial={"decided_on": timezone.localdate()}),
             },
         )
+
+    def export(self, request, period, reds, open_escalations):
+        """One sheet: the escalated projects awaiting a decision, then the month's red ones."""
+        rows = [
+            ("提级待决定", e.project.code, e.project.name, e.project.department, e.project.leader, e.reason)
+            for e in open_escalations
+        ] + [
+            ("红灯", p.code, p.name, p.department, p.leader, "；".join(r.reasons)) for p, r in reds
+        ]
+        header = ["类别", "项目编号", "项目名称", "责任部门", "包保领导", "提级理由/亮灯原因"]
+        title = f"重点项目调度会议（{describe(period)}）"
+        content, count = rows_to_xlsx(title, header, rows)
+        audit(
+            "export",
+            user=request.user,
+            detail=f"导出{title}{count}行",
+            data={"model": KeyProject._meta.label_lower, "rows": count, "filters": {"period": f"{period:%Y-%m}"}},
+            request=request,
+        )
+        return xlsx_response(content, f"{title}.xlsx")
 
 
 # --- weekly watch ---------------------------------------------------------------------------

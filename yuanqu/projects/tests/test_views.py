@@ -8,7 +8,7 @@ import re
 import openpyxl
 from django.urls import reverse
 
-from yuanqu.core.models import ObjectChange
+from yuanqu.core.models import AuditEvent, ObjectChange
 from yuanqu.projects.models import Escalation, LightRule, MonthlyProgress
 
 LIST = reverse("projects:keyproject_list")
@@ -108,6 +108,22 @@ def test_scheduling_meeting_escalation_and_decision(client, charlie, leader, on_
     assert escalation.decision == "财政局协调贷款贴息"
     page = text(client.get(reverse("projects:scheduling"), {"period": "2023-10"}))
     assert "待决定 0 个" in page and "财政局协调贷款贴息" in page
+
+
+def test_scheduling_meeting_exports_its_tables_audited(client, leader, alice, on_track, far_behind):
+    client.force_login(leader)
+    response = client.get(reverse("projects:scheduling"), {"period": "2023-10", "export": "xlsx"})
+    assert response.status_code == 200
+    rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[0][:3] == ("类别", "项目编号", "项目名称")
+    assert [(r[0], r[2]) for r in rows[1:]] == [("红灯", "光伏组件项目")]
+    assert "落后序时进度" in rows[1][5]
+    event = AuditEvent.objects.get(kind="export")
+    assert event.user_name == "leader" and event.data["rows"] == 1
+    client.force_login(alice)  # 经济发展局 exports its own projects only: the red one is 招商局's
+    response = client.get(reverse("projects:scheduling"), {"period": "2023-10", "export": "xlsx"})
+    rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert response.status_code == 200 and len(rows) == 1
 
 
 def test_staff_cannot_record_a_decision(client, charlie, far_behind):
