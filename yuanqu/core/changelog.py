@@ -5,6 +5,7 @@ import decimal
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models.fields.files import FieldFile
 
 from .context import current
 
@@ -13,6 +14,8 @@ EXCLUDED_FIELDS = {"password", "last_login", "failed_login_count", "locked_until
 
 
 def _plain(value):
+    if isinstance(value, FieldFile):  # a stored file is logged by its path
+        return value.name or ""
     if isinstance(value, decimal.Decimal):
         return str(value)
     if isinstance(value, datetime.datetime | datetime.date):

@@ -181,21 +181,13 @@ def attachment_path(instance, filename):
     return f"demands/{timezone.localdate():%Y/%m}/{uuid.uuid4().hex}{suffix}"
 
 
-class AttachmentFileField(models.FileField):
-    """A FileField the change log records as its stored path (a plain string)."""
-
-    def value_from_object(self, obj):
-        value = super().value_from_object(obj)
-        return value.name if value else ""
-
-
 class DemandAttachment(ChildMixin, ChangeLoggedModel):
     """A file attached to a demand at one step (受理, 答复 …); downloaded through a restricted view."""
 
     demand = models.ForeignKey(
         Demand, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("诉求")
     )
-    file = AttachmentFileField(_("文件"), upload_to=attachment_path, max_length=200)
+    file = models.FileField(_("文件"), upload_to=attachment_path, max_length=200)
     name = models.CharField(_("文件名"), max_length=200)
     size = models.PositiveIntegerField(_("大小（字节）"))
     action = models.CharField(_("环节"), max_length=30, choices=DemandAction.choices)

@@ -41,7 +41,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('created', models.DateTimeField(auto_now_add=True, null=True, verbose_name='创建时间')),
                 ('last_updated', models.DateTimeField(auto_now=True, null=True, verbose_name='更新时间')),
-                ('file', yuanqu.demands.models.AttachmentFileField(max_length=200, upload_to=yuanqu.demands.models.attachment_path, verbose_name='文件')),
+                ('file', models.FileField(max_length=200, upload_to=yuanqu.demands.models.attachment_path, verbose_name='文件')),
                 ('name', models.CharField(max_length=200, verbose_name='文件名')),
                 ('size', models.PositiveIntegerField(verbose_name='大小（字节）')),
                 ('action', models.CharField(choices=[('receive', '受理'), ('assign', '交办'), ('accept', '签收'), ('start', '开始办理'), ('answer', '答复'), ('close', '办结'), ('follow_up', '回访'), ('return', '退回'), ('forward', '转办'), ('acknowledge', '转办确认'), ('request_extension', '申请延期'), ('approve_extension', '批准延期'), ('reject_extension', '不批准延期'), ('urge', '催办'), ('supervise', '督办单'), ('circulate', '通报')], max_length=30, verbose_name='环节')),

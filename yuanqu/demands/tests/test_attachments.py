@@ -58,6 +58,8 @@ def test_enterprise_attaches_a_file_on_the_portal_and_staff_download_it(
     # change-logged under the demand
     change = ObjectChange.objects.get(content_type__model="demandattachment", object_id=str(files[1].pk))
     assert change.action == "create" and change.related_id == str(demand.pk)
+    assert change.postchange_data["file"] == files[1].file.name.replace("\\", "/")
+    assert change.postchange_data["file"].startswith("demands/")
 
 
 def test_another_enterprise_cannot_download(client, media, enterprise_user, charlie, other_enterprise, power):
