@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.views import View
 
 from yuanqu.economy.models import EnterpriseMonthlyValue
@@ -150,8 +149,10 @@ class SchemeEditView(generic.ObjectEditView):
         latest = EvaluationScheme.objects.order_by("-year").first()
         return {"year": latest.year + 1 if latest else None}
 
-    def formset_for(self, obj, data=None):
-        if data is None and obj.pk is None:
+    outside_grant_message = "保存后的方案超出了您的权限范围（例如责任部门不是本部门），未保存。"
+
+    def get_formset(self, obj, data=None):
+        if data is None and obj.pk is None:  # a new scheme starts from the reference's rules
             rules = services.default_rules()
             formset = IndicatorFormSet(
                 instance=obj,
@@ -170,37 +171,11 @@ class SchemeEditView(generic.ObjectEditView):
             return formset
         return IndicatorFormSet(data=data, instance=obj, prefix="indicators")
 
-    def render_form(self, request, obj, form, formset=None):
-        formset = formset or self.formset_for(obj)
-        context = {
-            **self.base_context(),
-            "object": obj,
-            "form": form,
-            "formset": formset,
-            "is_new": obj.pk is None,
-        }
-        return render(request, self.template_name, context)
+    def check_together(self, form, formset):
+        return check_scheme(form, formset)
 
-    def post(self, request, pk=None):
-        obj = self.get_object(pk)
-        is_new = obj.pk is None
-        form = SchemeForm(data=request.POST, instance=obj, user=request.user)
-        formset = self.formset_for(obj, request.POST)
-        if form.is_valid() and formset.is_valid() and check_scheme(form, formset):
-            try:
-                with transaction.atomic():
-                    scheme = form.save()
-                    formset.instance = scheme
-                    formset.save()
-                    action = "add" if is_new else "change"
-                    if not restrict(SCHEMES.filter(pk=scheme.pk), request.user, action).exists():
-                        raise generic.PermissionViolation
-            except generic.PermissionViolation:
-                form.add_error(None, "保存后的方案超出了您的权限范围（例如责任部门不是本部门），未保存。")
-            else:
-                messages.success(request, f"已{'新建' if is_new else '保存'}“{scheme}”。")
-                return redirect(scheme.get_absolute_url())
-        return self.render_form(request, obj, form, formset)
+    def saved_message(self, scheme, is_new):
+        return f"已{'新建' if is_new else '保存'}“{scheme}”。"
 
 
 class SchemeDeleteView(generic.ObjectDeleteView):

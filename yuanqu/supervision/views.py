@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views import View
@@ -219,38 +218,12 @@ class TaskEditView(generic.ObjectEditView):
     form = TaskForm
     template_name = "supervision/task_edit.html"
 
-    def render_form(self, request, obj, form, formset=None):
-        formset = formset or MilestoneFormSet(instance=obj, prefix="milestones")
-        context = {
-            **self.base_context(),
-            "object": obj,
-            "form": form,
-            "formset": formset,
-            "is_new": obj.pk is None,
-        }
-        return render(request, self.template_name, context)
+    formset = MilestoneFormSet
+    formset_prefix = "milestones"
+    outside_grant_message = "保存后的任务超出了您的权限范围（例如牵头单位不是本部门），未保存。"
 
-    def post(self, request, pk=None):
-        obj = self.get_object(pk)
-        is_new = obj.pk is None
-        form = TaskForm(data=request.POST, instance=obj, user=request.user)
-        formset = MilestoneFormSet(data=request.POST, instance=obj, prefix="milestones")
-        if form.is_valid() and formset.is_valid():
-            try:
-                with transaction.atomic():
-                    task = form.save()
-                    formset.instance = task
-                    formset.save()
-                    if not restrict(
-                        TASKS.filter(pk=task.pk), request.user, "add" if is_new else "change"
-                    ).exists():
-                        raise generic.PermissionViolation
-            except generic.PermissionViolation:
-                form.add_error(None, "保存后的任务超出了您的权限范围（例如牵头单位不是本部门），未保存。")
-            else:
-                messages.success(request, f"已{'新建' if is_new else '保存'}督办任务“{task.number}”。")
-                return redirect(task.get_absolute_url())
-        return self.render_form(request, obj, form, formset)
+    def saved_message(self, task, is_new):
+        return f"已{'新建' if is_new else '保存'}督办任务“{task.number}”。"
 
 
 def _task_for(request, pk, action):

@@ -149,16 +149,25 @@ class ObjectView(BaseObjectView):
 
 
 class ObjectEditView(BaseObjectView):
-    """Create (no pk) or edit a record; the saved record must stay within the user's grant."""
+    """Create (no pk) or edit a record, with the child rows of an inline formset when one is
+    set (a task's milestones); the saved record must stay within the user's grant."""
 
     form = None
+    formset = None  # an inline formset class for child rows, saved in the same transaction
+    formset_prefix = "items"
     template_name = "generic/object_edit.html"
+    outside_grant_message = "保存后的记录超出了您的权限范围（例如不属于本部门），未保存。"
 
     def get_form_class(self):
         return self.form
 
     def get_form_kwargs(self, obj):
         return {"instance": obj, "user": self.request.user}
+
+    def get_formset(self, obj, data=None):
+        if self.formset is None:
+            return None
+        return self.formset(data=data, instance=obj, prefix=self.formset_prefix)
 
     def get_object(self, pk):
         if pk is None:
@@ -170,8 +179,22 @@ class ObjectEditView(BaseObjectView):
     def initial(self, obj):
         return {}
 
-    def render_form(self, request, obj, form):
-        context = {**self.base_context(), "object": obj, "form": form, "is_new": obj.pk is None}
+    def check_together(self, form, formset) -> bool:
+        """Rules across the form and its formset (add the errors to them); True when valid."""
+        return True
+
+    def saved_message(self, saved, is_new) -> str:
+        return f"已{'新建' if is_new else '保存'}{self.model._meta.verbose_name}“{saved}”。"
+
+    def render_form(self, request, obj, form, formset=None):
+        formset = formset if formset is not None else self.get_formset(obj)
+        context = {
+            **self.base_context(),
+            "object": obj,
+            "form": form,
+            "formset": formset,
+            "is_new": obj.pk is None,
+        }
         return render(request, self.template_name, context)
 
     def get(self, request, pk=None):
@@ -185,19 +208,24 @@ class ObjectEditView(BaseObjectView):
         obj = self.get_object(pk)
         is_new = obj.pk is None
         form = self.get_form_class()(data=request.POST, files=request.FILES, **self.get_form_kwargs(obj))
-        if form.is_valid():
+        formset = self.get_formset(obj, request.POST)
+        valid = form.is_valid() and (formset is None or formset.is_valid())
+        if valid and self.check_together(form, formset):
             try:
                 with transaction.atomic():
                     saved = form.save()
+                    if formset is not None:
+                        formset.instance = saved
+                        formset.save()
                     action = "add" if is_new else "change"
                     if not restrict(self.queryset.filter(pk=saved.pk), request.user, action).exists():
                         raise PermissionViolation
             except PermissionViolation:
-                form.add_error(None, "保存后的记录超出了您的权限范围（例如不属于本部门），未保存。")
+                form.add_error(None, self.outside_grant_message)
             else:
-                messages.success(request, f"已{'新建' if is_new else '保存'}{self.model._meta.verbose_name}“{saved}”。")
+                messages.success(request, self.saved_message(saved, is_new))
                 return redirect(saved.get_absolute_url())
-        return self.render_form(request, obj, form)
+        return self.render_form(request, obj, form, formset)
 
 
 class ObjectDeleteView(BaseObjectView):
