@@ -53,18 +53,23 @@ CAST = {
     "sysadmin": "sysadmin",
     "secadmin": "secadmin",
     "auditor": "auditor",
+    "inspector": "inspector",
 }
+
+
+def check_pages(client, request, role, pages, expected):
+    """Every page of ``pages`` answers ``role`` with the status its row of ``expected`` says."""
+    if role != "anonymous":
+        client.force_login(request.getfixturevalue(CAST[role]))
+    got = tuple(client.get(url()).status_code for url in pages.values())
+    diff = {name: (e, g) for name, e, g in zip(pages, expected[role], got, strict=True) if e != g}
+    assert not diff, f"{role}: page (expected, got) {diff}"
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", list(EXPECTED))
 def test_module_pages_answer_each_role_as_the_grants_say(client, request, role):
-    if role != "anonymous":
-        client.force_login(request.getfixturevalue(CAST[role]))
-    got = tuple(client.get(url()).status_code for url in PAGES.values())
-    expected = EXPECTED[role]
-    diff = {name: (e, g) for name, e, g in zip(PAGES, expected, got, strict=True) if e != g}
-    assert not diff, f"{role}: page (expected, got) {diff}"
+    check_pages(client, request, role, PAGES, EXPECTED)
 
 
 # 亩均评价 (its own table so modules landing at the same time do not touch the same rows)
@@ -95,12 +100,7 @@ EVALUATION_EXPECTED = {
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", list(EVALUATION_EXPECTED))
 def test_evaluation_pages_answer_each_role_as_the_grants_say(client, request, role):
-    if role != "anonymous":
-        client.force_login(request.getfixturevalue(CAST[role]))
-    got = tuple(client.get(url()).status_code for url in EVALUATION_PAGES.values())
-    expected = EVALUATION_EXPECTED[role]
-    diff = {name: (e, g) for name, e, g in zip(EVALUATION_PAGES, expected, got, strict=True) if e != g}
-    assert not diff, f"{role}: page (expected, got) {diff}"
+    check_pages(client, request, role, EVALUATION_PAGES, EVALUATION_EXPECTED)
 
 
 # Demand categories, the demand import and 我的消息 (a user's own messages: every role).
@@ -128,12 +128,7 @@ DEMAND_ADMIN_EXPECTED = {
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", list(DEMAND_ADMIN_EXPECTED))
 def test_demand_admin_pages_and_messages_answer_each_role(client, request, role):
-    if role != "anonymous":
-        client.force_login(request.getfixturevalue(CAST[role]))
-    got = tuple(client.get(url()).status_code for url in DEMAND_ADMIN_PAGES.values())
-    expected = DEMAND_ADMIN_EXPECTED[role]
-    diff = {name: (e, g) for name, e, g in zip(DEMAND_ADMIN_PAGES, expected, got, strict=True) if e != g}
-    assert not diff, f"{role}: page (expected, got) {diff}"
+    check_pages(client, request, role, DEMAND_ADMIN_PAGES, DEMAND_ADMIN_EXPECTED)
 
 
 # 督查督办 and 我的待办, with the 督查室's inspector (sees every department's tasks and
@@ -170,12 +165,7 @@ SUPERVISION_EXPECTED = {
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", list(SUPERVISION_EXPECTED))
 def test_supervision_pages_answer_each_role_as_the_grants_say(client, request, role):
-    if role != "anonymous":
-        client.force_login(request.getfixturevalue({**CAST, "inspector": "inspector"}[role]))
-    got = tuple(client.get(url()).status_code for url in SUPERVISION_PAGES.values())
-    expected = SUPERVISION_EXPECTED[role]
-    diff = {name: (e, g) for name, e, g in zip(SUPERVISION_PAGES, expected, got, strict=True) if e != g}
-    assert not diff, f"{role}: page (expected, got) {diff}"
+    check_pages(client, request, role, SUPERVISION_PAGES, SUPERVISION_EXPECTED)
 
 
 PROJECT_PAGES = {
@@ -209,12 +199,7 @@ PROJECT_EXPECTED = {
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", list(PROJECT_EXPECTED))
 def test_key_project_pages_answer_each_role_as_the_grants_say(client, request, role):
-    if role != "anonymous":
-        client.force_login(request.getfixturevalue(CAST[role]))
-    got = tuple(client.get(url()).status_code for url in PROJECT_PAGES.values())
-    expected = PROJECT_EXPECTED[role]
-    diff = {name: (e, g) for name, e, g in zip(PROJECT_PAGES, expected, got, strict=True) if e != g}
-    assert not diff, f"{role}: page (expected, got) {diff}"
+    check_pages(client, request, role, PROJECT_PAGES, PROJECT_EXPECTED)
 
 
 # 经济运行: the indicator page and its export, zone figures, annual targets, month locks.
@@ -252,9 +237,4 @@ ECONOMY_EXPECTED = {
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", list(ECONOMY_EXPECTED))
 def test_economy_pages_answer_each_role_as_the_grants_say(client, request, role):
-    if role != "anonymous":
-        client.force_login(request.getfixturevalue(CAST[role]))
-    got = tuple(client.get(url()).status_code for url in ECONOMY_PAGES.values())
-    expected = ECONOMY_EXPECTED[role]
-    diff = {name: (e, g) for name, e, g in zip(ECONOMY_PAGES, expected, got, strict=True) if e != g}
-    assert not diff, f"{role}: page (expected, got) {diff}"
+    check_pages(client, request, role, ECONOMY_PAGES, ECONOMY_EXPECTED)

@@ -58,7 +58,8 @@ class VersionedValueSerializer(serializers.ModelSerializer):
         queryset=Indicator.objects.filter(active=True), label="指标"
     )
     reported_by = serializers.StringRelatedField(read_only=True, label="填报人")
-    owner_field = ""
+    owner_field = ""  # the subclass's owner (enterprise or zone) and its service function:
+    recorder = None  # record_enterprise_value or record_zone_figure
     strict = True
 
     def validate(self, attrs):
@@ -77,13 +78,10 @@ class VersionedValueSerializer(serializers.ModelSerializer):
             raise serializers.ValidationError({"reason": "该月已有此指标数据，更正须填写更正原因"})
         return attrs
 
-    def record(self, **kwargs):
-        raise NotImplementedError
-
     def create(self, validated_data):
         data = dict(validated_data)
         try:
-            return self.record(
+            return self.recorder(
                 data.pop(self.owner_field),
                 data.pop("indicator"),
                 data.pop("period"),
@@ -109,8 +107,7 @@ class EnterpriseMonthlyValueSerializer(VersionedValueSerializer):
         read_only_fields = READ_ONLY
         validators = []  # the version is the service's: a repeated month becomes the next one
 
-    def record(self, enterprise, indicator, period, **kwargs):
-        return record_enterprise_value(enterprise, indicator, period, **kwargs)
+    recorder = staticmethod(record_enterprise_value)
 
 
 class ZoneMonthlyFigureSerializer(VersionedValueSerializer):
@@ -129,8 +126,7 @@ class ZoneMonthlyFigureSerializer(VersionedValueSerializer):
         read_only_fields = READ_ONLY
         validators = []
 
-    def record(self, zone, indicator, period, **kwargs):
-        return record_zone_figure(zone, indicator, period, **kwargs)
+    recorder = staticmethod(record_zone_figure)
 
 
 class AnnualTargetSerializer(ValidatedModelSerializer):
