@@ -464,18 +464,22 @@ class Importer:
         if existing is None:
             data.update(self.initial_for_new())
         by_field = {c.field: c for c in self.columns}
+        unreadable = set()  # cells already reported: the form's "必填" on them would only repeat it
         for name, raw in cells.items():
             column = by_field[name]
             try:
                 value = self.convert(column, raw)
             except ValidationError as exc:
                 errors.append(RowError(number, column.header, "；".join(exc.messages)))
+                unreadable.add(name)
                 continue
             if value is not None or not column.blank_keeps:
                 data[name] = value
         form = self.form(data=data, instance=instance, user=self.user)
         if not form.is_valid():
             for name, field_errors in form.errors.as_data().items():
+                if name in unreadable:
+                    continue
                 column = by_field.get(name)
                 label = (
                     column.header if column else str(form.fields[name].label) if name in form.fields else ""

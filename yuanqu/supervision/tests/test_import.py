@@ -113,6 +113,10 @@ def test_errors_name_row_column_and_reason_and_nothing_is_written(client, inspec
     response = upload(client, rows)
     errors = [str(e) for e in response.context["result"].errors]
     assert "第3行 牵头单位：未找到“不存在局”，请填写系统中已有的牵头单位名称" in errors
+    # An unreadable cell is reported once, not again as an empty required field.
+    assert [e for e in errors if e.startswith("第3行 牵头单位")] == [
+        "第3行 牵头单位：未找到“不存在局”，请填写系统中已有的牵头单位名称"
+    ]
     assert "第4行 配合单位：未找到“宣传部”，请填写系统中已有的配合单位名称" in errors
     assert any(e.startswith("第4行 完成时限：无法识别时限“年中”") for e in errors)
     assert any(e.startswith("第4行 报送周期：“半月”不是可选的值") for e in errors)
