@@ -396,7 +396,9 @@ def light_q(value, today=None, calendar=None) -> Q:
 
 def my_demands(user):
     """What this user must act on now, the earliest deadline first."""
-    demands = Demand.objects.select_related("enterprise", "category", "holder_user", "holder_department")
+    demands = Demand.objects.select_related(
+        "enterprise", "category", "department", "holder_user", "holder_department"
+    )
     if user.role == Role.ENTERPRISE:
         query = Q(enterprise_id=user.enterprise_id, status=S.CLOSED)
     else:

@@ -111,6 +111,21 @@ def ytd(project, period: datetime.date) -> Decimal:
     return (total or Decimal(0)).quantize(Decimal("0.01"))
 
 
+def ytd_by_project(projects, period: datetime.date) -> dict:
+    """project id → 1–N月累计完成投资 for many projects in one query (as ``ytd`` for one)."""
+    from .models import MonthlyProgress
+
+    sums = (
+        MonthlyProgress.objects.filter(
+            project__in=[p.pk for p in projects], is_current=True, period__year=period.year, period__lte=period
+        )
+        .values("project")
+        .annotate(total=Sum("month_investment_wan"))
+    )
+    found = {row["project"]: row["total"] for row in sums}
+    return {p.pk: (found.get(p.pk) or Decimal(0)).quantize(Decimal("0.01")) for p in projects}
+
+
 def primary_plan(project, year: int):
     """The project's plan of its highest list that year (省 before 市 before 区), or None."""
     plans = {p.level: p for p in project.plans.all() if p.year == year}
@@ -147,13 +162,15 @@ def _worse(a: str, b: str) -> str:
     return a if LIGHT_RANK[Light(a)] >= LIGHT_RANK[Light(b)] else b
 
 
-def light(project, period: datetime.date, plan=None, rules=None) -> LightResult:
+def light(project, period: datetime.date, plan=None, rules=None, ytd_wan=None) -> LightResult:
     """Green/yellow/red for the month, the worst of investment progress, overdue milestones
-    and 入库 lag, with a Chinese reason for every non-green part."""
+    and 入库 lag, with a Chinese reason for every non-green part. A list passes each
+    project's ``ytd_wan`` from ``ytd_by_project`` rather than a query per project."""
     rules = rules if rules is not None else load_rules()
     plan = plan if plan is not None else primary_plan(project, period.year)
     end = month_end(period)
-    result = LightResult(Light.GREEN, ytd=ytd(project, period), time_progress=time_progress(period))
+    done_wan = ytd_wan if ytd_wan is not None else ytd(project, period)
+    result = LightResult(Light.GREEN, ytd=done_wan, time_progress=time_progress(period))
     if plan is None:
         result.reasons.append(f"无{period.year}年度计划投资，未计投资进度")
     else:
@@ -197,13 +214,15 @@ def book(projects, period: datetime.date) -> list[dict]:
     plan); a project with no plan that year has one row without a level."""
     rules = load_rules()
     rows = []
-    for project in projects.prefetch_related("plans", "milestones"):
+    projects = list(projects.prefetch_related("plans", "milestones"))
+    ytds = ytd_by_project(projects, period)
+    for project in projects:
         plans = sorted(
             (p for p in project.plans.all() if p.year == period.year),
             key=lambda p: LEVEL_ORDER.index(p.level),
         )
         for plan in plans or [None]:
-            result = light(project, period, plan=plan, rules=rules)
+            result = light(project, period, plan=plan, rules=rules, ytd_wan=ytds[project.pk])
             rows.append({"project": project, "plan": plan, "result": result})
     return rows
 
@@ -229,7 +248,9 @@ def as_json_row(row: dict) -> dict:
 def lights_by_project(projects, period) -> dict:
     """project id → LightResult for the month (each project's own plan)."""
     rules = load_rules()
-    return {p.pk: light(p, period, rules=rules) for p in projects.prefetch_related("plans", "milestones")}
+    projects = list(projects.prefetch_related("plans", "milestones"))
+    ytds = ytd_by_project(projects, period)
+    return {p.pk: light(p, period, rules=rules, ytd_wan=ytds[p.pk]) for p in projects}
 
 
 # --- recording ----------------------------------------------------------------------------
@@ -409,7 +430,8 @@ def statistics(projects, period: datetime.date) -> dict:
     first = datetime.date(year, 1, 1)
     listed = list(projects.filter(plans__year=year).distinct().prefetch_related("plans", "milestones"))
     rules = load_rules()
-    results = {p.pk: light(p, period, rules=rules) for p in listed}
+    ytds = ytd_by_project(listed, period)
+    results = {p.pk: light(p, period, rules=rules, ytd_wan=ytds[p.pk]) for p in listed}
 
     def actual_in_year(project, kinds):
         return any(

@@ -39,11 +39,19 @@ class KeyProjectTable(BaseTable):
         super().__init__(*args, **kwargs)
 
     def _result(self, record):
-        from .services import light, load_rules
+        """The record's light, computed with those of the whole page (or export) at once."""
+        from .services import light, load_rules, ytd_by_project
 
         if record.pk not in self._lights:
-            self._rules = getattr(self, "_rules", None) or load_rules()
-            self._lights[record.pk] = light(record, self.period, rules=self._rules)
+            page = getattr(self, "page", None)
+            rows = page.object_list if page is not None else self.data
+            records = [getattr(row, "record", row) for row in rows]
+            if record.pk not in {r.pk for r in records}:
+                records = [record]
+            rules, ytds = load_rules(), ytd_by_project(records, self.period)
+            self._lights.update(
+                {r.pk: light(r, self.period, rules=rules, ytd_wan=ytds[r.pk]) for r in records}
+            )
         return self._lights[record.pk]
 
     def render_levels(self, record):

@@ -47,6 +47,21 @@ def test_ytd_is_shown_to_the_cent_whatever_the_database_sums_with(econ_dept):
     assert str(services.ytd(project, datetime.date(2023, 3, 1))) == "1486.95"
 
 
+def test_lights_of_a_list_sum_every_ytd_in_one_query(econ_dept, alice, django_assert_max_num_queries):
+    projects = [make_project(f"P{n}", econ_dept, plan="1000") for n in range(1, 6)]
+    for n, project in enumerate(projects):
+        report(project, 2023, 9, f"{100 * n}.25", user=alice)
+        report(project, 2023, 10, "50", user=alice)
+    report(projects[1], 2023, 10, "80", reason="更正", user=alice)  # the current version counts
+    queryset = type(projects[0]).objects.filter(pk__in=[p.pk for p in projects])
+    assert services.ytd_by_project(projects, OCT) == {p.pk: services.ytd(p, OCT) for p in projects}
+    # rules, projects, plans, milestones, the YTD sums: not one query per project
+    with django_assert_max_num_queries(5):
+        lights = services.lights_by_project(queryset, OCT)
+    assert {pk: r.ytd for pk, r in lights.items()} == {p.pk: services.ytd(p, OCT) for p in projects}
+    assert lights[projects[1].pk].ytd == Decimal("180.25")
+
+
 def test_ytd_sums_current_versions_and_keeps_corrections(econ_dept, alice):
     project = make_project("P1", econ_dept)
     report(project, 2023, 9, "100", user=alice)
