@@ -158,7 +158,7 @@ def read_dates(item: Item, clause: str, year: int) -> list[datetime.date]:
             day = datetime.date(y, m, d)
         except ValueError:
             raise NoticeError(f"{item.where}中的日期“{written}”不存在（{y}年）") from None
-        if is_range_end and not match.group("y") and day < previous:
+        if is_range_end and match.group("m") and not match.group("y") and m < previous.month:
             # “12月30日至1月1日”: the year turns within the range.
             try:
                 day = datetime.date(y + 1, m, d)

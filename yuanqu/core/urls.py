@@ -10,6 +10,7 @@ urlpatterns = [
     path("audit/events/", views.AuditEventListView.as_view(), name="auditevent_list"),
     path("calendar/", views.CalendarDayListView.as_view(), name="calendarday_list"),
     path("calendar/add/", views.CalendarDayEditView.as_view(), name="calendarday_add"),
+    path("calendar/notice/", views.CalendarNoticeView.as_view(), name="calendar_notice"),
     path("calendar/<int:pk>/", views.CalendarDayView.as_view(), name="calendarday"),
     path("calendar/<int:pk>/edit/", views.CalendarDayEditView.as_view(), name="calendarday_edit"),
     path("calendar/<int:pk>/delete/", views.CalendarDayDeleteView.as_view(), name="calendarday_delete"),

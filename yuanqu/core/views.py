@@ -1,5 +1,9 @@
-from django.shortcuts import get_object_or_404, render
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.views import View
 from django.views.decorators.http import require_safe
 
 from yuanqu.users.permissions import has_perm, restrict
@@ -11,7 +15,7 @@ from .filtersets import (
     CalendarYearFilterSet,
     ObjectChangeFilterSet,
 )
-from .forms import CalendarDayForm, CalendarYearForm
+from .forms import CalendarDayForm, CalendarYearForm, HolidayNoticeForm
 from .models import AuditEvent, CalendarDay, CalendarYear, ObjectChange
 from .search import global_search
 from .tables import AuditEventTable, CalendarDayTable, CalendarYearTable, ObjectChangeTable
@@ -82,7 +86,11 @@ class CalendarDayListView(ObjectListView):
 
     def extra_context(self, queryset):
         first, last = LIBRARY_YEARS[0], LIBRARY_YEARS[-1]
-        return {"calendar_warnings": calendar_warnings(), "library_years": f"{first}–{last}年"}
+        return {
+            "calendar_warnings": calendar_warnings(),
+            "library_years": f"{first}–{last}年",
+            "can_enter_notice": can_enter_notice(self.request.user),
+        }
 
 
 class CalendarDayView(ObjectView):
@@ -116,3 +124,86 @@ class CalendarYearEditView(ObjectEditView):
 
 class CalendarYearDeleteView(ObjectDeleteView):
     queryset = CalendarYear.objects.all()
+
+
+# --- next year's calendar from the State Council's notice ---------------------------------------
+
+
+def can_enter_notice(user) -> bool:
+    """Who may store a notice: whoever may add, change and delete calendar days and declare
+    a year (the system administrator by default). The page and its buttons ask this."""
+    return all(has_perm(user, CalendarDay, action) for action in ("view", "add", "change", "delete")) and all(
+        has_perm(user, CalendarYear, action) for action in ("add", "change")
+    )
+
+
+def notice_months(notice) -> list[dict]:
+    """The notice's year as twelve month grids (weeks from Monday), each day marked."""
+    import calendar as pycalendar
+
+    from .holiday_notice import weekday_name
+
+    marks = {d.date: ("holiday", "放假", d.name) for d in notice.holidays}
+    marks.update({d.date: ("workday", "上班", d.name) for d in notice.workdays})
+    months = []
+    for month in range(1, 13):
+        weeks = []
+        for week in pycalendar.Calendar(firstweekday=0).monthdatescalendar(notice.year, month):
+            cells = []
+            for day in week:
+                if day.month != month:
+                    cells.append(None)
+                    continue
+                kind, state, name = marks.get(day, ("weekend" if day.weekday() >= 5 else "", "", ""))
+                title = f"{day.month}月{day.day}日 {weekday_name(day)}" + (f" {name}{state}" if state else "")
+                cells.append({"day": day.day, "kind": kind, "title": title, "state": state})
+            weeks.append(cells)
+        count = sum(1 for d in marks if d.year == notice.year and d.month == month)
+        months.append({"month": month, "weeks": weeks, "marked": count})
+    return months
+
+
+class CalendarNoticeView(View):
+    """Paste the notice → see what was read on a calendar and what it changes → confirm → saved."""
+
+    template_name = "core/calendar_notice.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not can_enter_notice(request.user):
+            raise PermissionDenied("没有维护工作日历的权限")
+        return super().dispatch(request, *args, **kwargs)
+
+    def render_page(self, request, form, notice=None, changes=None):
+        from .holiday_notice import notice_title, weekday_name
+
+        context = {"form": form, "notice": notice, "changes": changes}
+        if notice is not None:
+            context.update(
+                title=notice_title(notice.year),
+                months=notice_months(notice),
+                rows=[(d, "放假", weekday_name(d.date)) for d in notice.holidays]
+                + [(d, "上班", weekday_name(d.date)) for d in notice.workdays],
+            )
+            context["rows"].sort(key=lambda row: row[0].date)
+        return render(request, self.template_name, context)
+
+    def get(self, request):
+        return self.render_page(request, HolidayNoticeForm())
+
+    def post(self, request):
+        from .holiday_notice import NoticeError, notice_changes, read_notice, save_notice
+
+        form = HolidayNoticeForm(request.POST)
+        if not form.is_valid():
+            return self.render_page(request, form)
+        try:
+            notice = read_notice(form.cleaned_data["text"], form.cleaned_data["year"])
+        except NoticeError as exc:
+            form.add_error("text", f"无法完整读取通知，未保存：{exc}")
+            return self.render_page(request, form)
+        if "confirm" not in request.POST:
+            visible = restrict(CalendarDay.objects.all(), request.user, "view")
+            return self.render_page(request, form, notice, notice_changes(notice, visible))
+        changes = save_notice(notice, request=request)
+        messages.success(request, f"已按通知保存{notice.year}年工作日历，并声明该年度已完整录入：{changes.summary()}。")
+        return redirect(f"{reverse('core:calendarday_list')}?year={notice.year}")

@@ -156,7 +156,8 @@ def calendar_warnings(today: datetime.date | None = None) -> list[str]:
     """What the administrator must do about the calendar, one message per missing year."""
     return [
         f"{CalendarMissing(year)}。涉及该年的办理期限在补录前无法计算；"
-        f"补录全部法定节假日和调休上班日后，请在“日历年度”中声明{year}年已完整录入。"
+        f"可在“工作日历”中按国务院办公厅关于{year}年部分节假日安排的通知粘贴录入（确认后即声明完整），"
+        f"或逐日补录全部法定节假日和调休上班日后，在“日历年度”中声明{year}年已完整录入。"
         for year in missing_years(today)
     ]
 
@@ -174,8 +175,8 @@ def alert_calendar_missing(year: int) -> None:
     subject = f"工作日历缺少{year}年的节假日安排"
     body = (
         f"{message}。\n\n有办理期限需要按{year}年的工作日计算，但系统没有该年的法定节假日和调休安排，"
-        f"期限无法计算。请在“工作日历”中补录{year}年的法定节假日和调休上班日，"
-        f"然后在“日历年度”中声明{year}年已完整录入。"
+        f"期限无法计算。请在“工作日历”中点“按国务院通知录入”，粘贴国务院办公厅关于{year}年部分节假日安排的通知，"
+        f"核对后确认保存；或逐日补录{year}年的法定节假日和调休上班日，然后在“日历年度”中声明{year}年已完整录入。"
     )
     mail_admins(subject, body, fail_silently=True)
     admins = {email for _, email in settings.ADMINS}
