@@ -61,7 +61,7 @@ def test_paste_preview_confirm_and_the_clock_counts_into_the_new_year(client, sy
     assert '<td class="holiday" title="2月5日 星期五 春节放假">5</td>' in page
     assert '<td class="workday" title="1月31日 星期日 春节上班">31</td>' in page
     assert "<td>2027-10-09</td><td>星期六</td><td>上班</td><td>国庆节</td>" in page
-    assert "确认后声明2027年已完整录入" in page
+    assert "2027年尚未声明完整录入，涉及该年的办理期限目前无法计算；确认保存后即声明2027年已完整录入" in page
     # The preview stores nothing, and until the confirmation the clock still refuses.
     assert calendar_state() == before
     with pytest.raises(CalendarMissing):
