@@ -169,15 +169,27 @@ def test_the_2026_notice_matches_the_seeded_calendar(client, sysadmin):
     assert "新增0天，修改0天，删除0天，未变39天" in page and "通知与工作日历中的日期一致" in page
 
 
-def test_only_who_manages_the_calendar_may_enter_a_notice(client, alice, leader):
-    for user in (alice, leader):
-        client.force_login(user)
-        before = calendar_state()
-        assert client.get(URL).status_code == 403
-        assert client.post(URL, {"text": NOTICE_2027, "confirm": "1"}).status_code == 403
-        assert calendar_state() == before
-        # Their calendar page does not offer the notice page.
-        assert URL not in client.get(reverse("core:calendarday_list")).content.decode()
+@pytest.mark.parametrize(
+    "username", ["leader", "alice", "charlie", "grid_worker", "enterprise_user", "secadmin", "auditor"]
+)
+def test_only_who_manages_the_calendar_may_enter_a_notice(client, request, username):
+    user = request.getfixturevalue(username)
+    client.force_login(user)
+    before = calendar_state()
+    refused = client.get(URL)
+    assert refused.status_code == 403 and "没有维护工作日历的权限" in refused.content.decode()
+    assert client.post(URL, {"text": NOTICE_2027, "confirm": "1"}).status_code == 403
+    assert calendar_state() == before
+    # Whoever may open the calendar page is not offered the notice page there.
+    listing = client.get(reverse("core:calendarday_list"))
+    assert URL not in listing.content.decode()
+
+
+def test_anonymous_users_are_sent_to_the_login_page(client):
+    before = calendar_state()
+    response = client.post(URL, {"text": NOTICE_2027, "confirm": "1"})
+    assert response.status_code == 302 and response.url.startswith("/login/")
+    assert calendar_state() == before
 
 
 # --- the console -------------------------------------------------------------------------------
