@@ -8,8 +8,6 @@ notice in ``notices/2027_example.txt`` is invented for the tests (see the README
 
 import datetime
 import json
-import subprocess
-import sys
 from io import StringIO
 from pathlib import Path
 
@@ -17,6 +15,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from yuanqu.cli import main
 from yuanqu.core.holiday_notice import read_notice
 from yuanqu.core.models import AuditEvent, CalendarDay, CalendarYear, ObjectChange
 from yuanqu.core.workdays import CalendarMissing, add_workdays, deadline, workdays_between
@@ -273,22 +272,16 @@ def test_cli_refuses_a_text_it_cannot_read_whole_and_saves_nothing(tmp_path, tex
     assert calendar_state() == before
 
 
-def test_cli_exit_status_and_stderr_from_the_shell(tmp_path):
-    """The real console: exit 1 and the Chinese reason on stderr, nothing on stdout."""
+def test_cli_exit_status_and_stderr_as_the_console_script_runs_it(tmp_path, capsys):
+    """``yuanqu workdays notice``: exit 1 and the Chinese reason on stderr, nothing on stdout."""
     path = tmp_path / "bad.txt"
     path.write_text("国务院办公厅关于2027年部分节假日安排的通知\n一、元旦：放假1天。", encoding="utf-8")
-    manage = Path(__file__).parents[3] / "manage.py"
-    result = subprocess.run(
-        [sys.executable, str(manage), "workdays", "notice", str(path), "--json"],
-        capture_output=True,
-        text=True,
-        env={
-            "YUANQU_DEBUG": "true",
-            "DJANGO_SETTINGS_MODULE": "yuanqu.settings_test",
-            "PATH": "/usr/bin:/bin",
-        },
-        timeout=60,
-    )
-    assert result.returncode == 1
-    assert result.stdout == ""
-    assert "无法完整读取通知，未保存：第一项“元旦”中没有读到放假日期" in result.stderr
+    with pytest.raises(SystemExit) as exited:
+        main(["workdays", "notice", str(path), "--json"])
+    assert exited.value.code == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert "无法完整读取通知，未保存：第一项“元旦”中没有读到放假日期" in err
+    path.write_text(NOTICE_2027, encoding="utf-8")
+    assert main(["workdays", "notice", str(path), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["year"] == 2027
