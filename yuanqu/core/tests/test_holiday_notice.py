@@ -174,6 +174,23 @@ def test_zhouri_and_a_year_given_when_the_text_has_no_title():
     }
 
 
+def test_2008_wording_with_a_sentence_that_only_explains_the_days():
+    """“其中……为法定节假日……照常公休……调休” names days already given off: read once."""
+    text = (
+        "国务院办公厅关于2008年部分节假日安排的通知\n"
+        "二、春节：2月6日至12日放假，共7天。其中，2月6日（除夕）、2月7日（正月初一）、2月8日（正月初二）为法定节假日，"
+        "2月9日（星期六）、2月10日（星期日）照常公休；2月11日（星期一）、2月12日（星期二）2天调休。"
+        "2月2日（星期六）、2月3日（星期日）2天上班。"
+    )
+    notice = read_notice(text)
+    assert [d.date for d in notice.holidays] == [D(2008, 2, 6) + datetime.timedelta(days=i) for i in range(7)]
+    assert [d.date for d in notice.workdays] == [D(2008, 2, 2), D(2008, 2, 3)]
+    day = D(2008, 1, 28)
+    while day <= D(2008, 2, 17):
+        assert weekday_status(notice, day) == chinese_calendar.is_workday(day), day
+        day += datetime.timedelta(days=1)
+
+
 def test_a_notice_pasted_as_one_line_reads_the_same():
     text = notice_text("2024")
     assert read_notice(text.replace("\n", "")).as_dict() == read_notice(text).as_dict()
