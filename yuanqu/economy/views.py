@@ -37,7 +37,7 @@ from .importers import MonthlyImporter
 from .indicators import display_unit
 from .models import AnnualTarget, EnterpriseMonthlyValue, Indicator, PeriodLock, ZoneMonthlyFigure
 from .rollups import scope_for
-from .services import add_months, describe, gap_text, indicator_summary, parse_period
+from .services import add_months, describe, gap_text, growth_against_target, indicator_summary, parse_period
 from .tables import AnnualTargetTable, EnterpriseMonthlyValueTable, IndicatorTable, ZoneMonthlyFigureTable
 from .zone_importers import ZoneFigureImporter
 
@@ -152,7 +152,12 @@ class IndicatorSummaryView(View):
             scope=scope_for(user, zone),
         )
         for row in rows:
+            shown = display_unit(row["indicator"])
+            row["unit"] = shown.label
+            for key in ("month_value", "ytd", "base", "target"):
+                row[f"{key}_text"] = shown.text(row[key])
             row["gap_text"] = gap_text(row["gap_pp"])
+            row["growth_target_text"] = growth_against_target(row["growth"], row["target_growth"])
             for key in ("growth", "completion", "time_progress"):
                 row[f"{key}_pct"] = percent(row[key])
         context = {
