@@ -22,10 +22,18 @@ def test_cockpit_on_a_laptop_and_a_phone(page, leader, owned_enterprise, other_e
     assert page.evaluate("document.documentElement.scrollWidth <= innerWidth + 1")
     page.screenshot(path="/tmp/cockpit-laptop.png", full_page=True)
 
+    assert "拉低增速最多的企业" in page.inner_text("body")
+    assert page.locator("#cockpit-drags").inner_text().count("西区光电科技有限公司") == 1
+
     page.set_viewport_size({"width": 390, "height": 844})
     page.reload()
     page.wait_for_function(CHARTS_DRAWN)
     assert page.evaluate("document.documentElement.scrollWidth <= innerWidth + 1")
+    # at 390 px the bar charts keep three value ticks and cut long category names, so the
+    # axis labels no longer overlap
+    option = "echarts.getInstanceByDom(document.getElementById('chart-chains')).getOption()"
+    assert page.evaluate(f"{option}.xAxis[0].splitNumber") == 2
+    assert page.evaluate(f"{option}.yAxis[0].axisLabel.overflow") == "truncate"
     page.screenshot(path="/tmp/cockpit.png", full_page=True)
 
     # a 片区 bar opens the monthly values of that 片区

@@ -9,11 +9,13 @@ import datetime
 from decimal import Decimal
 
 from .choices import IndicatorLevel
+from .indicators import display_unit
 from .services import (
     add_months,
     comparable_growth,
     contributions,
     describe,
+    enterprise_pulls,
     growth_rate,
     last_year,
     park_root,
@@ -69,11 +71,13 @@ def enterprise_series(values, indicator, period, zone=None) -> dict:
             }
         )
     current, previous = ytd[period], ytd[last_year(period)]
+    enterprises = enterprise_table(month[period], current, previous, info)
     return {
         "series": series,
         "chains": breakdown(current, previous, {k: v["chain"] for k, v in info.items()}),
         "zones": breakdown(current, previous, {k: v["zone"] for k, v in info.items()}),
-        "enterprises": enterprise_table(month[period], current, previous, info),
+        "enterprises": enterprises,
+        "drags": largest_drags(enterprises),
     }
 
 
@@ -104,7 +108,10 @@ def breakdown(current: dict, previous: dict, group_of: dict) -> list[dict]:
 
 
 def enterprise_table(month: dict, current: dict, previous: dict, info: dict) -> list[dict]:
-    """Every enterprise with a value now or a year earlier, largest YTD first."""
+    """Every enterprise with a value now or a year earlier, largest YTD first, with its change
+    on a year earlier and its 拉动 (percentage points of the comparable growth of the
+    enterprises given)."""
+    pulls = enterprise_pulls(current, previous)
     rows = []
     for pk in set(current) | set(previous):
         now, before = current.get(pk), previous.get(pk)
@@ -129,12 +136,42 @@ def enterprise_table(month: dict, current: dict, previous: dict, info: dict) -> 
                 "ytd": now,
                 "last_ytd": before,
                 "growth": growth.value if growth else None,
+                "change": now - before if now is not None and before is not None else None,
+                "pull_pp": pulls.get(pk),
                 "status": status,
                 "note": "；".join(notes),
             }
         )
     rows.sort(key=lambda r: (r["ytd"] is None, -(r["ytd"] or 0), r["name"]))
     return rows
+
+
+# The enterprise table's sortable columns: ?sort=<key> ascending, ?sort=-<key> descending.
+SORT_KEYS = ("name", "zone", "chain", "month_value", "ytd", "last_ytd", "growth", "change", "pull_pp")
+DEFAULT_SORT = "-ytd"
+
+
+def sort_enterprises(rows: list[dict], sort: str) -> tuple[list[dict], str]:
+    """The rows in the order asked for (an unknown key falls back to ``DEFAULT_SORT``), rows
+    without that figure last either way, then by name; and the sort applied."""
+    key = sort.removeprefix("-")
+    if key not in SORT_KEYS:
+        sort, key = DEFAULT_SORT, DEFAULT_SORT.removeprefix("-")
+    descending = sort.startswith("-")
+    present = [r for r in rows if r[key] is not None]
+    absent = sorted((r for r in rows if r[key] is None), key=lambda r: r["name"])
+    present.sort(key=lambda r: r["name"])  # ties by name (a stable sort keeps it)
+    present.sort(key=lambda r: r[key], reverse=descending)
+    return present + absent, sort
+
+
+DRAGS = 10
+
+
+def largest_drags(rows: list[dict], count: int = DRAGS) -> list[dict]:
+    """The enterprises that pull the growth down most: negative 拉动, the largest first."""
+    negative = [r for r in rows if r["pull_pp"] is not None and r["pull_pp"] < 0]
+    return sorted(negative, key=lambda r: (r["pull_pp"], r["name"]))[:count]
 
 
 def zone_series(figures, indicator, period, zone=None) -> dict:
@@ -172,7 +209,14 @@ def zone_series(figures, indicator, period, zone=None) -> dict:
                 "note": note if now is not None else f"{describe(when)}园区数据未录入",
             }
         )
-    return {"series": series, "chains": [], "zones": [], "enterprises": [], "figure_zone": figure_zone}
+    return {
+        "series": series,
+        "chains": [],
+        "zones": [],
+        "enterprises": [],
+        "drags": [],
+        "figure_zone": figure_zone,
+    }
 
 
 def indicator_detail(indicator, period, zone=None, *, values, figures) -> dict:
@@ -182,18 +226,15 @@ def indicator_detail(indicator, period, zone=None, *, values, figures) -> dict:
     return zone_series(figures, indicator, period, zone)
 
 
-def chart_data(indicator, series: list[dict]) -> dict:
-    """The series as JSON numbers for the ECharts line charts."""
-
-    def number(value):
-        return None if value is None else round(float(value), 2)
-
+def chart_data(indicator, series: list[dict], shown=None) -> dict:
+    """The series as JSON numbers for the ECharts line charts, in the indicator's display unit."""
+    shown = shown or display_unit(indicator)
     return {
         "name": indicator.name,
-        "unit": indicator.get_unit_display(),
+        "unit": shown.label,
         "labels": [f"{row['period']:%Y-%m}" for row in series],
-        "month_value": [number(row["month_value"]) for row in series],
-        "last_month_value": [number(row["last_month_value"]) for row in series],
-        "ytd": [number(row["ytd"]) for row in series],
-        "last_ytd": [number(row["last_ytd"]) for row in series],
+        **{
+            key: [shown.number(row[key]) for row in series]
+            for key in ("month_value", "last_month_value", "ytd", "last_ytd")
+        },
     }

@@ -19,14 +19,18 @@ from yuanqu.users.models import Zone
 from yuanqu.users.permissions import has_perm, restrict
 from yuanqu.utilities.excel import rows_to_xlsx, xlsx_response
 
-from .choices import IndicatorLevel, Unit
+from .choices import IndicatorLevel
+from .indicators import display_unit
 from .models import EnterpriseMonthlyValue, Indicator, ZoneMonthlyFigure
 from .rollups import scope_for
 from .services import (
     add_months,
     comparable_growth,
     contributions,
+    describe,
+    enterprise_pulls,
     gap_text,
+    growth_against_target,
     growth_rate,
     indicator_summary,
     last_year,
@@ -45,7 +49,7 @@ LIGHTS = {
     "grey": "无目标或无数据",
 }
 TOP = 20
-WAN_PER_YI = Decimal(10000)
+DRAGS = 5  # the cockpit's share of the indicator page's list of the largest negative 拉动
 
 
 def light(completion, time_progress) -> str:
@@ -57,19 +61,6 @@ def light(completion, time_progress) -> str:
     if gap >= 0:
         return "green"
     return "yellow" if gap >= -YELLOW_PP else "red"
-
-
-def yi(value, unit) -> float | None:
-    """A value in 亿元 (from 万元) to 2 decimals; other units keep theirs."""
-    if value is None:
-        return None
-    if unit == Unit.WAN_YUAN:
-        value = value / WAN_PER_YI
-    return round(float(value), 2)
-
-
-def display_unit(unit) -> str:
-    return "亿元" if unit in (Unit.WAN_YUAN, Unit.YI_YUAN) else Unit(unit).label
 
 
 def _rate(value):
@@ -86,6 +77,7 @@ def cards(period, zone, values, figures, indicators, scope=None) -> list[dict]:
     rows = indicator_summary(period, zone, values=values, figures=figures, indicators=indicators, scope=scope)
     for row in rows:
         indicator = row["indicator"]
+        shown = display_unit(indicator)
         if indicator.level == IndicatorLevel.ENTERPRISE:
             url = _values_url(period=f"{period:%Y-%m}", indicator=indicator.pk, zone=zone.pk if zone else "")
         else:
@@ -94,10 +86,13 @@ def cards(period, zone, values, figures, indicators, scope=None) -> list[dict]:
             {
                 "code": row["code"],
                 "name": row["name"],
-                "unit": display_unit(indicator.unit),
-                "ytd": yi(row["ytd"], indicator.unit),
+                "unit": shown.label,
+                "ytd": shown.number(row["ytd"]),
+                "ytd_text": shown.text(row["ytd"]),
                 "growth": _rate(row["growth"]),
                 "growth_pct": percent(row["growth"]),
+                "target_growth": _rate(row["target_growth"]),
+                "target_text": growth_against_target(row["growth"], row["target_growth"]),
                 "completion": _rate(row["completion"]),
                 "completion_pct": percent(row["completion"]),
                 "time_progress": _rate(row["time_progress"]),
@@ -128,12 +123,13 @@ def trends(period, zone, values, indicators, scope=None) -> list[dict]:
         if indicator.level != IndicatorLevel.ENTERPRISE:
             continue
         totals = month_totals(values, scope, indicator, period.year)
-        by_period = {when: yi(value, indicator.unit) for when, value in totals.items()}
+        shown = display_unit(indicator)
+        by_period = {when: shown.number(value) for when, value in totals.items()}
         result.append(
             {
                 "code": indicator.code,
                 "name": indicator.name,
-                "unit": display_unit(indicator.unit),
+                "unit": shown.label,
                 "this_year": [
                     by_period.get(datetime.date(period.year, m, 1)) for m in range(1, period.month + 1)
                 ],
@@ -149,7 +145,7 @@ def trends(period, zone, values, indicators, scope=None) -> list[dict]:
     return result
 
 
-def breakdown(current, previous, group_of, label_of, url_of, unit) -> list[dict]:
+def breakdown(current, previous, group_of, label_of, url_of, shown) -> list[dict]:
     """YTD per group (every enterprise) with the group's comparable growth and 拉动."""
     totals: dict = {}
     for key, value in current.items():
@@ -163,7 +159,7 @@ def breakdown(current, previous, group_of, label_of, url_of, unit) -> list[dict]
         rows.append(
             {
                 "name": label_of(group),
-                "ytd": yi(value, unit),
+                "ytd": shown.number(value),
                 "growth": _rate(growth),
                 "growth_pct": percent(growth),
                 "pull_pp": round(float(pull.pull_pp), 2) if pull and pull.pull_pp is not None else None,
@@ -173,12 +169,14 @@ def breakdown(current, previous, group_of, label_of, url_of, unit) -> list[dict]
     return rows
 
 
-def warnings(current, previous, last_month, names, drop) -> list[dict]:
-    """Enterprises whose YTD fell by more than ``drop`` year on year, and those that reported
-    last month or a year earlier but not this period."""
-    rows = []
-    for pk in sorted(set(previous) | set(last_month) | set(current), key=lambda k: names.get(k, "")):
+def warnings(current, previous, last_month, names, drop, pulls, shown) -> list[dict]:
+    """Enterprises whose YTD fell by more than ``drop`` year on year, the largest fall (in the
+    indicator's unit, the one that costs the zone most growth) first; then those that reported
+    last month or a year earlier but not this period, the largest a year earlier first."""
+    fallen, silent = [], []
+    for pk in set(previous) | set(last_month) | set(current):
         now, before = current.get(pk), previous.get(pk)
+        change = None
         if now is None and (before is not None or last_month.get(pk) is not None):
             reason = "本期未报（上月或上年同期有数据）"
             rate = None
@@ -187,25 +185,98 @@ def warnings(current, previous, last_month, names, drop) -> list[dict]:
             if rate is None or rate >= -drop:
                 continue
             reason = f"累计同比下降{percent(-rate)}"
+            change = now - before
         else:
             continue
-        rows.append(
-            {
-                "id": pk,
-                "name": names.get(pk, ""),
-                "reason": reason,
-                "growth": _rate(rate),
-                "url": reverse("enterprises:enterprise", args=[pk]),
-            }
-        )
-    return rows
+        pull = pulls.get(pk)
+        row = {
+            "id": pk,
+            "name": names.get(pk, ""),
+            "reason": reason,
+            "growth": _rate(rate),
+            "change": shown.number(change),
+            "change_text": shown.text(change, detail=True),
+            "pull_pp": None if pull is None else round(float(pull), 2),
+            "url": reverse("enterprises:enterprise", args=[pk]),
+        }
+        if change is None:
+            silent.append((-(before or last_month.get(pk) or 0), row["name"], row))
+        else:
+            fallen.append((change, row["name"], row))
+    return [row for *_, row in sorted(fallen, key=lambda t: t[:2])] + [
+        row for *_, row in sorted(silent, key=lambda t: t[:2])
+    ]
 
 
-EXPORTS = {  # ?export=xlsx&table=…: the tables shown, with their columns
-    "chains": ("按产业链", [("name", "产业链"), ("ytd", "累计（亿元）"), ("growth", "同比"), ("pull_pp", "拉动（百分点）")]),
-    "zones": ("按片区", [("name", "片区"), ("ytd", "累计（亿元）"), ("growth", "同比"), ("pull_pp", "拉动（百分点）")]),
-    "top": ("前20名企业", [("rank", "名次"), ("name", "企业"), ("ytd", "累计（亿元）"), ("growth", "同比")]),
-    "warnings": ("预警企业", [("name", "企业"), ("reason", "预警原因"), ("growth", "同比")]),
+def drags(current, previous, pulls, names, shown, count=DRAGS) -> list[dict]:
+    """The enterprises whose 拉动 is most negative: who pulls the zone's growth down most."""
+    negative = sorted(
+        ((pull, names.get(pk, ""), pk) for pk, pull in pulls.items() if pull is not None and pull < 0)
+    )[:count]
+    return [
+        {
+            "name": name,
+            "change": shown.number(current[pk] - previous[pk]),
+            "change_text": shown.text(current[pk] - previous[pk], detail=True),
+            "pull_pp": round(float(pull), 2),
+            "url": reverse("enterprises:enterprise", args=[pk]),
+        }
+        for pull, name, pk in negative
+    ]
+
+
+def work_figures(user, period) -> list[dict]:
+    """The cockpit's other half (SPEC: projects behind schedule, overdue demands and tasks):
+    each a count over the records the user may view, by the owning app's own rule, with the
+    link to that app's list filtered to exactly those records (the list's total is the count).
+    A kind of record the user may not view is left out."""
+    from yuanqu.demands.choices import Light as DemandLight
+    from yuanqu.demands.models import Demand
+    from yuanqu.demands.services import light_q as demand_light_q
+    from yuanqu.projects.models import KeyProject
+    from yuanqu.projects.services import lights_by_project
+    from yuanqu.supervision.filtersets import light_q as task_light_q
+    from yuanqu.supervision.models import Task
+
+    items = []
+    if has_perm(user, KeyProject, "view"):
+        month = f"{period:%Y-%m}"
+        projects = reverse("projects:keyproject_list")
+        try:
+            lights = [r.light for r in lights_by_project(restrict(KeyProject.objects.all(), user, "view"), period).values()]
+        except ValidationError as exc:  # the light rules are misconfigured: say so, count nothing
+            items.append({"key": "projects", "label": "重点项目亮灯", "error": exc.messages[0], "url": projects})
+        else:
+            for colour, label in (("red", "红灯"), ("yellow", "黄灯")):
+                items.append({
+                    "key": f"projects_{colour}", "label": f"重点项目{label}", "unit": "个", "light": colour,
+                    "count": lights.count(colour), "note": f"{describe(period)}进度落后或节点逾期",
+                    "url": f"{projects}?period={month}&light={colour}",
+                })  # fmt: skip
+    if has_perm(user, Demand, "view"):
+        demands = restrict(Demand.objects.all(), user, "view")
+        items.append({
+            "key": "demands_overdue", "label": "逾期诉求", "unit": "件", "light": "red",
+            "count": demands.filter(demand_light_q(DemandLight.RED)).count(), "note": "办理期限已过仍未办结",
+            "url": reverse("demands:demand_list") + "?light=red",
+        })  # fmt: skip
+    if has_perm(user, Task, "view"):
+        tasks = restrict(Task.objects.all(), user, "view")
+        items.append({
+            "key": "tasks_overdue", "label": "逾期督办任务", "unit": "项", "light": "red",
+            "count": tasks.filter(task_light_q("red", timezone.localdate())).count(), "note": "完成时限已过仍未完成",
+            "url": reverse("supervision:task_list") + "?light=red",
+        })  # fmt: skip
+    return items
+
+
+EXPORTS = {  # ?export=xlsx&table=…: the tables shown, with their columns ({unit}: the display unit)
+    "chains": ("按产业链", [("name", "产业链"), ("ytd", "累计（{unit}）"), ("growth", "同比"), ("pull_pp", "拉动（百分点）")]),
+    "zones": ("按片区", [("name", "片区"), ("ytd", "累计（{unit}）"), ("growth", "同比"), ("pull_pp", "拉动（百分点）")]),
+    "top": ("前20名企业", [("rank", "名次"), ("name", "企业"), ("ytd", "累计（{unit}）"), ("growth", "同比")]),
+    "warnings": ("预警企业", [("name", "企业"), ("reason", "预警原因"), ("change", "增减（{unit}）"), ("growth", "同比"),
+                          ("pull_pp", "拉动（百分点）")]),
+    "drags": ("拉低增速最多的企业", [("name", "企业"), ("change", "增减（{unit}）"), ("pull_pp", "拉动（百分点）")]),
 }
 
 
@@ -253,6 +324,8 @@ class CockpitView(View):
             "drop_pct": percent(Decimal(str(settings.YUANQU_WARNING_DROP))),
             "error": error,
             "export_query": query if has_perm(user, EnterpriseMonthlyValue, "export") else "",
+            "work": work_figures(user, period),
+            "drags_url": _drags_url(user, primary, query),
         }
         return render(request, self.template_name, context)
 
@@ -269,6 +342,8 @@ class CockpitView(View):
             values = values.filter(enterprise__zone_id__in=zone.subtree_ids())
         rows = primary_figures(period, values, primary)[name]
         label, columns = EXPORTS[name]
+        unit = display_unit(primary).label if primary else ""
+        columns = [(key, header.format(unit=unit)) for key, header in columns]
         title = f"驾驶舱{period.year}年{period.month}月{zone or ''}{primary.name if primary else ''}{label}"
         content, count = rows_to_xlsx(
             label, [header for _, header in columns], ([row.get(key) for key, _ in columns] for row in rows)
@@ -285,11 +360,18 @@ class CockpitView(View):
         return xlsx_response(content, f"{title}-{stamp}.xlsx")
 
 
+def _drags_url(user, primary, query) -> str:
+    """The indicator page's list of the largest negative 拉动, when the user may open it."""
+    if primary is None or not restrict(Indicator.objects.filter(pk=primary.pk), user, "view").exists():
+        return ""
+    return reverse("economy:indicator", args=[primary.pk]) + f"?{query}#drags"
+
+
 def primary_figures(period, values, primary) -> dict:
     """Chains, 片区, the top 20 and the warnings of the primary indicator, from each visible
     enterprise's YTD this month, a year earlier and last month (one grouped query)."""
     if primary is None:
-        return {"chains": [], "zones": [], "top": [], "warnings": []}
+        return {"chains": [], "zones": [], "top": [], "warnings": [], "drags": []}
     earlier, before = last_year(period), add_months(period, -1)
     by_period: dict = {p: {} for p in (period, earlier, before)}
     rows = values.filter(indicator=primary, period__in=list(by_period)).order_by().values_list(
@@ -306,10 +388,11 @@ def primary_figures(period, values, primary) -> dict:
     zone_names = dict(Zone.objects.filter(pk__in=set(zone_of.values())).values_list("pk", "name"))
     chain_names = dict(IndustryChain.objects.filter(pk__in=set(chain_of.values())).values_list("pk", "name"))
     current, previous = by_period[period], by_period[earlier]
-    unit = primary.unit
+    shown = display_unit(primary)
     month = f"{period:%Y-%m}"
     enterprises = reverse("enterprises:enterprise_list")
     growth = comparable_growth(current, previous)
+    pulls = enterprise_pulls(current, previous)
     top = []
     for rank, pk, value in ranking(current, TOP):
         rate = growth_rate(value, previous.get(pk)).value
@@ -317,26 +400,28 @@ def primary_figures(period, values, primary) -> dict:
             {
                 "rank": rank,
                 "name": names[pk],
-                "ytd": yi(value, unit),
+                "ytd": shown.number(value),
+                "ytd_text": shown.text(value),
                 "growth": _rate(rate),
                 "growth_pct": percent(rate),
                 "url": reverse("enterprises:enterprise", args=[pk]),
             }
         )
     return {
-        "primary": {"name": primary.name, "unit": display_unit(unit), "growth": _rate(growth.value)},
+        "primary": {"name": primary.name, "unit": shown.label, "growth": _rate(growth.value)},
         "chains": breakdown(
             current, previous, chain_of, lambda g: chain_names.get(g) or "未归链",
             lambda g: f"{enterprises}?industry_chain={g}" if g else None,
-            unit,
+            shown,
         ),
         "zones": breakdown(
             current, previous, zone_of, lambda g: zone_names.get(g) or "未划片区",
             lambda g: _values_url(period=month, indicator=primary.pk, zone=g or ""),
-            unit,
+            shown,
         ),
         "top": top,
         "warnings": warnings(
-            current, previous, by_period[before], names, Decimal(str(settings.YUANQU_WARNING_DROP))
+            current, previous, by_period[before], names, Decimal(str(settings.YUANQU_WARNING_DROP)), pulls, shown
         ),
+        "drags": drags(current, previous, pulls, names, shown),
     }  # fmt: skip

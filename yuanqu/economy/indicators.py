@@ -1,7 +1,12 @@
-"""Loading the indicator catalogue from the CSV shipped in economy/data/."""
+"""The indicator catalogue (loaded from the CSV shipped in economy/data/) and the unit each
+indicator is shown in."""
 
 import csv
+from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
+
+from .choices import Unit
 
 DATA = Path(__file__).resolve().parent / "data" / "indicators.csv"
 
@@ -34,3 +39,62 @@ def ensure_indicators(sender=None, **kwargs):
     from .models import Indicator
 
     load_indicators(Indicator)
+
+
+# --- how an indicator's figures are shown -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DisplayUnit:
+    """The unit an indicator is shown in on every page and export (storage is unchanged):
+    ``factor`` stored units make one shown unit; totals get ``digits`` decimals, one
+    enterprise's figure ``detail_digits`` (so 864万元 reads 0.0864亿元, not 0.09)."""
+
+    label: str
+    factor: Decimal = Decimal(1)
+    digits: int = 2
+    detail_digits: int = 2
+
+    def exact(self, stored) -> Decimal | None:
+        """The stored value in this unit, unrounded (Excel cells keep every digit)."""
+        return None if stored is None else Decimal(stored) / self.factor
+
+    def value(self, stored, detail=False) -> Decimal | None:
+        """The stored value in this unit, rounded (None stays None)."""
+        if stored is None:
+            return None
+        places = self.detail_digits if detail else self.digits
+        return round(Decimal(stored) / self.factor, places)
+
+    def number(self, stored, detail=False) -> float | None:
+        """``value`` as a JSON number (charts)."""
+        shown = self.value(stored, detail)
+        return None if shown is None else float(shown)
+
+    def text(self, stored, detail=False) -> str:
+        """“1,234.57” with thousands separators; “—” when there is no value."""
+        shown = self.value(stored, detail)
+        if shown is None:
+            return "—"
+        places = self.detail_digits if detail else self.digits
+        return f"{shown:,.{places}f}"
+
+
+WAN_PER_YI = Decimal(10000)
+# Money stored in 万元 reads in 亿元 at the zone's scale; counts of people, enterprises and
+# items are whole numbers; any other unit is shown as stored, to 2 decimals.
+BY_UNIT = {
+    Unit.WAN_YUAN: DisplayUnit("亿元", WAN_PER_YI, digits=2, detail_digits=4),
+    Unit.PERSON: DisplayUnit(Unit.PERSON.label, digits=0, detail_digits=0),
+    Unit.ENTERPRISES: DisplayUnit(Unit.ENTERPRISES.label, digits=0, detail_digits=0),
+    Unit.ITEMS: DisplayUnit(Unit.ITEMS.label, digits=0, detail_digits=0),
+}
+
+
+def display_unit(indicator) -> DisplayUnit:
+    """The one rule for how an indicator is shown: the cockpit, the summary, the indicator
+    page and their exports all ask here."""
+    shown = BY_UNIT.get(indicator.unit)
+    if shown is not None:
+        return shown
+    return DisplayUnit(str(Unit(indicator.unit).label) if indicator.unit in Unit.values else indicator.unit)

@@ -278,6 +278,27 @@ def contributions(current: dict, previous: dict, group_of: dict) -> list[Contrib
     return result
 
 
+def enterprise_pulls(current: dict, previous: dict) -> dict:
+    """Each unit's own 拉动: (its YTD − its YTD a year earlier) / the comparable base of all
+    units × 100 (``contributions`` with every unit its own group); units without both
+    values are left out."""
+    return {c.group: c.pull_pp for c in contributions(current, previous, {k: k for k in current})}
+
+
+def growth_against_target(growth: Decimal | None, target_growth: Decimal | None) -> str:
+    """“增长8.2%，目标9.0%，差0.8个百分点” (or 超), “” without a target growth."""
+    if target_growth is None:
+        return ""
+    target = f"目标{target_growth * HUNDRED:.1f}".removesuffix(".0") + "%"
+    if growth is None:
+        return f"增速暂无，{target}"
+    now = f"{'增长' if growth >= 0 else '下降'}{abs(growth) * HUNDRED:.1f}%"
+    gap = round((growth - target_growth) * HUNDRED, 1)
+    if gap == 0:
+        return f"{now}，{target}，持平"
+    return f"{now}，{target}，{'超' if gap > 0 else '差'}{abs(gap)}个百分点"
+
+
 def ranking(values: dict, top: int | None = None) -> list[tuple[int, object, Decimal]]:
     """(rank, key, value), largest first; equal values share a rank (1, 2, 2, 4); units
     without a value are not ranked."""
@@ -558,6 +579,7 @@ def indicator_summary(
                 "growth": rate,
                 "published_growth": published,
                 "target": target.value,
+                "target_growth": target_obj.target_growth if target_obj else None,
                 "completion": status.completion,
                 "time_progress": status.time_progress,
                 "gap_pp": status.gap_pp,

@@ -15,7 +15,7 @@ from yuanqu.utilities import views as generic
 from yuanqu.utilities.excel import rows_to_xlsx, xlsx_response
 from yuanqu.utilities.import_views import BulkImportView, ImportTemplateView
 
-from .analysis import STATUSES, chart_data, indicator_detail, series_periods
+from .analysis import DEFAULT_SORT, STATUSES, chart_data, indicator_detail, series_periods, sort_enterprises
 from .choices import IndicatorLevel
 from .filtersets import (
     AnnualTargetFilterSet,
@@ -34,9 +34,10 @@ from .forms import (
     phasing_shares,
 )
 from .importers import MonthlyImporter
+from .indicators import display_unit
 from .models import AnnualTarget, EnterpriseMonthlyValue, Indicator, PeriodLock, ZoneMonthlyFigure
 from .rollups import scope_for
-from .services import add_months, describe, gap_text, indicator_summary, parse_period
+from .services import add_months, describe, gap_text, growth_against_target, indicator_summary, parse_period
 from .tables import AnnualTargetTable, EnterpriseMonthlyValueTable, IndicatorTable, ZoneMonthlyFigureTable
 from .zone_importers import ZoneFigureImporter
 
@@ -151,7 +152,12 @@ class IndicatorSummaryView(View):
             scope=scope_for(user, zone),
         )
         for row in rows:
+            shown = display_unit(row["indicator"])
+            row["unit"] = shown.label
+            for key in ("month_value", "ytd", "base", "target"):
+                row[f"{key}_text"] = shown.text(row[key])
             row["gap_text"] = gap_text(row["gap_pp"])
+            row["growth_target_text"] = growth_against_target(row["growth"], row["target_growth"])
             for key in ("growth", "completion", "time_progress"):
                 row[f"{key}_pct"] = percent(row[key])
         context = {
@@ -182,54 +188,77 @@ def _period_and_zone(request):
     return period, zone, error
 
 
-def _number(value, digits=2):
-    return None if value is None else round(value, digits)
-
-
 def _pct(value):
     return None if value is None else round(value * 100, 1)
 
 
-# Each exportable table of the indicator page: (title, [(header, row → cell)]).
-INDICATOR_TABLES = {
-    "series": (
-        "月度序列",
-        [
-            ("月份", lambda r: r["label"]),
-            ("当月值", lambda r: _number(r["month_value"])),
-            ("上年同月当月值", lambda r: _number(r["last_month_value"])),
-            ("1–N月累计", lambda r: _number(r["ytd"])),
-            ("上年同期累计", lambda r: _number(r["last_ytd"])),
-            ("累计同比（%）", lambda r: _pct(r["growth"])),
-            ("说明", lambda r: r["note"]),
-        ],
-    ),
-    "chains": None,  # filled below: the two breakdowns share their columns
-    "zones": None,
-    "enterprises": (
-        "企业明细",
-        [
-            ("企业", lambda r: r["name"]),
-            ("统一社会信用代码", lambda r: r["uscc"]),
-            ("片区", lambda r: r["zone"]),
-            ("产业链", lambda r: r["chain"]),
-            ("当月值", lambda r: _number(r["month_value"])),
-            ("1–N月累计", lambda r: _number(r["ytd"])),
-            ("上年同期累计", lambda r: _number(r["last_ytd"])),
-            ("同比（%）", lambda r: _pct(r["growth"])),
-            ("说明", lambda r: r["note"]),
-        ],
-    ),
-}
-BREAKDOWN_COLUMNS = [
-    ("1–N月累计", lambda r: _number(r["ytd"])),
-    ("上年同期（同口径）", lambda r: _number(r["base"])),
-    ("同比（%）", lambda r: _pct(r["growth"])),
-    ("拉动（百分点）", lambda r: _number(r["pull_pp"])),
-    ("占比（%）", lambda r: _pct(r["share"])),
+def _pp(value):
+    return None if value is None else round(value, 2)
+
+
+def _amounts(shown):
+    """Cell functions for a stored amount in the indicator's display unit (unrounded)."""
+    return lambda key: (lambda r: shown.exact(r[key]))
+
+
+def indicator_tables(shown) -> dict:
+    """Each exportable table of the indicator page: (title, [(header, row → cell)]), amounts
+    in the indicator's display unit (``shown``), as the page shows them."""
+    unit = f"（{shown.label}）"
+    total = one = _amounts(shown)
+    breakdown = [
+        (f"1–N月累计{unit}", total("ytd")),
+        (f"上年同期（同口径）{unit}", total("base")),
+        ("同比（%）", lambda r: _pct(r["growth"])),
+        ("拉动（百分点）", lambda r: _pp(r["pull_pp"])),
+        ("占比（%）", lambda r: _pct(r["share"])),
+    ]
+    enterprise = [
+        ("企业", lambda r: r["name"]),
+        ("统一社会信用代码", lambda r: r["uscc"]),
+        ("片区", lambda r: r["zone"]),
+        ("产业链", lambda r: r["chain"]),
+        (f"当月值{unit}", one("month_value")),
+        (f"1–N月累计{unit}", one("ytd")),
+        (f"上年同期累计{unit}", one("last_ytd")),
+        (f"增减{unit}", one("change")),
+        ("同比（%）", lambda r: _pct(r["growth"])),
+        ("拉动（百分点）", lambda r: _pp(r["pull_pp"])),
+        ("说明", lambda r: r["note"]),
+    ]
+    return {
+        "series": (
+            "月度序列",
+            [
+                ("月份", lambda r: r["label"]),
+                (f"当月值{unit}", total("month_value")),
+                (f"上年同月当月值{unit}", total("last_month_value")),
+                (f"1–N月累计{unit}", total("ytd")),
+                (f"上年同期累计{unit}", total("last_ytd")),
+                ("累计同比（%）", lambda r: _pct(r["growth"])),
+                ("说明", lambda r: r["note"]),
+            ],
+        ),
+        "chains": ("按产业链", [("产业链", lambda r: r["name"]), *breakdown]),
+        "zones": ("按片区", [("片区", lambda r: r["name"]), *breakdown]),
+        "enterprises": ("企业明细", enterprise),
+        "drags": ("拉低增速最多的企业", enterprise),
+    }
+
+
+TABLE_NAMES = ("series", "chains", "zones", "enterprises", "drags")
+ENTERPRISE_COLUMNS = [  # (sort key, header) of the enterprise tables on the page
+    ("name", "企业"),
+    ("zone", "片区"),
+    ("chain", "产业链"),
+    ("month_value", "当月值"),
+    ("ytd", "1–N月累计"),
+    ("last_ytd", "上年同期累计"),
+    ("change", "增减"),
+    ("growth", "同比"),
+    ("pull_pp", "拉动（百分点）"),
 ]
-INDICATOR_TABLES["chains"] = ("按产业链", [("产业链", lambda r: r["name"]), *BREAKDOWN_COLUMNS])
-INDICATOR_TABLES["zones"] = ("按片区", [("片区", lambda r: r["name"]), *BREAKDOWN_COLUMNS])
+TEXT_COLUMNS = ("name", "zone", "chain")
 
 
 def filter_enterprises(rows, params):
@@ -243,6 +272,23 @@ def filter_enterprises(rows, params):
         rows = [r for r in rows if r["chain"] == chain]
     if status in STATUSES:
         rows = [r for r in rows if r["status"] == status]
+    return rows
+
+
+def enterprise_rows(detail, params):
+    """The enterprise table as the page shows it: filtered, then sorted (``?sort=``)."""
+    return sort_enterprises(filter_enterprises(detail["enterprises"], params), params.get("sort") or "")
+
+
+def _with_texts(rows, shown, keys, detail=False):
+    """Adds ``<key>_text`` (display unit, thousands separators) and the percentages."""
+    for row in rows:
+        for key in keys:
+            row[f"{key}_text"] = shown.text(row.get(key), detail)
+        row["growth_pct"] = percent(row.get("growth"))
+        row["share_pct"] = percent(row.get("share"))
+        pull = row.get("pull_pp")
+        row["pull_text"] = "—" if pull is None else f"{pull:.2f}"
     return rows
 
 
@@ -275,13 +321,14 @@ class IndicatorView(generic.ObjectView):
         request = self.request
         period, zone, error = _period_and_zone(request)
         detail = self.detail(indicator, period, zone, "view")
-        enterprises = filter_enterprises(detail["enterprises"], request.GET)
-        for row in [*detail["series"], *detail["chains"], *detail["zones"], *enterprises]:
-            row["growth_pct"] = percent(row["growth"])
-            row["share_pct"] = percent(row.get("share"))
+        shown = display_unit(indicator)
+        enterprises, sort = enterprise_rows(detail, request.GET)
+        amounts = ("month_value", "ytd", "last_month_value", "last_ytd", "base")
+        _with_texts([*detail["series"], *detail["chains"], *detail["zones"]], shown, amounts)
+        _with_texts(detail["enterprises"], shown, (*amounts, "change"), detail=True)
         query = request.GET.copy()
-        query.pop("export", None)
-        query.pop("table", None)
+        for key in ("export", "table", "sort"):
+            query.pop(key, None)
         return {
             "period": period,
             "period_value": f"{period:%Y-%m}",
@@ -289,27 +336,31 @@ class IndicatorView(generic.ObjectView):
             "zones": Zone.objects.all(),
             "error": error,
             "detail": detail,
+            "shown": shown,
             "enterprises": enterprises,
+            "sort": sort,
+            "columns": [sort_column(query, key, header, sort) for key, header in ENTERPRISE_COLUMNS],
             "chains": sorted({r["chain"] for r in detail["enterprises"]}),
             "statuses": [("entered", "新纳统或新报"), ("left", "退库或未报"), ("missing", "缺少当月值")],
             "breakdowns": [("chains", "产业链", detail["chains"]), ("zones", "片区", detail["zones"])],
-            "chart": chart_data(indicator, detail["series"]),
+            "chart": chart_data(indicator, detail["series"], shown),
             "can_export_data": has_perm(request.user, self.source_model(indicator), "export"),
             "query": query.urlencode(),
+            "sort_query": f"&sort={sort}" if sort != DEFAULT_SORT else "",
             "is_enterprise_level": indicator.level == IndicatorLevel.ENTERPRISE,
         }
 
     def export(self, request, indicator):
         name = request.GET.get("table", "")
-        if name not in INDICATOR_TABLES:
+        if name not in TABLE_NAMES:
             raise Http404("没有这张表")
         model = self.source_model(indicator)
         if not has_perm(request.user, model, "export"):
             raise PermissionDenied("没有导出权限")
         period, zone, _error = _period_and_zone(request)
         detail = self.detail(indicator, period, zone, "export")
-        rows = detail[name] if name != "enterprises" else filter_enterprises(detail[name], request.GET)
-        title, columns = INDICATOR_TABLES[name]
+        rows = enterprise_rows(detail, request.GET)[0] if name == "enterprises" else detail[name]
+        title, columns = indicator_tables(display_unit(indicator))[name]
         title = f"{indicator.name}{title}"
         content, count = rows_to_xlsx(
             title, [h for h, _ in columns], ([f(r) for _, f in columns] for r in rows)
@@ -329,6 +380,26 @@ class IndicatorView(generic.ObjectView):
             request=request,
         )
         return xlsx_response(content, f"{title}{period:%Y-%m}.xlsx")
+
+
+def sort_column(query, key, header, current) -> dict:
+    href, arrow = sort_link(query, key, current)
+    return {"key": key, "header": header, "href": href, "arrow": arrow, "numeric": key not in TEXT_COLUMNS}
+
+
+def sort_link(query, key, current) -> tuple[str, str]:
+    """(href, arrow) of a sortable header: the first click sorts descending (largest first;
+    for 拉动 and 增减 the biggest gains), a second click reverses."""
+    params = query.copy()
+    if current == f"-{key}":
+        params["sort"], arrow = key, "▼"
+    elif current == key:
+        params["sort"], arrow = f"-{key}", "▲"
+    else:
+        params["sort"], arrow = f"-{key}", ""
+    if key in TEXT_COLUMNS and current not in (key, f"-{key}"):
+        params["sort"] = key  # names read A→Z first
+    return "?" + params.urlencode() + "#indicator-enterprises", arrow
 
 
 # --- zone figures ---------------------------------------------------------------------------

@@ -51,8 +51,11 @@ def test_each_table_exports_the_rows_shown_and_is_audited(client, leader, data):
     assert {r[0] for r in chains[1:]} == {"高端装备制造", "未归链"}
 
     warnings = sheet_rows(export(client, "warnings"))
-    assert warnings[0] == ["企业", "预警原因", "同比"]
-    assert {r[0] for r in warnings[1:]} == {"西区光电科技有限公司", "东区停报机械有限公司"}
+    assert warnings[0] == ["企业", "预警原因", "增减（亿元）", "同比", "拉动（百分点）"]
+    # the largest fall first (35000 − 50000 万元 = −1.5 亿元, −15000 / 150000 = −10 points),
+    # then the enterprise that did not report (its fall is not known)
+    assert warnings[1] == ["西区光电科技有限公司", "累计同比下降30.0%", -1.5, -0.3, -10.0]
+    assert [r[0] for r in warnings[1:]] == ["西区光电科技有限公司", "东区停报机械有限公司"]
 
     events = AuditEvent.objects.filter(kind="export", data__view="economy:cockpit")
     assert events.count() == 4

@@ -105,8 +105,9 @@ def test_every_table_exports_audited_and_restricted(client, leader, alice, book,
         assert f"规上工业总产值{title}" in event.detail and event.user_id == leader.pk
         assert event.data["table"] == table
     rows = xlsx_rows(client.get(url, {**params, "export": "xlsx", "table": "zones"}))
-    assert rows[0][:3] == ["片区", "1–N月累计", "上年同期（同口径）"]
-    assert rows[1][:6] == ["东区", 72, 50, 20, 11.11, 60]
+    # Amounts in the indicator's display unit (万元 stored, 亿元 shown), every digit kept.
+    assert rows[0][:3] == ["片区", "1–N月累计（亿元）", "上年同期（同口径）（亿元）"]
+    assert rows[1][:6] == ["东区", 0.0072, 0.005, 20, 11.11, 60]
     assert client.get(url, {**params, "export": "xlsx", "table": "nonsense"}).status_code == 404
     # 部门人员 export only their own department's enterprises.
     client.force_login(alice)

@@ -153,14 +153,19 @@ def test_summary_page_shows_the_same_figures_as_the_command(client, leader, ente
         reports[0].enterprise, output, datetime.date(2023, 8, 1), month_value=D(5), ytd_value=D(40)
     )
     client.force_login(leader)
-    page = text(client.get(SUMMARY, {"period": "2024-08"}))
+    response = client.get(SUMMARY, {"period": "2024-08"})
+    page = text(response)
     assert "经济运行 · 2024年8月" in page
-    assert "规上工业总产值 万元 15 112 40 25.0%" in page
+    row = next(r for r in response.context["rows"] if r["code"] == "industrial_output")
+    assert (row["month_value"], row["ytd"], row["base"]) == (15, 112, 40)  # 万元, as stored
+    assert "规上工业总产值 亿元 0.00 0.01 0.00 25.0%" in page  # shown in the indicator's unit
     assert "1家企业无上年同期数据" in page
     home = client.get(reverse("home")).content.decode()
     assert f'href="{SUMMARY}"' in home
     client.force_login(enterprise_user)  # only its own company's figures
-    assert "规上工业总产值 万元 6 50 40 25.0%" in text(client.get(SUMMARY, {"period": "2024-08"}))
+    response = client.get(SUMMARY, {"period": "2024-08"})
+    row = next(r for r in response.context["rows"] if r["code"] == "industrial_output")
+    assert (row["month_value"], row["ytd"], row["base"], row["growth_pct"]) == (6, 50, 40, "25.0%")
     bad = client.get(SUMMARY, {"period": "八月"})
     assert bad.status_code == 200 and "月份“八月”格式不对" in text(bad)
 

@@ -4,6 +4,7 @@
   var data = JSON.parse(document.getElementById("cockpit-data").textContent);
   var charts = [];
   var BLUE = "#1f5fa8", GREY = "#9aa5b1";
+  var UNIT = (data.primary && data.primary.unit) || "";
   var MONTHS = [];
   for (var m = 1; m <= 12; m++) MONTHS.push(m + "月");
 
@@ -36,24 +37,35 @@
     };
   }
 
-  function barOption(rows) {
+  // On a phone (a chart narrower than 480 px) the value axis keeps three ticks, the category
+  // names are cut to 6 characters (the tooltip has the whole name) and the bar labels show
+  // the value only, so nothing overlaps at 390 px.
+  function narrow(id) { var node = document.getElementById(id); return node && node.clientWidth < 480; }
+
+  function barOption(rows, small) {
     return {
       tooltip: {
         trigger: "axis", axisPointer: { type: "shadow" },
         formatter: function (items) {
           var r = rows[items[0].dataIndex];
-          return r.name + "<br>累计 " + r.ytd + " 亿元<br>同比 " + pct(r.growth) +
+          return r.name + "<br>累计 " + r.ytd + " " + UNIT + "<br>同比 " + pct(r.growth) +
             (r.pull_pp === null ? "" : "<br>拉动 " + r.pull_pp + " 个百分点");
         }
       },
-      grid: { left: 8, right: 96, top: 8, bottom: 8, containLabel: true },
-      xAxis: { type: "value", name: "亿元" },
-      yAxis: { type: "category", inverse: true, data: rows.map(function (r) { return r.name; }) },
+      grid: { left: 8, right: small ? 48 : 96, top: 8, bottom: small ? 4 : 8, containLabel: true },
+      xAxis: {
+        type: "value", name: small ? "" : UNIT, splitNumber: small ? 2 : 5,
+        axisLabel: { hideOverlap: true, fontSize: small ? 10 : 12 }
+      },
+      yAxis: {
+        type: "category", inverse: true, data: rows.map(function (r) { return r.name; }),
+        axisLabel: small ? { width: 78, overflow: "truncate", fontSize: 11 } : {}
+      },
       series: [{
         type: "bar", data: rows.map(function (r) { return r.ytd; }), itemStyle: { color: BLUE },
         label: {
-          show: true, position: "right",
-          formatter: function (p) { return p.value + "（" + pct(rows[p.dataIndex].growth) + "）"; }
+          show: true, position: "right", fontSize: small ? 10 : 12,
+          formatter: function (p) { return small ? String(p.value) : p.value + "（" + pct(rows[p.dataIndex].growth) + "）"; }
         }
       }]
     };
@@ -73,9 +85,13 @@
       var rows = i ? data.zones : data.chains, node = document.getElementById(id);
       if (node) node.style.height = Math.max(200, rows.length * 30 + 30) + "px";
     });
-    make("chart-chains", barOption(data.chains), barClick(data.chains));
-    make("chart-zones", barOption(data.zones), barClick(data.zones));
-    window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
+    var bars = [["chart-chains", data.chains], ["chart-zones", data.zones]].map(function (pair) {
+      return { id: pair[0], rows: pair[1], chart: make(pair[0], barOption(pair[1], narrow(pair[0])), barClick(pair[1])) };
+    });
+    window.addEventListener("resize", function () {
+      charts.forEach(function (c) { c.resize(); });
+      bars.forEach(function (b) { if (b.chart) b.chart.setOption(barOption(b.rows, narrow(b.id)), true); });
+    });
     document.body.dataset.cockpitReady = "1";
   }
 
