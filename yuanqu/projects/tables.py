@@ -101,3 +101,6 @@ class KeyProjectTable(BaseTable):
 
     def value_open_blockers(self, record):
         return getattr(record, "open_blockers", None)
+
+    def value_fai_registered(self, record):
+        return "是" if record.fai_registered else "否"
