@@ -167,9 +167,10 @@ def late_days(milestone) -> int:
 
 
 def wan(value: Decimal) -> str:
-    """An amount in 万元 with thousands separators and no trailing zeros: 1,200 / 1,486.95."""
+    """An amount in 万元 with thousands separators, to the cent unless whole, as the list's
+    columns hold it: 1,200 / 1,486.95 / 7,435.30."""
     text = f"{Decimal(value):,.2f}"
-    return text.rstrip("0").rstrip(".")
+    return text.removesuffix(".00")
 
 
 @dataclass(frozen=True)

@@ -19,27 +19,29 @@ class KeyProjectTable(BaseTable):
         empty_values=(),
         orderable=False,
         verbose_name="原因",
-        attrs={"td": {"style": "white-space:normal;min-width:14em;max-width:22em"}},
+        attrs={"td": {"style": "white-space:normal;min-width:20em;max-width:26em"}},
     )
     open_blockers = tables.Column(empty_values=(), orderable=False, verbose_name="未解决堵点")
 
     class Meta(BaseTable.Meta):
         model = KeyProject
+        # The light, its reason and the open blockers next to the name: what a leader reads
+        # first is on screen at 1366 px without scrolling sideways.
         fields = (
             "code",
             "name",
+            "light",
+            "reason",
+            "open_blockers",
+            "completion",
+            "annual_plan",
+            "ytd",
             "type",
             "levels",
             "enterprise",
             "department",
             "leader",
             "total_investment_wan",
-            "annual_plan",
-            "ytd",
-            "completion",
-            "light",
-            "reason",
-            "open_blockers",
             "fai_registered",
         )
         sequence = fields

@@ -4,6 +4,7 @@ the statistics. Days are calendar days after the planned date, counted to today 
 month (every page's default) and to the month's last day for an earlier month."""
 
 import datetime
+from decimal import Decimal
 
 from django.urls import reverse
 from django.utils import timezone
@@ -38,6 +39,15 @@ def test_overdue_days_rule():
     assert services.overdue_days(start, datetime.date(2023, 10, 31)) == 12
     assert services.overdue_days(start, datetime.date(2023, 11, 2)) == 0
     assert services.late_days(start) == 14
+
+
+def test_amounts_in_reasons_read_as_the_list_columns():
+    assert [services.wan(Decimal(v)) for v in ("1200.00", "7435.30", "104818.74", "0")] == [
+        "1,200",
+        "7,435.30",
+        "104,818.74",
+        "0",
+    ]
 
 
 def test_as_of_day_is_today_for_the_latest_month_and_the_end_of_an_earlier_one():
