@@ -313,6 +313,7 @@ def as_json_row(row: dict) -> dict:
         "completion": _number(result.completion, 4),
         "time_progress": _number(result.time_progress, 4),
         "light": str(result.light),
+        "reason": result.cause,
     }
 
 
