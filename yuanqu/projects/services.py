@@ -8,9 +8,10 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db.models import Sum
+from django.utils import timezone
 
 from yuanqu.core.versioning import record_version
-from yuanqu.economy.services import completion_rate, describe, gap_text, time_progress
+from yuanqu.economy.services import add_months, completion_rate, describe, gap_text, time_progress
 
 from .choices import LEVEL_ORDER, LIGHT_RANK, Light, RuleKind
 
@@ -135,19 +136,81 @@ def primary_plan(project, year: int):
     return None
 
 
+def as_of_day(period: datetime.date, today: datetime.date | None = None) -> datetime.date:
+    """The day a month's 逾期天数 (and 开工后未入库天数) are counted to, one rule for the
+    light, the milestone timeline, the list, the statistics, the scheduling meeting and every
+    export: today while ``period`` is the latest reported month (the last complete month, every
+    page's default) or later, so that the figure is the one on the office calendar; the
+    month's last day for an earlier month, so that a past month's light stays what it was."""
+    today = today or timezone.localdate()
+    if period >= add_months(today.replace(day=1), -1):
+        return today
+    return month_end(period)
+
+
+def done_by(milestone, as_of: datetime.date) -> bool:
+    return milestone.actual_on is not None and milestone.actual_on <= as_of
+
+
+def overdue_days(milestone, as_of: datetime.date) -> int:
+    """逾期天数 of a milestone not done by ``as_of``: calendar days after its planned date (the
+    planned day itself is on time, the day after is 1 day overdue); 0 when it was done by then
+    or is not due yet."""
+    if done_by(milestone, as_of) or milestone.planned_on >= as_of:
+        return 0
+    return (as_of - milestone.planned_on).days
+
+
+def late_days(milestone) -> int:
+    """Calendar days a done milestone was finished after its planned date (0 when on time)."""
+    return max((milestone.actual_on - milestone.planned_on).days, 0)
+
+
+def wan(value: Decimal) -> str:
+    """An amount in 万元 with thousands separators, to the cent unless whole, as the list's
+    columns hold it: 1,200 / 1,486.95 / 7,435.30."""
+    text = f"{Decimal(value):,.2f}"
+    return text.removesuffix(".00")
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One check that lit the project yellow or red, with its Chinese explanation."""
+
+    light: str
+    text: str
+
+    def __str__(self) -> str:
+        return f"{Light(self.light).label}：{self.text}"
+
+
 @dataclass
 class LightResult:
     light: str
-    reasons: list = field(default_factory=list)
+    parts: list = field(default_factory=list)  # Reason of each check that is not green
+    notes: list = field(default_factory=list)  # what could not be judged (no plan …)
     annual_plan: Decimal | None = None
     ytd: Decimal = Decimal(0)
     completion: Decimal | None = None
     time_progress: Decimal = Decimal(0)
     gap_pp: Decimal | None = None
+    as_of: datetime.date | None = None
 
     @property
     def label(self) -> str:
         return Light(self.light).label
+
+    @property
+    def reasons(self) -> list[str]:
+        """Every part with its light, then the notes (the API's and the project page's list)."""
+        return [str(part) for part in self.parts] + list(self.notes)
+
+    @property
+    def cause(self) -> str:
+        """原因: why the light is yellow or red, worst check first ("" for green). The list,
+        the project page, the scheduling meeting and the exports all show this text."""
+        parts = sorted(self.parts, key=lambda p: -LIGHT_RANK[Light(p.light)])
+        return "；".join(p.text for p in parts)
 
     @property
     def completion_pct(self) -> str:
@@ -162,54 +225,62 @@ def _worse(a: str, b: str) -> str:
     return a if LIGHT_RANK[Light(a)] >= LIGHT_RANK[Light(b)] else b
 
 
-def light(project, period: datetime.date, plan=None, rules=None, ytd_wan=None) -> LightResult:
+def light(project, period: datetime.date, plan=None, rules=None, ytd_wan=None, today=None) -> LightResult:
     """Green/yellow/red for the month, the worst of investment progress, overdue milestones
     and 入库 lag, with a Chinese reason for every non-green part. A list passes each
-    project's ``ytd_wan`` from ``ytd_by_project`` rather than a query per project."""
+    project's ``ytd_wan`` from ``ytd_by_project`` rather than a query per project. Days are
+    counted to ``as_of_day(period, today)``."""
     rules = rules if rules is not None else load_rules()
     plan = plan if plan is not None else primary_plan(project, period.year)
-    end = month_end(period)
+    as_of = as_of_day(period, today)
     done_wan = ytd_wan if ytd_wan is not None else ytd(project, period)
-    result = LightResult(Light.GREEN, ytd=done_wan, time_progress=time_progress(period))
+    result = LightResult(Light.GREEN, ytd=done_wan, time_progress=time_progress(period), as_of=as_of)
+
+    def judge(kind, value, label, text):
+        part = band_light(rules[kind], value, label)
+        if part != Light.GREEN:
+            result.parts.append(Reason(part, text))
+        result.light = _worse(result.light, part)
+
     if plan is None:
-        result.reasons.append(f"无{period.year}年度计划投资，未计投资进度")
+        result.notes.append(f"无{period.year}年度计划投资，未计投资进度")
     else:
         result.annual_plan = plan.annual_plan_wan
         done = completion_rate(result.ytd, plan.annual_plan_wan)
         if done.value is None:
-            result.reasons.append(done.note)
+            result.notes.append(done.note)
         else:
             result.completion = done.value
             result.gap_pp = (done.value - result.time_progress) * 100
-            part = band_light(rules[RuleKind.PROGRESS], result.gap_pp, "投资进度亮灯规则")
-            if part != Light.GREEN:
-                result.reasons.append(
-                    f"{Light(part).label}：完成年度计划{done.value * 100:.1f}%，{gap_text(result.gap_pp)}"
-                )
-            result.light = _worse(result.light, part)
+            due = (plan.annual_plan_wan * result.time_progress).quantize(Decimal("0.01"))
+            judge(
+                RuleKind.PROGRESS,
+                result.gap_pp,
+                "投资进度亮灯规则",
+                f"完成投资{wan(result.ytd)}万元，序时应完成{wan(due)}万元，{gap_text(result.gap_pp)}",
+            )
     for milestone in project.milestones.all():
-        actual = milestone.actual_on if milestone.actual_on and milestone.actual_on <= end else None
-        if actual is None and milestone.planned_on < end:
-            days = Decimal((end - milestone.planned_on).days)
-            part = band_light(rules[RuleKind.MILESTONE], days, "节点逾期亮灯规则")
-            if part != Light.GREEN:
-                result.reasons.append(
-                    f"{Light(part).label}：{milestone.get_kind_display()}节点计划"
-                    f"{milestone.planned_on:%Y-%m-%d}，逾期{days}天未完成"
-                )
-            result.light = _worse(result.light, part)
-    started = next((m.actual_on for m in project.milestones.all() if m.kind == "start" and m.actual_on), None)
-    registered = project.fai_registered and project.fai_registered_on and project.fai_registered_on <= end
-    if started and started <= end and not registered:
-        days = Decimal((end - started).days)
-        part = band_light(rules[RuleKind.FAI_LAG], days, "入库亮灯规则")
-        if part != Light.GREEN:
-            result.reasons.append(f"{Light(part).label}：{started:%Y-%m-%d}开工，{days}天未入库")
-        result.light = _worse(result.light, part)
+        days = overdue_days(milestone, as_of)
+        if days:
+            judge(
+                RuleKind.MILESTONE,
+                Decimal(days),
+                "节点逾期亮灯规则",
+                f"{milestone.get_kind_display()}节点逾期{days}天（计划{milestone.planned_on:%Y-%m-%d}）",
+            )
+    started = next(
+        (m.actual_on for m in project.milestones.all() if m.kind == "start" and done_by(m, as_of)), None
+    )
+    registered = project.fai_registered and project.fai_registered_on and project.fai_registered_on <= as_of
+    if started and not registered:
+        days = (as_of - started).days
+        judge(
+            RuleKind.FAI_LAG, Decimal(days), "入库亮灯规则", f"开工{days}天未入库（{started:%Y-%m-%d}开工）"
+        )
     return result
 
 
-def book(projects, period: datetime.date) -> list[dict]:
+def book(projects, period: datetime.date, today=None) -> list[dict]:
     """One row per project and list (a project on two lists appears twice, each with its own
     plan); a project with no plan that year has one row without a level."""
     rules = load_rules()
@@ -222,7 +293,7 @@ def book(projects, period: datetime.date) -> list[dict]:
             key=lambda p: LEVEL_ORDER.index(p.level),
         )
         for plan in plans or [None]:
-            result = light(project, period, plan=plan, rules=rules, ytd_wan=ytds[project.pk])
+            result = light(project, period, plan=plan, rules=rules, ytd_wan=ytds[project.pk], today=today)
             rows.append({"project": project, "plan": plan, "result": result})
     return rows
 
@@ -242,15 +313,19 @@ def as_json_row(row: dict) -> dict:
         "completion": _number(result.completion, 4),
         "time_progress": _number(result.time_progress, 4),
         "light": str(result.light),
+        "reason": result.cause,
     }
 
 
-def lights_by_project(projects, period) -> dict:
-    """project id → LightResult for the month (each project's own plan)."""
+def lights_by_project(projects, period, today=None) -> dict:
+    """project id → LightResult for the month (each project's own plan), in a fixed number of
+    queries whatever the number of projects (a list or a queryset)."""
     rules = load_rules()
-    projects = list(projects.prefetch_related("plans", "milestones"))
+    if hasattr(projects, "prefetch_related"):
+        projects = projects.prefetch_related("plans", "milestones")
+    projects = list(projects)
     ytds = ytd_by_project(projects, period)
-    return {p.pk: light(p, period, rules=rules, ytd_wan=ytds[p.pk]) for p in projects}
+    return {p.pk: light(p, period, rules=rules, ytd_wan=ytds[p.pk], today=today) for p in projects}
 
 
 # --- recording ----------------------------------------------------------------------------
@@ -343,16 +418,17 @@ class TimelineEntry:
         }[self.status]
 
 
-def timeline(milestones, today: datetime.date) -> list[TimelineEntry]:
+def timeline(milestones, as_of: datetime.date) -> list[TimelineEntry]:
     """The milestones by planned date, each done on time, late, overdue (planned date passed,
-    not done by ``today``) or pending."""
+    not done by ``as_of``: the light's ``as_of_day``, so both say the same 逾期天数) or
+    pending. A milestone done after ``as_of`` is shown as it stood that day."""
     entries = []
     for m in sorted(milestones, key=lambda m: m.planned_on):
-        if m.actual_on:
-            late = (m.actual_on - m.planned_on).days
-            entries.append(TimelineEntry(m, "late" if late > 0 else "done", max(late, 0)))
-        elif m.planned_on < today:
-            entries.append(TimelineEntry(m, "overdue", (today - m.planned_on).days))
+        if done_by(m, as_of):
+            late = late_days(m)
+            entries.append(TimelineEntry(m, "late" if late else "done", late))
+        elif overdue_days(m, as_of):
+            entries.append(TimelineEntry(m, "overdue", overdue_days(m, as_of)))
         else:
             entries.append(TimelineEntry(m, "pending"))
     return entries
@@ -418,7 +494,7 @@ def _rate(done, plan):
     return None if not plan else done / plan
 
 
-def statistics(projects, period: datetime.date) -> dict:
+def statistics(projects, period: datetime.date, today=None) -> dict:
     """The figures the reports quote for ``period``'s year up to ``period``: 开工亿元以上项目,
     竣工投产, annual plan, YTD and completion by level and by type, and the lights.
 
@@ -429,9 +505,7 @@ def statistics(projects, period: datetime.date) -> dict:
     year, end = period.year, month_end(period)
     first = datetime.date(year, 1, 1)
     listed = list(projects.filter(plans__year=year).distinct().prefetch_related("plans", "milestones"))
-    rules = load_rules()
-    ytds = ytd_by_project(listed, period)
-    results = {p.pk: light(p, period, rules=rules, ytd_wan=ytds[p.pk]) for p in listed}
+    results = lights_by_project(listed, period, today=today)
 
     def actual_in_year(project, kinds):
         return any(

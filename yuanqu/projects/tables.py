@@ -1,4 +1,5 @@
 import django_tables2 as tables
+from django.utils.html import format_html
 
 from yuanqu.utilities.tables import BaseTable
 
@@ -13,22 +14,34 @@ class KeyProjectTable(BaseTable):
     ytd = tables.Column(empty_values=(), orderable=False, verbose_name="累计完成（万元）")
     completion = tables.Column(empty_values=(), orderable=False, verbose_name="完成率")
     light = tables.Column(empty_values=(), orderable=False, verbose_name="亮灯")
+    # The reason wraps (every other cell stays on one line) so the list fits 1366 px.
+    reason = tables.Column(
+        empty_values=(),
+        orderable=False,
+        verbose_name="原因",
+        attrs={"td": {"style": "white-space:normal;min-width:20em;max-width:26em"}},
+    )
+    open_blockers = tables.Column(empty_values=(), orderable=False, verbose_name="未解决堵点")
 
     class Meta(BaseTable.Meta):
         model = KeyProject
+        # The light, its reason and the open blockers next to the name: what a leader reads
+        # first is on screen at 1366 px without scrolling sideways.
         fields = (
             "code",
             "name",
+            "light",
+            "reason",
+            "open_blockers",
+            "completion",
+            "annual_plan",
+            "ytd",
             "type",
             "levels",
             "enterprise",
             "department",
             "leader",
             "total_investment_wan",
-            "annual_plan",
-            "ytd",
-            "completion",
-            "light",
             "fai_registered",
         )
         sequence = fields
@@ -40,7 +53,7 @@ class KeyProjectTable(BaseTable):
 
     def _result(self, record):
         """The record's light, computed with those of the whole page (or export) at once."""
-        from .services import light, load_rules, ytd_by_project
+        from .services import lights_by_project
 
         if record.pk not in self._lights:
             page = getattr(self, "page", None)
@@ -48,10 +61,7 @@ class KeyProjectTable(BaseTable):
             records = [getattr(row, "record", row) for row in rows]
             if record.pk not in {r.pk for r in records}:
                 records = [record]
-            rules, ytds = load_rules(), ytd_by_project(records, self.period)
-            self._lights.update(
-                {r.pk: light(r, self.period, rules=rules, ytd_wan=ytds[r.pk]) for r in records}
-            )
+            self._lights.update(lights_by_project(records, self.period))
         return self._lights[record.pk]
 
     def render_levels(self, record):
@@ -69,4 +79,30 @@ class KeyProjectTable(BaseTable):
         return self._result(record).completion_pct
 
     def render_light(self, record):
+        result = self._result(record)
+        return format_html('<span class="light light-{}" aria-hidden="true"></span> {}', result.light, result.label)
+
+    def value_light(self, record):
         return self._result(record).label
+
+    def render_reason(self, record):
+        """原因 of a yellow or red light, the same text as the project page and the exports."""
+        return self._result(record).cause or "—"
+
+    def value_reason(self, record):
+        return self._result(record).cause or None
+
+    def render_open_blockers(self, record):
+        count = getattr(record, "open_blockers", None)
+        if count is None:
+            return "—"
+        if not count:
+            return "0"
+        url = f"{record.get_absolute_url()}?period={self.period:%Y-%m}#blockers"
+        return format_html('<a href="{}" title="查看该项目的堵点">{}</a>', url, count)
+
+    def value_open_blockers(self, record):
+        return getattr(record, "open_blockers", None)
+
+    def value_fai_registered(self, record):
+        return "是" if record.fai_registered else "否"

@@ -4,6 +4,8 @@ import io
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -48,6 +50,7 @@ from .models import (
     WeeklyReport,
 )
 from .services import (
+    as_of_day,
     blocker_to_demand,
     blocker_to_task,
     check_rules,
@@ -86,6 +89,22 @@ def period_of(request):
         return default_period(), exc.messages[0]
 
 
+def with_open_blockers(queryset, user):
+    """The projects with ``open_blockers``: how many of each one's blockers are unresolved,
+    counted among the blockers the user may see, in the list's own query (no query per row).
+    Without a grant to see blockers the count is left out (the list shows “—”)."""
+    if not has_perm(user, Blocker, "view"):
+        return queryset
+    unresolved = restrict(Blocker.objects.filter(project=OuterRef("pk"), resolved_on=None), user, "view")
+    counted = unresolved.order_by().values("project").annotate(n=Count("pk")).values("n")
+    return queryset.annotate(open_blockers=Coalesce(Subquery(counted), 0))
+
+
+def as_of_note(period) -> str:
+    """The line every project page prints under its month: the day 逾期天数 are counted to."""
+    return f"节点逾期天数、开工后未入库天数计至{as_of_day(period, timezone.localdate()):%Y-%m-%d}"
+
+
 def rules_error():
     """The configuration error of the light rules, in Chinese, or ""."""
     try:
@@ -108,6 +127,9 @@ class KeyProjectListView(generic.ObjectListView):
             return render(request, "projects/rules_error.html", {"error": self.rules_error})
         return super().get(request)
 
+    def get_queryset(self, action="view"):
+        return with_open_blockers(super().get_queryset(action), self.request.user)
+
     def filterset(self, *args, **kwargs):
         return KeyProjectFilterSet(*args, period=self.period, **kwargs)
 
@@ -119,6 +141,7 @@ class KeyProjectListView(generic.ObjectListView):
             "period": self.period,
             "period_label": describe(self.period),
             "period_error": self.period_error,
+            "as_of_note": as_of_note(self.period),
             "can_import_progress": has_perm(self.request.user, MonthlyProgress, "import"),
         }
 
@@ -131,7 +154,8 @@ class KeyProjectView(generic.ObjectView):
         user = self.request.user
         period, error = period_of(self.request)
         problem = rules_error()
-        result = None if problem else light(obj, period)
+        as_of = as_of_day(period, timezone.localdate())
+        result = None if problem else light(obj, period, today=timezone.localdate())
         progress = restrict(MonthlyProgress.objects.filter(project=obj), user, "view").select_related(
             "reported_by"
         )
@@ -139,6 +163,8 @@ class KeyProjectView(generic.ObjectView):
             "period": period,
             "period_label": describe(period),
             "period_error": error or problem,
+            "as_of": as_of,
+            "as_of_note": as_of_note(period),
             "result": result,
             "gap": gap_text(result.gap_pp) if result else "",
             "plans": restrict(ProjectYearPlan.objects.filter(project=obj), user, "view"),
@@ -151,9 +177,7 @@ class KeyProjectView(generic.ObjectView):
             "can_to_demand": has_perm(user, Demand, "add"),
             "can_to_task": has_perm(user, Task, "add"),
             "curve": investment_curve(obj, period),
-            "timeline": timeline(
-                restrict(Milestone.objects.filter(project=obj), user, "view"), timezone.localdate()
-            ),
+            "timeline": timeline(restrict(Milestone.objects.filter(project=obj), user, "view"), as_of),
             "weekly": restrict(WeeklyReport.objects.filter(project=obj), user, "view").select_related(
                 "reported_by"
             )[:20],
@@ -271,7 +295,7 @@ class SchedulingView(View):
         projects = restrict(PROJECTS, user, action)
         reds = []
         if not error:
-            lights = lights_by_project(projects, period)
+            lights = lights_by_project(projects, period, today=timezone.localdate())
             reds = [(p, lights[p.pk]) for p in projects if lights[p.pk].light == "red"]
         escalations = restrict(Escalation.objects.select_related("project", "raised_by"), user, action)
         if exporting:
@@ -282,6 +306,7 @@ class SchedulingView(View):
             {
                 "period": period,
                 "period_label": describe(period),
+                "as_of_note": as_of_note(period),
                 "error": error,
                 "reds": reds,
                 "open": escalations.filter(decided_on=None),
@@ -298,7 +323,7 @@ class SchedulingView(View):
             ("提级待决定", e.project.code, e.project.name, e.project.department, e.project.leader, e.reason)
             for e in open_escalations
         ] + [
-            ("红灯", p.code, p.name, p.department, p.leader, "；".join(r.reasons)) for p, r in reds
+            ("红灯", p.code, p.name, p.department, p.leader, r.cause) for p, r in reds
         ]
         header = ["类别", "项目编号", "项目名称", "责任部门", "包保领导", "提级理由/亮灯原因"]
         title = f"重点项目调度会议（{describe(period)}）"
@@ -418,7 +443,9 @@ class StatisticsView(View):
             raise PermissionDenied("没有查看权限")
         period, error = period_of(request)
         error = error or rules_error()
-        figures = None if error else statistics(restrict(KeyProject.objects.all(), user, "view"), period)
+        figures = None if error else statistics(
+            restrict(KeyProject.objects.all(), user, "view"), period, today=timezone.localdate()
+        )
         if figures and request.GET.get("export") == "xlsx":
             return self.export(request, period, figures)
         return render(
@@ -427,6 +454,7 @@ class StatisticsView(View):
             {
                 "period": period,
                 "period_label": describe(period),
+                "as_of_note": as_of_note(period),
                 "error": error,
                 "figures": figures,
                 "list_url": reverse("projects:keyproject_list"),

@@ -25,6 +25,7 @@ def test_json_rows(on_track, far_behind):
             "completion": 0.8333,
             "time_progress": 0.8333,
             "light": "green",
+            "reason": "",
         },
         {
             "code": "ZD2023-002",
@@ -35,6 +36,7 @@ def test_json_rows(on_track, far_behind):
             "completion": 0.3333,
             "time_progress": 0.8333,
             "light": "red",
+            "reason": "完成投资400万元，序时应完成1,000万元，落后序时进度50.0个百分点",
         },
     ]
 

@@ -120,8 +120,15 @@ def test_project_page_has_chart_and_timeline(client, alice, on_track):
     )
     page = text(response)
     assert "2023年投资完成曲线（万元）" in page
+    # October 2023 is a past month: the timeline stands as it was on 31 October 2023
+    assert "计至2023-10-31" in page and "天未完成" not in page and "滞后" not in page
+    assert page.count("未到计划日期") == 3
+    # the latest month (the page's default) counts to today
+    page = text(client.get(on_track.get_absolute_url()))
+    assert f"计至{today:%Y-%m-%d}" in page
     assert "拿地 计划" in page and "滞后10天完成" in page
     assert "开工 计划" in page and "逾期12天未完成" in page and "未到计划日期" in page
+    assert "开工节点逾期12天" in page  # the light says the same
 
 
 # --- statistics ----------------------------------------------------------------------------

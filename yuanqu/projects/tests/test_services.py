@@ -25,7 +25,9 @@ def test_worked_example_of_the_reference(econ_dept):
     assert result.completion == Decimal("0.61")
     assert round(result.time_progress, 4) == Decimal("0.6667")
     assert result.light == "yellow"
-    assert result.reasons == ["黄灯：完成年度计划61.0%，落后序时进度5.7个百分点"]
+    # 序时应完成 = 5000 × 8/12 = 3,333.33
+    assert result.reasons == ["黄灯：完成投资3,050万元，序时应完成3,333.33万元，落后序时进度5.7个百分点"]
+    assert result.cause == "完成投资3,050万元，序时应完成3,333.33万元，落后序时进度5.7个百分点"
 
 
 @pytest.mark.parametrize(
@@ -112,12 +114,13 @@ def test_overdue_start_and_fai_lag(econ_dept):
     Milestone.objects.create(project=project, kind="start", planned_on=datetime.date(2023, 7, 1))
     result = services.light(project, OCT)  # 31 October: 122 days overdue
     assert result.light == "red"
-    assert "红灯：开工节点计划2023-07-01，逾期122天未完成" in result.reasons
+    assert "红灯：开工节点逾期122天（计划2023-07-01）" in result.reasons
     assert "无2023年度计划投资，未计投资进度" in result.reasons
     Milestone.objects.filter(project=project).update(actual_on=datetime.date(2023, 9, 20))
     result = services.light(project, OCT)  # started, 41 days without 入库
     assert result.light == "yellow"
-    assert result.reasons[-1] == "黄灯：2023-09-20开工，41天未入库"
+    assert result.reasons[0] == "黄灯：开工41天未入库（2023-09-20开工）"
+    assert result.cause == "开工41天未入库（2023-09-20开工）"
     project.fai_registered, project.fai_registered_on = True, datetime.date(2023, 10, 15)
     project.save()
     assert services.light(project, OCT).light == "green"

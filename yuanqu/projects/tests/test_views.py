@@ -56,7 +56,7 @@ def test_no_grant_no_book(client, grid_worker, on_track):
 def test_project_page_shows_light_and_reasons(client, alice, far_behind):
     client.force_login(alice)
     page = text(client.get(far_behind.get_absolute_url(), {"period": "2023-10"}))
-    assert "红灯" in page and "完成年度计划33.3%，落后序时进度50.0个百分点" in page
+    assert "红灯" in page and "完成投资400万元，序时应完成1,000万元，落后序时进度50.0个百分点" in page
     assert "序时进度 83.3%" in page and "400" in page
 
 
