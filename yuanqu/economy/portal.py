@@ -11,7 +11,8 @@ than summed over months) are one figure with no 1–N月累计.
 The deadline: the project has none, so a month's report is due by the 10th of the next month
 (``REPORT_DUE_DAY``). A month is due once it has ended, from January of its year when the
 enterprise reported the year before, otherwise from its first report of the year (a new
-enterprise is asked for the last month only); a locked month is no longer asked for.
+enterprise is asked for the last month only), until it has reported any of its indicators
+for it; a locked month is no longer asked for.
 
 Every page takes the enterprise through ``reportable_enterprise``: one the user may see and
 add reports for, otherwise 404, so another enterprise's data is neither shown nor written.
@@ -166,20 +167,16 @@ class Due:
     period: datetime.date
     deadline: datetime.date
     overdue: bool
-    missing: int  # indicators not reported
-    total: int
 
     @property
     def label(self):
         return describe(self.period)
 
-    @property
-    def partial(self):
-        return self.missing < self.total
-
 
 def due_months(enterprise, today=None) -> list[Due]:
-    """The months the enterprise has not reported in full, oldest first (see the module docstring)."""
+    """The months the enterprise has not reported, oldest first (see the module docstring). A
+    month with some of its indicators is reported: not every enterprise has every figure
+    monthly (研发经费 …), and the month's form shows which are still empty."""
     today = today or timezone.localdate()
     last = last_due_period(today)
     expected = set(indicators_for(enterprise, last).values_list("pk", flat=True))
@@ -201,10 +198,9 @@ def due_months(enterprise, today=None) -> list[Due]:
     )
     due, period = [], start
     while period <= last:
-        missing = expected - reported.get(period, set())
-        if missing and period not in locked:
+        if not reported.get(period) and period not in locked:
             deadline = due_date(period)
-            due.append(Due(period, deadline, today > deadline, len(missing), len(expected)))
+            due.append(Due(period, deadline, today > deadline))
         period = add_months(period, 1)
     return due
 

@@ -231,27 +231,17 @@ def test_a_month_not_yet_ended_cannot_be_chosen(client, enterprise_user, owned_e
 @pytest.mark.django_db
 def test_months_due_are_listed_oldest_first_with_their_deadline(industrial):
     today = datetime.date(YEAR, 12, 3)
-    revenue = indicator("revenue")
-    expected = Indicator.objects.filter(
-        active=True, level="enterprise", population__in=["all", "industry"]
-    ).count()
+    # Reported the year before, so due from January; 1–9月 are in (规上工业总产值 only).
     due = due_months(industrial, today)
-    # January–September have 规上工业总产值 only; October and November nothing.
-    assert [d.period.month for d in due] == list(range(1, 12))
-    assert due[0].partial and due[0].missing == expected - 1
-    november = due[-1]
-    assert (november.deadline, november.overdue, november.partial) == (
-        datetime.date(YEAR, 12, 10),
-        False,
-        False,
-    )
-    assert due[-2].overdue  # October was due by 10 November
-    PeriodLock.objects.create(period=datetime.date(YEAR, 1, 1))
+    assert [d.period.month for d in due] == [10, 11]
+    october, november = due
+    assert (october.deadline, october.overdue) == (datetime.date(YEAR, 11, 10), True)
+    assert (november.deadline, november.overdue) == (datetime.date(YEAR, 12, 10), False)
+    PeriodLock.objects.create(period=datetime.date(YEAR, 10, 1))  # no longer asked for
     record_enterprise_value(
-        industrial, revenue, datetime.date(YEAR, 2, 1), month_value=Decimal(1), ytd_value=Decimal(2)
+        industrial, indicator("employees"), datetime.date(YEAR, 11, 1), month_value=Decimal(60)
     )
-    due = due_months(industrial, today)
-    assert due[0].period.month == 2 and due[0].missing == expected - 2
+    assert due_months(industrial, today) == []
 
 
 @pytest.mark.django_db
