@@ -16,9 +16,11 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from yuanqu.enterprises.models import Enterprise
+from yuanqu.enterprises.choices import EnterpriseStatus
+from yuanqu.enterprises.models import Enterprise, ScaleRecord
 from yuanqu.enterprises.validators import normalise_uscc
 from yuanqu.users.choices import Constraint
 from yuanqu.users.permissions import constraint_q, constraints_for
@@ -90,6 +92,7 @@ class MonthlyImporter(Importer):
     key = "uscc"
     accepts_period = True
     template_filename = "企业月报导入模板.xlsx"
+    only_enterprise = None  # the enterprise portal's import: rows of this enterprise only
 
     def __init__(self, user=None, period=None):
         # A row holds many values, so it is not read through one model form as in Importer.
@@ -132,6 +135,25 @@ class MonthlyImporter(Importer):
 
     def choices_for(self, column):
         return None
+
+    def template_rows(self):
+        """The template's rows: (统一社会信用代码, 企业名称) of each enterprise the user may
+        report for, so that staff fill in numbers only. Those of a statistical population
+        (规上/限上 this year or last) or with a report in the last year; the portal's own
+        enterprise always."""
+        if self.only_enterprise is not None:
+            return [(self.only_enterprise.uscc, self.only_enterprise.name)]
+        allowed = self.importable_enterprises()
+        enterprises = Enterprise.objects.exclude(status__in=[EnterpriseStatus.CANCELLED, EnterpriseStatus.MOVED_OUT])
+        if allowed is not None:
+            enterprises = enterprises.filter(pk__in=allowed)
+        today = timezone.localdate()
+        reporting = ScaleRecord.objects.filter(year__gte=today.year - 1).values("enterprise_id")
+        reported = EnterpriseMonthlyValue.objects.filter(
+            period__gte=add_months(today.replace(day=1), -12)
+        ).values("enterprise_id")
+        enterprises = enterprises.filter(Q(pk__in=reporting) | Q(pk__in=reported))
+        return list(enterprises.order_by("name").values_list("uscc", "name"))
 
     # Header ---------------------------------------------------------------------------------
 
@@ -250,9 +272,9 @@ class MonthlyImporter(Importer):
                 for indicator in self.indicators
             }
             for (number, values), code in zip(rows, codes, strict=True):
-                if code and code in seen:
-                    message = f"与第{seen[code]}行重复（同一文件中同一企业只能出现一次）"
-                    result.errors.append(RowError(number, USCC.header, message))
+                if code and code in seen:  # still read, so that its other faults are listed too
+                    duplicate = f"与第{seen[code]}行重复（同一文件中同一企业只能出现一次）"
+                    self.read_monthly_row(number, code, values, result, key_error=duplicate)
                     continue
                 seen[code] = number
                 self.read_monthly_row(number, code, values, result)
@@ -291,21 +313,27 @@ class MonthlyImporter(Importer):
             self.earlier[indicator.pk] = months
         return self.earlier[indicator.pk].get(enterprise_id, {})
 
-    def read_monthly_row(self, number, code, values, result):
+    def key_fault(self, code):
+        """Why a row's 统一社会信用代码 cannot be imported, or None; with the enterprise found."""
         if not code:
-            result.errors.append(RowError(number, USCC.header, "必填，不能为空"))
-            return
+            return "必填，不能为空", None
         found = self.enterprises.get(code)
         if found is None:
-            message = f"企业库中没有统一社会信用代码为“{code}”的企业，请先登记企业"
-            result.errors.append(RowError(number, USCC.header, message))
-            return
+            return f"企业库中没有统一社会信用代码为“{code}”的企业，请先登记企业", None
         enterprise_id, label = found
+        only = self.only_enterprise
+        if only is not None and enterprise_id != only.pk:
+            return f"这一行是“{label}”的数据，此处只能导入本企业（{only.name}）的数据", found
         if self.allowed_ids is not None and enterprise_id not in self.allowed_ids:
-            message = f"企业“{label}”不在您可导入的范围内（例如不属于本部门或本企业）"
-            result.errors.append(RowError(number, USCC.header, message))
-            return
-        given, errors = {}, []  # indicator id → [indicator, 当月, 累计, 当月 header, 累计 header]
+            return f"企业“{label}”不在您可导入的范围内（例如不属于本部门或本企业）", found
+        return None, found
+
+    def read_monthly_row(self, number, code, values, result, key_error=None):
+        """Every fault of the row is listed (its key and each of its cells), not the first."""
+        fault, found = self.key_fault(code)
+        errors = [RowError(number, USCC.header, m) for m in (key_error, fault) if m]
+        enterprise_id, label = found or (None, "")
+        given = {}  # indicator id → [indicator, 当月, 累计, 当月 header, 累计 header]
         for position, indicator, pk, slot, header, negative_ok in self.cells:
             value = values[position]
             kind = type(value)
@@ -329,6 +357,10 @@ class MonthlyImporter(Importer):
                 entry = given[pk] = [indicator, None, None, None, None]
             entry[1 + slot] = number_value
             entry[3 + slot] = header
+        if key_error or fault:
+            # The cells are checked on their own; a pair is completed only for a row that imports.
+            result.errors.extend(errors)
+            return
         writes, changes, any_existing = [], [], False
         first_month = self.period.month == 1
         for pk, (indicator, month_value, ytd_value, month_header, ytd_header) in given.items():
@@ -418,6 +450,11 @@ class MonthlyImporter(Importer):
             earlier_months=lambda: self.earlier_months(enterprise_id, indicator),
             previous_ytd=lambda: self.previous_ytd.get(key),
         )
+
+
+def for_enterprise(enterprise):
+    """The monthly importer of the enterprise portal: a row of another enterprise is an error."""
+    return type("EnterpriseMonthlyImporter", (MonthlyImporter,), {"only_enterprise": enterprise})
 
 
 def _insert(model, fields, rows):

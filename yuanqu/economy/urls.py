@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import cockpit, views
+from . import cockpit, portal, views
 
 app_name = "economy"
 
@@ -53,4 +53,16 @@ urlpatterns = [
     ),
     path("period-locks/", views.PeriodLockListView.as_view(), name="periodlock_list"),
     path("period-locks/<int:pk>/unlock/", views.PeriodUnlockView.as_view(), name="periodlock_unlock"),
+]
+
+# The enterprise portal (企业填报): a month's report on one form, the enterprise's own import.
+urlpatterns += [
+    path("portal/", portal.PortalView.as_view(), name="portal"),
+    path("portal/<int:pk>/", portal.PortalMonthView.as_view(), name="portal_month"),
+    path("portal/<int:pk>/import/", portal.PortalImportView.as_view(), name="portal_import"),
+    path(
+        "portal/<int:pk>/import/template/",
+        portal.PortalImportTemplateView.as_view(),
+        name="portal_import_template",
+    ),
 ]

@@ -123,6 +123,7 @@ DEFAULT_PERMISSIONS = [
     ("领导-月份锁定", R.LEADER, "economy.periodlock", [V], C.ALL),
     ("部门人员-月份锁定", R.STAFF, "economy.periodlock", [V], C.ALL),
     ("企业用户-本企业月报数据", R.ENTERPRISE, "economy.enterprisemonthlyvalue", [V, A], C.OWN_ENTERPRISE),
+    ("企业用户-导入本企业月报数据", R.ENTERPRISE, "economy.enterprisemonthlyvalue", [IM], C.OWN_ENTERPRISE),
     ("企业用户-经济指标", R.ENTERPRISE, "economy.indicator", [V], C.ALL),
     ("网格员-本片区企业月报数据", R.GRID, "economy.enterprisemonthlyvalue", [V], C.OWN_ZONE),
     ("网格员-本片区月度数据", R.GRID, "economy.zonemonthlyfigure", [V], C.OWN_ZONE),

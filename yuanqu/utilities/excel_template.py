@@ -30,7 +30,8 @@ def column_note(importer, column) -> str:
 
 
 def build_template(importer) -> bytes:
-    """An .xlsx with the importer's columns on the first sheet (the one the import reads)."""
+    """An .xlsx with the importer's columns on the first sheet (the one the import reads), and
+    the rows of ``importer.template_rows()`` when it has them (keys filled in for the user)."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = importer.verbose_name[:31]
@@ -87,9 +88,17 @@ def build_template(importer) -> bytes:
             shown = "、".join(choices) if len(choices) <= 30 else f"共 {len(choices)} 项，见下拉列表"
         guide.append([column.header, "是" if column.required else "否", column.help, neutralise(shown)])
 
+    rows = importer.template_rows() if hasattr(importer, "template_rows") else []
+    for values in rows:  # prefilled keys (the enterprises a user reports for): numbers only to fill in
+        sheet.append([neutralise(v) for v in values])
+        for cell, column in zip(sheet[sheet.max_row], importer.columns, strict=False):
+            if column.text:
+                cell.number_format = "@"
     sheet.freeze_panes = "A2"
     guide.append([])
     guide.append(["说明：第一个工作表的第一行为列名，请勿修改；从第二行起每行一条记录。带 * 的列必填。"])
+    if rows:
+        guide.append([f"已列出您可填报的 {len(rows)} 条记录的代码和名称，只需在各行填写数字；不填报的行可删除或留空。"])
     guide.column_dimensions["A"].width = 20
     guide.column_dimensions["B"].width = 10
     guide.column_dimensions["C"].width = 60

@@ -101,7 +101,7 @@ class BulkImportView(ImporterView):
             "form": form or self.upload_form(),
             "columns": importer.columns,
             "key_header": importer.key_column().header,
-            "template_url": optional_reverse(url_name(self.model, "import_template")),
+            "template_url": self.template_url(),
             "result": result,
             "token": token,
         }
@@ -113,6 +113,13 @@ class BulkImportView(ImporterView):
                 changed_more=max(0, len(result.changed) - limit),
             )
         return render(request, self.template_name, context)
+
+    def template_url(self):
+        return optional_reverse(url_name(self.model, "import_template"))
+
+    def done_url(self, request):
+        """Where a confirmed import lands: the model's list."""
+        return optional_reverse(url_name(self.model, "list")) or request.path
 
     def get(self, request):
         return self.render_page(request)
@@ -156,5 +163,5 @@ class BulkImportView(ImporterView):
                 path.unlink(missing_ok=True)  # one confirmation per preview
         if result.ok:
             messages.success(request, f"已导入{result.verbose_name}：{result.summary()}。")
-            return redirect(optional_reverse(url_name(self.model, "list")) or request.path)
+            return redirect(self.done_url(request))
         return self.render_page(request, result=result)

@@ -448,6 +448,7 @@ class Importer:
                             f"与第{seen[key]}行重复（同一文件中同一{key_column.header}只能出现一次）",
                         )
                     )
+                    self.check_row(number, key, cells, result)  # its other faults are listed too
                     continue
                 if key:
                     seen[key] = number
@@ -487,16 +488,26 @@ class Importer:
                 errors.extend(RowError(number, label, _reason(e)) for e in field_errors)
         return form
 
+    def row_errors(self, number, existing, cells):
+        """The faults of one row's cells and form, in the order of the columns (nothing saved)."""
+        errors = []
+        form = self.bind(number, existing, cells, errors)
+        order = {c.header: i for i, c in enumerate(self.columns)}
+        return form, sorted(errors, key=lambda e: order.get(e.column, len(order)))
+
+    def check_row(self, number, key, cells, result):
+        """List a row's faults without saving it (a row that cannot be imported anyway)."""
+        existing = self.model._default_manager.filter(**{self.key: key}).first() if key else None
+        result.errors.extend(self.row_errors(number, existing, cells)[1])
+
     def read_row(self, number, key, cells, result):
         """Validate one row, and save it (inside the file's transaction) when it changes anything."""
         existing = self.model._default_manager.filter(**{self.key: key}).first() if key else None
         before = _values(existing) if existing else None
         existing_label = str(existing) if existing else ""  # the form changes the instance in place
-        errors = []
-        form = self.bind(number, existing, cells, errors)
+        form, errors = self.row_errors(number, existing, cells)
         if errors:
-            order = {c.header: i for i, c in enumerate(self.columns)}
-            result.errors.extend(sorted(errors, key=lambda e: order.get(e.column, len(order))))
+            result.errors.extend(errors)
             return
         label = str(form.instance)
         changes = _changes(before, _values(form.instance), self) if existing else []
