@@ -29,7 +29,7 @@ def _plain(value):
     return value
 
 
-def _normal(field, value):
+def log_value(field, value):
     """One form for equal values, whichever way they reached the record: 5 typed in a form
     and 5.00 read back are the field's two places, a moment is one UTC instant, a date
     typed as text is that date. What cannot be read as the field's type is kept as it is."""
@@ -56,7 +56,7 @@ def serialize_object(obj) -> dict:
     for field in obj._meta.concrete_fields:
         if field.name in EXCLUDED_FIELDS or field.primary_key:
             continue
-        data[field.name] = _normal(field, field.value_from_object(obj))
+        data[field.name] = log_value(field, field.value_from_object(obj))
     return data
 
 

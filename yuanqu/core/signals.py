@@ -35,7 +35,7 @@ def log_save(sender, instance, created, raw=False, update_fields=None, **kwargs)
         return
     before = None if created else getattr(instance, "_prechange", None)
     after = _written(sender, before, serialize_object(instance), update_fields)
-    if not created and before == after:  # values in one normal form (changelog._normal)
+    if not created and before == after:  # values in one normal form (changelog.log_value)
         return
     record_change(
         instance,
