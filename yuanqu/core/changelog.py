@@ -4,8 +4,10 @@ import datetime
 import decimal
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.fields.files import FieldFile
+from django.utils import timezone
 
 from .context import current
 
@@ -18,18 +20,43 @@ def _plain(value):
         return value.name or ""
     if isinstance(value, decimal.Decimal):
         return str(value)
-    if isinstance(value, datetime.datetime | datetime.date):
+    if isinstance(value, datetime.datetime):
+        if timezone.is_naive(value):
+            value = timezone.make_aware(value)
+        return value.astimezone(datetime.UTC).isoformat()
+    if isinstance(value, datetime.date):
         return value.isoformat()
     return value
 
 
+def log_value(field, value):
+    """One form for equal values, whichever way they reached the record: 5 typed in a form
+    and 5.00 read back are the field's two places, a moment is one UTC instant, a date
+    typed as text is that date. What cannot be read as the field's type is kept as it is."""
+    if value is None or isinstance(value, FieldFile):
+        return _plain(value)
+    try:
+        if isinstance(field, models.DecimalField):
+            value = field.to_python(value)
+            if field.decimal_places is not None and value.is_finite():
+                value = value.quantize(decimal.Decimal(1).scaleb(-field.decimal_places))
+        elif isinstance(field, models.DateTimeField | models.DateField | models.FloatField):
+            value = field.to_python(value)
+        elif isinstance(field, models.IntegerField | models.BooleanField) and not field.is_relation:
+            value = field.to_python(value)
+    except (ValidationError, decimal.InvalidOperation, TypeError):
+        pass
+    return _plain(value)
+
+
 def serialize_object(obj) -> dict:
-    """The loggable values of a record: concrete fields, foreign keys by primary key."""
+    """The loggable values of a record: concrete fields, foreign keys by primary key, each
+    in one normal form so that a save that changes nothing compares equal."""
     data = {}
     for field in obj._meta.concrete_fields:
         if field.name in EXCLUDED_FIELDS or field.primary_key:
             continue
-        data[field.name] = _plain(field.value_from_object(obj))
+        data[field.name] = log_value(field, field.value_from_object(obj))
     return data
 
 

@@ -1,6 +1,5 @@
-from django import forms
 
-from yuanqu.utilities.forms import BaseModelForm
+from yuanqu.utilities.forms import BaseModelForm, DateInput
 
 from .models import CalendarDay, CalendarYear
 
@@ -9,7 +8,7 @@ class CalendarDayForm(BaseModelForm):
     class Meta:
         model = CalendarDay
         fields = ["date", "is_workday", "kind", "name", "notes"]
-        widgets = {"date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        widgets = {"date": DateInput()}
 
 
 class CalendarYearForm(BaseModelForm):

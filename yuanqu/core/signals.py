@@ -20,13 +20,22 @@ def snapshot_before_save(sender, instance, raw=False, **kwargs):
     instance._prechange = serialize_object(previous) if previous is not None else None
 
 
+def _written(sender, before, after, update_fields):
+    """What the row holds after a save of only ``update_fields``: the other fields of the
+    instance in memory were not written, so they are not a change."""
+    if before is None or update_fields is None:
+        return after
+    names = {f.name for f in sender._meta.concrete_fields if {f.name, f.attname} & set(update_fields)}
+    return {name: (after[name] if name in names else value) for name, value in before.items()}
+
+
 @receiver(post_save)
-def log_save(sender, instance, created, raw=False, **kwargs):
+def log_save(sender, instance, created, raw=False, update_fields=None, **kwargs):
     if raw or not _is_logged(sender):
         return
-    after = serialize_object(instance)
     before = None if created else getattr(instance, "_prechange", None)
-    if not created and before == after:
+    after = _written(sender, before, serialize_object(instance), update_fields)
+    if not created and before == after:  # values in one normal form (changelog.log_value)
         return
     record_change(
         instance,

@@ -4,6 +4,7 @@ from django import forms
 from yuanqu.enterprises.models import Enterprise
 from yuanqu.users.models import Department
 from yuanqu.utilities.filtersets import BaseFilterSet
+from yuanqu.utilities.forms import DateInput
 
 from .choices import Channel, DemandStatus, EscalationLevel, Light
 from .models import Demand, DemandCategory
@@ -32,13 +33,13 @@ class DemandFilterSet(BaseFilterSet):
         field_name="received_at__date",
         lookup_expr="gte",
         label="受理日期起",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
     received_to = django_filters.DateFilter(
         field_name="received_at__date",
         lookup_expr="lte",
         label="受理日期止",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
 
     class Meta:

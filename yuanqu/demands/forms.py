@@ -4,7 +4,7 @@ from django.utils import timezone
 from yuanqu.enterprises.models import Enterprise
 from yuanqu.users.models import Department
 from yuanqu.users.permissions import restrict
-from yuanqu.utilities.forms import BaseModelForm, UserFormMixin
+from yuanqu.utilities.forms import BaseModelForm, DateField, DateTimeField, UserFormMixin
 
 from .attachments import AttachmentsField
 from .choices import Channel, Satisfaction
@@ -28,10 +28,9 @@ class DemandForm(UserFormMixin, forms.Form):
     )
     title = forms.CharField(label="标题", max_length=200)
     description = forms.CharField(label="诉求内容", widget=forms.Textarea(attrs={"rows": 5}))
-    received_at = forms.DateTimeField(
+    received_at = DateTimeField(
         label="受理时间",
         required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
         help_text="不填为当前时间",
     )
     attachments = AttachmentsField()
@@ -148,8 +147,8 @@ class ExtensionForm(TextForm):
 
 
 class StatisticsForm(forms.Form):
-    start = forms.DateField(label="受理日期起", widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label="受理日期止", widget=forms.DateInput(attrs={"type": "date"}))
+    start = DateField(label="受理日期起")
+    end = DateField(label="受理日期止")
     department = forms.ModelChoiceField(queryset=Department.objects.all(), label="责任部门", required=False)
     category = forms.ModelChoiceField(queryset=DemandCategory.objects.all(), label="类别", required=False)
 

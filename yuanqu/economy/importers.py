@@ -19,6 +19,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from yuanqu.core.changelog import log_value
 from yuanqu.enterprises.choices import EnterpriseStatus
 from yuanqu.enterprises.models import Enterprise, ScaleRecord
 from yuanqu.enterprises.validators import normalise_uscc
@@ -55,6 +56,8 @@ KIND_LABEL = {MONTH: "当月", YTD: "累计"}
 NEGATIVE_ALLOWED = {"profit"}
 # 当月 given next to 累计 may differ from 累计 − previous 累计 by rounding, not more.
 TOLERANCE = Decimal("0.1")
+MONTH_VALUE = EnterpriseMonthlyValue._meta.get_field("month_value")  # logged as a save logs them
+YTD_VALUE = EnterpriseMonthlyValue._meta.get_field("ytd_value")
 USCC = Column(
     "统一社会信用代码",
     "uscc",
@@ -504,7 +507,8 @@ def insert_first_versions(new, period, user):
     for enterprise_id, name, indicator, month_value, ytd_value in new:
         after = {
             "version": 1, "is_current": True, "reason": "", "reported_by": reported_by, "indicator": indicator.pk,
-            "period": period.isoformat(), "month_value": _plain(month_value), "ytd_value": _plain(ytd_value),
+            "period": period.isoformat(), "month_value": log_value(MONTH_VALUE, month_value),
+            "ytd_value": log_value(YTD_VALUE, ytd_value),
             "enterprise": enterprise_id,
         }  # fmt: skip
         pk = ids[(enterprise_id, indicator.pk)]
@@ -520,6 +524,3 @@ def insert_first_versions(new, period, user):
         rows,
     )  # fmt: skip
 
-
-def _plain(value):
-    return None if value is None else str(value)

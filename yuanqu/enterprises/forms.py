@@ -3,7 +3,7 @@ from django import forms
 from yuanqu.users.choices import ZoneKind
 from yuanqu.users.models import Zone
 from yuanqu.users.permissions import restrict
-from yuanqu.utilities.forms import BaseModelForm
+from yuanqu.utilities.forms import BaseModelForm, DateInput
 
 from .models import Contact, Enterprise, Industry, Qualification, ScaleRecord
 from .validators import normalise_uscc, uscc_errors
@@ -61,7 +61,7 @@ class EnterpriseForm(BaseModelForm):
             "department",
             "comments",
         ]
-        widgets = {"founded_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        widgets = {"founded_on": DateInput()}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -116,9 +116,9 @@ class QualificationForm(EnterpriseChildForm):
             "notes",
         ]
         widgets = {
-            "granted_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "valid_until": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "revoked_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "granted_on": DateInput(),
+            "valid_until": DateInput(),
+            "revoked_on": DateInput(),
         }
         help_texts = {"valid_until": "留空时按资质类型推算（高新技术企业为认定日期起三年）"}
 

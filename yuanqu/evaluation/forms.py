@@ -3,7 +3,7 @@ from django import forms
 from yuanqu.enterprises.choices import ScaleKind
 from yuanqu.enterprises.models import Enterprise
 from yuanqu.users.permissions import restrict
-from yuanqu.utilities.forms import BaseModelForm
+from yuanqu.utilities.forms import BaseModelForm, DateInput
 
 from .choices import AppealStatus, Grade
 from .models import Appeal, EvaluationInput, EvaluationScheme, SchemeIndicator
@@ -34,7 +34,7 @@ class SchemeForm(BaseModelForm):
             "department",
             "comments",
         ]
-        widgets = {"published_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        widgets = {"published_on": DateInput()}
         help_texts = {
             "cut_a": "按排名：前百分之几为A类（累计，如20）；按得分：A类最低分（如100）",
             "cut_b": "按排名：累计到百分之几为B类及以上（如65）；按得分：B类最低分",

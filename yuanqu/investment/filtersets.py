@@ -4,11 +4,12 @@ from django import forms
 from yuanqu.enterprises.models import IndustryChain
 from yuanqu.users.models import Department
 from yuanqu.utilities.filtersets import BaseFilterSet
+from yuanqu.utilities.forms import DateInput
 
 from .choices import Region, Source, Stage
 from .models import Lead
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DateInput()
 
 
 class LeadFilterSet(BaseFilterSet):

@@ -7,13 +7,11 @@ from yuanqu.projects.models import KeyProject
 from yuanqu.users.choices import Role
 from yuanqu.users.models import User
 from yuanqu.users.permissions import restrict
-from yuanqu.utilities.forms import BaseModelForm
+from yuanqu.utilities.forms import BaseModelForm, DateField, DateInput
 
 from .choices import Stage
 from .models import FundsInPlace, Lead
 from .services import open_lead
-
-DATE = {"type": "date"}
 
 
 class LeadForm(BaseModelForm):
@@ -43,7 +41,7 @@ class LeadForm(BaseModelForm):
             "comments",
         ]
         widgets = {
-            "lead_on": forms.DateInput(attrs=DATE, format="%Y-%m-%d"),
+            "lead_on": DateInput(),
             "team": forms.SelectMultiple(attrs={"size": 5}),
         }
 
@@ -79,9 +77,7 @@ class LeadForm(BaseModelForm):
 
 class MoveStageForm(forms.Form):
     to = forms.ChoiceField(choices=Stage.choices, label="移至阶段")
-    date = forms.DateField(
-        label="日期", required=False, widget=forms.DateInput(attrs=DATE), help_text="不填为今天"
-    )
+    date = DateField(label="日期", required=False, help_text="不填为今天")
     reason = forms.CharField(
         label="原因/说明",
         required=False,
@@ -96,13 +92,13 @@ class MoveStageForm(forms.Form):
             self.fields["to"].choices = [c for c in Stage.choices if c[0] != lead.stage]
 
 
-class FundsForm(forms.ModelForm):
+class FundsForm(BaseModelForm):
     """One report of funds in place for a lead."""
 
     class Meta:
         model = FundsInPlace
         fields = ["date", "kind", "amount_wan"]
-        widgets = {"date": forms.DateInput(attrs=DATE, format="%Y-%m-%d")}
+        widgets = {"date": DateInput()}
 
 
 class LinkProjectForm(forms.Form):

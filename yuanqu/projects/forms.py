@@ -7,13 +7,13 @@ from yuanqu.enterprises.models import Enterprise
 from yuanqu.supervision.models import WorkPoint
 from yuanqu.users.models import User
 from yuanqu.users.permissions import restrict
-from yuanqu.utilities.forms import BaseModelForm
+from yuanqu.utilities.forms import BaseModelForm, DateField, DateInput
 
 from .choices import RuleKind
 from .models import Blocker, KeyProject, LightRule, Milestone, MonthlyProgress, ProjectYearPlan, WeeklyReport
 from .services import DEMAND_CATEGORY, check_rules, record_progress, record_weekly, week_of
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DateInput()
 
 
 class KeyProjectForm(BaseModelForm):
@@ -118,13 +118,13 @@ class EscalationForm(forms.Form):
 
 class DecisionForm(forms.Form):
     decision = forms.CharField(label="调度决定", widget=forms.Textarea(attrs={"rows": 3}))
-    decided_on = forms.DateField(label="决定日期", widget=DATE)
+    decided_on = DateField(label="决定日期")
 
 
 class WeeklyReportForm(ChildForm):
     """A week's report of a watched project; a correction is a new version with a reason."""
 
-    week = forms.DateField(label="周", widget=DATE, help_text="该周任一天，按所在周（周一至周日）归档")
+    week = DateField(label="周", help_text="该周任一天，按所在周（周一至周日）归档")
 
     class Meta:
         model = WeeklyReport
@@ -224,7 +224,7 @@ class BlockerDemandForm(forms.Form):
 
 class BlockerTaskForm(forms.Form):
     work_point = forms.ModelChoiceField(queryset=WorkPoint.objects.none(), label="工作要点")
-    due_on = forms.DateField(label="完成时限", widget=DATE)
+    due_on = DateField(label="完成时限")
 
     def __init__(self, *args, user=None, blocker=None, **kwargs):
         super().__init__(*args, **kwargs)

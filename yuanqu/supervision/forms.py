@@ -2,7 +2,7 @@ from django import forms
 
 from yuanqu.users.choices import Role
 from yuanqu.users.models import User
-from yuanqu.utilities.forms import BaseModelForm
+from yuanqu.utilities.forms import BaseModelForm, DateField, DateInput
 
 from .choices import TaskStatus
 from .models import AssessmentNotice, AssessmentPeriod, Task, TaskMilestone, TaskReport
@@ -14,7 +14,7 @@ class TaskReportForm(BaseModelForm):
         model = TaskReport
         fields = ["reported_on", "percent", "progress", "problems", "next_step"]
         widgets = {
-            "reported_on": forms.DateInput(attrs={"type": "date"}),
+            "reported_on": DateInput(),
             "progress": forms.Textarea(attrs={"rows": 3}),
             "problems": forms.Textarea(attrs={"rows": 2}),
             "next_step": forms.Textarea(attrs={"rows": 2}),
@@ -44,7 +44,7 @@ class LookbackForm(forms.Form):
 class TaskForm(BaseModelForm):
     """A task's facts; 完成时限 may be given as a date or as “6月底前完成”."""
 
-    due_on = forms.DateField(label="完成时限", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    due_on = DateField(label="完成时限", required=False)
 
     class Meta:
         model = Task
@@ -66,8 +66,8 @@ class TaskForm(BaseModelForm):
         labels = {"department": "牵头单位"}
         widgets = {
             "text": forms.Textarea(attrs={"rows": 3}),
-            "start_on": forms.DateInput(attrs={"type": "date"}),
-            "done_on": forms.DateInput(attrs={"type": "date"}),
+            "start_on": DateInput(),
+            "done_on": DateInput(),
             "supporting_departments": forms.CheckboxSelectMultiple,
         }
 
@@ -99,13 +99,13 @@ class TaskForm(BaseModelForm):
         return data
 
 
-class TaskMilestoneForm(forms.ModelForm):
+class TaskMilestoneForm(BaseModelForm):
     class Meta:
         model = TaskMilestone
         fields = ["text", "due_on", "done_on"]
         widgets = {
-            "due_on": forms.DateInput(attrs={"type": "date"}),
-            "done_on": forms.DateInput(attrs={"type": "date"}),
+            "due_on": DateInput(),
+            "done_on": DateInput(),
         }
         error_messages = {
             "text": {"required": "请填写节点内容"},
@@ -146,8 +146,8 @@ class AssessmentPeriodForm(BaseModelForm):
             "notice_deduction",
         ]
         widgets = {
-            "start_on": forms.DateInput(attrs={"type": "date"}),
-            "end_on": forms.DateInput(attrs={"type": "date"}),
+            "start_on": DateInput(),
+            "end_on": DateInput(),
         }
 
     def clean(self):
@@ -169,8 +169,8 @@ class AssessmentPeriodForm(BaseModelForm):
         return data
 
 
-class AssessmentNoticeForm(forms.ModelForm):
+class AssessmentNoticeForm(BaseModelForm):
     class Meta:
         model = AssessmentNotice
         fields = ["department", "issued_on", "text"]
-        widgets = {"issued_on": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"issued_on": DateInput()}

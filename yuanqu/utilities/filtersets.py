@@ -1,15 +1,46 @@
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.forms.widgets import DateTimeBaseInput
+
+from .forms import DateInput, DateTimeInput
+
+
+def _our_widget(widget, widget_class):
+    """Our date widget in place of ``widget`` (a class, an instance or None), keeping attrs."""
+    if widget is None:
+        return widget_class()
+    if isinstance(widget, type):
+        return (
+            widget
+            if issubclass(widget, widget_class) or not issubclass(widget, DateTimeBaseInput)
+            else widget_class()
+        )
+    if isinstance(widget, widget_class) or not isinstance(widget, DateTimeBaseInput):
+        return widget
+    return widget_class(attrs=widget.attrs)
 
 
 class BaseFilterSet(django_filters.FilterSet):
-    """Adds ``q``, a free-text search over the model's ``search_fields``."""
+    """Adds ``q``, a free-text search over the model's ``search_fields``; every date and
+    datetime filter, declared or generated, is shown in our date widgets."""
 
     search_fields: tuple[str, ...] = ()
     q = django_filters.CharFilter(
-        method="search", label="搜索", widget=forms.TextInput(attrs={"type": "search", "placeholder": "关键字"})
+        method="search",
+        label="搜索",
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "关键字"}),
     )
+
+    @classmethod
+    def get_filters(cls):
+        filters = super().get_filters()
+        for f in filters.values():
+            if issubclass(f.field_class, forms.DateTimeField):
+                f.extra["widget"] = _our_widget(f.extra.get("widget"), DateTimeInput)
+            elif issubclass(f.field_class, forms.DateField):
+                f.extra["widget"] = _our_widget(f.extra.get("widget"), DateInput)
+        return filters
 
     def search(self, queryset, name, value):
         value = value.strip()

@@ -1,4 +1,139 @@
+import datetime
+
 from django import forms
+from django.forms.models import ModelFormMetaclass
+from django.forms.widgets import DateTimeBaseInput
+from django.utils import timezone
+
+# What a browser's date and datetime-local inputs accept and post (ISO 8601). The localised
+# zh-hans format (2026/01/02) is rejected by the input: it shows blank and posts nothing.
+DATE_FORMAT = "%Y-%m-%d"
+DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+class DateInput(forms.DateInput):
+    """The one date widget: ``<input type=date>`` with its value as 2026-01-02."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None, format=None):
+        attrs = {k: v for k, v in (attrs or {}).items() if k != "type"}
+        super().__init__(attrs=attrs, format=format or DATE_FORMAT)
+
+
+class DateTimeInput(forms.DateTimeInput):
+    """The one datetime widget: ``<input type=datetime-local>`` with 2026-01-02T09:30."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None, format=None):
+        attrs = {k: v for k, v in (attrs or {}).items() if k != "type"}
+        super().__init__(attrs=attrs, format=format or DATETIME_FORMAT)
+
+
+class DateField(forms.DateField):
+    """A date typed in our widget; reads 2026-01-02 as well as the localised 2026/01/02."""
+
+    widget = DateInput
+
+
+def _to_minute(value):
+    if isinstance(value, str):
+        try:
+            value = forms.DateTimeField().to_python(value)
+        except forms.ValidationError:
+            return value
+    if isinstance(value, datetime.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return value.replace(second=0, microsecond=0, tzinfo=None)
+    return value
+
+
+class DateTimeField(forms.DateTimeField):
+    """A moment typed in our widget (minutes); reads 2026-01-02T09:30 and 2026-01-02 09:30.
+
+    The widget shows minutes, so a stored moment with seconds is unchanged when the minute
+    posted is the stored one (see ``keep_untouched_moments``)."""
+
+    widget = DateTimeInput
+
+    def has_changed(self, initial, data):
+        if self.disabled:
+            return False
+        try:
+            posted = self.to_python(data)
+        except forms.ValidationError:
+            return True
+        return _to_minute(initial) != _to_minute(posted)
+
+
+def _swap(field, widget_class):
+    old = field.widget
+    attrs = {k: v for k, v in old.attrs.items() if k != "type"}
+    new = widget_class(attrs=attrs)
+    new.is_required = old.is_required
+    new.is_localized = old.is_localized
+    field.widget = new
+
+
+def use_date_widgets(fields):
+    """Give every date and datetime field among ``fields`` (a name → form field mapping) our
+    widget, keeping its attributes. Hidden inputs and other deliberate choices stay."""
+    for field in fields.values():
+        widget = field.widget
+        if isinstance(field, forms.DateTimeField) and isinstance(widget, DateTimeBaseInput):
+            if not isinstance(widget, DateTimeInput):
+                _swap(field, DateTimeInput)
+        elif isinstance(field, forms.DateField) and isinstance(widget, DateTimeBaseInput):
+            if not isinstance(widget, DateInput):
+                _swap(field, DateInput)
+    return fields
+
+
+def date_formfield(db_field, **kwargs):
+    """``formfield_callback`` of our model forms: model date and datetime fields become our
+    form fields (and widgets) unless the form names another field class."""
+    from django.db import models
+
+    if isinstance(db_field, models.DateTimeField):
+        kwargs.setdefault("form_class", DateTimeField)
+    elif isinstance(db_field, models.DateField):
+        kwargs.setdefault("form_class", DateField)
+    return db_field.formfield(**kwargs)
+
+
+def keep_untouched_moments(form):
+    """A datetime field the user left as shown keeps the stored value to the microsecond."""
+    for name, field in form.fields.items():
+        if not isinstance(field, DateTimeField) or name not in form.cleaned_data or field.disabled:
+            continue
+        initial = form.initial.get(name, field.initial)  # not get_initial_for_field: it drops µs
+        if isinstance(initial, datetime.datetime) and not field.has_changed(initial, form[name].data):
+            form.cleaned_data[name] = initial
+
+
+class DateWidgetsMetaclass(forms.forms.DeclarativeFieldsMetaclass):
+    """Plain forms: every date and datetime field gets our widget, declared or inherited."""
+
+    def __new__(mcs, name, bases, attrs):
+        cls = super().__new__(mcs, name, bases, attrs)
+        use_date_widgets(cls.base_fields)
+        return cls
+
+
+class DateModelFormMetaclass(ModelFormMetaclass):
+    """Model forms: the model's date fields come as our fields, and any date field a form
+    declares or lists in ``Meta.widgets`` is given our widget, so no form can forget it."""
+
+    def __new__(mcs, name, bases, attrs):
+        meta = attrs.get("Meta")
+        if meta is not None and getattr(meta, "model", None) is not None:
+            if getattr(meta, "formfield_callback", None) is None:
+                meta.formfield_callback = staticmethod(date_formfield)
+        cls = super().__new__(mcs, name, bases, attrs)
+        use_date_widgets(cls.base_fields)
+        return cls
 
 
 class UserFormMixin:
@@ -9,5 +144,11 @@ class UserFormMixin:
         super().__init__(*args, **kwargs)
 
 
-class BaseModelForm(UserFormMixin, forms.ModelForm):
-    pass
+class BaseForm(forms.Form, metaclass=DateWidgetsMetaclass):
+    """A plain form whose date fields use our widgets."""
+
+
+class BaseModelForm(UserFormMixin, forms.ModelForm, metaclass=DateModelFormMetaclass):
+    def _clean_fields(self):
+        super()._clean_fields()
+        keep_untouched_moments(self)

@@ -70,7 +70,7 @@ def test_a_correction_is_a_new_version_and_the_old_one_is_kept(owned_enterprise,
     assert second.reported_by == alice
     changes = ObjectChange.objects.filter(content_type__model="enterprisemonthlyvalue")
     created = changes.get(action="create", object_id=str(second.pk))
-    assert created.user_name == "alice" and created.postchange_data["ytd_value"] == "120"
+    assert created.user_name == "alice" and created.postchange_data["ytd_value"] == "120.0000"  # field places
     update = changes.get(action="update", object_id=str(first.pk))
     assert (update.prechange_data["is_current"], update.postchange_data["is_current"]) == (True, False)
     assert update.postchange_data["ytd_value"] == "100.0000"  # the value itself never changes

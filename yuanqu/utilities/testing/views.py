@@ -23,9 +23,10 @@ with a browser session.
 
 import io
 from contextlib import contextmanager
+from decimal import Decimal
 
 import pytest
-from django.db import connection
+from django.db import connection, models
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -214,7 +215,10 @@ class ViewTestCases:
                 field = self.model._meta.get_field(name)
                 if not field.concrete or value == "on":
                     continue
-                assert str(logged[field.name]) == str(value), name
+                if isinstance(field, models.DecimalField):  # logged to the field's places
+                    assert Decimal(logged[field.name]) == Decimal(str(value)), name
+                else:
+                    assert str(logged[field.name]) == str(value), name
 
 
     class EditObjectViewTestCase(BaseViewTestCase):
