@@ -217,11 +217,10 @@ class _Builder:
                 steps.append((A.ANSWER, handler, answered, text, S.IN_PROGRESS, S.ANSWERED))
                 demand.answer, demand.answered_at, demand.status = text, answered, S.ANSWERED
                 # 办结 once the enterprise confirms in the portal (it has an account) or the
-                # handler calls it back; the last days' answers still wait (the portal
-                # enterprise's of the last ten days, so its user has some to confirm).
+                # handler calls it back; the last days' answers still wait.
                 follow_day = add_workdays(answered.date(), rng.randint(1, 3), self.calendar)
                 portal = self.portal_user is not None and enterprise == self.portal_user.enterprise
-                if follow_day < today and not (portal and answer_day > today - datetime.timedelta(days=10)):
+                if follow_day < today:
                     ratings = [Satisfaction.SATISFIED, Satisfaction.BASICALLY]
                     rating = rng.choices(ratings, weights=[88, 12])[0]
                     follow = _at(follow_day, 10)
@@ -246,6 +245,7 @@ class _Builder:
             demands.append(demand)
             events.append(steps)
         self.make_recently_overdue(demands)
+        self.keep_waiting(demands, events)
         created = Demand.objects.bulk_create(demands, batch_size=500)
         DemandEvent.objects.bulk_create(
             [
@@ -271,6 +271,16 @@ class _Builder:
         fresh = [d for d in demands if d.status == S.IN_PROGRESS and d.due_on and d.due_on >= self.today]
         for demand, days in zip(fresh, RECENTLY_OVERDUE, strict=False):
             demand.due_on = self.workdays_before(days)
+
+    def keep_waiting(self, demands, events):
+        """The portal enterprise's latest confirmed demand still waits for its confirmation,
+        so its user has an answer to confirm."""
+        for demand, steps in reversed(list(zip(demands, events, strict=True))):
+            if steps[-1][0] == A.CONFIRM:
+                steps.pop()
+                demand.status, demand.satisfaction = S.ANSWERED, ""
+                demand.closed_at = demand.followed_up_at = None
+                return
 
     def escalate(self, demands):
         """The escalation history the daily sweep would have written, up to today."""
