@@ -27,9 +27,8 @@ class DemandStatus(models.TextChoices):
     ASSIGNED = "assigned", _("交办")
     ACCEPTED = "accepted", _("签收")
     IN_PROGRESS = "in_progress", _("办理中")
-    ANSWERED = "answered", _("答复")
+    ANSWERED = "answered", _("已答复待确认")
     CLOSED = "closed", _("办结")
-    FOLLOWED_UP = "followed_up", _("回访")
     RETURNED = "returned", _("退回")
     FORWARDED = "forwarded", _("转办")
 
@@ -46,7 +45,9 @@ class DemandAction(models.TextChoices):
     ACCEPT = "accept", _("签收")
     START = "start", _("开始办理")
     ANSWER = "answer", _("答复")
-    CLOSE = "close", _("办结")
+    CLOSE = "close", _("办结")  # the holder's own closing before issue 13: history only
+    CONFIRM = "confirm", _("确认办结")
+    REOPEN = "reopen", _("重新办理")
     FOLLOW_UP = "follow_up", _("回访")
     RETURN = "return", _("退回")
     FORWARD = "forward", _("转办")
@@ -73,21 +74,16 @@ class Light(models.TextChoices):
     RED = "red", _("红灯")
 
 
-# Statuses in which the deadline clock runs.
+# Statuses in which the deadline clock runs and an overdue demand escalates: the demand is
+# not yet answered. After 答复 it waits for the enterprise (确认办结 / 重新办理) or the
+# holder's call-back (回访), which is not the holder's delay.
 OPEN_STATUSES = (
     DemandStatus.RECEIVED,
     DemandStatus.ASSIGNED,
     DemandStatus.ACCEPTED,
     DemandStatus.IN_PROGRESS,
-    DemandStatus.ANSWERED,
     DemandStatus.RETURNED,
 )
-CLOSED_STATUSES = (DemandStatus.CLOSED, DemandStatus.FOLLOWED_UP)
-# Statuses in which an overdue demand escalates: not yet answered (答复 is acting on it).
-ESCALATING_STATUSES = (
-    DemandStatus.RECEIVED,
-    DemandStatus.ASSIGNED,
-    DemandStatus.ACCEPTED,
-    DemandStatus.IN_PROGRESS,
-    DemandStatus.RETURNED,
-)
+ESCALATING_STATUSES = OPEN_STATUSES
+AWAITING_STATUSES = (DemandStatus.ANSWERED,)
+CLOSED_STATUSES = (DemandStatus.CLOSED,)

@@ -213,33 +213,22 @@ class _Builder:
                     demand.due_on = deadline(received, category.time_limit_workdays, self.calendar)
             else:
                 answered = _at(answer_day, rng.randint(9, 14))
-                closed = answered + datetime.timedelta(hours=rng.randint(1, 3))
                 text = "经协调已办理完毕，已电话告知企业。"
                 steps.append((A.ANSWER, handler, answered, text, S.IN_PROGRESS, S.ANSWERED))
-                steps.append((A.CLOSE, handler, closed, "", S.ANSWERED, S.CLOSED))
-                demand.answer, demand.answered_at, demand.closed_at, demand.status = (
-                    text,
-                    answered,
-                    closed,
-                    S.CLOSED,
-                )
-                follow_day = add_workdays(closed.date(), 1, self.calendar)
-                if follow_day < today and rng.random() < 0.93:
-                    rating = rng.choices([Satisfaction.SATISFIED, Satisfaction.BASICALLY], weights=[88, 12])[
-                        0
-                    ]
+                demand.answer, demand.answered_at, demand.status = text, answered, S.ANSWERED
+                # 办结 once the enterprise confirms in the portal (it has an account) or the
+                # handler calls it back; the last days' answers still wait.
+                follow_day = add_workdays(answered.date(), rng.randint(1, 3), self.calendar)
+                portal = self.portal_user is not None and enterprise == self.portal_user.enterprise
+                if follow_day < today:
+                    ratings = [Satisfaction.SATISFIED, Satisfaction.BASICALLY]
+                    rating = rng.choices(ratings, weights=[88, 12])[0]
                     follow = _at(follow_day, 10)
-                    steps.append(
-                        (
-                            A.FOLLOW_UP,
-                            receiver if channel == Channel.PORTAL else self.receiver,
-                            follow,
-                            "",
-                            S.CLOSED,
-                            S.FOLLOWED_UP,
-                        )
-                    )
-                    demand.satisfaction, demand.followed_up_at, demand.status = rating, follow, S.FOLLOWED_UP
+                    action, actor = (A.CONFIRM, self.portal_user) if portal else (A.FOLLOW_UP, handler)
+                    steps.append((action, actor, follow, "", S.ANSWERED, S.CLOSED))
+                    demand.satisfaction, demand.followed_up_at, demand.closed_at = rating, follow, follow
+                    demand.follow_up_contact = "" if portal else f"{enterprise.name}联系人（电话回访）"
+                    demand.status = S.CLOSED
             if i == min(overdue):  # one overdue demand waits for a leader to approve its extension
                 reason = "需协调市级部门会商，申请延期"
                 steps.append(
@@ -256,6 +245,7 @@ class _Builder:
             demands.append(demand)
             events.append(steps)
         self.make_recently_overdue(demands)
+        self.keep_waiting(demands, events)
         created = Demand.objects.bulk_create(demands, batch_size=500)
         DemandEvent.objects.bulk_create(
             [
@@ -281,6 +271,16 @@ class _Builder:
         fresh = [d for d in demands if d.status == S.IN_PROGRESS and d.due_on and d.due_on >= self.today]
         for demand, days in zip(fresh, RECENTLY_OVERDUE, strict=False):
             demand.due_on = self.workdays_before(days)
+
+    def keep_waiting(self, demands, events):
+        """The portal enterprise's latest confirmed demand still waits for its confirmation,
+        so its user has an answer to confirm."""
+        for demand, steps in reversed(list(zip(demands, events, strict=True))):
+            if steps[-1][0] == A.CONFIRM:
+                steps.pop()
+                demand.status, demand.satisfaction = S.ANSWERED, ""
+                demand.closed_at = demand.followed_up_at = None
+                return
 
     def escalate(self, demands):
         """The escalation history the daily sweep would have written, up to today."""
@@ -314,7 +314,7 @@ class _Builder:
     def attach(self, demands, events):
         """A small PDF at receipt on the first few open and closed demands, and the answer letter."""
         open_ = [d for d in demands if d.status in ESCALATING_STATUSES][:3]
-        closed = [d for d in demands if d.status in (S.CLOSED, S.FOLLOWED_UP)][-(ATTACHED - len(open_)) :]
+        closed = [d for d in demands if d.status == S.CLOSED][-(ATTACHED - len(open_)) :]
         steps_of = {d.pk: steps for d, steps in zip(demands, events, strict=True)}
         rows = []
         for demand in open_ + closed:

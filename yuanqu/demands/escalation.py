@@ -1,7 +1,8 @@
 """Escalation of overdue demands (督办): 催办 → 督办单 → 通报, on the working-day clock.
 
 A demand escalates while it is overdue and not yet acted on: its status is one of
-``ESCALATING_STATUSES`` (答复, 办结, 转办 stop it) and today is after ``due_on`` (an approved
+``ESCALATING_STATUSES`` (答复 stops it: the demand then waits for the enterprise's
+confirmation or the call-back, which is not the holder's delay; 办结 and 转办 stop it too) and today is after ``due_on`` (an approved
 extension moves ``due_on`` and starts over from no level). Counting ``d`` =
 ``workdays_between(due_on, today)``, the working days overdue (the first working day after
 the deadline is d = 1), the level due is

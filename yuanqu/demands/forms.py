@@ -130,12 +130,58 @@ class ForwardForm(TextForm):
         return {"forwarded_to": self.cleaned_data["forwarded_to"], "text": self.cleaned_data["text"]}
 
 
-class FollowUpForm(TextForm):
+class ConfirmForm(TextForm):
+    """确认办结 by the enterprise: its rating of the answer (the page offers one button each)."""
+
     satisfaction = forms.ChoiceField(choices=Satisfaction.choices, label="满意度", widget=forms.RadioSelect)
-    text = forms.CharField(label="评价意见", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(label="评价意见", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    field_order = ["satisfaction", "text"]
 
     def step_kwargs(self):
         return {"satisfaction": self.cleaned_data["satisfaction"], "text": self.cleaned_data["text"]}
+
+
+class ReopenForm(TextForm):
+    text = forms.CharField(
+        label="重新办理的理由",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="说明答复哪里没有解决问题，将退回承办部门重新办理",
+    )
+
+    def step_kwargs(self):
+        return {"reason": self.cleaned_data["text"]}
+
+
+class FollowUpForm(TextForm):
+    """回访 by the holder of an enterprise without an account: whom, when, the rating."""
+
+    contact = forms.CharField(
+        label="回访对象", max_length=100, help_text="接听电话的企业人员及电话，如“张经理 13800000000”"
+    )
+    called_at = forms.DateTimeField(
+        label="回访时间",
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text="不填为当前时间",
+    )
+    satisfaction = forms.ChoiceField(choices=Satisfaction.choices, label="满意度", widget=forms.RadioSelect)
+    text = forms.CharField(label="回访记录", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    field_order = ["contact", "called_at", "satisfaction", "text"]
+
+    def clean_called_at(self):
+        value = self.cleaned_data["called_at"]
+        if value and value > timezone.now():
+            raise forms.ValidationError("回访时间不能晚于当前时间")
+        return value
+
+    def step_kwargs(self):
+        data = self.cleaned_data
+        return {
+            "satisfaction": data["satisfaction"],
+            "contact": data["contact"],
+            "text": data["text"],
+            "at": data["called_at"],
+        }
 
 
 class ExtensionForm(TextForm):

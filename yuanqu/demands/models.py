@@ -96,7 +96,15 @@ class Demand(PrimaryModel):
     answered_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
     closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
     satisfaction = models.CharField(_("满意度"), max_length=20, choices=Satisfaction.choices, blank=True)
-    followed_up_at = models.DateTimeField(_("回访时间"), null=True, blank=True)
+    followed_up_at = models.DateTimeField(
+        _("确认/回访时间"), null=True, blank=True, help_text=_("企业确认办结的时间，或承办人回访企业的时间")
+    )
+    follow_up_contact = models.CharField(
+        _("回访对象"),
+        max_length=100,
+        blank=True,
+        help_text=_("企业无账号时承办人电话回访的对象，如“张经理 138…”"),
+    )
     forwarded_to = models.CharField(_("转办单位"), max_length=100, blank=True)
     forward_acknowledged_at = models.DateTimeField(_("转办确认时间"), null=True, blank=True)
     extension_days = models.PositiveSmallIntegerField(_("申请延期（工作日）"), null=True, blank=True)

@@ -8,10 +8,17 @@ the demand (the change log records the fields) and writes one ``DemandEvent``.
 Who holds a step (首问负责制): after receipt the receiving staff member (a grid worker's or an
 enterprise's submission is held by the receiving department); after 交办 the responsible
 department's staff; after 退回 the dispatcher who assigned it. Leaders approve extensions.
-The enterprise's own users (or the dispatcher, by phone) answer the call-back (回访).
+
+Closing (办结): the holder answers (答复) and the demand waits for the enterprise. An enterprise
+with an account confirms in the portal with its rating (确认办结: 满意 / 基本满意 / 不满意) or
+sends it back with its reason (重新办理: 办理中 again, with a new deadline). An enterprise
+without an account (no active enterprise user) is called back by the holder, who records whom
+they called, when, and the rating (回访), or the enterprise's wish to have it redone (重新办理).
+The holder can no longer close a demand on their own.
 
 The clock (REFERENCE §9.1): ``due_on`` is ``core.workdays.deadline`` of the receipt time,
-recomputed from the assignment time when the demand is assigned, with the category's limit.
+recomputed from the assignment time when the demand is assigned, and from the reopening
+when the enterprise sends the answer back, with the category's limit. It stops at 答复.
 """
 
 import datetime
@@ -19,13 +26,24 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from yuanqu.core.workdays import WorkCalendar, add_workdays, deadline, received_on, workdays_between
+from yuanqu.notifications.services import notify
 from yuanqu.users.choices import Role
+from yuanqu.users.models import User
 
-from .choices import CLOSED_STATUSES, OPEN_STATUSES, Channel, DemandAction, DemandStatus, Light, Satisfaction
+from .choices import (
+    AWAITING_STATUSES,
+    CLOSED_STATUSES,
+    OPEN_STATUSES,
+    Channel,
+    DemandAction,
+    DemandStatus,
+    Light,
+    Satisfaction,
+)
 from .models import Demand, DemandEvent
 
 S = DemandStatus
@@ -42,8 +60,9 @@ ALLOWED_FROM = {
     A.RETURN: (S.ASSIGNED, S.ACCEPTED),
     A.START: (S.ACCEPTED,),
     A.ANSWER: (S.ACCEPTED, S.IN_PROGRESS),
-    A.CLOSE: (S.ANSWERED,),
-    A.FOLLOW_UP: (S.CLOSED,),
+    A.CONFIRM: (S.ANSWERED,),
+    A.REOPEN: (S.ANSWERED,),
+    A.FOLLOW_UP: (S.ANSWERED,),
     A.ACKNOWLEDGE: (S.FORWARDED,),
     A.REQUEST_EXTENSION: (S.ASSIGNED, S.ACCEPTED, S.IN_PROGRESS),
     A.APPROVE_EXTENSION: (S.ASSIGNED, S.ACCEPTED, S.IN_PROGRESS),
@@ -52,8 +71,14 @@ ALLOWED_FROM = {
 # The grant an action view fetches the demand with (404 when the user lacks it).
 ACTION_GRANT = {action: "change" for action in ALLOWED_FROM}
 ACTION_GRANT.update(
-    {A.FOLLOW_UP: "view", A.APPROVE_EXTENSION: "approve_extension", A.REJECT_EXTENSION: "approve_extension"}
+    {
+        A.CONFIRM: "view",  # the enterprise's users see their demands, they do not edit them
+        A.REOPEN: "view",
+        A.APPROVE_EXTENSION: "approve_extension",
+        A.REJECT_EXTENSION: "approve_extension",
+    }
 )
+NOTIFICATION_KIND = "demand_workflow"
 
 
 class DemandError(Exception):
@@ -76,9 +101,38 @@ def is_holder(user, demand) -> bool:
     return False
 
 
+def account_exists():
+    """A filter expression: the demand's enterprise has an active enterprise user."""
+    return Exists(
+        User.objects.filter(role=Role.ENTERPRISE, enterprise_id=OuterRef("enterprise_id"), is_active=True)
+    )
+
+
+def with_account(demands):
+    """The demands annotated with ``enterprise_has_account`` (no query per demand later)."""
+    return demands.annotate(enterprise_has_account=account_exists())
+
+
+def enterprise_has_account(demand) -> bool:
+    """Whether the enterprise can confirm in the portal itself (else the holder calls back)."""
+    value = getattr(demand, "enterprise_has_account", None)
+    if value is None:
+        value = User.objects.filter(
+            role=Role.ENTERPRISE, enterprise_id=demand.enterprise_id, is_active=True
+        ).exists()
+        demand.enterprise_has_account = value
+    return value
+
+
+def _is_own_enterprise(user, demand) -> bool:
+    return user.role == Role.ENTERPRISE and user.enterprise_id == demand.enterprise_id
+
+
 def _state_allows(demand, action) -> bool:
     if demand.status not in ALLOWED_FROM[action]:
         return False
+    if action == A.FOLLOW_UP:
+        return not enterprise_has_account(demand)
     pending = demand.extension_days is not None
     if action == A.REQUEST_EXTENSION:
         return not pending
@@ -92,10 +146,12 @@ def _state_allows(demand, action) -> bool:
 def _user_allows(user, demand, action) -> bool:
     if action in (A.APPROVE_EXTENSION, A.REJECT_EXTENSION):
         return user.role == Role.LEADER
-    if action == A.FOLLOW_UP:
-        if user.role == Role.ENTERPRISE:
-            return user.enterprise_id == demand.enterprise_id
-        return user.pk in (demand.assigned_by_id, demand.received_by_id) and user.role in STAFF_ROLES
+    if action == A.CONFIRM:
+        return _is_own_enterprise(user, demand)
+    if action == A.REOPEN:
+        if _is_own_enterprise(user, demand):
+            return True
+        return not enterprise_has_account(demand) and is_holder(user, demand)
     return is_holder(user, demand)
 
 
@@ -117,12 +173,20 @@ def _check(demand, user, action):
             raise IllegalTransition(f"诉求{demand.number}没有待审批的延期申请")
         if action == A.ACKNOWLEDGE and demand.status == S.FORWARDED:
             raise IllegalTransition(f"诉求{demand.number}的转办已确认")
+        if action == A.FOLLOW_UP and demand.status in ALLOWED_FROM[action]:
+            raise IllegalTransition(
+                f"{demand.enterprise}有企业端账号，诉求{demand.number}须由企业在企业端确认办结，不能电话回访"
+            )
         raise IllegalTransition(f"诉求{demand.number}当前状态为“{status}”，不能{ACTION_LABELS[action]}")
     if not _user_allows(user, demand, action):
         if action in (A.APPROVE_EXTENSION, A.REJECT_EXTENSION):
             raise NotHolder("只有领导可以审批延期申请")
-        if action == A.FOLLOW_UP:
-            raise NotHolder("只有提出诉求的企业或交办人可以回访")
+        if action == A.CONFIRM:
+            raise NotHolder(f"只有提出诉求的企业（{demand.enterprise}）可以确认办结")
+        if action == A.REOPEN:
+            raise NotHolder(
+                f"只有提出诉求的企业（{demand.enterprise}）可以要求重新办理；企业无账号时由承办人回访后办理"
+            )
         raise NotHolder(
             f"诉求{demand.number}当前由“{demand.holder_display}”承办，您不能{ACTION_LABELS[action]}"
         )
@@ -240,42 +304,102 @@ def start(demand, user, text="", at=None):
 
 
 def answer(demand, user, text, at=None):
-    """答复: the answer to the enterprise."""
+    """答复: the answer to the enterprise; the demand now waits for its confirmation."""
     _require(text, "答复内容")
-    return _step(demand, user, A.ANSWER, text, at, status=S.ANSWERED, answer=text, answered_at=lambda at: at)
+    demand = _step(
+        demand, user, A.ANSWER, text, at, status=S.ANSWERED, answer=text, answered_at=lambda at: at
+    )
+    if enterprise_has_account(demand):
+        _notify(
+            User.objects.filter(role=Role.ENTERPRISE, enterprise_id=demand.enterprise_id, is_active=True),
+            demand,
+            f"诉求{demand.number}已答复，请确认",
+            f"{demand.title}\n答复：{text}\n请在企业端确认办结并评价，或要求重新办理。",
+        )
+    return demand
 
 
-def close(demand, user, text="", at=None):
-    """办结."""
-    return _step(demand, user, A.CLOSE, text, at, status=S.CLOSED, closed_at=lambda at: at)
-
-
-def follow_up(demand, user, satisfaction, text="", at=None):
-    """回访 with the enterprise's rating; 不满意 reopens the demand to 办理中."""
+def _rating(satisfaction):
     if satisfaction not in Satisfaction.values:
         raise DemandError("请选择满意度（满意、基本满意、不满意）")
-    if satisfaction == Satisfaction.DISSATISFIED:
-        return _step(
-            demand,
-            user,
-            A.FOLLOW_UP,
-            text,
-            at,
-            status=S.IN_PROGRESS,
-            satisfaction=satisfaction,
-            followed_up_at=lambda at: at,
-            closed_at=None,
-        )
+
+
+def confirm(demand, user, satisfaction, text="", at=None):
+    """确认办结 by the enterprise in the portal, with its rating: the demand is 办结."""
+    _rating(satisfaction)
+    return _step(
+        demand,
+        user,
+        A.CONFIRM,
+        text,
+        at,
+        status=S.CLOSED,
+        satisfaction=satisfaction,
+        followed_up_at=lambda at: at,
+        closed_at=lambda at: at,
+    )
+
+
+def follow_up(demand, user, satisfaction, contact, text="", at=None):
+    """回访 by the holder when the enterprise has no account: whom they called (``contact``),
+    when (``at``, not in the future nor before the answer) and the rating; the demand is 办结."""
+    _rating(satisfaction)
+    _require(contact, "回访对象（接听电话的企业人员）")
+    now = timezone.now()
+    at = at or now
+    if at > now:
+        raise DemandError("回访时间不能晚于当前时间")
+    if demand.answered_at and at < demand.answered_at:
+        answered = timezone.localtime(demand.answered_at)
+        raise DemandError(f"回访时间不能早于答复时间{answered:%Y-%m-%d %H:%M}")
     return _step(
         demand,
         user,
         A.FOLLOW_UP,
         text,
         at,
-        status=S.FOLLOWED_UP,
+        status=S.CLOSED,
         satisfaction=satisfaction,
-        followed_up_at=lambda at: at,
+        follow_up_contact=contact.strip(),
+        followed_up_at=at,
+        closed_at=at,
     )
+
+
+def reopen(demand, user, reason, at=None):
+    """重新办理: the enterprise is not satisfied with the answer. Back to the holding department,
+    办理中 with a new deadline (the category's limit from now) and no escalation yet."""
+    _require(reason, "重新办理的理由")
+    limit = demand.category.time_limit_workdays
+    demand = _step(
+        demand,
+        user,
+        A.REOPEN,
+        f"不满意，要求重新办理：{reason.strip()}",
+        at,
+        status=S.IN_PROGRESS,
+        satisfaction="",
+        answered_at=None,
+        due_on=lambda at: deadline(at, limit),
+        escalation_level="",
+        escalated_on=None,
+    )
+    if demand.holder_department_id:
+        staff = User.objects.filter(
+            department_id=demand.holder_department_id, role__in=STAFF_ROLES, is_active=True
+        )
+        _notify(
+            staff.exclude(pk=user.pk),
+            demand,
+            f"诉求{demand.number}被要求重新办理",
+            f"{demand.title}（{demand.enterprise}）\n理由：{reason.strip()}\n"
+            f"新的办理期限：{demand.due_on:%Y-%m-%d}",
+        )
+    return demand
+
+
+def _notify(users, demand, title, body):
+    notify(list(users.order_by("pk")), title, body, link=demand.get_absolute_url(), kind=NOTIFICATION_KIND)
 
 
 def return_(demand, user, reason, at=None):
@@ -349,7 +473,8 @@ STEPS = {
     A.ACCEPT: accept,
     A.START: start,
     A.ANSWER: answer,
-    A.CLOSE: close,
+    A.CONFIRM: confirm,
+    A.REOPEN: reopen,
     A.FOLLOW_UP: follow_up,
     A.RETURN: return_,
     A.FORWARD: forward,
@@ -395,21 +520,25 @@ def light_q(value, today=None, calendar=None) -> Q:
 
 
 def my_demands(user):
-    """What this user must act on now, the earliest deadline first."""
-    demands = Demand.objects.select_related(
-        "enterprise", "category", "department", "holder_user", "holder_department"
+    """What this user must act on now, the earliest deadline first; for the holding department
+    also its answered demands waiting for the enterprise (回访 when it has no account)."""
+    demands = with_account(
+        Demand.objects.select_related(
+            "enterprise", "category", "department", "holder_user", "holder_department"
+        )
     )
     if user.role == Role.ENTERPRISE:
-        query = Q(enterprise_id=user.enterprise_id, status=S.CLOSED)
+        query = Q(enterprise_id=user.enterprise_id, status__in=AWAITING_STATUSES)
     else:
         query = Q(
             holder_user=user, status__in=(*OPEN_STATUSES, S.FORWARDED), forward_acknowledged_at__isnull=True
         )
         if user.role in STAFF_ROLES:
             query |= Q(
-                holder_user__isnull=True, holder_department_id=user.department_id, status__in=OPEN_STATUSES
+                holder_user__isnull=True,
+                holder_department_id=user.department_id,
+                status__in=(*OPEN_STATUSES, *AWAITING_STATUSES),
             )
-            query |= Q(status=S.CLOSED, assigned_by=user)
         if user.role == Role.LEADER:
             query |= Q(extension_days__isnull=False, status__in=OPEN_STATUSES)
     return demands.filter(query).order_by("due_on", "received_at")
@@ -434,6 +563,7 @@ class DemandStats:
     satisfied: int = 0
     followed_up: int = 0
     overdue: int = 0
+    awaiting: int = 0
 
     @property
     def close_rate(self):
@@ -442,12 +572,13 @@ class DemandStats:
 
     @property
     def on_time_rate(self):
-        """按时办结率: closed on or before the deadline / closed."""
+        """按时办结率: closed demands answered on or before the deadline / closed (the wait for
+        the enterprise's confirmation is not the department's time)."""
         return _rate(self.closed_on_time, self.closed)
 
     @property
     def average_workdays(self):
-        """Average working days from receipt to closure."""
+        """Average working days from receipt to the (last) answer of the closed demands."""
         return round(sum(self.close_workdays) / len(self.close_workdays), 1) if self.close_workdays else None
 
     @property
@@ -457,7 +588,8 @@ class DemandStats:
 
     @property
     def follow_up_rate(self):
-        """回访率: closed demands the enterprise has rated / closed."""
+        """回访率: closed demands the enterprise has rated / closed (100% since every closing
+        carries a rating; lower only for demands closed by the holder before issue 13)."""
         return _rate(self.followed_up, self.closed)
 
     def add(self, demand, today, calendar):
@@ -465,16 +597,17 @@ class DemandStats:
         self.assigned += demand.assigned_at is not None
         if demand.status in CLOSED_STATUSES and demand.closed_at:
             self.closed += 1
-            closed_on = timezone.localtime(demand.closed_at).date()
-            self.closed_on_time += demand.due_on is None or closed_on <= demand.due_on
+            done_on = timezone.localtime(demand.answered_at or demand.closed_at).date()
+            self.closed_on_time += demand.due_on is None or done_on <= demand.due_on
             self.close_workdays.append(
-                max(0, workdays_between(received_on(demand.received_at, calendar), closed_on, calendar))
+                max(0, workdays_between(received_on(demand.received_at, calendar), done_on, calendar))
             )
             self.followed_up += bool(demand.satisfaction)
         if demand.satisfaction:
             self.rated += 1
             self.satisfied += demand.satisfaction in (Satisfaction.SATISFIED, Satisfaction.BASICALLY)
         self.overdue += demand.status in OPEN_STATUSES and demand.due_on is not None and demand.due_on < today
+        self.awaiting += demand.status in AWAITING_STATUSES
 
 
 def statistics(

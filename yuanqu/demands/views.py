@@ -1,30 +1,34 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 
 from yuanqu.core.workdays import WorkCalendar
 from yuanqu.users.choices import Role
 from yuanqu.users.permissions import has_perm, restrict
 from yuanqu.utilities import views as generic
+from yuanqu.utilities.htmx import htmx_partial
 
 from . import services
 from .attachments import NotAllowed, add_attachments
-from .choices import DemandAction, EscalationLevel
+from .choices import AWAITING_STATUSES, DemandAction, EscalationLevel
 from .filtersets import DemandCategoryFilterSet, DemandFilterSet
 from .forms import (
     AnswerForm,
     AssignForm,
+    ConfirmForm,
     DemandCategoryForm,
     DemandForm,
     ExtensionForm,
     FollowUpForm,
     ForwardForm,
     PortalDemandForm,
+    ReopenForm,
     ReturnForm,
     StatisticsForm,
     TextForm,
@@ -44,24 +48,86 @@ class DemandListView(generic.ObjectListView):
     table = DemandTable
     template_name = "demands/demand_list.html"
 
+    def extra_context(self, queryset):
+        """An enterprise user sees its answered demands waiting for its confirmation above the
+        list, each with the three ratings and 重新办理."""
+        user = self.request.user
+        if user.role != Role.ENTERPRISE:
+            return {}
+        waiting = restrict(DEMANDS.filter(status__in=AWAITING_STATUSES), user, "view").order_by("answered_at")
+        return {
+            "awaiting_confirmation": [
+                {
+                    "demand": demand,
+                    "confirm": reverse("demands:demand_confirm", args=[demand.pk]),
+                    "reopen": services.can_act(user, demand, A.REOPEN),
+                }
+                for demand in waiting
+                if services.can_act(user, demand, A.CONFIRM)
+            ],
+            "satisfaction_choices": ConfirmForm.base_fields["satisfaction"].choices,
+        }
+
 
 class DemandView(generic.ObjectView):
+    """The demand's record with its workflow steps: a button for each step the user may take
+    now, revealing its small form in place (``<details>``); HTMX posts it and swaps the record
+    block, a plain POST redirects back here."""
+
     queryset = DEMANDS
     template_name = "demands/demand.html"
+    bound = None  # (action, form with errors) when a plain POST failed
+
+    def get(self, request, pk, bound=None):
+        self.bound = bound
+        return super().get(request, pk)
 
     def extra_context(self, obj):
-        user = self.request.user
-        return {
-            "light": light_badge(services.light(obj, calendar=WorkCalendar())),
-            "events": obj.events.select_related("actor"),
-            "escalations": obj.events.filter(action__in=EscalationLevel.values),
-            "attachments": restrict(obj.attachments.select_related("uploaded_by"), user, "view"),
-            "supporting": obj.supporting_departments.all(),
-            "actions": [
-                (reverse(f"demands:demand_{action}", args=[obj.pk]), DemandAction(action).label)
-                for action in _permitted_actions(user, obj)
-            ],
-        }
+        return record_context(self.request, obj, *(self.bound or (request_step(self.request), None)))
+
+
+def request_step(request):
+    """The step to show open: ``?step=`` (a step's URL opened without JavaScript lands here)."""
+    return request.GET.get("step") or None
+
+
+def step_form(action, user, demand, data=None, files=None):
+    """A step's form; its ids name the step, since every step's form is on the same page."""
+    return ACTION_VIEWS[action].form(
+        data=data, files=files, user=user, demand=demand, auto_id=f"id_{action}_%s"
+    )
+
+
+def record_context(request, demand, open_step=None, bound_form=None, done=""):
+    """What the record block (``demands/_record.html``) shows: the fields, the steps this user
+    may take now (the same check as the service, within the grant each step fetches through),
+    the handling record, the attachments, the escalations."""
+    user = request.user
+    steps = []
+    for action in _permitted_actions(user, demand):
+        is_open = action == open_step
+        form = bound_form if is_open and bound_form is not None else step_form(action, user, demand)
+        steps.append(
+            {
+                "action": action,
+                "label": DemandAction(action).label,
+                "url": reverse(f"demands:demand_{action}", args=[demand.pk]),
+                "form": form,
+                "open": is_open,
+            }
+        )
+    return {
+        "object": demand,
+        "light": light_badge(services.light(demand, calendar=WorkCalendar())),
+        "events": demand.events.select_related("actor"),
+        "escalations": demand.events.filter(action__in=EscalationLevel.values),
+        "attachments": restrict(demand.attachments.select_related("uploaded_by"), user, "view"),
+        "supporting": demand.supporting_departments.all(),
+        "steps": steps,
+        "awaiting": demand.status in AWAITING_STATUSES,
+        "has_account": demand.status in AWAITING_STATUSES and services.enterprise_has_account(demand),
+        "done": done,
+    }
 
 
 def _granted(user, pks) -> dict[str, set[int]]:
@@ -125,11 +191,12 @@ class DemandCreateView(View):
 
 class DemandActionView(View):
     """One workflow step: the demand is fetched through the step's grant (404 outside it),
-    then the user must hold the step (403 otherwise)."""
+    then the user must hold the step (403 otherwise). Posted from the record's inline form:
+    an HTMX post gets the updated record block back (or the form with its errors in place),
+    a plain post is redirected to the record (or to ``next``, e.g. the enterprise's list)."""
 
     action = None
     form = TextForm
-    template_name = "demands/demand_action.html"
 
     def get_demand(self, request, pk):
         grant = services.ACTION_GRANT[self.action]
@@ -138,17 +205,19 @@ class DemandActionView(View):
             raise PermissionDenied(f"您不能对诉求{demand.number}执行“{DemandAction(self.action).label}”")
         return demand
 
-    def render_form(self, request, demand, form):
-        context = {"object": demand, "form": form, "action_label": DemandAction(self.action).label}
-        return render(request, self.template_name, context)
-
     def get(self, request, pk):
+        """No page of its own: the record with this step's form open."""
         demand = self.get_demand(request, pk)
-        return self.render_form(request, demand, self.form(user=request.user, demand=demand))
+        return redirect(f"{demand.get_absolute_url()}?step={self.action}#step-{self.action}")
+
+    def render_record(self, request, demand, bound_form=None, done=""):
+        context = record_context(request, demand, self.action if bound_form else None, bound_form, done)
+        return render(request, "demands/_record.html", context)
 
     def post(self, request, pk):
         demand = self.get_demand(request, pk)
-        form = self.form(data=request.POST, files=request.FILES, user=request.user, demand=demand)
+        form = step_form(self.action, request.user, demand, data=request.POST, files=request.FILES)
+        label = DemandAction(self.action).label
         if form.is_valid():
             try:
                 with transaction.atomic():
@@ -159,11 +228,29 @@ class DemandActionView(View):
             except (services.DemandError, NotAllowed) as exc:
                 form.add_error(None, str(exc))
             else:
-                messages.success(request, f"诉求{demand.number}已{DemandAction(self.action).label}。")
-                if restrict(Demand.objects.filter(pk=demand.pk), request.user, "view").exists():
-                    return redirect(demand.get_absolute_url())
-                return redirect("demands:demand_list")
-        return self.render_form(request, demand, form)
+                return self.done(request, demand, f"诉求{demand.number}已{label}。")
+        # Nothing was saved: the demand as stored, the form as the user filled it.
+        demand = get_object_or_404(DEMANDS, pk=demand.pk)
+        if htmx_partial(request):
+            return self.render_record(request, demand, form)
+        page = DemandView()
+        page.setup(request, pk=demand.pk)
+        return page.get(request, demand.pk, bound=(self.action, form))
+
+    def done(self, request, demand, message):
+        visible = restrict(DEMANDS.filter(pk=demand.pk), request.user, "view").first()
+        if htmx_partial(request):
+            if visible is None:  # e.g. handed to a department the user does not see
+                messages.success(request, message)
+                response = HttpResponse(status=204)
+                response["HX-Redirect"] = reverse("demands:demand_list")
+                return response
+            return self.render_record(request, visible, done=message)
+        messages.success(request, message)
+        target = request.POST.get("next", "")
+        if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+            return redirect(target)
+        return redirect(demand.get_absolute_url() if visible else reverse("demands:demand_list"))
 
 
 class AssignView(DemandActionView):
@@ -182,8 +269,12 @@ class AnswerView(DemandActionView):
     action, form = A.ANSWER, AnswerForm
 
 
-class CloseView(DemandActionView):
-    action = A.CLOSE
+class ConfirmView(DemandActionView):
+    action, form = A.CONFIRM, ConfirmForm
+
+
+class ReopenView(DemandActionView):
+    action, form = A.REOPEN, ReopenForm
 
 
 class FollowUpView(DemandActionView):
@@ -219,7 +310,8 @@ ACTION_VIEWS = {
     A.ACCEPT: AcceptView,
     A.START: StartView,
     A.ANSWER: AnswerView,
-    A.CLOSE: CloseView,
+    A.CONFIRM: ConfirmView,
+    A.REOPEN: ReopenView,
     A.FOLLOW_UP: FollowUpView,
     A.RETURN: ReturnView,
     A.FORWARD: ForwardView,

@@ -301,18 +301,71 @@ def export_board(request):
 # --- 我的待办 ----------------------------------------------------------------------------
 
 
+FINISHED_TASK_DAYS = 30  # how long a task reported done stays on the 已办 tab
+
+
 def my_work(request):
-    """我的待办: my tasks and my demands in one list, the nearest deadline first. The export
-    holds the rows the user may also export (each part restricted by its ``export`` grant)."""
+    """我的待办 in two tabs. 待办: my open tasks and the demands I must act on, overdue first,
+    then the nearest deadline. 已办待确认: the demands my department answered that wait for
+    the enterprise's confirmation (or my call-back, when it has no account) and my tasks
+    reported done in the last 30 days, the latest first. An enterprise user's answered
+    demands are its own 待办 (it confirms them). The export holds the tab's rows the user may
+    also export (each part restricted by its ``export`` grant)."""
+    from datetime import timedelta
+
+    from yuanqu.demands.choices import AWAITING_STATUSES
     from yuanqu.demands.models import Demand
     from yuanqu.demands.services import my_demands
+    from yuanqu.supervision.choices import TaskStatus
+    from yuanqu.users.choices import Role
 
     user = request.user
     if not (has_perm(user, Task, "view") or has_perm(user, Demand, "view")):
         raise PermissionDenied("没有查看权限")
     action = "export" if request.GET.get("export") == "xlsx" else "view"
+    tab = "done" if request.GET.get("tab") == "done" else "open"
+    today, calendar = timezone.localdate(), WorkCalendar()
     tasks = list(restrict(TASKS.all(), user, action))
-    rows = services.my_work(tasks, restrict(my_demands(user), user, action), user, calendar=WorkCalendar())
+    demands = list(restrict(my_demands(user), user, action))
+    waiting = [] if user.role == Role.ENTERPRISE else [d for d in demands if d.status in AWAITING_STATUSES]
+    open_rows = services.my_work(tasks, [d for d in demands if d not in waiting], user, today, calendar)
+    open_rows.sort(
+        key=lambda r: (r["light"] != "red", r["deadline"] is None, r["deadline"] or today, r["number"])
+    )
+    since = today - timedelta(days=FINISHED_TASK_DAYS)
+    finished = [
+        {
+            "kind": "企业诉求",
+            "number": d.number,
+            "title": d.title,
+            "department": d.department,
+            "deadline": d.due_on,
+            "light": None,
+            "note": "已答复，待企业确认" if d.enterprise_has_account else "已答复，企业无账号，待您电话回访",
+            "finished_on": timezone.localdate(d.answered_at) if d.answered_at else None,
+            "url": d.get_absolute_url(),
+        }
+        for d in waiting
+    ] + [
+        {
+            "kind": "督办任务",
+            "number": t.number,
+            "title": t.text,
+            "department": t.department,
+            "deadline": t.due_on,
+            "light": None,
+            "note": "已报送完成",
+            "finished_on": t.done_on,
+            "url": t.get_absolute_url(),
+        }
+        for t in tasks
+        if t.status == TaskStatus.DONE
+        and (t.department_id == user.department_id or t.leader_id == user.pk)
+        and t.done_on
+        and t.done_on >= since
+    ]
+    finished.sort(key=lambda r: (r["finished_on"] or today, r["number"]), reverse=True)
+    rows = finished if tab == "done" else open_rows
     can_export = has_perm(user, Task, "export") or has_perm(user, Demand, "export")
     if action == "export":
         if not can_export:
@@ -331,8 +384,17 @@ def my_work(request):
             for r in rows
         )
         model = Task if has_perm(user, Task, "export") else Demand
-        return xlsx_export(request, model, "我的待办", header, data)
-    return render(request, "supervision/my_work.html", {"rows": rows, "can_export": can_export})
+        title = "我的待办（已办待确认）" if tab == "done" else "我的待办"
+        return xlsx_export(request, model, title, header, data)
+    context = {
+        "rows": rows,
+        "tab": tab,
+        "open_count": len(open_rows),
+        "finished_count": len(finished),
+        "overdue_count": sum(r["light"] == "red" for r in open_rows),
+        "can_export": can_export,
+    }
+    return render(request, "supervision/my_work.html", context)
 
 
 # --- 目标管理考核 ------------------------------------------------------------------------

@@ -57,6 +57,7 @@ class DemandSerializer(serializers.ModelSerializer):
             "closed_at",
             "satisfaction",
             "followed_up_at",
+            "follow_up_contact",
             "forwarded_to",
             "forward_acknowledged_at",
             "extension_days",

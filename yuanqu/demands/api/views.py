@@ -52,7 +52,7 @@ class Rollback(Exception):
     retrieve=extend_schema(summary="诉求详情"),
 )
 class DemandViewSet(RestrictedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, GenericViewSet):
-    """企业诉求：受理与交办、签收、答复、办结、回访等办理步骤（与页面相同的流程与权限）。"""
+    """企业诉求：受理与交办、签收、答复，企业确认办结或要求重新办理（企业无账号时承办人回访）等办理步骤（与页面相同的流程与权限）。"""
 
     queryset = DEMANDS
     serializer_class = serializers.DemandSerializer

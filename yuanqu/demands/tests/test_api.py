@@ -172,23 +172,60 @@ def test_the_workflow_through_the_api(alice, bob, enterprise_user, demand, econ_
         step(demand, "answer"), {"text": "已协调供电公司，10月8日前完成增容。"}, format="json"
     )
     assert response.json()["status"] == "answered"
-    assert api(bob).post(step(demand, "close"), {}, format="json").json()["status"] == "closed"
-    # The call-back is the enterprise's own.
-    assert (
-        api(bob).post(step(demand, "follow_up"), {"satisfaction": "satisfied"}, format="json").status_code
-        == 403
+    # The holder cannot close it: the enterprise (it has an account) confirms, not a call-back.
+    response = api(bob).post(step(demand, "confirm"), {"satisfaction": "satisfied"}, format="json")
+    assert response.status_code == 403 and "确认办结" in response.json()["detail"]
+    response = api(bob).post(
+        step(demand, "follow_up"), {"satisfaction": "satisfied", "contact": "张经理"}, format="json"
     )
+    assert response.status_code == 403
+    demand.refresh_from_db()
+    assert demand.status == "answered" and demand.events.count() == 4
+    response = api(enterprise_user).post(step(demand, "confirm"), {"text": "很好"}, format="json")
+    assert response.status_code == 400 and "satisfaction" in response.json()
     response = api(enterprise_user).post(
-        step(demand, "follow_up"), {"satisfaction": "satisfied"}, format="json"
+        step(demand, "confirm"), {"satisfaction": "satisfied", "text": "很好"}, format="json"
     )
     assert response.status_code == 200, response.json()
-    assert response.json()["status"] == "followed_up" and response.json()["satisfaction"] == "satisfied"
+    assert response.json()["status"] == "closed" and response.json()["satisfaction"] == "satisfied"
     actions = list(DemandEvent.objects.filter(demand=demand).values_list("action", flat=True))
-    assert actions == ["receive", "assign", "accept", "answer", "close", "follow_up"]
+    assert actions == ["receive", "assign", "accept", "answer", "confirm"]
+
+
+def test_reopen_and_call_back_through_the_api(alice, bob, demand, econ_dept):
+    """No enterprise account here: the holder reopens or records the call-back."""
+    services.assign(demand, alice, econ_dept)
+    services.accept(demand, bob)
+    services.answer(demand, bob, "已答复")
+    response = api(bob).post(step(demand, "reopen"), {"text": "电话回访：仍未解决"}, format="json")
+    assert response.status_code == 200 and response.json()["status"] == "in_progress"
+    demand.refresh_from_db()
+    services.answer(demand, bob, "再次答复")
+    response = api(bob).post(
+        step(demand, "follow_up"),
+        {"satisfaction": "basically", "contact": "张经理 13800000000", "called_at": "2000-01-01T10:00"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "回访时间不能早于答复时间" in response.json()["non_field_errors"][0]
+    response = api(bob).post(
+        step(demand, "follow_up"),
+        {"satisfaction": "basically", "contact": "张经理 13800000000"},
+        format="json",
+    )
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    assert (body["status"], body["satisfaction"], body["follow_up_contact"]) == (
+        "closed",
+        "basically",
+        "张经理 13800000000",
+    )
 
 
 def test_a_step_not_allowed_in_the_status_is_refused(alice, demand):
-    response = api(alice).post(step(demand, "close"), {}, format="json")
+    response = api(alice).post(
+        step(demand, "follow_up"), {"satisfaction": "satisfied", "contact": "张"}, format="json"
+    )
     assert response.status_code == 403
     assert "当前状态“受理”" in response.json()["detail"]
 

@@ -23,10 +23,18 @@ def test_generate_demands(db, settings, tmp_path):
     assert OVERDUE_NOW <= overdue.count() <= OVERDUE_NOW + 10
     assert not Demand.objects.filter(received_at__date__gt=TODAY).exists()
     assert Demand.objects.filter(received_at__date__lt=TODAY - datetime.timedelta(days=300)).exists()
-    # Every demand has its history from 受理; closed ones all the way to 办结.
+    # Every demand has its history from 受理; closed ones all the way to 办结, confirmed by the
+    # portal's enterprise or called back by the handler for the others; a few answers wait.
     assert DemandEvent.objects.filter(action="receive").count() == count
-    assert DemandEvent.objects.filter(action="close").count() == closed
-    assert Demand.objects.filter(status__in=OPEN_STATUSES, events__action="close").count() == 0
+    closings = DemandEvent.objects.filter(action__in=["confirm", "follow_up"], to_status="closed")
+    assert closings.count() == closed and closings.filter(action="confirm").exists()
+    assert not DemandEvent.objects.filter(action="close").exists()
+    assert Demand.objects.filter(status__in=OPEN_STATUSES, events__to_status="closed").count() == 0
+    ent = Demand.objects.filter(status="answered", enterprise__users__role="enterprise")
+    assert ent.exists()  # the portal user has answers to confirm
+    assert not Demand.objects.filter(status="closed", satisfaction="").exists()
+    callbacks = Demand.objects.filter(events__action="follow_up")
+    assert not callbacks.filter(follow_up_contact="").exists()
     total, rows = services.statistics(TODAY - datetime.timedelta(days=366), TODAY, today=TODAY)
     assert total.received == count and total.on_time_rate > 90 and total.satisfaction_rate == 100.0
     assert len(rows) >= 5

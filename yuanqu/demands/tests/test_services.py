@@ -56,7 +56,28 @@ def test_assignment_restarts_the_clock_from_the_assignment(demand, alice, invest
     assert list(demand.supporting_departments.all()) == [invest_dept]
 
 
-def test_the_full_path_to_follow_up(demand, alice, bob, enterprise_user, econ_dept):
+def _answered(demand, alice, bob, econ_dept, at_=None):
+    services.assign(demand, alice, econ_dept, at=at_)
+    services.accept(demand, bob, at=at_)
+    services.answer(demand, bob, "已协调供电公司10月8日完成增容。", at=at_)
+    return demand
+
+
+def _snapshot(demand):
+    demand.refresh_from_db()
+    return (
+        demand.status,
+        demand.satisfaction,
+        demand.closed_at,
+        demand.followed_up_at,
+        demand.follow_up_contact,
+        demand.due_on,
+        demand.events.count(),
+        ObjectChange.objects.filter(content_type__model="demand", object_id=str(demand.pk)).count(),
+    )
+
+
+def test_the_full_path_to_the_enterprise_confirmation(demand, alice, bob, enterprise_user, econ_dept):
     services.assign(demand, alice, econ_dept, text="请经发局牵头协调供电公司", at=at(2024, 9, 27, 11))
     assert (
         demand.status == S.ASSIGNED and demand.holder_user is None and demand.holder_department == econ_dept
@@ -64,53 +85,197 @@ def test_the_full_path_to_follow_up(demand, alice, bob, enterprise_user, econ_de
     services.accept(demand, bob, at=at(2024, 9, 27, 14))
     services.start(demand, bob, at=at(2024, 9, 29))
     services.answer(demand, bob, "已协调供电公司10月8日完成增容。", at=at(2024, 10, 8))
-    services.close(demand, bob, at=at(2024, 10, 9))
-    assert demand.status == S.CLOSED and demand.closed_at == at(2024, 10, 9)
-    services.follow_up(demand, enterprise_user, "satisfied", "很及时")
+    # Answered, not closed: the holder has no step left, the enterprise confirms.
+    assert demand.status == S.ANSWERED and demand.closed_at is None
+    assert services.available_actions(bob, demand) == []
+    assert services.available_actions(enterprise_user, demand) == ["confirm", "reopen"]
+    assert services.light(demand, datetime.date(2030, 1, 1)) is None  # the clock stopped at 答复
+    services.confirm(demand, enterprise_user, "satisfied", "很及时", at=at(2024, 10, 9))
     demand.refresh_from_db()
-    assert demand.status == S.FOLLOWED_UP and demand.satisfaction == "satisfied"
-    assert [e.action for e in demand.events.all()] == [
-        "receive",
-        "assign",
-        "accept",
-        "start",
-        "answer",
-        "close",
-        "follow_up",
+    assert demand.status == S.CLOSED and demand.satisfaction == "satisfied"
+    assert demand.closed_at == demand.followed_up_at == at(2024, 10, 9)
+    assert [(e.action, e.actor, e.from_status, e.to_status) for e in demand.events.all()][4:] == [
+        ("answer", bob, "in_progress", "answered"),
+        ("confirm", enterprise_user, "answered", "closed"),
     ]
-    assert [(e.from_status, e.to_status) for e in demand.events.all()][1:3] == [
-        ("received", "assigned"),
-        ("assigned", "accepted"),
-    ]
+    assert [e.action for e in demand.events.all()][:4] == ["receive", "assign", "accept", "start"]
+    assert services.available_actions(enterprise_user, demand) == []
 
 
-def test_dissatisfied_follow_up_reopens(demand, alice, bob, enterprise_user, econ_dept):
+def test_answering_notifies_the_enterprise_users(demand, alice, bob, enterprise_user, econ_dept):
+    from yuanqu.notifications.models import Notification
+
+    _answered(demand, alice, bob, econ_dept)
+    note = Notification.objects.get(kind="demand_workflow")
+    assert note.recipient == enterprise_user and note.title == "诉求SQ2024-0001已答复，请确认"
+    assert note.link == demand.get_absolute_url()
+
+
+def test_reopen_sends_it_back_to_the_department_with_a_new_deadline(
+    demand, alice, bob, enterprise_user, econ_dept
+):
+    from yuanqu.notifications.models import Notification
+
+    _answered(demand, alice, bob, econ_dept, at(2024, 9, 27))
+    demand.escalation_level = "urge"
+    with pytest.raises(services.DemandError) as exc:
+        services.reopen(demand, enterprise_user, "  ")
+    assert str(exc.value) == "请填写重新办理的理由"
+    services.reopen(demand, enterprise_user, "增容后仍跳闸", at=at(2024, 10, 14))
+    demand.refresh_from_db()
+    assert demand.status == S.IN_PROGRESS and demand.holder_department == econ_dept
+    assert demand.satisfaction == "" and demand.answered_at is None and demand.escalation_level == ""
+    # 5 working days from Mon 2024-10-14.
+    assert demand.due_on == datetime.date(2024, 10, 21)
+    event = demand.events.last()
+    assert (event.action, event.actor, event.text) == (
+        "reopen",
+        enterprise_user,
+        "不满意，要求重新办理：增容后仍跳闸",
+    )
+    assert set(
+        Notification.objects.filter(title="诉求SQ2024-0001被要求重新办理").values_list(
+            "recipient__username", flat=True
+        )
+    ) == {"alice", "bob"}
+    # The department answers again and the enterprise confirms this time.
+    services.answer(demand, bob, "已更换开关柜")
+    services.confirm(demand, enterprise_user, "basically")
+    assert demand.status == S.CLOSED and demand.satisfaction == "basically"
+
+
+def test_call_back_when_the_enterprise_has_no_account(demand, alice, bob, econ_dept):
+    _answered(demand, alice, bob, econ_dept, at(2024, 10, 8))
+    assert services.available_actions(bob, demand) == ["reopen", "follow_up"]
+    with pytest.raises(services.DemandError) as exc:
+        services.follow_up(demand, bob, "satisfied", "  ")
+    assert str(exc.value) == "请填写回访对象（接听电话的企业人员）"
+    with pytest.raises(services.DemandError) as exc:
+        services.follow_up(demand, bob, "satisfied", "张经理", at=at(2024, 10, 7))
+    assert str(exc.value) == "回访时间不能早于答复时间2024-10-08 10:00"
+    with pytest.raises(services.DemandError) as exc:
+        services.follow_up(demand, bob, "great", "张经理")
+    assert str(exc.value) == "请选择满意度（满意、基本满意、不满意）"
+    services.follow_up(demand, bob, "dissatisfied", "张经理 13800000000", "嫌慢", at=at(2024, 10, 9))
+    demand.refresh_from_db()
+    assert demand.status == S.CLOSED and demand.satisfaction == "dissatisfied"
+    assert demand.follow_up_contact == "张经理 13800000000" and demand.closed_at == at(2024, 10, 9)
+    assert (demand.events.last().action, demand.events.last().actor) == ("follow_up", bob)
+
+
+def test_the_holder_reopens_for_an_enterprise_without_account(demand, alice, bob, econ_dept):
+    _answered(demand, alice, bob, econ_dept)
+    services.reopen(demand, bob, "电话回访：企业称问题仍未解决")
+    assert demand.status == S.IN_PROGRESS
+
+
+@pytest.mark.parametrize(
+    "who, step, args, error, message",
+    [
+        # Wrong actor.
+        (
+            "bob",
+            services.confirm,
+            ("satisfied",),
+            services.NotHolder,
+            "只有提出诉求的企业（东区精密机械有限公司）可以确认办结",
+        ),
+        (
+            "stranger",
+            services.confirm,
+            ("satisfied",),
+            services.NotHolder,
+            "只有提出诉求的企业（东区精密机械有限公司）可以确认办结",
+        ),
+        ("stranger", services.reopen, ("不行",), services.NotHolder, None),
+        ("bob", services.reopen, ("不行",), services.NotHolder, None),  # the enterprise has an account
+        ("charlie", services.follow_up, ("satisfied", "张经理"), services.IllegalTransition, None),
+        # A call-back while the enterprise has its own account.
+        (
+            "bob",
+            services.follow_up,
+            ("satisfied", "张经理"),
+            services.IllegalTransition,
+            "东区精密机械有限公司有企业端账号，诉求SQ2024-0001须由企业在企业端确认办结，不能电话回访",
+        ),
+    ],
+)
+def test_closing_refusals_change_nothing(
+    demand, alice, bob, charlie, econ_dept, enterprise_user, other_enterprise, who, step, args, error, message
+):
+    from yuanqu.users.choices import Role
+    from yuanqu.utilities.testing import factories as f
+
+    users = {
+        "bob": bob,
+        "charlie": charlie,
+        "stranger": f.user(
+            "stranger", Role.ENTERPRISE, other_enterprise.department, enterprise=other_enterprise
+        ),
+    }
+    _answered(demand, alice, bob, econ_dept)
+    before = _snapshot(demand)
+    with pytest.raises(error) as exc:
+        step(demand, users[who], *args)
+    if message:
+        assert str(exc.value) == message
+    assert _snapshot(demand) == before
+
+
+def test_holder_not_of_the_department_may_not_call_back(demand, alice, bob, charlie, econ_dept):
+    _answered(demand, alice, bob, econ_dept)
+    before = _snapshot(demand)
+    with pytest.raises(services.NotHolder) as exc:
+        services.follow_up(demand, charlie, "satisfied", "张经理")
+    assert str(exc.value) == "诉求SQ2024-0001当前由“经济发展局”承办，您不能回访"
+    assert _snapshot(demand) == before
+
+
+@pytest.mark.parametrize(
+    "step, args",
+    [
+        (services.confirm, ("satisfied",)),
+        (services.reopen, ("不行",)),
+        (services.follow_up, ("satisfied", "张经理")),
+    ],
+)
+def test_closing_steps_need_an_answered_demand(demand, alice, bob, econ_dept, enterprise_user, step, args):
     services.assign(demand, alice, econ_dept)
     services.accept(demand, bob)
-    services.answer(demand, bob, "已答复")
-    services.close(demand, bob)
-    services.follow_up(demand, enterprise_user, "dissatisfied", "问题没有解决")
-    demand.refresh_from_db()
-    assert demand.status == S.IN_PROGRESS
-    assert demand.closed_at is None
-    assert demand.satisfaction == "dissatisfied"
-    # Back with the department, which answers again.
-    services.answer(demand, bob, "再次协调后已解决")
-    assert demand.status == S.ANSWERED
+    actor = bob if step is services.follow_up else enterprise_user
+    before = _snapshot(demand)
+    with pytest.raises(services.IllegalTransition) as exc:
+        step(demand, actor, *args)
+    assert str(exc.value).startswith("诉求SQ2024-0001当前状态为“签收”，不能")
+    assert _snapshot(demand) == before
+    # …and a closed demand cannot be confirmed again.
+    services.answer(demand, bob, "答复")
+    services.confirm(demand, enterprise_user, "satisfied")
+    before = _snapshot(demand)
+    with pytest.raises(services.IllegalTransition):
+        services.confirm(demand, enterprise_user, "dissatisfied")
+    assert _snapshot(demand) == before
+
+
+def test_an_inactive_enterprise_account_counts_as_none(demand, alice, bob, econ_dept, enterprise_user):
+    enterprise_user.is_active = False
+    enterprise_user.save()
+    _answered(demand, alice, bob, econ_dept)
+    assert "follow_up" in services.available_actions(bob, demand)
 
 
 @pytest.mark.parametrize(
     "step, args, message",
     [
         (services.accept, (), "诉求SQ2024-0001当前状态为“受理”，不能签收"),
-        (services.close, (), "诉求SQ2024-0001当前状态为“受理”，不能办结"),
+        (services.confirm, ("satisfied",), "诉求SQ2024-0001当前状态为“受理”，不能确认办结"),
         (services.answer, ("答复",), "诉求SQ2024-0001当前状态为“受理”，不能答复"),
         (services.start, (), "诉求SQ2024-0001当前状态为“受理”，不能开始办理"),
     ],
 )
-def test_illegal_transitions_are_refused_in_chinese(demand, alice, step, args, message):
+def test_illegal_transitions_are_refused_in_chinese(demand, alice, enterprise_user, step, args, message):
     with pytest.raises(services.IllegalTransition) as exc:
-        step(demand, alice, *args)
+        step(demand, enterprise_user if step is services.confirm else alice, *args)
     assert str(exc.value) == message
     demand.refresh_from_db()
     assert demand.status == S.RECEIVED
@@ -188,7 +353,7 @@ def test_a_closed_demand_has_no_light(demand, alice, econ_dept):
     services.assign(demand, alice, econ_dept)
     services.accept(demand, alice)
     services.answer(demand, alice, "已答复")
-    services.close(demand, alice)
+    services.follow_up(demand, alice, "satisfied", "张经理")
     assert services.light(demand, datetime.date(2030, 1, 1)) is None
 
 
@@ -219,45 +384,48 @@ def test_statistics_on_a_small_fixture(
             received_at=when,
         )
 
-    # 1: 经发局, received Mon 2024-03-04, due 03-11, closed 03-08 on time, 满意.
+    # 1: 经发局, received Mon 2024-03-04, due 03-11, answered 03-07 on time, confirmed 03-08 满意.
     one = new(power, at(2024, 3, 4))
     services.assign(one, alice, econ_dept, at=at(2024, 3, 4))
     services.accept(one, bob, at=at(2024, 3, 4))
     services.answer(one, bob, "a", at=at(2024, 3, 7))
-    services.close(one, bob, at=at(2024, 3, 8))
-    services.follow_up(one, enterprise_user, "satisfied")
-    # 2: 经发局, policy, received Mon 03-04, due 03-07, closed 03-12 late, 不满意 → reopened.
+    services.confirm(one, enterprise_user, "satisfied", at=at(2024, 3, 8))
+    # 2: 经发局, policy, received Mon 03-04, due 03-07, answered 03-12 late, reopened the same
+    # day: due 03-15 now, overdue by 04-01, unrated (a reopening is no rating).
     two = new(policy, at(2024, 3, 4))
     services.assign(two, alice, econ_dept, at=at(2024, 3, 4))
     services.accept(two, bob, at=at(2024, 3, 4))
     services.answer(two, bob, "a", at=at(2024, 3, 12))
-    services.close(two, bob, at=at(2024, 3, 12))
-    services.follow_up(two, enterprise_user, "dissatisfied")
-    # 3: 招商局, received Tue 03-05, closed Tue 03-05 the same day, 基本满意.
+    services.reopen(two, enterprise_user, "没解决", at=at(2024, 3, 12, 16))
+    # 3: 招商局, received Tue 03-05, answered the same day, confirmed 不满意 (closed all the same).
     three = new(power, at(2024, 3, 5))
     services.assign(three, alice, invest_dept, at=at(2024, 3, 5))
     services.accept(three, charlie, at=at(2024, 3, 5))
     services.answer(three, charlie, "a", at=at(2024, 3, 5, 15))
-    services.close(three, charlie, at=at(2024, 3, 5, 16))
-    services.follow_up(three, enterprise_user, "basically")
+    services.confirm(three, enterprise_user, "dissatisfied", at=at(2024, 3, 5, 16))
     # 4: received, never assigned, overdue by 2024-04-01.
     new(power, at(2024, 3, 20))
     # 5: outside the period.
     new(power, at(2024, 4, 2))
+    # 6: 经发局, answered 03-08 and waiting for the enterprise: neither closed nor overdue.
+    six = new(power, at(2024, 3, 6))
+    services.assign(six, alice, econ_dept, at=at(2024, 3, 6))
+    services.accept(six, bob, at=at(2024, 3, 6))
+    services.answer(six, bob, "a", at=at(2024, 3, 8))
 
     total, rows = services.statistics(
         datetime.date(2024, 3, 1), datetime.date(2024, 3, 31), today=datetime.date(2024, 4, 1)
     )
-    assert (total.received, total.assigned, total.closed) == (4, 3, 2)  # two was reopened
-    assert total.close_rate == 50.0
-    assert total.on_time_rate == 100.0
-    assert total.average_workdays == 2.0  # one: 03-04 → 03-08 = 4; three: 0
-    assert (total.rated, total.satisfied) == (3, 2)
-    assert total.satisfaction_rate == 66.7
-    assert total.follow_up_rate == 100.0  # both closed ones were rated
-    assert total.overdue == 2  # two (reopened, due 03-07) and four (due 03-27)
+    assert (total.received, total.assigned, total.closed, total.awaiting) == (5, 4, 2, 1)
+    assert total.close_rate == 40.0
+    assert total.on_time_rate == 100.0  # judged on the answer: one 03-07 ≤ 03-11, three same day
+    assert total.average_workdays == 1.5  # receipt to answer: one 03-04 → 03-07 = 3; three: 0
+    assert (total.rated, total.satisfied) == (2, 1)
+    assert total.satisfaction_rate == 50.0
+    assert total.follow_up_rate == 100.0  # every closing carries a rating
+    assert total.overdue == 2  # two (reopened, due 03-15) and four (due 03-27); six waits
     by_department = {r.label: (r.received, r.closed, r.overdue) for r in rows}
-    assert by_department == {"经济发展局": (3, 1, 2), "招商局": (1, 1, 0)}
+    assert by_department == {"经济发展局": (4, 1, 2), "招商局": (1, 1, 0)}
 
     only_invest, _ = services.statistics(
         datetime.date(2024, 3, 1),
@@ -265,7 +433,7 @@ def test_statistics_on_a_small_fixture(
         department=invest_dept,
         today=datetime.date(2024, 4, 1),
     )
-    assert (only_invest.received, only_invest.closed, only_invest.satisfaction_rate) == (1, 1, 100.0)
+    assert (only_invest.received, only_invest.closed, only_invest.satisfaction_rate) == (1, 1, 0.0)
     only_policy, _ = services.statistics(
         datetime.date(2024, 3, 1),
         datetime.date(2024, 3, 31),

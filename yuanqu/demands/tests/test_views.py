@@ -69,30 +69,120 @@ def test_a_colleague_who_does_not_hold_the_step_gets_403(client, bob, demand):
 
 def test_another_department_gets_404_on_every_step(client, charlie, demand):
     client.force_login(charlie)
-    for action in ("assign", "accept", "answer", "close", "return", "request_extension"):
+    for action in ("assign", "accept", "answer", "follow_up", "return", "request_extension"):
         assert client.get(step_url(demand, action)).status_code == 404
     assert client.post(step_url(demand, "assign"), {"department": charlie.department_id}).status_code == 404
     # 招商局 staff may view every demand (read-only) but take no step.
     assert client.get(demand.get_absolute_url()).status_code == 200
 
 
-def test_department_staff_accept_answer_and_close(client, alice, bob, demand, econ_dept):
+def test_steps_are_inline_forms_on_the_record(client, alice, bob, demand, econ_dept):
+    services.assign(demand, alice, econ_dept)
+    client.force_login(bob)
+    html = client.get(demand.get_absolute_url()).content.decode()
+    # Only the steps bob may take now, each a button revealing its form in place.
+    assert re.findall(r'<details class="step" id="step-(\w+)"', html) == [
+        "accept",
+        "return",
+        "request_extension",
+    ]
+    assert f'hx-post="{step_url(demand, "accept")}"' in html and 'id="id_accept_text"' in html
+    # Opened without JavaScript, a step's address shows the record with that form open.
+    response = client.get(step_url(demand, "accept"))
+    assert response.status_code == 302
+    assert response["Location"] == f"{demand.get_absolute_url()}?step=accept#step-accept"
+    assert '<details class="step" id="step-accept" open>' in client.get(response["Location"]).content.decode()
+
+
+def test_htmx_step_returns_the_updated_record(client, alice, bob, demand, econ_dept):
+    services.assign(demand, alice, econ_dept)
+    client.force_login(bob)
+    response = client.post(step_url(demand, "accept"), {"text": "已签收"}, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.startswith('<div id="record">') and "<html" not in html
+    assert "诉求SQ2024-0001已签收。" in text(response) and "交办 → 签收" in text(response)
+    assert 'id="step-accept"' not in html and 'id="step-answer"' in html
+    demand.refresh_from_db()
+    assert demand.status == "accepted"
+
+
+def test_a_step_with_an_error_keeps_the_input_and_changes_nothing(client, alice, bob, demand, econ_dept):
+    services.assign(demand, alice, econ_dept)
+    services.accept(demand, bob)
+    client.force_login(bob)
+    events = demand.events.count()
+    # HTMX: the record block with the form open, the error and the input kept.
+    response = client.post(
+        step_url(demand, "request_extension"),
+        {"days": "0", "text": "待现场勘察"},
+        headers={"HX-Request": "true"},
+    )
+    html = response.content.decode()
+    assert response.status_code == 200 and html.startswith('<div id="record">')
+    assert '<details class="step" id="step-request_extension" open>' in html
+    assert "待现场勘察" in html and "确保该值大于或等于1" in text(response)
+    # A plain post: the whole page, the same.
+    response = client.post(step_url(demand, "answer"), {"text": ""})
+    assert response.status_code == 200
+    assert '<details class="step" id="step-answer" open>' in response.content.decode()
+    assert "该字段是必填项" in text(response)
+    demand.refresh_from_db()
+    assert demand.status == "accepted" and demand.extension_days is None
+    assert demand.events.count() == events
+
+
+def test_department_staff_answer_and_the_demand_waits(client, alice, bob, demand, econ_dept, enterprise_user):
     services.assign(demand, alice, econ_dept)
     client.force_login(bob)
     assert client.post(step_url(demand, "accept"), {"text": "已签收"}).status_code == 302
-    response = client.post(step_url(demand, "answer"), {"text": ""})
-    assert response.status_code == 200
-    assert "这个字段是必填项" in text(response) or "必填" in text(response)
-    assert client.post(step_url(demand, "answer"), {"text": "已协调完成增容"}).status_code == 302
-    assert client.post(step_url(demand, "close"), {"text": ""}).status_code == 302
+    response = client.post(step_url(demand, "answer"), {"text": "已协调完成增容"})
+    assert response.status_code == 302 and response["Location"] == demand.get_absolute_url()
     demand.refresh_from_db()
-    assert demand.status == "closed" and demand.answer == "已协调完成增容"
+    assert demand.status == "answered" and demand.answer == "已协调完成增容"
+    page = client.get(demand.get_absolute_url())
+    assert page.context["steps"] == []  # nothing left for the holder: the enterprise confirms
+    assert "等待企业在企业端确认办结或要求重新办理" in text(page)
+    # The holder cannot record a call-back for an enterprise with an account.
+    assert (
+        client.post(step_url(demand, "follow_up"), {"satisfaction": "satisfied", "contact": "张"}).status_code
+        == 403
+    )
+    demand.refresh_from_db()
+    assert demand.status == "answered"
+
+
+def test_holder_records_the_call_back(client, alice, bob, demand, econ_dept):
+    """东区精密机械 has no account here: the holder calls back and records it."""
+    services.assign(demand, alice, econ_dept)
+    services.accept(demand, bob)
+    services.answer(demand, bob, "已协调完成增容")
+    client.force_login(bob)
+    page = client.get(demand.get_absolute_url())
+    assert [s["action"] for s in page.context["steps"]] == ["reopen", "follow_up"]
+    assert "企业无企业端账号，由承办部门电话回访后办结" in text(page)
+    data = {"contact": "张经理 13800000000", "called_at": "2099-01-01T10:00", "satisfaction": "satisfied"}
+    response = client.post(step_url(demand, "follow_up"), data)
+    assert "回访时间不能晚于当前时间" in text(response) and "张经理 13800000000" in response.content.decode()
+    demand.refresh_from_db()
+    assert demand.status == "answered"
+    data["called_at"] = ""
+    assert client.post(step_url(demand, "follow_up"), data).status_code == 302
+    demand.refresh_from_db()
+    assert demand.status == "closed" and demand.follow_up_contact == "张经理 13800000000"
+    page = text(client.get(demand.get_absolute_url()))
+    assert "承办部门电话回访张经理 13800000000" in page and "回访 · 李波 · 已答复待确认 → 办结" in page
 
 
 def test_illegal_step_through_the_page_is_403(client, alice, demand):
     client.force_login(alice)
-    # Closing is not a step a received demand offers: the page refuses it.
-    assert client.post(step_url(demand, "close")).status_code == 403
+    # A call-back is not a step a received demand offers: the page refuses it.
+    assert (
+        client.post(step_url(demand, "follow_up"), {"satisfaction": "satisfied", "contact": "张"}).status_code
+        == 403
+    )
+    demand.refresh_from_db()
+    assert demand.status == "received"
 
 
 def test_leader_approves_the_extension(client, alice, bob, leader, demand, econ_dept):
@@ -136,24 +226,47 @@ def test_enterprise_portal_submits_follows_and_rates(
     assert "申请用电增容" in listing and "西区道路照明" not in listing
     assert client.get(other_demand.get_absolute_url()).status_code == 404
     assert client.get(step_url(other_demand, "follow_up")).status_code == 404
-    # The department handles it; the enterprise rates the answer.
+    # The department handles it; the enterprise confirms the answer from its list.
     client.force_login(alice)
     assert client.post(step_url(demand, "assign"), {"department": econ_dept.pk}).status_code == 302
     demand.refresh_from_db()
     services.accept(demand, bob)
     services.answer(demand, bob, "已安排增容")
-    services.close(demand, bob)
     client.force_login(enterprise_user)
     mine = text(client.get(reverse("demands:my_demands")))
-    assert demand.number in mine and "回访" in mine
-    page = text(client.get(demand.get_absolute_url()))
-    assert "已安排增容" in page and "回访" in page
-    assert (
-        client.post(step_url(demand, "follow_up"), {"satisfaction": "satisfied", "text": "好"}).status_code
-        == 302
+    assert demand.number in mine and "确认办结" in mine
+    listing = client.get(reverse("demands:demand_list"))
+    waiting = text(listing).split("待您确认的答复（1）")[1]
+    assert "已安排增容" in waiting and "满意 基本满意 不满意 重新办理" in waiting
+    page = client.get(demand.get_absolute_url())
+    assert [s["action"] for s in page.context["steps"]] == ["confirm", "reopen"]
+    response = client.post(
+        step_url(demand, "confirm"), {"satisfaction": "basically", "next": reverse("demands:demand_list")}
     )
+    assert response.status_code == 302 and response["Location"] == reverse("demands:demand_list")
     demand.refresh_from_db()
-    assert demand.status == "followed_up" and demand.satisfaction == "satisfied"
+    assert demand.status == "closed" and demand.satisfaction == "basically"
+    assert "待您确认的答复" not in text(client.get(reverse("demands:demand_list")))
+
+
+def test_enterprise_reopens_with_its_reason(client, alice, bob, demand, econ_dept, enterprise_user):
+    services.assign(demand, alice, econ_dept)
+    services.accept(demand, bob)
+    services.answer(demand, bob, "已安排增容")
+    client.force_login(enterprise_user)
+    response = client.post(step_url(demand, "reopen"), {"text": ""}, headers={"HX-Request": "true"})
+    assert "该字段是必填项" in text(response)
+    demand.refresh_from_db()
+    assert demand.status == "answered"
+    response = client.post(step_url(demand, "reopen"), {"text": "仍然跳闸"}, headers={"HX-Request": "true"})
+    assert "诉求SQ2024-0001已重新办理。" in text(response)
+    demand.refresh_from_db()
+    assert demand.status == "in_progress"
+    client.force_login(bob)
+    page = text(client.get(demand.get_absolute_url()))
+    assert (
+        "不满意，要求重新办理：仍然跳闸" in page and "重新办理 · 企业填报员 · 已答复待确认 → 办理中" in page
+    )
 
 
 def test_other_enterprise_user_cannot_rate(client, alice, bob, demand, econ_dept, other_enterprise):
@@ -164,9 +277,10 @@ def test_other_enterprise_user_cannot_rate(client, alice, bob, demand, econ_dept
     services.assign(demand, alice, econ_dept)
     services.accept(demand, bob)
     services.answer(demand, bob, "答复")
-    services.close(demand, bob)
     client.force_login(stranger)
-    assert client.get(step_url(demand, "follow_up")).status_code == 404
+    assert client.post(step_url(demand, "confirm"), {"satisfaction": "satisfied"}).status_code == 404
+    demand.refresh_from_db()
+    assert demand.status == "answered" and demand.satisfaction == ""
 
 
 def test_grid_worker_receives_in_their_zone(client, grid_worker, owned_enterprise, other_enterprise, power):

@@ -80,7 +80,7 @@ def test_report_windows_follow_the_cycle(task):
     assert assessment.report_counts(task, [D(2024, 7, 8)], *july) == (0, 1)  # late
 
 
-def _demand(alice, enterprise, title, received, close_at=None, rating=None):
+def _demand(alice, enterprise, title, received, close_at=None, rating=None, reopen=False):
     demand = demand_services.receive(
         alice,
         enterprise=enterprise,
@@ -92,11 +92,14 @@ def _demand(alice, enterprise, title, received, close_at=None, rating=None):
     )
     demand_services.assign(demand, alice, alice.department, at=received + datetime.timedelta(hours=1))
     demand_services.accept(demand, alice, at=received + datetime.timedelta(hours=2))
-    if close_at:
+    if close_at:  # the enterprise has no account: the holder calls back (or reopens)
         demand_services.answer(demand, alice, "已办理", at=close_at)
-        demand_services.close(demand, alice, at=close_at)
-    if rating:
-        demand_services.follow_up(demand, alice, rating, at=close_at + datetime.timedelta(days=1))
+        if reopen:
+            demand_services.reopen(demand, alice, "企业不满意", at=close_at + datetime.timedelta(hours=1))
+        else:
+            demand_services.follow_up(
+                demand, alice, rating, "企业联系人", at=close_at + datetime.timedelta(hours=1)
+            )
     return demand
 
 
@@ -129,10 +132,10 @@ def july_records(task, other_task, work_point, econ_dept, alice, owned_enterpris
             task=other_task, reported_on=D(2024, 7, day), progress="周报", percent=30, reporter=alice
         )
     # Demands of 经济发展局 received 2024-07-01, due 07-08: one closed on time and 满意, one
-    # rated 不满意 (reopened), one closed late → 按时办结率 1/2, 满意率 1/2.
+    # reopened, one answered late and rated 不满意 → 按时办结率 1/2, 满意率 1/2.
     _demand(alice, owned_enterprise, "按时办结", at(7, 1), at(7, 3), "satisfied")
-    _demand(alice, owned_enterprise, "不满意", at(7, 1), at(7, 3), "dissatisfied")
-    _demand(alice, owned_enterprise, "超期办结", at(7, 1), at(7, 10))
+    _demand(alice, owned_enterprise, "不满意", at(7, 1), at(7, 3), reopen=True)
+    _demand(alice, owned_enterprise, "超期办结", at(7, 1), at(7, 10), "dissatisfied")
     AssessmentNotice.objects.create(
         period=july, department=econ_dept, issued_on=D(2024, 7, 25), text="周报迟报"
     )

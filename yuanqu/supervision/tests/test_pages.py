@@ -43,7 +43,7 @@ def test_my_work_merges_tasks_and_demands_by_deadline(client, alice, task, other
     ]
     assert [r["light"] for r in rows] == ["red", "red"]
     page = text(response)
-    assert "我的待办（2） 导出Excel" in page and "新厂房临时用电增容" in page and "红灯" in page
+    assert "我的待办 导出Excel 待办（2） 已办待确认（0）" in page and "新厂房临时用电增容" in page and "红灯" in page
     assert f'href="{demand.get_absolute_url()}"' in response.content.decode()
     # The export holds what alice may export: her department's tasks (staff hold no export
     # grant on demands).
