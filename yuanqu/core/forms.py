@@ -1,3 +1,4 @@
+from django import forms
 
 from yuanqu.utilities.forms import BaseModelForm, DateInput
 

@@ -158,12 +158,7 @@ class FollowUpForm(TextForm):
     contact = forms.CharField(
         label="回访对象", max_length=100, help_text="接听电话的企业人员及电话，如“张经理 13800000000”"
     )
-    called_at = forms.DateTimeField(
-        label="回访时间",
-        required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        help_text="不填为当前时间",
-    )
+    called_at = DateTimeField(label="回访时间", required=False, help_text="不填为当前时间")
     satisfaction = forms.ChoiceField(choices=Satisfaction.choices, label="满意度", widget=forms.RadioSelect)
     text = forms.CharField(label="回访记录", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     field_order = ["contact", "called_at", "satisfaction", "text"]
