@@ -38,3 +38,35 @@ def diff_for(change, user):
         return rows
     labels = {str(model._meta.get_field(name).verbose_name) for name in personal}
     return [(label, mask_mobile(b), mask_mobile(a)) if label in labels else (label, b, a) for label, b, a in rows]
+
+
+@register.filter(name="number")
+def number_filter(value, places=None):
+    """Thousands separators and no idle decimals; see ``numbers.number``."""
+    from .numbers import number
+
+    return number(value, places)
+
+
+@register.filter
+def person(record):
+    """The person who acted on a change record or audit event (姓名, else the username)."""
+    from yuanqu.core.changelog import person_name
+
+    return getattr(record, "person", None) or person_name(record)
+
+
+@register.filter
+def local_time(value):
+    """A moment in the site's time zone, to the minute: ``2026-10-12 14:03``."""
+    from yuanqu.core.changelog import local_time as fmt
+
+    return fmt(value) if value else "—"
+
+
+@register.filter
+def source_label(value):
+    """Where a change came from, in Chinese: 网页, 接口, 命令行, 系统."""
+    from yuanqu.core.changelog import SOURCE_LABELS
+
+    return SOURCE_LABELS.get(value, value or "—")
