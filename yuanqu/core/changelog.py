@@ -234,6 +234,8 @@ def _display(field, value):
         return _number(value)
     if isinstance(field, models.IntegerField) and field.name not in NOT_GROUPED:
         return _number(value)
+    if isinstance(value, str) and getattr(field.model, "changelog_labels", None) is not None:
+        return _json_labels(field).get(value, value)
     return str(value)
 
 

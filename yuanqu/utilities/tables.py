@@ -40,6 +40,20 @@ class NumberColumn(tables.Column):
         return None
 
 
+def _field_at(model, path):
+    """The model field an accessor path ends on, or None."""
+    field = None
+    for part in path:
+        if model is None:
+            return None
+        try:
+            field = model._meta.get_field(part)
+        except Exception:
+            return None
+        model = field.related_model if field.is_relation else None
+    return field
+
+
 class BaseTable(tables.Table):
     """A table that knows who looks at it (for masking) and whether it is being exported."""
 
@@ -48,7 +62,28 @@ class BaseTable(tables.Table):
     def __init__(self, *args, user=None, exporting=False, **kwargs):
         self.user = user
         self.exporting = exporting
+        type(self)._group_numbers()
         super().__init__(*args, **kwargs)
+
+    @classmethod
+    def _group_numbers(cls):
+        """Plain columns declared by hand over a decimal or counting field render as figures
+        too (once per table class), unless the table renders them itself."""
+        if cls.__dict__.get("_numbers_grouped"):
+            return
+        cls._numbers_grouped = True
+        model = getattr(cls._meta, "model", None)
+        if model is None:
+            return
+        for name, column in cls.base_columns.items():
+            if type(column) is not tables.Column or hasattr(cls, f"render_{name}"):
+                continue
+            path = str(column.accessor or name).replace(".", "__").split("__")
+            field = _field_at(model, path)
+            if field is not None and NumberColumn.from_field(field) is not None:
+                column.render = lambda value: number(value)
+                column.value = lambda value: value
+                column.attrs = {**column.attrs, "td": {"class": "num"}, "th": {"class": "num"}}
 
     class Meta:
         attrs = {"class": "table"}

@@ -1,4 +1,5 @@
 from django import template
+from django.db.models import JSONField
 
 from yuanqu.enterprises.services import mask_mobile
 
@@ -14,6 +15,10 @@ def model_fields(obj):
             continue
         display = getattr(obj, f"get_{field.name}_display", None)
         value = display() if display else getattr(obj, field.name)
+        if not display and (isinstance(field, JSONField) or hasattr(obj, "changelog_labels")):
+            from yuanqu.core.changelog import _display
+
+            value = _display(field, field.value_from_object(obj))
         if isinstance(value, bool):
             value = "是" if value else "否"
         if isinstance(value, list):
