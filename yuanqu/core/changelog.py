@@ -104,21 +104,148 @@ def audit(kind, *, user=None, user_name="", detail="", data=None, request=None):
     )
 
 
-def history_for(obj):
-    """Changes to a record and to the records that belong to it (contacts, qualifications …)."""
+def history_for(obj, limit=100):
+    """Changes to a record and to the records that belong to it (contacts, qualifications …),
+    newest first, without updates that changed nothing a user can see, each carrying the
+    acting person's name (``change.person``)."""
     from .models import ObjectChange
 
     ct = ContentType.objects.get_for_model(obj.__class__)
-    return ObjectChange.objects.filter(
+    changes = ObjectChange.objects.filter(
         models.Q(content_type=ct, object_id=str(obj.pk)) | models.Q(related_type=ct, related_id=str(obj.pk))
     ).select_related("content_type")
+    shown = [c for c in changes[: limit * 3] if c.action != "update" or diff_rows(c)][:limit]
+    attach_people(shown)
+    return shown
+
+
+# --- display ------------------------------------------------------------------------------
+
+SOURCE_NAMES = {"cli": "命令行", "system": "系统"}
+SOURCE_LABELS = {"web": "网页", "api": "接口", "cli": "命令行", "system": "系统"}
+
+
+def people_by_id(user_ids) -> dict:
+    """{user id: the person's name (姓名, else the username)} in one query."""
+    from yuanqu.users.models import User
+
+    ids = {i for i in user_ids if i}
+    if not ids:
+        return {}
+    return {
+        pk: name or username
+        for pk, name, username in User.objects.filter(pk__in=ids).values_list("pk", "name", "username")
+    }
+
+
+def person_name(record, people: dict | None = None) -> str:
+    """Who acted, as a person reads it: the user's name, else the stored username, else
+    系统/命令行 for changes made outside a request."""
+    if people is None:
+        people = people_by_id([record.user_id])
+    name = people.get(record.user_id) if record.user_id else None
+    return name or record.user_name or SOURCE_NAMES.get(record.source, "") or "—"
+
+
+def attach_people(records) -> None:
+    """Set ``record.person`` on each change or audit event, with one query for them all."""
+    people = people_by_id([r.user_id for r in records])
+    for record in records:
+        record.person = person_name(record, people)
+
+
+def local_time(value) -> str:
+    """A moment as people here read it: Asia/Shanghai (the site's zone), to the minute."""
+    from django.utils import timezone
+
+    if isinstance(value, str):
+        try:
+            value = datetime.datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    if isinstance(value, datetime.datetime):
+        if timezone.is_naive(value):
+            value = timezone.make_aware(value, datetime.UTC)
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    return str(value)
+
+
+def _date(value) -> str:
+    if isinstance(value, datetime.datetime):
+        return local_time(value)[:10]
+    if isinstance(value, str):
+        try:
+            return datetime.date.fromisoformat(value[:10]).isoformat()
+        except ValueError:
+            return value
+    return value.isoformat() if isinstance(value, datetime.date) else str(value)
+
+
+def _number(value) -> str:
+    from yuanqu.utilities.templatetags.numbers import number
+
+    try:
+        return number(decimal.Decimal(str(value)))
+    except (decimal.InvalidOperation, ValueError):
+        return str(value)
+
+
+def _json(value, labels: dict) -> str:
+    if isinstance(value, dict):
+        parts = []
+        for key, item in value.items():
+            if isinstance(item, dict):
+                inner = "，".join(
+                    f"{labels.get(k, k)} {_json(v, labels)}" for k, v in item.items() if v not in (None, "")
+                )
+                parts.append(f"{labels.get(key, key)}：{inner or '—'}")
+            else:
+                parts.append(f"{labels.get(key, key)}：{_json(item, labels)}")
+        return "；".join(parts) or "—"
+    if isinstance(value, list | tuple):
+        return (
+            "、".join(
+                str(labels.get(v, _json(v, labels))) if isinstance(v, str | int) else _json(v, labels)
+                for v in value
+            )
+            or "—"
+        )
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, int | float | decimal.Decimal) or (isinstance(value, str) and _is_number(value)):
+        return _number(value)
+    return "—" if value is None or value == "" else str(value)
+
+
+def _is_number(text: str) -> bool:
+    try:
+        decimal.Decimal(text)
+    except decimal.InvalidOperation:
+        return False
+    return text.strip().lstrip("-").replace(".", "", 1).isdigit()
+
+
+def _json_labels(field) -> dict:
+    """Labels for the codes inside a JSON field: the field's choices, or the model's
+    ``changelog_labels(field_name)`` (an indicator's code → its Chinese name …)."""
+    labels = {}
+    if field.choices:
+        labels.update({k: str(v) for k, v in field.flatchoices})
+    hook = getattr(field.model, "changelog_labels", None)
+    if hook is not None:
+        labels.update({k: str(v) for k, v in hook(field.name).items()})
+    return labels
 
 
 def _display(field, value):
-    if value is None or value == "":
+    """A stored value as a user reads it: choices by label, foreign keys by the record's name,
+    dates as dates, moments in local time, numbers with thousands separators."""
+    if value is None or value == "" or value == [] or value == {}:
         return "—"
     if field is None:
         return str(value)
+    if isinstance(field, models.JSONField):
+        return _json(value, _json_labels(field))
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(field, models.BooleanField):
@@ -126,22 +253,68 @@ def _display(field, value):
     if field.is_relation and field.related_model is not None:
         obj = field.related_model._default_manager.filter(pk=value).first()
         return str(obj) if obj is not None else f"#{value}"
+    if isinstance(field, models.DateTimeField):
+        return local_time(value)
+    if isinstance(field, models.DateField):
+        return _date(value)
+    if isinstance(field, models.DecimalField | models.FloatField):
+        return _number(value)
+    if isinstance(field, models.IntegerField) and field.name not in NOT_GROUPED:
+        return _number(value)
+    if isinstance(value, str) and getattr(field.model, "changelog_labels", None) is not None:
+        return _json_labels(field).get(value, value)
     return str(value)
 
 
+# Whole numbers that are names rather than quantities: no thousands separator.
+NOT_GROUPED = {"year", "order", "month", "number", "seq"}
+
+
+def _comparable(field, value):
+    """A stored value reduced to what it means, so that ``5.00`` and ``5`` or the same moment
+    written in two zones compare equal."""
+    if value in (None, "", [], {}):
+        return None
+    if field is None:
+        return value
+    if isinstance(field, models.DecimalField | models.FloatField | models.IntegerField) and not field.choices:
+        try:
+            return decimal.Decimal(str(value))
+        except (decimal.InvalidOperation, ValueError):
+            return value
+    if isinstance(field, models.DateTimeField) and isinstance(value, str):
+        try:
+            return datetime.datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    if isinstance(field, models.JSONField):
+        return _json(value, {})
+    return value
+
+
+def _field(model, name):
+    if model is None:
+        return None
+    try:
+        return model._meta.get_field(name)
+    except Exception:
+        return None
+
+
 def diff_rows(change):
-    """(label, before, after) for each field whose value differs, labels in Chinese."""
+    """(label, before, after) for each field whose value really differs, labels in Chinese.
+    A create lists the values it set, a delete the values it removed."""
     model = change.content_type.model_class()
     before = change.prechange_data or {}
     after = change.postchange_data or {}
     rows = []
     for name in list(after.keys()) + [k for k in before.keys() if k not in after]:
-        if before.get(name) == after.get(name) and change.action == "update":
+        field = _field(model, name)
+        old, new = _comparable(field, before.get(name)), _comparable(field, after.get(name))
+        if change.action == "update" and old == new:
             continue
-        try:
-            field = model._meta.get_field(name) if model else None
-        except Exception:
-            field = None
+        if change.action != "update" and (old if change.action == "delete" else new) is None:
+            continue
         label = str(field.verbose_name) if field is not None else name
         rows.append(
             (

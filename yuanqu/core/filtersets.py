@@ -1,4 +1,5 @@
 import django_filters
+from django import forms
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 
@@ -8,16 +9,28 @@ from .choices import AuditEventKind, ChangeAction
 from .models import AuditEvent, CalendarDay, CalendarYear, ObjectChange
 
 
+class ModelNameChoiceField(forms.ModelChoiceField):
+    """Object types by their Chinese name (企业, 联系人 …), not ``enterprises | enterprise``."""
+
+    def label_from_instance(self, obj):
+        model = obj.model_class()
+        return str(model._meta.verbose_name) if model is not None else obj.model
+
+
+class ModelNameChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = ModelNameChoiceField
+
+
 class ObjectChangeFilterSet(BaseFilterSet):
     search_fields = ("object_repr", "user_name", "message")
     action = django_filters.ChoiceFilter(choices=ChangeAction.choices, label="操作")
-    content_type = django_filters.ModelChoiceFilter(
+    content_type = ModelNameChoiceFilter(
         queryset=ContentType.objects.filter(
             Q(app_label__in=["enterprises", "users"]) | Q(app_label="core", model__in=["calendarday", "calendaryear"])
         ),
         label="对象类型",
     )
-    user_name = django_filters.CharFilter(label="操作人")
+    user_name = django_filters.CharFilter(method="filter_person", label="操作人")
     since = django_filters.DateFilter(field_name="time", lookup_expr="date__gte", label="起始日期")
     until = django_filters.DateFilter(field_name="time", lookup_expr="date__lte", label="截止日期")
     request_id = django_filters.UUIDFilter(label="请求编号")
@@ -25,6 +38,13 @@ class ObjectChangeFilterSet(BaseFilterSet):
     class Meta:
         model = ObjectChange
         fields = ["q", "action", "content_type", "user_name", "since", "until", "request_id"]
+
+    def filter_person(self, queryset, name, value):
+        """操作人 by the person's name or the username."""
+        from yuanqu.users.models import User
+
+        ids = User.objects.filter(Q(name__icontains=value) | Q(username__icontains=value)).values("pk")
+        return queryset.filter(Q(user_name__icontains=value) | Q(user_id__in=ids))
 
 
 class AuditEventFilterSet(BaseFilterSet):

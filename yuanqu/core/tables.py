@@ -2,20 +2,56 @@ import django_tables2 as tables
 
 from yuanqu.utilities.tables import BaseTable
 
+from .changelog import SOURCE_LABELS, people_by_id, person_name
 from .models import AuditEvent, CalendarDay, CalendarYear, ObjectChange
 
 
-class ObjectChangeTable(BaseTable):
-    time = tables.DateTimeColumn(format="Y-m-d H:i:s", linkify=True)
-    content_type = tables.Column(verbose_name="对象类型", accessor="content_type__name")
+class PeopleMixin:
+    """Who acted, by the person's name, looked up once for the whole page of records."""
+
+    _people = None
+
+    def _person(self, record):
+        if self._people is None:
+            rows = self.page.object_list if getattr(self, "page", None) else self.data
+            self._people = people_by_id(getattr(getattr(r, "record", r), "user_id", None) for r in rows)
+        return person_name(record, self._people)
+
+    def render_user_name(self, record):
+        return self._person(record)
+
+    def value_user_name(self, record):
+        return self._person(record)
+
+    def render_source(self, value):
+        return SOURCE_LABELS.get(value, value)
+
+    def value_source(self, value):
+        return SOURCE_LABELS.get(value, value)
+
+
+class ObjectChangeTable(PeopleMixin, BaseTable):
+    time = tables.DateTimeColumn(format="Y-m-d H:i", linkify=True)
+    user_name = tables.Column(verbose_name="操作人", empty_values=())
+    content_type = tables.Column(verbose_name="对象类型", accessor="content_type")
+    source = tables.Column(verbose_name="途径")
 
     class Meta(BaseTable.Meta):
         model = ObjectChange
         fields = ("time", "user_name", "action", "content_type", "object_repr", "source", "ip", "request_id")
 
+    def render_content_type(self, value):
+        model = value.model_class()
+        return str(model._meta.verbose_name) if model is not None else value.model
 
-class AuditEventTable(BaseTable):
-    time = tables.DateTimeColumn(format="Y-m-d H:i:s")
+    def value_content_type(self, value):
+        return self.render_content_type(value)
+
+
+class AuditEventTable(PeopleMixin, BaseTable):
+    time = tables.DateTimeColumn(format="Y-m-d H:i")
+    user_name = tables.Column(verbose_name="用户", empty_values=())
+    source = tables.Column(verbose_name="途径")
 
     class Meta(BaseTable.Meta):
         model = AuditEvent

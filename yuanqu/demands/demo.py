@@ -170,8 +170,8 @@ class _Builder:
                 category=category,
                 channel=channel,
                 external_number=f"12345-{day:%Y%m%d}-{i:04d}" if channel == Channel.HOTLINE_12345 else "",
-                title=rng.choice(titles),
-                description=f"{enterprise.name}反映：{rng.choice(titles)}，请协调解决。",
+                title=(title := rng.choice(titles)),
+                description=f"{enterprise.name}反映：{title}，请协调解决。",  # one topic per demand
                 received_at=received,
                 received_by=receiver,
                 department=dept,

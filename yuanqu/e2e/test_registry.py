@@ -70,6 +70,6 @@ def test_staff_imports_a_file_with_an_error_then_the_corrected_file(page, alice,
 
     page.goto(owned_enterprise.get_absolute_url())
     history = page.locator("#history").inner_text()
-    assert "alice" in history
+    assert "王丽" in history  # the person, not the username
     assert "东区精密机械有限公司 → 东区精密机械股份有限公司" in history
     assert page.locator("h1").inner_text().endswith("东区精密机械股份有限公司")

@@ -7,13 +7,11 @@ from .models import AnnualTarget, EnterpriseMonthlyValue, Indicator, ZoneMonthly
 
 
 class IndicatorTable(BaseTable):
-    code = tables.Column(linkify=True)
     name = tables.Column(linkify=True)
 
     class Meta(BaseTable.Meta):
         model = Indicator
-        fields = (
-            "code",
+        fields = (  # by its Chinese name; the code is an identifier for imports, not for reading
             "name",
             "unit",
             "kind",

@@ -26,8 +26,21 @@ def default_populations():
     return [ScaleKind.INDUSTRY.value]
 
 
+def changelog_labels(field_name) -> dict:
+    """Chinese names for the codes kept in JSON fields, for the change log."""
+    from .services import INPUTS
+
+    labels = {"value": "值", "source": "来源", "points": "得分", "note": "说明"}
+    labels.update(ScaleKind.choices)
+    labels.update(IndicatorCode.choices)
+    labels.update({key: name for key, (name, _unit, _code) in INPUTS.items()})
+    return labels
+
+
 class EvaluationScheme(PrimaryModel):
     """The rules of one year's evaluation (年度评价方案): who is covered, indicators, cut-offs."""
+
+    changelog_labels = staticmethod(changelog_labels)
 
     year = models.PositiveSmallIntegerField(_("评价年度"), unique=True, help_text=_("被评价数据所属年度"))
     populations = models.JSONField(
@@ -152,6 +165,8 @@ class EvaluationResult(ChangeLoggedModel):
     """One enterprise's result in a year: its inputs and where they came from, each
     indicator's value and points, the score, rank and class, and the change from last year."""
 
+    changelog_labels = staticmethod(changelog_labels)
+
     scheme = models.ForeignKey(
         EvaluationScheme, on_delete=models.PROTECT, related_name="results", verbose_name=_("评价方案")
     )
@@ -204,6 +219,8 @@ class EvaluationResult(ChangeLoggedModel):
 class Appeal(ChildMixin, ChangeLoggedModel):
     """An enterprise's objection to its result (申诉/公示异议), recorded and resolved; an
     accepted appeal may correct the data, after which the year is scored again."""
+
+    changelog_labels = staticmethod(changelog_labels)
 
     parent_field = "result"
 

@@ -178,6 +178,22 @@ class YearStatistics:
         return growth(self.current.signed.investment_wan, self.previous.signed.investment_wan)
 
     @property
+    def leads_growth(self):
+        return growth(self.current.leads, self.previous.leads)
+
+    @property
+    def over_yi_investment_growth(self):
+        return growth(self.current.over_yi.investment_wan, self.previous.over_yi.investment_wan)
+
+    @property
+    def over_ten_yi_growth(self):
+        return growth(self.current.over_ten_yi.count, self.previous.over_ten_yi.count)
+
+    @property
+    def over_ten_yi_investment_growth(self):
+        return growth(self.current.over_ten_yi.investment_wan, self.previous.over_ten_yi.investment_wan)
+
+    @property
     def funds_growth(self):
         return growth(self.current.funds_out_of_province_wan, self.previous.funds_out_of_province_wan)
 

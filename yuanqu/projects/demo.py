@@ -45,6 +45,31 @@ PRODUCTS = [
 WORKS = ["产业园道路", "污水处理厂扩建", "220千伏变电站", "标准厂房", "综合管廊", "供热管网"]
 LIVELIHOOD = ["人才公寓", "九年一贯制学校", "社区卫生服务中心", "邻里中心", "公交首末站"]
 STAGES = ["土地平整", "桩基施工", "主体结构施工", "主体结构封顶", "设备安装", "设备调试", "试生产"]
+BEFORE_START = "前期手续办理"  # the image progress of a project that has not started
+FINISHED = "竣工投产"
+MONTHS_PER_STAGE = 3
+
+
+def stage_on(day, started_on, finished_on=None) -> str:
+    """The image progress a project shows on ``day``: nothing built before its start, one
+    stage per quarter after it, 竣工投产 once finished."""
+    if started_on is None or day < started_on:
+        return BEFORE_START
+    if finished_on is not None and day >= finished_on:
+        return FINISHED
+    months = (day.year - started_on.year) * 12 + day.month - started_on.month
+    return STAGES[min(len(STAGES) - 1, months // MONTHS_PER_STAGE)]
+
+
+def weekly_text(stage: str, invested_wan) -> str:
+    """A weekly report's progress line, quoting the project's own figures."""
+    from yuanqu.utilities.templatetags.numbers import number
+
+    if stage == BEFORE_START:
+        return f"{BEFORE_START}，尚未开工，本年完成投资{number(invested_wan)}万元"
+    return f"{stage}，本年累计完成投资约{number(invested_wan)}万元"
+
+
 # type → (responsible department, weight)
 TYPES = [
     (ProjectType.INDUSTRY, "招商局", 60),
@@ -92,18 +117,42 @@ def _weekly(today, rng):
         project.watch_set_on = this_week - datetime.timedelta(weeks=WEEKS)
     KeyProject.objects.bulk_update(watched, ["weekly_watch", "watch_set_by", "watch_set_on"])
     reports = []
+    months = {}
+    for row in MonthlyProgress.objects.filter(project__in=watched).values_list(
+        "project_id", "period", "month_investment_wan"
+    ):
+        months.setdefault(row[0], []).append(row[1:])
+    dates = {(m.project_id, m.kind): m.actual_on for m in Milestone.objects.filter(project__in=watched)}
     for n, project in enumerate(watched):
         for back in range(WEEKS - 1, -1, -1):
             if back == 0 and n < UNREPORTED:
                 continue  # 本周未报
+            week = this_week - datetime.timedelta(weeks=back)
+            # what the monthly reports say by then: this year's months before the week's month
+            invested = sum(
+                (
+                    v
+                    for period, v in months.get(project.pk, [])
+                    if period.year == week.year and period < week.replace(day=1)
+                ),
+                Decimal(0),
+            )
+            stage = stage_on(
+                week,
+                dates.get((project.pk, MilestoneKind.START)),
+                dates.get((project.pk, MilestoneKind.COMPLETED)),
+            )
+            steps = (
+                ["加快办理施工许可", "协调供电部门接电", "组织专项调度"] if stage == BEFORE_START else None
+            )
             reports.append(
                 WeeklyReport(
                     project=project,
-                    week=this_week - datetime.timedelta(weeks=back),
-                    progress_text=f"{rng.choice(STAGES)}，完成投资约{rng.randint(50, 800)}万元",
+                    week=week,
+                    progress_text=weekly_text(stage, invested),
                     problems=rng.choice(["", "", "施工用电容量不足", "用地手续待办理", "设备到货延迟"]),
                     next_step=rng.choice(
-                        ["推进主体施工", "协调供电部门接电", "加快设备安装", "组织专项调度"]
+                        steps or ["推进主体施工", "协调供电部门接电", "加快设备安装", "组织专项调度"]
                     ),
                 )
             )
@@ -206,14 +255,17 @@ def _build(today, park, rng):
         if not overdue:
             project.fai_registered = registered
             project.fai_registered_on = start + datetime.timedelta(days=25) if registered else None
+        started_on, finished_on = milestones[-2].actual_on, completed.actual_on
+        project.image_progress = stage_on(today, started_on, finished_on)
         for period in months:
             share = Decimal(str(factor * rng.uniform(0.8, 1.2) / 12))
+            month_end = add_months(period, 1) - datetime.timedelta(days=1)
             reports.append(
                 MonthlyProgress(
                     project=project,
                     period=period,
-                    month_investment_wan=money(annual * share) if not overdue else Decimal(0),
-                    physical_progress=project.image_progress,
+                    month_investment_wan=money(annual * share) if started_on is not None else Decimal(0),
+                    physical_progress=stage_on(month_end, started_on, finished_on),
                 )
             )
         if factor < 0.95 or overdue:
@@ -228,7 +280,7 @@ def _build(today, park, rng):
                     deadline=last + datetime.timedelta(days=rng.randint(10, 40)),
                 )
             )
-    KeyProject.objects.bulk_update(projects, ["fai_registered", "fai_registered_on"])
+    KeyProject.objects.bulk_update(projects, ["fai_registered", "fai_registered_on", "image_progress"])
     ProjectYearPlan.objects.bulk_create(plans)
     Milestone.objects.bulk_create(milestones)
     MonthlyProgress.objects.bulk_create(reports)

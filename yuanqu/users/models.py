@@ -186,6 +186,18 @@ class ObjectPermission(ChangeLoggedModel):
         if self.role == Role.AUDITOR and self.model not in AUDIT_MODELS:
             raise ValidationError({"role": "审计员只能查看审计记录"})
 
+    @staticmethod
+    def changelog_labels(field_name) -> dict:
+        """Models by their Chinese name and actions by label, wherever a user reads them."""
+        from django.apps import apps
+
+        if field_name == "model":
+            return {m._meta.label_lower: m._meta.verbose_name for m in apps.get_models()}
+        return dict(Action.choices)
+
+    def model_display(self) -> str:
+        return str(self.changelog_labels("model").get(self.model, self.model))
+
     def actions_display(self):
         labels = dict(Action.choices)
         return "、".join(str(labels.get(a, a)) for a in self.actions or [])

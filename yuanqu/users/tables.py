@@ -34,6 +34,7 @@ class UserTable(BaseTable):
 class ObjectPermissionTable(BaseTable):
     name = tables.Column(linkify=True)
     actions = tables.Column(accessor="actions_display", verbose_name="操作", orderable=False)
+    model = tables.Column(accessor="model_display", verbose_name="对象", order_by=("model",))
 
     class Meta(BaseTable.Meta):
         model = ObjectPermission

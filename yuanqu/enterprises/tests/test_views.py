@@ -415,7 +415,7 @@ def test_history_shows_contact_changes_masked_for_roles_without_view_personal(
     assert client.post(edit, data).status_code == 302
 
     history = section(client.get(owned_enterprise.get_absolute_url()), "history")
-    assert "alice 修改 周敏（东区精密机械有限公司） 手机号 ：13812345678 → 13987654321" in history
+    assert "王丽 修改 周敏（东区精密机械有限公司） 手机号 ：13812345678 → 13987654321" in history
 
     client.force_login(charlie)
     response = client.get(owned_enterprise.get_absolute_url())

@@ -142,3 +142,37 @@ def test_stalled_leads(econ_dept):
     make_lead("已终止", econ_dept, lead_on=D(2023, 1, 1), stage="terminated")
     assert list(services.stalled(days=90, today=today)) == [old, edge]
     assert list(services.stalled(days=100, today=today)) == [old]
+
+
+@pytest.fixture
+def two_first_halves(econ_dept):
+    """Leads of 2025 and 2024, each year's first half against the other's (hand-computed)."""
+    # 2025 up to 06-30: 4 new leads (A 01-02, B 03-02, C 04-01, G 06-10); signed ≥1亿: A, B
+    # (162,000万元); ≥10亿: A (150,000万元).
+    signed("A", econ_dept, D(2025, 2, 1), 150000)
+    signed("B", econ_dept, D(2025, 4, 1), 12000)
+    signed("C", econ_dept, D(2025, 5, 1), 5000)
+    make_lead("G", econ_dept, lead_on=D(2025, 6, 10))
+    # 2024 up to 06-30: 3 new leads (E 01-31, F 04-01, K 06-30); ≥1亿: E, F (120,000万元);
+    # ≥10亿: E at exactly 10亿 (100,000万元). H is signed after the cut-off day.
+    signed("E", econ_dept, D(2024, 3, 1), 100000)
+    signed("F", econ_dept, D(2024, 5, 1), 20000)
+    make_lead("K", econ_dept, lead_on=D(2024, 6, 30))
+    signed("H", econ_dept, D(2024, 8, 1), 300000)
+
+
+def test_year_on_year_of_new_leads_and_of_both_size_bands(two_first_halves):
+    figures = services.year_statistics(2025, until=D(2025, 6, 30))
+    assert (figures.current.leads, figures.previous.leads) == (4, 3)
+    assert figures.leads_growth == Decimal("33.33")  # 4 ÷ 3 − 1
+    assert figures.over_yi_growth == Decimal("0.00")  # 2 against 2
+    assert figures.over_yi_investment_growth == Decimal("35.00")  # 162,000 ÷ 120,000 − 1
+    assert figures.over_ten_yi_growth == Decimal("0.00")  # 1 against 1
+    assert figures.over_ten_yi_investment_growth == Decimal("50.00")  # 150,000 ÷ 100,000 − 1
+
+
+def test_year_on_year_without_last_years_base_is_none(econ_dept):
+    signed("A", econ_dept, D(2025, 2, 1), 150000)
+    figures = services.year_statistics(2025, until=D(2025, 6, 30))
+    assert figures.current.over_ten_yi.count == 1 and figures.previous.over_ten_yi.count == 0
+    assert figures.over_ten_yi_growth is None and figures.leads_growth is None

@@ -182,3 +182,26 @@ def test_staff_record_funds_in_place_on_their_own_lead(client, alice, charlie, l
     client.force_login(charlie)
     assert url not in client.get(lead.get_absolute_url()).content.decode()
     assert client.post(url, {"date": "2024-06-01", "kind": "foreign", "amount_wan": "10"}).status_code == 403
+
+
+def test_statistics_page_computes_year_on_year_for_leads_and_size_bands(client, leader, econ_dept):
+    from .test_services import signed
+
+    # 2025: leads A, B, C, G; ≥1亿 A, B (16.20亿元); ≥10亿 A (15.00亿元).
+    # 2024: leads E, F, K, H; ≥1亿 E, F, H (42.00亿元); ≥10亿 E, H (40.00亿元).
+    signed("A", econ_dept, datetime.date(2025, 2, 1), 150000)
+    signed("B", econ_dept, datetime.date(2025, 4, 1), 12000)
+    signed("C", econ_dept, datetime.date(2025, 5, 1), 5000)
+    make_lead("G", econ_dept, lead_on=datetime.date(2025, 6, 10))
+    signed("E", econ_dept, datetime.date(2024, 3, 1), 100000)
+    signed("F", econ_dept, datetime.date(2024, 5, 1), 20000)
+    make_lead("K", econ_dept, lead_on=datetime.date(2024, 6, 30))
+    signed("H", econ_dept, datetime.date(2024, 8, 1), 300000)
+    client.force_login(leader)
+    page = text(client.get(reverse("investment:statistics"), {"year": 2025}))
+    assert "新增线索（个） 4 4 0.00" in page
+    assert "亿元以上项目（个） 2 3 -33.33" in page
+    assert "亿元以上项目协议投资（亿元） 16.20 42.00 -61.43" in page
+    assert "10亿元以上项目（个） 1 2 -50.00" in page
+    assert "10亿元以上项目协议投资（亿元） 15.00 40.00 -62.50" in page
+    assert "协议总投资（亿元） 16.70 42.00" in page

@@ -1,4 +1,5 @@
 from django import template
+from django.db.models import JSONField
 
 from yuanqu.enterprises.services import mask_mobile
 
@@ -14,6 +15,10 @@ def model_fields(obj):
             continue
         display = getattr(obj, f"get_{field.name}_display", None)
         value = display() if display else getattr(obj, field.name)
+        if not display and (isinstance(field, JSONField) or hasattr(obj, "changelog_labels")):
+            from yuanqu.core.changelog import _display
+
+            value = _display(field, field.value_from_object(obj))
         if isinstance(value, bool):
             value = "是" if value else "否"
         if isinstance(value, list):
@@ -38,3 +43,35 @@ def diff_for(change, user):
         return rows
     labels = {str(model._meta.get_field(name).verbose_name) for name in personal}
     return [(label, mask_mobile(b), mask_mobile(a)) if label in labels else (label, b, a) for label, b, a in rows]
+
+
+@register.filter(name="number")
+def number_filter(value, places=None):
+    """Thousands separators and no idle decimals; see ``numbers.number``."""
+    from .numbers import number
+
+    return number(value, places)
+
+
+@register.filter
+def person(record):
+    """The person who acted on a change record or audit event (姓名, else the username)."""
+    from yuanqu.core.changelog import person_name
+
+    return getattr(record, "person", None) or person_name(record)
+
+
+@register.filter
+def local_time(value):
+    """A moment in the site's time zone, to the minute: ``2026-10-12 14:03``."""
+    from yuanqu.core.changelog import local_time as fmt
+
+    return fmt(value) if value else "—"
+
+
+@register.filter
+def source_label(value):
+    """Where a change came from, in Chinese: 网页, 接口, 命令行, 系统."""
+    from yuanqu.core.changelog import SOURCE_LABELS
+
+    return SOURCE_LABELS.get(value, value or "—")
