@@ -8,7 +8,7 @@ from django.apps import apps
 
 from yuanqu.users.choices import Role
 from yuanqu.users.permissions import has_perm
-from yuanqu.utilities.links import can_open, url_if_open
+from yuanqu.utilities.links import url_if_open
 
 # (label, url name or None while the module is not built, model label guarding it)
 MODULES = [
@@ -49,34 +49,35 @@ ADMIN = [
 ]
 
 
-def _opens(user, name, model_label, *args) -> bool:
+def _url(user, name, model_label, *args) -> str:
+    """The entry's URL when its page opens for the user, else ""."""
     model = apps.get_model(model_label)
-    return can_open(user, name, *args, default=has_perm(user, model, "view"))
+    return url_if_open(user, name, *args, default=has_perm(user, model, "view"))
 
 
 def module_items(user):
     """The module entries of the user's navigation (also the start page's shortcuts)."""
+    items = []
     if user.role == Role.ENTERPRISE:
-        items = []
         for label, name, model_label in ENTERPRISE_MODULES:
             args = [user.enterprise_id] if name == "enterprises:enterprise" else []
-            if (not args or args[0]) and _opens(user, name, model_label, *args):
-                items.append({"label": label, "url": url_if_open(user, name, *args)})
+            url = _url(user, name, model_label, *args) if all(args) else ""
+            if url:
+                items.append({"label": label, "url": url})
         return items
-    items = []
     for label, name, model_label in MODULES:
         if name is None:
             items.append({"label": label, "url": None})
-        elif _opens(user, name, model_label):
-            items.append({"label": label, "url": url_if_open(user, name)})
+        elif url := _url(user, name, model_label):
+            items.append({"label": label, "url": url})
     return items
 
 
 def admin_items(user):
     items = []
     for label, name, model_label, action in ADMIN:
-        if has_perm(user, apps.get_model(model_label), action) and _opens(user, name, model_label):
-            items.append({"label": label, "url": url_if_open(user, name)})
+        if has_perm(user, apps.get_model(model_label), action) and (url := _url(user, name, model_label)):
+            items.append({"label": label, "url": url})
     return items
 
 

@@ -16,19 +16,19 @@ from urllib.parse import urlsplit
 
 import django_tables2 as tables
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
-from django.test import RequestFactory
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.utils.html import format_html
 
 from yuanqu.users.permissions import has_perm
 
-_factory = RequestFactory()
-
 
 def _probe_request(user, path):
-    request = _factory.get(path)
+    """A GET of ``path`` by ``user``, for a view to answer whether it would open."""
+    request = HttpRequest()
+    request.method = "GET"
+    request.path = request.path_info = path
     request.user = user
     return request
 
@@ -55,40 +55,54 @@ def _ask_view(view_class, initkwargs, user, path, kwargs, default):
     return default
 
 
-def can_open(user, target, *args, default=True) -> bool:
-    """Whether ``target`` (a URL name with its arguments, or a path) opens for ``user``."""
-    if user is None or not user.is_authenticated:
-        return False
+def _answer(user, target, args, default):
+    """(the URL of ``target``, whether its page opens for ``user``)."""
     if target.startswith("/"):
-        path = urlsplit(target).path
+        url, path = target, urlsplit(target).path
     else:
         try:
-            path = reverse(target, args=args)
+            url = path = reverse(target, args=args)
         except NoReverseMatch:
-            return False
+            return "", False
     try:
         match = resolve(path)
     except Resolver404:
-        return False
+        return url, False
     func = match.func
     view_class = getattr(func, "view_class", None)
     try:
         if view_class is not None:
             initkwargs = getattr(func, "view_initkwargs", {})
-            return _ask_view(view_class, initkwargs, user, path, match.kwargs, default)
+            return url, _ask_view(view_class, initkwargs, user, path, match.kwargs, default)
         allows = getattr(func, "allows", None)
         if allows is not None:
-            return bool(allows(_probe_request(user, path), **match.kwargs))
+            return url, bool(allows(_probe_request(user, path), **match.kwargs))
     except (PermissionDenied, Http404):
-        return False
-    return default
+        return url, False
+    return url, default
 
 
-def url_if_open(user, target, *args) -> str:
+def _cached_answer(user, target, args, default):
+    """The answer, remembered on the user object, which lives for one request: the
+    navigation, the tabs and the buttons of a page ask many of the same questions."""
+    if user is None or not user.is_authenticated:
+        return "", False
+    cache = user.__dict__.setdefault("_yuanqu_links", {})
+    key = (target, tuple(str(a) for a in args), default)
+    if key not in cache:
+        cache[key] = _answer(user, target, args, default)
+    return cache[key]
+
+
+def can_open(user, target, *args, default=True) -> bool:
+    """Whether ``target`` (a URL name with its arguments, or a path) opens for ``user``."""
+    return _cached_answer(user, target, args, default)[1]
+
+
+def url_if_open(user, target, *args, default=True) -> str:
     """The URL of ``target`` when it opens for ``user``, else ""."""
-    if not can_open(user, target, *args):
-        return ""
-    return target if target.startswith("/") else reverse(target, args=args)
+    url, opens = _cached_answer(user, target, args, default)
+    return url if opens else ""
 
 
 def object_action_url(user, obj, action) -> str:
