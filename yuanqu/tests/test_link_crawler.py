@@ -230,9 +230,9 @@ def test_every_link_offered_opens(demo_zone, db, username):
     client = Client()
     client.force_login(User.objects.get(username=username))
     crawl = Crawl(client, reverse("users:logout"))
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     crawl.run()
-    seconds = time.perf_counter() - started
-    print(f"{username}: {crawl.pages} pages, {len(crawl.routes)} routes, {seconds:.1f} s")
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    print(f"{username}: {crawl.pages} pages, {len(crawl.routes)} routes, {seconds:.1f} s ({cpu:.1f} s CPU)")
     assert crawl.pages > 3, "the crawl must get past the start page"
     assert not crawl.failures, f"{username} 被提供了打不开的链接：\n" + "\n".join(crawl.failures)
