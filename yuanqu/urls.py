@@ -6,6 +6,7 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("search/", core_views.search, name="search"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("favicon.ico", core_views.favicon, name="favicon"),
     path("", include("yuanqu.users.urls")),
     path("", include("yuanqu.core.urls")),
     path("", include("yuanqu.enterprises.urls")),
@@ -18,3 +19,5 @@ urlpatterns = [
     path("", include("yuanqu.notifications.urls")),
     path("api/", include("yuanqu.api_urls")),
 ]
+
+handler403 = core_views.permission_denied

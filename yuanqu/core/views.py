@@ -26,8 +26,14 @@ def home(request):
     """The start page: what this user can open, with the registry's headline counts."""
     from yuanqu.enterprises.models import Enterprise
     from yuanqu.enterprises.services import qualification_counts
+    from yuanqu.users.choices import Role
 
+    user = request.user
     context = {"today": timezone.localdate()}
+    if user.role == Role.ENTERPRISE:
+        # An enterprise user's start page is its own pages, not the registry's counts.
+        context["own_enterprise"] = user.enterprise
+        return render(request, "home.html", context)
     if has_perm(request.user, Enterprise, "view"):
         enterprises = restrict(Enterprise.objects.all(), request.user, "view")
         context["enterprise_total"] = enterprises.count()
@@ -64,6 +70,37 @@ def objectchange(request, pk):
         "core/objectchange.html",
         {"object": change, "model_name": model._meta.verbose_name if model else change.content_type.model},
     )
+
+
+def permission_denied(request, exception=None):
+    """403: a denial is an audit event (who, which page, why), not an error with a traceback."""
+    from yuanqu.core.changelog import audit
+
+    from .choices import AuditEventKind
+
+    reason = str(exception or "")
+    user = request.user if getattr(request, "user", None) and request.user.is_authenticated else None
+    audit(
+        AuditEventKind.ACCESS_DENIED,
+        user=user,
+        detail=f"{request.method} {request.path}" + (f"：{reason}" if reason else ""),
+        data={"method": request.method, "path": request.path, "reason": reason},
+        request=request,
+    )
+    response = render(request, "403.html", {"exception": reason}, status=403)
+    response._has_been_logged = True  # Django would log the denial with its traceback
+    return response
+
+
+@require_safe
+def favicon(request):
+    """/favicon.ico, which browsers ask for on every page: the icon shipped in static."""
+    from django.shortcuts import redirect
+    from django.templatetags.static import static
+
+    response = redirect(static("favicon.ico"))
+    response["Cache-Control"] = "max-age=86400"
+    return response
 
 
 def healthz(request):

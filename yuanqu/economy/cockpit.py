@@ -283,9 +283,15 @@ EXPORTS = {  # ?export=xlsx&table=…: the tables shown, with their columns ({un
 class CockpitView(View):
     template_name = "economy/cockpit.html"
 
+    def allows(self, **kwargs):
+        """The zone's figures are for those who may see zone figures: not an enterprise user,
+        whose cockpit would be one enterprise. Links to the cockpit ask this too."""
+        user = self.request.user
+        return has_perm(user, EnterpriseMonthlyValue, "view") and has_perm(user, ZoneMonthlyFigure, "view")
+
     def get(self, request):
         user = request.user
-        if not has_perm(user, EnterpriseMonthlyValue, "view"):
+        if not self.allows():
             raise PermissionDenied("没有查看权限")
         error = ""
         try:

@@ -127,11 +127,14 @@ class IndicatorSummaryView(View):
 
     template_name = "economy/summary.html"
 
+    def allows(self, **kwargs):
+        """The page's own check, asked by the links to it too (``utilities/links.py``)."""
+        user = self.request.user
+        return has_perm(user, EnterpriseMonthlyValue, "view") or has_perm(user, ZoneMonthlyFigure, "view")
+
     def get(self, request):
         user = request.user
-        if not has_perm(user, EnterpriseMonthlyValue, "view") and not has_perm(
-            user, ZoneMonthlyFigure, "view"
-        ):
+        if not self.allows():
             raise PermissionDenied("没有查看权限")
         error = ""
         try:
@@ -502,9 +505,13 @@ class PeriodLockListView(View):
 
     template_name = "economy/periodlock_list.html"
 
+    def allows(self, **kwargs):
+        """The page's own check, asked by the links to it too (``utilities/links.py``)."""
+        return has_perm(self.request.user, PeriodLock, "view")
+
     def get(self, request, form=None):
         user = request.user
-        if not has_perm(user, PeriodLock, "view"):
+        if not self.allows():
             raise PermissionDenied("没有查看权限")
         locks = {lock.period: lock for lock in restrict(PeriodLock.objects.all(), user, "view")}
         latest = max([_latest_period(), *locks])

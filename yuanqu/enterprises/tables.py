@@ -1,5 +1,6 @@
 import django_tables2 as tables
 
+from yuanqu.utilities.links import GuardedLinkColumn
 from yuanqu.utilities.tables import BaseTable
 
 from .models import Enterprise, Qualification
@@ -50,7 +51,10 @@ class QualificationTable(BaseTable):
 
 
 class IndustryChainTable(BaseTable):
-    name = tables.Column(linkify=lambda record: record.get_edit_url())
+    # To the edit page for those who keep the list, else to the chain's enterprises.
+    name = GuardedLinkColumn(
+        "enterprises:industrychain_edit", fallback=lambda record: record.get_absolute_url(), verbose_name="产业链"
+    )
 
     class Meta(BaseTable.Meta):
         from .models import IndustryChain

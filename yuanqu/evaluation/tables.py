@@ -2,6 +2,7 @@ from decimal import Decimal
 
 import django_tables2 as tables
 
+from yuanqu.utilities.links import GuardedLinkColumn
 from yuanqu.utilities.tables import BaseTable
 
 from .choices import IndicatorCode
@@ -139,13 +140,7 @@ class EvaluationSchemeTable(BaseTable):
 class EvaluationInputTable(BaseTable):
     enterprise = tables.Column(verbose_name="企业", order_by=("enterprise__name",))
     year = tables.Column(verbose_name="年度")
-    edit = tables.LinkColumn(
-        "evaluation:evaluationinput_edit",
-        args=[tables.A("pk")],
-        text="修改",
-        orderable=False,
-        verbose_name="",
-    )
+    edit = GuardedLinkColumn("evaluation:evaluationinput_edit", text="修改", orderable=False, verbose_name="")
     exclude_from_export = ("edit",)
 
     class Meta(BaseTable.Meta):

@@ -1,6 +1,6 @@
 from django.contrib.auth.views import redirect_to_login
 
-PUBLIC_PREFIXES = ("/login/", "/static/", "/api/", "/healthz")
+PUBLIC_PREFIXES = ("/login/", "/static/", "/api/", "/healthz", "/favicon.ico")
 
 
 class LoginRequiredMiddleware:

@@ -3,6 +3,7 @@
 import datetime
 import decimal
 import io
+import re
 from urllib.parse import quote
 
 from django.http import HttpResponse
@@ -45,7 +46,8 @@ def xlsx_response(content: bytes, filename: str) -> HttpResponse:
 
 def rows_to_xlsx(title: str, header: list[str], rows) -> tuple[bytes, int]:
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title[:31])
+    # A sheet title may not hold \ / ? * [ ] : (“园区/片区”) and has at most 31 characters.
+    sheet = workbook.create_sheet(re.sub(r"[\\/?*\[\]:]", "、", title)[:31])
     bold = Font(bold=True)
     head = []
     for name in header:
