@@ -11,7 +11,6 @@ from django.utils import timezone
 from yuanqu.economy.models import EnterpriseMonthlyValue, Indicator
 from yuanqu.economy.services import add_months, record_enterprise_value
 
-
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
@@ -21,10 +20,14 @@ def signed_in(page, live_server, user):
     client = Client()
     client.force_login(user)
     cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
-    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}])
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}]
+    )
 
 
-def test_enterprise_user_fills_the_month_and_sees_the_ytd(page, live_server, enterprise_user, owned_enterprise):
+def test_enterprise_user_fills_the_month_and_sees_the_ytd(
+    page, live_server, enterprise_user, owned_enterprise
+):
     last = add_months(timezone.localdate().replace(day=1), -1)
     flows = Indicator.objects.filter(code__in=["revenue", "profit", "tax_all_levels", "rd_expenditure"])
     for indicator in flows:  # the earlier months of the year are in, so 1–N月累计 is derived

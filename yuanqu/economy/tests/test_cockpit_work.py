@@ -133,7 +133,10 @@ def test_tasks_say_they_are_not_counted_by_zone(client, leader, work, east):
     assert "督办任务按部门，不分片区" in html
     assert list_total(client, tasks["url"]) == 1
     plain, plain_html = work_items(client)
-    assert "督办任务按部门，不分片区" not in plain_html and plain["tasks_overdue"]["note"] == "完成时限已过仍未完成"
+    assert (
+        "督办任务按部门，不分片区" not in plain_html
+        and plain["tasks_overdue"]["note"] == "完成时限已过仍未完成"
+    )
 
 
 def test_growth_is_shown_against_the_target_growth():
