@@ -2,7 +2,7 @@ import django_filters
 from django import forms
 
 from yuanqu.enterprises.models import Enterprise
-from yuanqu.users.models import Department
+from yuanqu.users.models import Department, Zone
 from yuanqu.utilities.filtersets import BaseFilterSet
 from yuanqu.utilities.forms import DateInput
 
@@ -22,6 +22,7 @@ class DemandFilterSet(BaseFilterSet):
     category = django_filters.ModelChoiceFilter(queryset=DemandCategory.objects.all(), label="类别")
     channel = django_filters.ChoiceFilter(choices=Channel.choices, label="来源渠道")
     department = django_filters.ModelChoiceFilter(queryset=Department.objects.all(), label="责任部门")
+    zone = django_filters.ModelChoiceFilter(queryset=Zone.objects.all(), method="filter_zone", label="片区")
     light = django_filters.ChoiceFilter(choices=Light.choices, method="filter_light", label="亮灯")
     escalation_level = django_filters.ChoiceFilter(choices=EscalationLevel.choices, label="督办级别")
     enterprise = django_filters.ModelChoiceFilter(
@@ -50,6 +51,7 @@ class DemandFilterSet(BaseFilterSet):
             "category",
             "channel",
             "department",
+            "zone",
             "light",
             "escalation_level",
             "enterprise",
@@ -57,6 +59,10 @@ class DemandFilterSet(BaseFilterSet):
 
     def filter_light(self, queryset, name, value):
         return queryset.filter(light_q(value))
+
+    def filter_zone(self, queryset, name, value):
+        """The enterprise's 片区 or one below it."""
+        return queryset.filter(enterprise__zone_id__in=value.subtree_ids())
 
 
 class DemandCategoryFilterSet(BaseFilterSet):

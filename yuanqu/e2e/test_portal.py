@@ -4,17 +4,30 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
+from django.test import Client
 from django.utils import timezone
 
 from yuanqu.economy.models import EnterpriseMonthlyValue, Indicator
 from yuanqu.economy.services import add_months, record_enterprise_value
 
-from .conftest import login_as
-
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def test_enterprise_user_fills_the_month_and_sees_the_ytd(page, enterprise_user, owned_enterprise):
+def signed_in(page, live_server, user):
+    """The browser carries a session of ``user`` (the login form has its own tests): one page
+    load fewer than filling the form."""
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}]
+    )
+
+
+def test_enterprise_user_fills_the_month_and_sees_the_ytd(
+    page, live_server, enterprise_user, owned_enterprise
+):
     last = add_months(timezone.localdate().replace(day=1), -1)
     flows = Indicator.objects.filter(code__in=["revenue", "profit", "tax_all_levels", "rd_expenditure"])
     for indicator in flows:  # the earlier months of the year are in, so 1–N月累计 is derived
@@ -30,7 +43,8 @@ def test_enterprise_user_fills_the_month_and_sees_the_ytd(page, enterprise_user,
     revenue = Indicator.objects.get(code="revenue")
     earlier = Decimal(100 * (last.month - 1))
 
-    login_as(page, "ent")
+    signed_in(page, live_server, enterprise_user)
+    page.goto("/")
     reminder = page.locator("#portal-due")
     assert reminder.locator("li").count() == 1  # the months before are in
     assert f"{last.year}年{last.month}月" in reminder.inner_text() and "未填报" in reminder.inner_text()

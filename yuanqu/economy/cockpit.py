@@ -225,11 +225,13 @@ def drags(current, previous, pulls, names, shown, count=DRAGS) -> list[dict]:
     ]
 
 
-def work_figures(user, period) -> list[dict]:
+def work_figures(user, period, zone=None) -> list[dict]:
     """The cockpit's other half (SPEC: projects behind schedule, overdue demands and tasks):
     each a count over the records the user may view, by the owning app's own rule, with the
     link to that app's list filtered to exactly those records (the list's total is the count).
-    A kind of record the user may not view is left out."""
+    A kind of record the user may not view is left out. A chosen 片区 narrows projects and
+    demands to those of its enterprises (the lists' ``zone`` filter does the same); tasks
+    belong to departments, so their number stays the park's and says so."""
     from yuanqu.demands.choices import Light as DemandLight
     from yuanqu.demands.models import Demand
     from yuanqu.demands.services import light_q as demand_light_q
@@ -239,11 +241,14 @@ def work_figures(user, period) -> list[dict]:
     from yuanqu.supervision.models import Task
 
     items = []
+    in_zone = {"enterprise__zone_id__in": zone.subtree_ids()} if zone is not None else {}
+    zone_query = f"&zone={zone.pk}" if zone is not None else ""
     if has_perm(user, KeyProject, "view"):
         month = f"{period:%Y-%m}"
         projects = reverse("projects:keyproject_list")
         try:
-            lights = [r.light for r in lights_by_project(restrict(KeyProject.objects.all(), user, "view"), period).values()]
+            viewable = restrict(KeyProject.objects.filter(**in_zone), user, "view")
+            lights = [r.light for r in lights_by_project(viewable, period).values()]
         except ValidationError as exc:  # the light rules are misconfigured: say so, count nothing
             items.append({"key": "projects", "label": "重点项目亮灯", "error": exc.messages[0], "url": projects})
         else:
@@ -251,20 +256,21 @@ def work_figures(user, period) -> list[dict]:
                 items.append({
                     "key": f"projects_{colour}", "label": f"重点项目{label}", "unit": "个", "light": colour,
                     "count": lights.count(colour), "note": f"{describe(period)}进度落后或节点逾期",
-                    "url": f"{projects}?period={month}&light={colour}",
+                    "url": f"{projects}?period={month}&light={colour}{zone_query}",
                 })  # fmt: skip
     if has_perm(user, Demand, "view"):
-        demands = restrict(Demand.objects.all(), user, "view")
+        demands = restrict(Demand.objects.filter(**in_zone), user, "view")
         items.append({
             "key": "demands_overdue", "label": "逾期诉求", "unit": "件", "light": "red",
             "count": demands.filter(demand_light_q(DemandLight.RED)).count(), "note": "办理期限已过仍未办结",
-            "url": reverse("demands:demand_list") + "?light=red",
+            "url": reverse("demands:demand_list") + "?light=red" + zone_query,
         })  # fmt: skip
     if has_perm(user, Task, "view"):
         tasks = restrict(Task.objects.all(), user, "view")
         items.append({
             "key": "tasks_overdue", "label": "逾期督办任务", "unit": "项", "light": "red",
-            "count": tasks.filter(task_light_q("red", timezone.localdate())).count(), "note": "完成时限已过仍未完成",
+            "count": tasks.filter(task_light_q("red", timezone.localdate())).count(),
+            "note": "完成时限已过仍未完成" if zone is None else "督办任务按部门，不分片区",
             "url": reverse("supervision:task_list") + "?light=red",
         })  # fmt: skip
     return items
@@ -330,7 +336,7 @@ class CockpitView(View):
             "drop_pct": percent(Decimal(str(settings.YUANQU_WARNING_DROP))),
             "error": error,
             "export_query": query if has_perm(user, EnterpriseMonthlyValue, "export") else "",
-            "work": work_figures(user, period),
+            "work": work_figures(user, period, zone),
             "drags_url": _drags_url(user, primary, query),
         }
         return render(request, self.template_name, context)

@@ -3,7 +3,7 @@ import datetime
 import django_filters
 from django import forms
 
-from yuanqu.users.models import Department
+from yuanqu.users.models import Department, Zone
 from yuanqu.utilities.filtersets import BaseFilterSet
 
 from .choices import Light, ProjectLevel, ProjectType
@@ -20,6 +20,7 @@ class KeyProjectFilterSet(BaseFilterSet):
     level = django_filters.ChoiceFilter(choices=ProjectLevel.choices, method="filter_level", label="级别")
     type = django_filters.ChoiceFilter(choices=ProjectType.choices, label="项目类型")
     department = django_filters.ModelChoiceFilter(queryset=Department.objects.all(), label="责任部门")
+    zone = django_filters.ModelChoiceFilter(queryset=Zone.objects.all(), method="filter_zone", label="片区")
     light = django_filters.ChoiceFilter(choices=Light.choices, method="filter_light", label="亮灯")
     listed = django_filters.BooleanFilter(method="filter_listed", label="本年在库")
     started_billion = django_filters.BooleanFilter(method="filter_started_billion", label="本年开工亿元以上")
@@ -34,6 +35,7 @@ class KeyProjectFilterSet(BaseFilterSet):
             "level",
             "type",
             "department",
+            "zone",
             "light",
             "listed",
             "started_billion",
@@ -47,6 +49,10 @@ class KeyProjectFilterSet(BaseFilterSet):
 
     def filter_noop(self, queryset, name, value):
         return queryset
+
+    def filter_zone(self, queryset, name, value):
+        """The owner enterprise's 片区 or one below it; a project without an owner has none."""
+        return queryset.filter(enterprise__zone_id__in=value.subtree_ids())
 
     def filter_level(self, queryset, name, value):
         year = self.period.year if self.period else None

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 
 from yuanqu.demands.models import Demand
 from yuanqu.economy.services import add_months
@@ -20,14 +21,23 @@ from yuanqu.projects.models import KeyProject, Milestone, MonthlyProgress, Weekl
 pytestmark = pytest.mark.django_db
 
 
-def seed(n=60) -> str:
-    out = io.StringIO()
-    call_command("seed_demo", enterprises=n, stdout=out)
-    return out.getvalue()
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker) -> str:
+    """One small demo zone for the whole module (seeding takes seconds), rolled back after it;
+    the tests only read it. Yields what ``seed_demo`` printed."""
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            out = io.StringIO()
+            call_command("seed_demo", enterprises=60, stdout=out)
+            yield out.getvalue()
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
 
 
-def test_key_projects_progress_reads_in_order_and_weekly_reports_quote_their_figures():
-    seed()
+def test_key_projects_progress_reads_in_order_and_weekly_reports_quote_their_figures(seeded):
     started = {m.project_id: m.actual_on for m in Milestone.objects.filter(kind=MilestoneKind.START)}
     # Milestones in a plausible order: 供地 before 开工 before 竣工投产.
     by_project = {}
@@ -73,16 +83,15 @@ def test_key_projects_progress_reads_in_order_and_weekly_reports_quote_their_fig
             assert "尚未开工" in report.progress_text and real == 0
 
 
-def test_demand_texts_are_about_their_titles():
-    seed()
+def test_demand_texts_are_about_their_titles(seeded):
     demands = list(Demand.objects.values_list("title", "description"))
     assert len(demands) > 500
     for title, description in demands:
         assert title in description, (title, description)
 
 
-def test_the_summary_counts_the_logins_it_prints():
-    output = seed()
+def test_the_summary_counts_the_logins_it_prints(seeded):
+    output = seeded
     out = io.StringIO()
     demo.print_logins(out)
     printed = [line for line in out.getvalue().splitlines() if demo.DEMO_PASSWORD in line]

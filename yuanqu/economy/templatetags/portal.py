@@ -1,7 +1,5 @@
 """``{% portal_reminder %}``: the enterprise user's months due, on the start page."""
 
-from decimal import ROUND_HALF_UP, Decimal
-
 from django import template
 from django.template.loader import render_to_string
 
@@ -25,12 +23,3 @@ def portal_reminder(context):
         request=request,
     )
 
-
-@register.filter
-def figure(value, digits=2):
-    """1020.5000 → “1,020.5”: thousands separated, at most ``digits`` decimals, “—” for none."""
-    if value is None or value == "":
-        return "—"
-    number = Decimal(value).quantize(Decimal(1).scaleb(-int(digits)), rounding=ROUND_HALF_UP)
-    text = f"{number:,f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text

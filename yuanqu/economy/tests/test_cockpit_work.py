@@ -92,6 +92,53 @@ def test_a_grid_worker_counts_only_the_own_zone_and_only_what_it_may_open(client
     assert reverse("supervision:task_list") not in html
 
 
+def zone_items(client, zone):
+    response = client.get(COCKPIT, {"period": "2024-08", "zone": zone.pk})
+    assert response.status_code == 200
+    return {item["key"]: item for item in response.context["work"]}, response.content.decode()
+
+
+def test_a_chosen_zone_narrows_projects_and_demands_and_their_lists(
+    client, leader, work, owned_enterprise, other_enterprise, east, west, park
+):
+    """The red project belongs to an enterprise in 东区, the green one to one in 西区; of the two
+    overdue demands one is 东区's, one 西区's. Each number equals its list's total."""
+    for project, enterprise in ((work["red"], owned_enterprise), (work["green"], other_enterprise)):
+        project.enterprise = enterprise
+        project.save()
+    client.force_login(leader)
+    expected = {
+        east: {"projects_red": 1, "projects_yellow": 0, "demands_overdue": 1},
+        west: {"projects_red": 0, "projects_yellow": 0, "demands_overdue": 1},
+        park: {"projects_red": 1, "projects_yellow": 0, "demands_overdue": 2},  # 园区 = its 片区 together
+    }
+    for zone, counts in expected.items():
+        items, html = zone_items(client, zone)
+        assert {k: items[k]["count"] for k in counts} == counts, zone.name
+        for key in counts:
+            assert f"zone={zone.pk}" in items[key]["url"]
+            assert list_total(client, items[key]["url"]) == items[key]["count"], (zone.name, key)
+            assert f'href="{items[key]["url"]}"' in html.replace("&amp;", "&")
+    east_red = client.get(zone_items(client, east)[0]["projects_red"]["url"]).content.decode()
+    assert "光伏组件项目" in east_red and "高纯多晶硅项目" not in east_red
+    west_demands = client.get(zone_items(client, west)[0]["demands_overdue"]["url"]).content.decode()
+    assert "西区用电增容" in west_demands and "东区用电增容" not in west_demands
+
+
+def test_tasks_say_they_are_not_counted_by_zone(client, leader, work, east):
+    client.force_login(leader)
+    items, html = zone_items(client, east)
+    tasks = items["tasks_overdue"]
+    assert tasks["count"] == 1 and "zone=" not in tasks["url"]  # the park's one overdue task
+    assert "督办任务按部门，不分片区" in html
+    assert list_total(client, tasks["url"]) == 1
+    plain, plain_html = work_items(client)
+    assert (
+        "督办任务按部门，不分片区" not in plain_html
+        and plain["tasks_overdue"]["note"] == "完成时限已过仍未完成"
+    )
+
+
 def test_growth_is_shown_against_the_target_growth():
     assert growth_against_target(D("0.082"), D("0.09")) == "增长8.2%，目标9%，差0.8个百分点"
     assert growth_against_target(D("0.1"), D("0.085")) == "增长10.0%，目标8.5%，超1.5个百分点"

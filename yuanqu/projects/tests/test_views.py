@@ -82,7 +82,7 @@ def test_progress_form_correction_is_a_new_version(client, alice, on_track, far_
     assert [(v.version, v.is_current) for v in versions] == [(1, False), (2, True)]
     assert ObjectChange.objects.filter(user_id=alice.pk, related_id=on_track.pk).exists()
     page = text(client.get(on_track.get_absolute_url(), {"period": "2023-10"}))
-    assert "1050" in page and "第2版（更正：漏报设备款）" in page
+    assert "1,050" in page and "第2版（更正：漏报设备款）" in page
     # Another department's project is not offered.
     page = text(client.post(ADD_PROGRESS, {**data, "project": far_behind.pk, "reason": "x"}))
     assert "选择一个有效的选项" in page
