@@ -4,7 +4,7 @@ from django.utils import timezone
 from yuanqu.enterprises.models import Enterprise
 from yuanqu.users.models import Department
 from yuanqu.users.permissions import restrict
-from yuanqu.utilities.forms import BaseModelForm, DateField, DateTimeField, UserFormMixin
+from yuanqu.utilities.forms import BaseForm, BaseModelForm, DateField, DateTimeField
 
 from .attachments import AttachmentsField
 from .choices import Channel, Satisfaction
@@ -15,11 +15,18 @@ def _categories():
     return DemandCategory.objects.filter(active=True)
 
 
-class DemandForm(UserFormMixin, forms.Form):
+def _any_category(field):
+    # Categories are the intake's reference list: whoever may file a demand (a grid worker,
+    # an enterprise) picks one by name, with or without a grant to browse the category pages.
+    field.restrict_choices = False
+    return field
+
+
+class DemandForm(BaseForm):
     """受理 by staff or a grid worker: any enterprise the user may see."""
 
     enterprise = forms.ModelChoiceField(queryset=Enterprise.objects.none(), label="企业")
-    category = forms.ModelChoiceField(queryset=DemandCategory.objects.none(), label="类别")
+    category = _any_category(forms.ModelChoiceField(queryset=DemandCategory.objects.none(), label="类别"))
     channel = forms.ChoiceField(
         choices=[c for c in Channel.choices if c[0] != Channel.PORTAL], label="来源渠道"
     )
@@ -54,10 +61,10 @@ class DemandForm(UserFormMixin, forms.Form):
         return data
 
 
-class PortalDemandForm(UserFormMixin, forms.Form):
+class PortalDemandForm(BaseForm):
     """An enterprise user's submission: the enterprise is theirs, the channel 企业端."""
 
-    category = forms.ModelChoiceField(queryset=DemandCategory.objects.none(), label="类别")
+    category = _any_category(forms.ModelChoiceField(queryset=DemandCategory.objects.none(), label="类别"))
     title = forms.CharField(label="标题", max_length=200)
     description = forms.CharField(label="诉求内容", widget=forms.Textarea(attrs={"rows": 5}))
     attachments = AttachmentsField()
@@ -67,14 +74,14 @@ class PortalDemandForm(UserFormMixin, forms.Form):
         self.fields["category"].queryset = _categories()
 
 
-class TextForm(forms.Form):
+class TextForm(BaseForm):
     """A step's form; every step may carry attachments (a photo, the signed answer …)."""
 
     text = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 3}))
     attachments = AttachmentsField()
 
-    def __init__(self, *args, user=None, demand=None, **kwargs):
-        self.user, self.demand = user, demand
+    def __init__(self, *args, demand=None, **kwargs):
+        self.demand = demand
         super().__init__(*args, **kwargs)
 
     def step_kwargs(self):
@@ -104,6 +111,10 @@ class AssignForm(TextForm):
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 5}),
     )
+    # A demand may be handed to any department: who may assign is the workflow's check on
+    # the actor (services), not a grant to browse the department pages.
+    department.restrict_choices = False
+    supporting.restrict_choices = False
     workdays = forms.IntegerField(label="办理时限（工作日）", min_value=1, max_value=60, required=False)
 
     def __init__(self, *args, **kwargs):
@@ -187,7 +198,7 @@ class ExtensionForm(TextForm):
         return {"days": self.cleaned_data["days"], "reason": self.cleaned_data["text"]}
 
 
-class StatisticsForm(forms.Form):
+class StatisticsForm(BaseForm):
     start = DateField(label="受理日期起")
     end = DateField(label="受理日期止")
     department = forms.ModelChoiceField(queryset=Department.objects.all(), label="责任部门", required=False)

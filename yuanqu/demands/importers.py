@@ -14,7 +14,7 @@ from django.utils import timezone
 from yuanqu.enterprises.models import Enterprise
 from yuanqu.enterprises.validators import normalise_uscc
 from yuanqu.users.permissions import restrict
-from yuanqu.utilities.forms import DateTimeField, UserFormMixin
+from yuanqu.utilities.forms import BaseModelForm, DateTimeField
 from yuanqu.utilities.importing import Column, Importer, RowError, RowResult, register
 
 from . import services
@@ -23,7 +23,7 @@ from .models import Demand, DemandCategory
 from .tables import DemandTable
 
 
-class DemandImportForm(UserFormMixin, forms.ModelForm):
+class DemandImportForm(BaseModelForm):
     title = forms.CharField(label="标题", max_length=200, required=False)
     received_at = DateTimeField(label="受理时间")
 

@@ -345,8 +345,7 @@ def statistics(request):
         raise PermissionDenied("没有查看权限")
     today = timezone.localdate()
     initial = {"start": today.replace(month=1, day=1), "end": today}
-    form = StatisticsForm(request.GET or None, initial=initial)
-    form.fields["category"].queryset = DemandCategory.objects.all()
+    form = StatisticsForm(request.GET or None, initial=initial, user=user)
     context = {"form": form}
     if not request.GET or form.is_valid():
         data = form.cleaned_data if request.GET else initial

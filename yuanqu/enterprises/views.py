@@ -22,7 +22,7 @@ class EnterpriseListView(generic.ObjectListView):
     table_template_name = "enterprises/enterprise_table.html"
 
     def extra_context(self, queryset):
-        filterset = EnterpriseFilterSet(self.request.GET or None, queryset=queryset)
+        filterset = EnterpriseFilterSet(self.request.GET or None, queryset=queryset, request=self.request)
         on = filterset.qualification_date() if filterset.is_valid() else timezone.localdate()
         return {"qualification_counts": qualification_counts(queryset, on), "counts_on": on}
 

@@ -4,13 +4,14 @@ catalogue lacks, the per-enterprise results and the enterprises' appeals."""
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from yuanqu.core.mixins import ChangeLoggedModel, ChildMixin, PrimaryModel
 from yuanqu.enterprises.choices import ScaleKind
-from yuanqu.users.permissions import RestrictedQuerySet
+from yuanqu.users.permissions import RestrictedQuerySet, has_perm
 
 from .choices import AppealStatus, Change, ClassBasis, Grade, IndicatorCode, SchemeStatus, WhenMissing
 
@@ -20,6 +21,14 @@ ENTERPRISE_PATHS = {
     "own_zone": "enterprise__zone",
     "own_enterprise": "enterprise",
 }
+
+
+def published_only(user, scheme_path) -> Q | None:
+    """A draft scheme's results and appeals are for those who may see the schemes (staff,
+    leaders); everyone else (enterprises, grid workers, inspectors …) sees published years."""
+    if has_perm(user, EvaluationScheme, "view"):
+        return None
+    return Q(**{f"{scheme_path}__status": SchemeStatus.PUBLISHED})
 
 
 def default_populations():
@@ -193,6 +202,10 @@ class EvaluationResult(ChangeLoggedModel):
     objects = RestrictedQuerySet.as_manager()
     restrict_paths = ENTERPRISE_PATHS
 
+    @classmethod
+    def visible_q(cls, user):
+        return published_only(user, "scheme")
+
     class Meta:
         ordering = ["-year", "rank", "enterprise__name"]
         verbose_name = _("亩均评价结果")
@@ -257,6 +270,10 @@ class Appeal(ChildMixin, ChangeLoggedModel):
         "own_zone": "result__enterprise__zone",
         "own_enterprise": "result__enterprise",
     }
+
+    @classmethod
+    def visible_q(cls, user):
+        return published_only(user, "result__scheme")
 
     class Meta:
         ordering = ["-submitted_on", "-id"]

@@ -8,7 +8,7 @@ from yuanqu.users.permissions import can_add_child, has_perm, restrict
 from yuanqu.utilities import views as generic
 
 from . import services
-from .choices import AppealStatus, IndicatorCode, SchemeStatus
+from .choices import AppealStatus, IndicatorCode
 from .filtersets import (
     AppealFilterSet,
     EvaluationInputFilterSet,
@@ -28,14 +28,6 @@ def first_error(error: ValidationError) -> str:
     return "；".join(error.messages)
 
 
-def readable_results(user, queryset):
-    """Results of draft schemes are for those who may see the schemes (staff, leaders); the
-    others (enterprises, grid workers) see published years only."""
-    if has_perm(user, EvaluationScheme, "view"):
-        return queryset
-    return queryset.filter(scheme__status=SchemeStatus.PUBLISHED)
-
-
 def monthly_values(user):
     return restrict(EnterpriseMonthlyValue.objects.all(), user, "view")
 
@@ -52,9 +44,6 @@ class ResultListView(generic.ObjectListView):
     template_name = "evaluation/result_list.html"
     table_template_name = "evaluation/result_table.html"
 
-    def get_queryset(self, action="view"):
-        return readable_results(self.request.user, super().get_queryset(action))
-
     def extra_context(self, queryset):
         return {
             "distribution": services.distribution(queryset.values_list("grade", flat=True)),
@@ -66,9 +55,6 @@ class ResultListView(generic.ObjectListView):
 class ResultView(generic.ObjectView):
     queryset = RESULTS
     template_name = "evaluation/result.html"
-
-    def restricted(self, action):
-        return readable_results(self.request.user, super().restricted(action))
 
     def extra_context(self, obj):
         user = self.request.user
@@ -99,9 +85,7 @@ class AppealAddView(View):
     """File an appeal against a result: the enterprise itself, or staff on its behalf."""
 
     def post(self, request, pk):
-        result = get_object_or_404(
-            readable_results(request.user, restrict(RESULTS.all(), request.user, "view")), pk=pk
-        )
+        result = get_object_or_404(restrict(RESULTS.all(), request.user, "view"), pk=pk)
         if not can_add_child(request.user, Appeal, "result", result):
             raise PermissionDenied("没有提交申诉的权限")
         form = AppealForm(data=request.POST, user=request.user)

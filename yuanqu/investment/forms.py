@@ -7,7 +7,7 @@ from yuanqu.projects.models import KeyProject
 from yuanqu.users.choices import Role
 from yuanqu.users.models import User
 from yuanqu.users.permissions import restrict
-from yuanqu.utilities.forms import BaseModelForm, DateField, DateInput
+from yuanqu.utilities.forms import BaseForm, BaseModelForm, DateField, DateInput
 
 from .choices import Stage
 from .models import FundsInPlace, Lead
@@ -49,9 +49,13 @@ class LeadForm(BaseModelForm):
         super().__init__(*args, **kwargs)
         staff = User.objects.filter(is_active=True, role__in=(Role.STAFF, Role.LEADER))
         self.fields["leader"].queryset = staff.filter(role=Role.LEADER)
+        # People are picked by name among active leaders and staff: naming who leads or works
+        # a lead needs no grant to the account pages (roles, contact details, lockouts).
+        self.fields["leader"].restrict_choices = False
         self.fields["industry_chain"].queryset = IndustryChain.objects.filter(active=True)
         if "team" in self.fields:  # the import form leaves team and enterprise out
             self.fields["team"].queryset = staff
+            self.fields["team"].restrict_choices = False
             self.fields["enterprise"].queryset = restrict(Enterprise.objects.all(), self.user, "view")
         self.fields["department"].required = True
         if self.instance.pk is None:
@@ -101,7 +105,7 @@ class FundsForm(BaseModelForm):
         widgets = {"date": DateInput()}
 
 
-class LinkProjectForm(forms.Form):
+class LinkProjectForm(BaseForm):
     """The key project a lead became, among those the user may see (empty: unlink)."""
 
     key_project = forms.ModelChoiceField(
@@ -112,9 +116,9 @@ class LinkProjectForm(forms.Form):
         error_messages={"invalid_choice": "所选重点项目不存在或您无权查看"},
     )
 
-    def __init__(self, *args, user=None, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["key_project"].queryset = restrict(KeyProject.objects.all(), user, "view")
+        self.fields["key_project"].queryset = restrict(KeyProject.objects.all(), self.user, "view")
 
 
 class ProjectFromLeadForm(KeyProjectForm):

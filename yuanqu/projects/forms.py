@@ -3,11 +3,10 @@ from django.core.exceptions import ValidationError
 
 from yuanqu.demands.models import DemandCategory
 from yuanqu.economy.forms import MonthField
-from yuanqu.enterprises.models import Enterprise
 from yuanqu.supervision.models import WorkPoint
 from yuanqu.users.models import User
 from yuanqu.users.permissions import restrict
-from yuanqu.utilities.forms import BaseModelForm, DateField, DateInput
+from yuanqu.utilities.forms import BaseForm, BaseModelForm, DateField, DateInput
 
 from .choices import RuleKind
 from .models import Blocker, KeyProject, LightRule, Milestone, MonthlyProgress, ProjectYearPlan, WeeklyReport
@@ -37,11 +36,10 @@ class KeyProjectForm(BaseModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        enterprises = Enterprise.objects.all()
-        self.fields["enterprise"].queryset = (
-            enterprises if self.user is None else restrict(enterprises, self.user, "view")
-        )
         self.fields["leader"].queryset = User.objects.filter(role="leader", is_active=True)
+        # The leader is picked by name among active leaders: naming who leads a project needs
+        # no grant to the account pages (roles, contact details, lockouts).
+        self.fields["leader"].restrict_choices = False
         if self.instance.pk is None and self.user is not None and not self.initial.get("department"):
             self.initial["department"] = self.user.department_id
 
@@ -211,7 +209,7 @@ class StatisticsForm(forms.Form):
     period = MonthField(label="截至月份", help_text="统计该年1月至所选月份")
 
 
-class BlockerDemandForm(forms.Form):
+class BlockerDemandForm(BaseForm):
     category = forms.ModelChoiceField(queryset=DemandCategory.objects.none(), label="诉求类别")
 
     def __init__(self, *args, blocker=None, **kwargs):
@@ -222,12 +220,12 @@ class BlockerDemandForm(forms.Form):
             self.initial.setdefault("category", DemandCategory.objects.filter(name=name).first())
 
 
-class BlockerTaskForm(forms.Form):
+class BlockerTaskForm(BaseForm):
     work_point = forms.ModelChoiceField(queryset=WorkPoint.objects.none(), label="工作要点")
     due_on = DateField(label="完成时限")
 
-    def __init__(self, *args, user=None, blocker=None, **kwargs):
+    def __init__(self, *args, blocker=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["work_point"].queryset = restrict(WorkPoint.objects.all(), user, "view")
+        self.fields["work_point"].queryset = WorkPoint.objects.all()
         if blocker is not None and blocker.deadline:
             self.initial.setdefault("due_on", blocker.deadline)

@@ -635,7 +635,7 @@ class BlockerConvertView(View):
 
     def form(self, request, blocker, data=None):
         if self.target == "demand":
-            return BlockerDemandForm(data, blocker=blocker)
+            return BlockerDemandForm(data, user=request.user, blocker=blocker)
         return BlockerTaskForm(data, user=request.user, blocker=blocker)
 
     def render_page(self, request, blocker, form):

@@ -75,6 +75,9 @@ class TaskForm(BaseModelForm):
         super().__init__(*args, **kwargs)
         self.fields["department"].required = True
         self.fields["leader"].queryset = User.objects.filter(role=Role.LEADER, is_active=True)
+        # The leader is picked by name among active leaders: naming who leads a task needs no
+        # grant to the account pages (roles, contact details, lockouts).
+        self.fields["leader"].restrict_choices = False
         # 取消 is its own action, with a reason.
         self.fields["status"].choices = [c for c in TaskStatus.choices if c[0] != TaskStatus.CANCELLED]
         self.fields["due_on"].help_text = "填写日期，或在“时限表述”中写“6月底前完成”由系统换算"

@@ -443,7 +443,7 @@ class AssessmentPeriodView(generic.ObjectView):
             **_ranking_context(self.request, obj),
             "notices": restrict(obj.notices.select_related("department"), user, "view"),
             "can_notice": can_add_child(user, AssessmentNotice, "period", obj),
-            "notice_form": AssessmentNoticeForm(initial={"issued_on": timezone.localdate()}),
+            "notice_form": AssessmentNoticeForm(initial={"issued_on": timezone.localdate()}, user=user),
             "can_export_scores": has_perm(user, AssessmentScore, "export"),
         }
 
@@ -472,7 +472,7 @@ class AssessmentNoticeAddView(View):
         period = _period_for(request, pk)
         if not can_add_child(request.user, AssessmentNotice, "period", period):
             raise PermissionDenied("没有登记通报的权限")
-        form = AssessmentNoticeForm(data=request.POST)
+        form = AssessmentNoticeForm(data=request.POST, user=request.user)
         if form.is_valid():
             notice = form.save(commit=False)
             notice.period = period

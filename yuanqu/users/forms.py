@@ -41,6 +41,9 @@ class UserForm(BaseModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["role"].choices = [c for c in Role.choices if c[0] not in ADMIN_ROLES]
+        # An enterprise user's account is bound to its enterprise by the system administrator,
+        # who holds no grant on the registry's records (三权分立): the list names them all.
+        self.fields["enterprise"].restrict_choices = False
 
     def clean(self):
         cleaned = super().clean()

@@ -3,6 +3,11 @@
 A model says how each constraint applies to it with ``restrict_paths``, e.g.
 ``{"own_department": "department", "own_zone": "zone", "own_enterprise": "pk"}``; a
 constraint the model does not name grants nothing on it.
+
+A model whose records are hidden by their state as well (results of a draft evaluation
+scheme …) declares the rule as a classmethod ``visible_q(user)`` returning a ``Q`` (or None
+for no limit); ``restrict()`` ANDs it in for every action, so every view, export, API and
+choice list applies it.
 """
 
 from django.apps import apps
@@ -70,6 +75,12 @@ def constraint_q(user, model, constraint, path=None) -> Q | None:
     return None
 
 
+def state_q(model, user) -> Q | None:
+    """The model's own visibility rule for this user (``visible_q``), None when it has none."""
+    rule = getattr(model, "visible_q", None)
+    return rule(user) if rule is not None else None
+
+
 def restrict(queryset: QuerySet, user, action: str = "view") -> QuerySet:
     """The part of the queryset this user may take the action on (nothing when no grant)."""
     model = queryset.model
@@ -78,13 +89,17 @@ def restrict(queryset: QuerySet, user, action: str = "view") -> QuerySet:
         q = constraint_q(user, model, constraint)
         if q is None:
             continue
-        if not q:  # unconstrained: still a fresh queryset, never the caller's (cached) one
-            return queryset.all()
+        if not q:  # unconstrained
+            combined = Q()
+            break
         combined = q if combined is None else combined | q
     if combined is None:
         return queryset.none()
-    # Paths follow forward foreign keys only, so the filter cannot duplicate rows.
-    return queryset.filter(combined)
+    # Paths follow forward foreign keys only, so the filter cannot duplicate rows. An
+    # unconstrained grant still gives a fresh queryset, never the caller's (cached) one.
+    queryset = queryset.filter(combined) if combined else queryset.all()
+    state = state_q(model, user)
+    return queryset if state is None else queryset.filter(state)
 
 
 def can(user, obj, action: str) -> bool:

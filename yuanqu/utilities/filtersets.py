@@ -3,7 +3,7 @@ from django import forms
 from django.db.models import Q
 from django.forms.widgets import DateTimeBaseInput
 
-from .forms import DateInput, DateTimeInput
+from .forms import DateInput, DateTimeInput, restrict_choices
 
 
 def _our_widget(widget, widget_class):
@@ -23,7 +23,10 @@ def _our_widget(widget, widget_class):
 
 class BaseFilterSet(django_filters.FilterSet):
     """Adds ``q``, a free-text search over the model's ``search_fields``; every date and
-    datetime filter, declared or generated, is shown in our date widgets."""
+    datetime filter, declared or generated, is shown in our date widgets; every model choice
+    is one the request's user may view (pages pass ``request=``; without a request, the
+    command line, nothing is limited). A filter that needs another rule sets
+    ``restrict_choices`` on itself (see ``utilities.forms.restrict_choices``)."""
 
     search_fields: tuple[str, ...] = ()
     q = django_filters.CharFilter(
@@ -41,6 +44,17 @@ class BaseFilterSet(django_filters.FilterSet):
             elif issubclass(f.field_class, forms.DateField):
                 f.extra["widget"] = _our_widget(f.extra.get("widget"), DateInput)
         return filters
+
+    @property
+    def form(self):
+        if not hasattr(self, "_form"):
+            form = super().form
+            for name, field in form.fields.items():
+                rule = getattr(self.filters.get(name), "restrict_choices", None)
+                if rule is not None:
+                    field.restrict_choices = rule
+            restrict_choices(form.fields, getattr(self.request, "user", None))
+        return self._form
 
     def search(self, queryset, name, value):
         value = value.strip()

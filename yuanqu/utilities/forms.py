@@ -5,6 +5,8 @@ from django.forms.models import ModelFormMetaclass
 from django.forms.widgets import DateTimeBaseInput
 from django.utils import timezone
 
+from yuanqu.users.permissions import restrict
+
 # What a browser's date and datetime-local inputs accept and post (ISO 8601). The localised
 # zh-hans format (2026/01/02) is rejected by the input: it shows blank and posts nothing.
 DATE_FORMAT = "%Y-%m-%d"
@@ -113,8 +115,44 @@ def keep_untouched_moments(form):
             form.cleaned_data[name] = initial
 
 
-class DateWidgetsMetaclass(forms.forms.DeclarativeFieldsMetaclass):
-    """Plain forms: every date and datetime field gets our widget, declared or inherited."""
+def restrict_choices(fields, user):
+    """Every model choice among ``fields`` (a name → form field mapping) limited to what
+    ``user`` may view, so a choice list never shows a record the user's grants hide.
+
+    A field that needs another rule says so on itself: ``field.restrict_choices = "change"``
+    (another action) or ``False`` (any record, with a comment saying why). Models outside
+    the grant system (no ``restrict_paths``: content types …) are left as they are, as in
+    the API's related fields.
+
+    ``user=None`` is the command line acting with full rights (``importing.command_user``):
+    nothing is limited. A page always has a user (an anonymous one gets empty lists), and
+    ``utilities/tests/test_choices.py`` checks that every page builds its forms and
+    filtersets with ``user=`` / ``request=``."""
+    if user is None:
+        return fields
+    for field in fields.values():
+        if not isinstance(field, forms.ModelChoiceField):  # ModelMultipleChoiceField too
+            continue
+        action = getattr(field, "restrict_choices", "view")
+        queryset = field.queryset
+        if not action or queryset is None or not hasattr(queryset.model, "restrict_paths"):
+            continue
+        field.queryset = restrict(queryset, user, action)
+    return fields
+
+
+class RestrictedChoicesMixin:
+    """Called last, once every ``__init__`` in the form's classes has set its querysets."""
+
+    def __call__(cls, *args, **kwargs):
+        form = super().__call__(*args, **kwargs)
+        restrict_choices(form.fields, getattr(form, "user", None))
+        return form
+
+
+class DateWidgetsMetaclass(RestrictedChoicesMixin, forms.forms.DeclarativeFieldsMetaclass):
+    """Plain forms: every date and datetime field gets our widget, declared or inherited;
+    every model choice is restricted by the form's user."""
 
     def __new__(mcs, name, bases, attrs):
         cls = super().__new__(mcs, name, bases, attrs)
@@ -122,9 +160,10 @@ class DateWidgetsMetaclass(forms.forms.DeclarativeFieldsMetaclass):
         return cls
 
 
-class DateModelFormMetaclass(ModelFormMetaclass):
+class DateModelFormMetaclass(RestrictedChoicesMixin, ModelFormMetaclass):
     """Model forms: the model's date fields come as our fields, and any date field a form
-    declares or lists in ``Meta.widgets`` is given our widget, so no form can forget it."""
+    declares or lists in ``Meta.widgets`` is given our widget, so no form can forget it;
+    every model choice (foreign keys included) is restricted by the form's user."""
 
     def __new__(mcs, name, bases, attrs):
         meta = attrs.get("Meta")
@@ -144,11 +183,14 @@ class UserFormMixin:
         super().__init__(*args, **kwargs)
 
 
-class BaseForm(forms.Form, metaclass=DateWidgetsMetaclass):
-    """A plain form whose date fields use our widgets."""
+class BaseForm(UserFormMixin, forms.Form, metaclass=DateWidgetsMetaclass):
+    """A plain form whose date fields use our widgets and whose model choices are those
+    the acting user (``user=``) may view."""
 
 
 class BaseModelForm(UserFormMixin, forms.ModelForm, metaclass=DateModelFormMetaclass):
+    """A model form with our date widgets, its model choices restricted by ``user=``."""
+
     def _clean_fields(self):
         super()._clean_fields()
         keep_untouched_moments(self)

@@ -38,7 +38,8 @@ class TestEnterpriseMonthlyValueAPI(
 ):
     model = EnterpriseMonthlyValue
     url_namespace = "economy-api"
-    base_grants = [("enterprises.enterprise", ["view"], ALL)]
+    # The indicator list of the form and the filter is what the tester may view.
+    base_grants = [("enterprises.enterprise", ["view"], ALL), ("economy.indicator", ["view"], ALL)]
 
     def make_record(self, department):
         return record_enterprise_value(

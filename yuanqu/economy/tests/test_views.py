@@ -32,7 +32,8 @@ class TestEnterpriseMonthlyValueViews(
     ViewTestCases.ExportObjectsViewTestCase,
 ):
     model = EnterpriseMonthlyValue
-    base_grants = [("enterprises.enterprise", ["view"], ALL)]
+    # The indicator list of the form and the filter is what the tester may view.
+    base_grants = [("enterprises.enterprise", ["view"], ALL), ("economy.indicator", ["view"], ALL)]
 
     def make_record(self, department):
         output = Indicator.objects.get(code="industrial_output")

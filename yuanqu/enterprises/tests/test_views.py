@@ -47,6 +47,8 @@ def listed(response, *names) -> list[str]:
 
 class TestEnterpriseViews(ViewTestCases.PrimaryObjectViewTestCase):
     model = Enterprise
+    # The form's department and zone lists are those the tester may view, as in the API.
+    base_grants = [("users.department", ["view"], ALL), ("users.zone", ["view"], ALL)]
     edit_changes = {
         "name": "改名后的精密机械股份有限公司",
         "short_name": "精密股份",
