@@ -18,26 +18,25 @@ from yuanqu.enterprises.models import Enterprise, IndustryChain
 from yuanqu.users.models import Zone
 from yuanqu.users.permissions import has_perm, restrict
 from yuanqu.utilities.excel import rows_to_xlsx, xlsx_response
+from yuanqu.utilities.periods import add_months, describe, period_param, zone_param
+from yuanqu.utilities.periods import same_month_last_year as last_year
 
 from .choices import IndicatorLevel
 from .indicators import display_unit
 from .models import EnterpriseMonthlyValue, Indicator, ZoneMonthlyFigure
 from .rollups import scope_for
 from .services import (
-    add_months,
     comparable_growth,
     contributions,
-    describe,
     enterprise_pulls,
     gap_text,
     growth_against_target,
     growth_rate,
     indicator_summary,
-    last_year,
-    parse_period,
+    latest_period,
+    percent,
     ranking,
 )
-from .views import _latest_period, percent
 
 HEADLINE = ("industrial_output", "revenue", "tax_all_levels", "profit")
 PRIMARY = "industrial_output"  # breakdowns, ranking and warnings are about this indicator
@@ -293,15 +292,8 @@ class CockpitView(View):
         user = request.user
         if not self.allows():
             raise PermissionDenied("没有查看权限")
-        error = ""
-        try:
-            period = parse_period(request.GET["period"]) if request.GET.get("period") else _latest_period()
-        except ValidationError as exc:
-            error, period = exc.messages[0], _latest_period()
-        zone = None
-        zone_id = request.GET.get("zone") or ""
-        if zone_id.isdigit():
-            zone = Zone.objects.filter(pk=zone_id).first()
+        period, error = period_param(request, latest_period)
+        zone = zone_param(request)
         primary = Indicator.objects.filter(code=PRIMARY).first()
         if request.GET.get("export") == "xlsx":
             return self.export(request, period, zone, primary)

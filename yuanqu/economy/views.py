@@ -1,7 +1,7 @@
 from decimal import Decimal
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,6 +14,7 @@ from yuanqu.users.permissions import has_perm, restrict
 from yuanqu.utilities import views as generic
 from yuanqu.utilities.excel import rows_to_xlsx, xlsx_response
 from yuanqu.utilities.import_views import BulkImportView, ImportTemplateView
+from yuanqu.utilities.periods import period_param, zone_param
 
 from .analysis import DEFAULT_SORT, STATUSES, chart_data, indicator_detail, series_periods, sort_enterprises
 from .choices import IndicatorLevel
@@ -37,7 +38,14 @@ from .importers import MonthlyImporter
 from .indicators import display_unit
 from .models import AnnualTarget, EnterpriseMonthlyValue, Indicator, PeriodLock, ZoneMonthlyFigure
 from .rollups import scope_for
-from .services import add_months, describe, gap_text, growth_against_target, indicator_summary, parse_period
+from .services import (
+    describe,
+    gap_text,
+    growth_against_target,
+    indicator_summary,
+    latest_period,
+    percent,
+)
 from .tables import AnnualTargetTable, EnterpriseMonthlyValueTable, IndicatorTable, ZoneMonthlyFigureTable
 from .zone_importers import ZoneFigureImporter
 
@@ -101,26 +109,6 @@ class EnterpriseMonthlyValueEditView(generic.ObjectEditView):
         return {}
 
 
-def percent(fraction) -> str:
-    """0.0769 → “7.7%”; rates are shown with one decimal (REFERENCE §4.8)."""
-    return "—" if fraction is None else f"{fraction * 100:.1f}%"
-
-
-def _latest_period():
-    period = (
-        EnterpriseMonthlyValue.objects.filter(is_current=True)
-        .order_by("-period")
-        .values_list("period", flat=True)
-        .first()
-    )
-    if period is None:
-        from django.utils import timezone
-
-        today = timezone.localdate()
-        period = add_months(today.replace(day=1), -1)
-    return period
-
-
 class IndicatorSummaryView(View):
     """Every indicator for a month: the same figures as ``yuanqu indicators``, over the
     records the user may see."""
@@ -136,15 +124,8 @@ class IndicatorSummaryView(View):
         user = request.user
         if not self.allows():
             raise PermissionDenied("没有查看权限")
-        error = ""
-        try:
-            period = parse_period(request.GET["period"]) if request.GET.get("period") else _latest_period()
-        except ValidationError as exc:
-            error, period = exc.messages[0], _latest_period()
-        zone = None
-        zone_id = request.GET.get("zone") or ""
-        if zone_id.isdigit():
-            zone = Zone.objects.filter(pk=zone_id).first()
+        period, error = period_param(request, latest_period)
+        zone = zone_param(request)
         rows = indicator_summary(
             period,
             zone,
@@ -179,16 +160,8 @@ class IndicatorSummaryView(View):
 
 def _period_and_zone(request):
     """The month and zone picked on a page (as the summary has), with an error for a bad month."""
-    error = ""
-    try:
-        period = parse_period(request.GET["period"]) if request.GET.get("period") else _latest_period()
-    except ValidationError as exc:
-        error, period = exc.messages[0], _latest_period()
-    zone = None
-    zone_id = request.GET.get("zone") or ""
-    if zone_id.isdigit():
-        zone = Zone.objects.filter(pk=zone_id).first()
-    return period, zone, error
+    period, error = period_param(request, latest_period)
+    return period, zone_param(request), error
 
 
 def _pct(value):
@@ -514,7 +487,7 @@ class PeriodLockListView(View):
         if not self.allows():
             raise PermissionDenied("没有查看权限")
         locks = {lock.period: lock for lock in restrict(PeriodLock.objects.all(), user, "view")}
-        latest = max([_latest_period(), *locks])
+        latest = max([latest_period(), *locks])
         months = sorted(set(series_periods(latest, LOCK_MONTHS)) | set(locks), reverse=True)
         counts = dict(
             EnterpriseMonthlyValue.objects.filter(is_current=True, period__in=months)

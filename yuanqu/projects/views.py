@@ -15,12 +15,13 @@ from django.views import View
 from yuanqu.core.changelog import audit
 from yuanqu.demands.models import Demand
 from yuanqu.economy.forms import MonthlyImportUploadForm
-from yuanqu.economy.services import add_months, describe, gap_text, parse_period
+from yuanqu.economy.services import gap_text
 from yuanqu.supervision.models import Task
 from yuanqu.users.permissions import can, can_add_child, has_perm, restrict
 from yuanqu.utilities import views as generic
 from yuanqu.utilities.excel import cell_value, rows_to_xlsx, xlsx_response
 from yuanqu.utilities.import_views import BulkImportView
+from yuanqu.utilities.periods import describe, last_complete_month, period_param
 from yuanqu.utilities.views import PermissionViolation
 
 from .choices import RuleKind
@@ -73,20 +74,10 @@ PROJECTS = KeyProject.objects.select_related("enterprise", "department", "leader
 )
 
 
-def default_period():
-    """The last complete month."""
-    return add_months(timezone.localdate().replace(day=1), -1)
-
-
 def period_of(request):
-    """The month asked for (``?period=2023-10``) and an error text when it was malformed."""
-    text = (request.GET.get("period") or "").strip()
-    if not text:
-        return default_period(), ""
-    try:
-        return parse_period(text), ""
-    except ValidationError as exc:
-        return default_period(), exc.messages[0]
+    """The month asked for (``?period=2023-10``), else the last complete month, and an error
+    text when it was malformed."""
+    return period_param(request, last_complete_month)
 
 
 def with_open_blockers(queryset, user):
