@@ -13,11 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 
-from yuanqu.core.changelog import audit
 from yuanqu.enterprises.models import Enterprise, IndustryChain
 from yuanqu.users.models import Zone
 from yuanqu.users.permissions import has_perm, restrict
-from yuanqu.utilities.excel import rows_to_xlsx, xlsx_response
+from yuanqu.utilities.excel import export_xlsx
 from yuanqu.utilities.periods import add_months, describe, period_param, zone_param
 from yuanqu.utilities.periods import same_month_last_year as last_year
 
@@ -343,19 +342,16 @@ class CockpitView(View):
         unit = display_unit(primary).label if primary else ""
         columns = [(key, header.format(unit=unit)) for key, header in columns]
         title = f"驾驶舱{period.year}年{period.month}月{zone or ''}{primary.name if primary else ''}{label}"
-        content, count = rows_to_xlsx(
-            label, [header for _, header in columns], ([row.get(key) for key, _ in columns] for row in rows)
-        )
-        audit(
-            "export",
-            user=user,
-            detail=f"导出{title}{count}行",
-            data={"view": "economy:cockpit", "table": name, "rows": count, "period": f"{period:%Y-%m}",
+        return export_xlsx(
+            request,
+            title=title,
+            model=EnterpriseMonthlyValue,
+            header=[header for _, header in columns],
+            rows=([row.get(key) for key, _ in columns] for row in rows),
+            filters={"period": f"{period:%Y-%m}", "zone": zone.pk if zone else None, "table": name},
+            data={"view": "economy:cockpit", "table": name, "period": f"{period:%Y-%m}",
                   "zone": zone.pk if zone else None},
-            request=request,
         )  # fmt: skip
-        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        return xlsx_response(content, f"{title}-{stamp}.xlsx")
 
 
 def _drags_url(user, primary, query) -> str:

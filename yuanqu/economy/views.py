@@ -4,15 +4,14 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views import View
 
-from yuanqu.core.changelog import audit
-from yuanqu.core.choices import AuditEventKind
 from yuanqu.users.models import Zone
 from yuanqu.users.permissions import has_perm, restrict
 from yuanqu.utilities import views as generic
-from yuanqu.utilities.excel import rows_to_xlsx, xlsx_response
+from yuanqu.utilities.excel import export_xlsx, query_filters
+from yuanqu.utilities.grants import get_for_action
 from yuanqu.utilities.import_views import BulkImportView, ImportTemplateView
 from yuanqu.utilities.periods import period_param, zone_param
 
@@ -338,24 +337,19 @@ class IndicatorView(generic.ObjectView):
         rows = enterprise_rows(detail, request.GET)[0] if name == "enterprises" else detail[name]
         title, columns = indicator_tables(display_unit(indicator))[name]
         title = f"{indicator.name}{title}"
-        content, count = rows_to_xlsx(
-            title, [h for h, _ in columns], ([f(r) for _, f in columns] for r in rows)
-        )
+        rows = list(rows)
         where = f"（{zone}）" if zone else ""
-        audit(
-            AuditEventKind.EXPORT,
-            user=request.user,
-            detail=f"导出{describe(period)}{where}{title}{count}行",
-            data={
-                "model": model._meta.label_lower,
-                "indicator": indicator.code,
-                "table": name,
-                "rows": count,
-                "filters": {k: v for k, v in request.GET.items() if k != "export"},
-            },
-            request=request,
+        return export_xlsx(
+            request,
+            title=title,
+            model=model,
+            header=[h for h, _ in columns],
+            rows=([f(r) for _, f in columns] for r in rows),
+            filters=query_filters(request),
+            detail=f"导出{describe(period)}{where}{title}{len(rows)}行",
+            data={"indicator": indicator.code, "table": name},
+            filename=f"{title}{period:%Y-%m}.xlsx",
         )
-        return xlsx_response(content, f"{title}{period:%Y-%m}.xlsx")
 
 
 def sort_column(query, key, header, current) -> dict:
@@ -524,7 +518,7 @@ class PeriodLockListView(View):
 
 class PeriodUnlockView(View):
     def post(self, request, pk):
-        lock = get_object_or_404(restrict(PeriodLock.objects.all(), request.user, "delete"), pk=pk)
+        lock = get_for_action(PeriodLock, pk, request.user, "delete", message="没有解除锁定的权限")
         label = describe(lock.period)
         lock.delete()
         messages.success(request, f"已解除{label}的锁定。")
