@@ -157,12 +157,6 @@ class IndicatorSummaryView(View):
 # --- the indicator page ---------------------------------------------------------------------
 
 
-def _period_and_zone(request):
-    """The month and zone picked on a page (as the summary has), with an error for a bad month."""
-    period, error = period_param(request, latest_period)
-    return period, zone_param(request), error
-
-
 def _pct(value):
     return None if value is None else round(value * 100, 1)
 
@@ -294,7 +288,8 @@ class IndicatorView(generic.ObjectView):
 
     def extra_context(self, indicator):
         request = self.request
-        period, zone, error = _period_and_zone(request)
+        period, error = period_param(request, latest_period)
+        zone = zone_param(request)
         detail = self.detail(indicator, period, zone, "view")
         shown = display_unit(indicator)
         enterprises, sort = enterprise_rows(detail, request.GET)
@@ -332,7 +327,8 @@ class IndicatorView(generic.ObjectView):
         model = self.source_model(indicator)
         if not has_perm(request.user, model, "export"):
             raise PermissionDenied("没有导出权限")
-        period, zone, _error = _period_and_zone(request)
+        period, _error = period_param(request, latest_period)
+        zone = zone_param(request)
         detail = self.detail(indicator, period, zone, "export")
         rows = enterprise_rows(detail, request.GET)[0] if name == "enterprises" else detail[name]
         title, columns = indicator_tables(display_unit(indicator))[name]
