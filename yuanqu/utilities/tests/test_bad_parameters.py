@@ -49,7 +49,14 @@ def test_no_page_fails_on_malformed_parameters(client, leader, enterprise_user, 
 
 
 @pytest.mark.parametrize(
-    "name", ["economy:summary", "economy:cockpit", "projects:keyproject_list", "projects:scheduling", "projects:statistics"]
+    "name",
+    [
+        "economy:summary",
+        "economy:cockpit",
+        "projects:keyproject_list",
+        "projects:scheduling",
+        "projects:statistics",
+    ],
 )
 def test_a_month_page_names_the_bad_month_and_shows_its_default(client, leader, name):
     client.force_login(leader)

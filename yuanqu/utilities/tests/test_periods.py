@@ -51,7 +51,12 @@ def test_shifting_a_day_keeps_it_or_clamps_to_the_month_end():
 
 
 def test_month_ranges_and_one_to_n_months():
-    assert month_range(D(2023, 11, 1), D(2024, 2, 1)) == [D(2023, 11, 1), D(2023, 12, 1), D(2024, 1, 1), D(2024, 2, 1)]
+    assert month_range(D(2023, 11, 1), D(2024, 2, 1)) == [
+        D(2023, 11, 1),
+        D(2023, 12, 1),
+        D(2024, 1, 1),
+        D(2024, 2, 1),
+    ]
     assert month_range(D(2024, 3, 1), D(2024, 2, 1)) == []
     assert year_to_date(D(2024, 3, 1)) == [D(2024, 1, 1), D(2024, 2, 1), D(2024, 3, 1)]
     assert describe(D(2024, 3, 1)) == "2024年3月"
@@ -66,7 +71,18 @@ def test_a_period_is_read_from_year_and_month():
 
 @pytest.mark.parametrize(
     "text",
-    ["2026-13", "2026-0", "2023年10月", "abc", "", "-1", "2023/10", "2023-02-30", "２０２３-10", "2023-10-01-01"],
+    [
+        "2026-13",
+        "2026-0",
+        "2023年10月",
+        "abc",
+        "",
+        "-1",
+        "2023/10",
+        "2023-02-30",
+        "２０２３-10",
+        "2023-10-01-01",
+    ],
 )
 def test_a_malformed_period_is_a_chinese_error_naming_it(text):
     with pytest.raises(ValidationError) as caught:
@@ -122,7 +138,9 @@ def test_the_module_is_the_only_place_with_month_arithmetic():
         if "tests" not in path.parts
         and path.name != "periods.py"
         and any(
-            line.startswith(("def add_months(", "def parse_period(", "def month_end(", "def _period_and_zone("))
+            line.startswith(
+                ("def add_months(", "def parse_period(", "def month_end(", "def _period_and_zone(")
+            )
             for line in path.read_text(encoding="utf-8").splitlines()
         )
     ]
