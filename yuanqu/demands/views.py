@@ -12,6 +12,7 @@ from yuanqu.core.workdays import WorkCalendar
 from yuanqu.users.choices import Role
 from yuanqu.users.permissions import has_perm, restrict
 from yuanqu.utilities import views as generic
+from yuanqu.utilities.grants import OutsideGrant, ensure_within_grant, get_for_action
 from yuanqu.utilities.htmx import htmx_partial
 
 from . import services
@@ -148,6 +149,11 @@ def _permitted_actions(user, demand, granted=None):
     ]
 
 
+def may_take_step(user, demand, action) -> bool:
+    """The step is open to the user now and their grant for it covers the demand."""
+    return action in _permitted_actions(user, demand)
+
+
 class DemandCreateView(View):
     """受理: staff and grid workers for any enterprise they see, an enterprise user for its own."""
 
@@ -176,10 +182,9 @@ class DemandCreateView(View):
             try:
                 with transaction.atomic():
                     demand = services.receive(user, **data)
-                    if not restrict(Demand.objects.filter(pk=demand.pk), user, "add").exists():
-                        raise generic.PermissionViolation
+                    ensure_within_grant(demand, user, "add")
                     add_attachments(demand, user, files, A.RECEIVE)
-            except generic.PermissionViolation:
+            except OutsideGrant:
                 form.add_error(None, "该企业不在您的受理范围内，未保存。")
             except (services.DemandError, NotAllowed) as exc:
                 form.add_error(None, str(exc))
@@ -199,11 +204,14 @@ class DemandActionView(View):
     form = TextForm
 
     def get_demand(self, request, pk):
-        grant = services.ACTION_GRANT[self.action]
-        demand = get_object_or_404(restrict(DEMANDS, request.user, grant), pk=pk)
-        if not services.can_act(request.user, demand, self.action):
-            raise PermissionDenied(f"您不能对诉求{demand.number}执行“{DemandAction(self.action).label}”")
-        return demand
+        label = DemandAction(self.action).label
+        return get_for_action(
+            DEMANDS,
+            pk,
+            request.user,
+            allowed=lambda demand: may_take_step(request.user, demand, self.action),
+            message=lambda demand: f"您不能对诉求{demand.number}执行“{label}”",
+        )
 
     def get(self, request, pk):
         """No page of its own: the record with this step's form open."""

@@ -13,31 +13,29 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 
-from yuanqu.core.changelog import audit
 from yuanqu.enterprises.models import Enterprise, IndustryChain
 from yuanqu.users.models import Zone
 from yuanqu.users.permissions import has_perm, restrict
-from yuanqu.utilities.excel import rows_to_xlsx, xlsx_response
+from yuanqu.utilities.excel import export_xlsx
+from yuanqu.utilities.periods import add_months, describe, period_param, zone_param
+from yuanqu.utilities.periods import same_month_last_year as last_year
 
 from .choices import IndicatorLevel
 from .indicators import display_unit
 from .models import EnterpriseMonthlyValue, Indicator, ZoneMonthlyFigure
 from .rollups import scope_for
 from .services import (
-    add_months,
     comparable_growth,
     contributions,
-    describe,
     enterprise_pulls,
     gap_text,
     growth_against_target,
     growth_rate,
     indicator_summary,
-    last_year,
-    parse_period,
+    latest_period,
+    percent,
     ranking,
 )
-from .views import _latest_period, percent
 
 HEADLINE = ("industrial_output", "revenue", "tax_all_levels", "profit")
 PRIMARY = "industrial_output"  # breakdowns, ranking and warnings are about this indicator
@@ -299,15 +297,8 @@ class CockpitView(View):
         user = request.user
         if not self.allows():
             raise PermissionDenied("没有查看权限")
-        error = ""
-        try:
-            period = parse_period(request.GET["period"]) if request.GET.get("period") else _latest_period()
-        except ValidationError as exc:
-            error, period = exc.messages[0], _latest_period()
-        zone = None
-        zone_id = request.GET.get("zone") or ""
-        if zone_id.isdigit():
-            zone = Zone.objects.filter(pk=zone_id).first()
+        period, error = period_param(request, latest_period)
+        zone = zone_param(request)
         primary = Indicator.objects.filter(code=PRIMARY).first()
         if request.GET.get("export") == "xlsx":
             return self.export(request, period, zone, primary)
@@ -357,19 +348,16 @@ class CockpitView(View):
         unit = display_unit(primary).label if primary else ""
         columns = [(key, header.format(unit=unit)) for key, header in columns]
         title = f"驾驶舱{period.year}年{period.month}月{zone or ''}{primary.name if primary else ''}{label}"
-        content, count = rows_to_xlsx(
-            label, [header for _, header in columns], ([row.get(key) for key, _ in columns] for row in rows)
-        )
-        audit(
-            "export",
-            user=user,
-            detail=f"导出{title}{count}行",
-            data={"view": "economy:cockpit", "table": name, "rows": count, "period": f"{period:%Y-%m}",
+        return export_xlsx(
+            request,
+            title=title,
+            model=EnterpriseMonthlyValue,
+            header=[header for _, header in columns],
+            rows=([row.get(key) for key, _ in columns] for row in rows),
+            filters={"period": f"{period:%Y-%m}", "zone": zone.pk if zone else None, "table": name},
+            data={"view": "economy:cockpit", "table": name, "period": f"{period:%Y-%m}",
                   "zone": zone.pk if zone else None},
-            request=request,
         )  # fmt: skip
-        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        return xlsx_response(content, f"{title}-{stamp}.xlsx")
 
 
 def _drags_url(user, primary, query) -> str:

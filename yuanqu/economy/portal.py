@@ -25,14 +25,14 @@ from decimal import Decimal
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 
 from yuanqu.enterprises.models import Enterprise, ScaleRecord
 from yuanqu.users.permissions import can_add_child, has_perm, restrict
+from yuanqu.utilities.grants import get_for_action
 from yuanqu.utilities.import_views import BulkImportView, ImportTemplateView
 
 from .choices import IndicatorKind, IndicatorLevel, Population
@@ -45,11 +45,15 @@ REPORT_DUE_DAY = 10  # a month's report is due by this day of the next month
 
 
 def reportable_enterprise(user, pk):
-    """The enterprise ``pk`` when the user may see it and report for it; 404 otherwise."""
-    enterprise = get_object_or_404(restrict(Enterprise.objects.all(), user, "view"), pk=pk)
-    if not can_add_child(user, EnterpriseMonthlyValue, "enterprise", enterprise):
-        raise Http404("没有为该企业填报月报数据的权限")
-    return enterprise
+    """The enterprise ``pk`` when the user may see it (404 otherwise) and report for it (403
+    otherwise)."""
+    return get_for_action(
+        Enterprise,
+        pk,
+        user,
+        add_child=(EnterpriseMonthlyValue, "enterprise"),
+        message="没有为该企业填报月报数据的权限",
+    )
 
 
 def own_enterprise(user):

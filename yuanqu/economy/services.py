@@ -14,6 +14,13 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 
 from yuanqu.core.versioning import record_version
+from yuanqu.utilities.periods import (  # noqa: F401  (the economy app's modules import them from here)
+    add_months,
+    describe,
+    last_complete_month,
+    parse_period,
+)
+from yuanqu.utilities.periods import same_month_last_year as last_year
 
 from .choices import IndicatorKind
 
@@ -64,26 +71,26 @@ class Contribution:
 # --- periods ------------------------------------------------------------------------------
 
 
-def parse_period(text: str) -> datetime.date:
-    """“2023-10” (or “2023-10-01”) → the first day of the month; a Chinese error otherwise."""
-    try:
-        parts = [int(p) for p in str(text).strip().split("-")]
-        return datetime.date(parts[0], parts[1], 1)
-    except (ValueError, IndexError):
-        raise ValidationError(f"月份“{text}”格式不对，应为“2023-10”这样的年-月") from None
+# Month arithmetic and parsing live in ``utilities/periods.py`` (imported at the top).
 
 
-def add_months(period: datetime.date, months: int) -> datetime.date:
-    index = period.year * 12 + period.month - 1 + months
-    return datetime.date(index // 12, index % 12 + 1, 1)
+def latest_period() -> datetime.date:
+    """The month pages open on: the latest month with a current value, else the last complete
+    month."""
+    from .models import EnterpriseMonthlyValue
+
+    period = (
+        EnterpriseMonthlyValue.objects.filter(is_current=True)
+        .order_by("-period")
+        .values_list("period", flat=True)
+        .first()
+    )
+    return period if period is not None else last_complete_month()
 
 
-def last_year(period: datetime.date) -> datetime.date:
-    return datetime.date(period.year - 1, period.month, 1)
-
-
-def describe(period: datetime.date) -> str:
-    return f"{period.year}年{period.month}月"
+def percent(fraction) -> str:
+    """0.0769 → “7.7%”; rates are shown with one decimal (REFERENCE §4.8)."""
+    return "—" if fraction is None else f"{fraction * 100:.1f}%"
 
 
 # --- 当月值 and 1–N月累计 ----------------------------------------------------------------

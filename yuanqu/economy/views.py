@@ -1,19 +1,19 @@
 from decimal import Decimal
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views import View
 
-from yuanqu.core.changelog import audit
-from yuanqu.core.choices import AuditEventKind
 from yuanqu.users.models import Zone
 from yuanqu.users.permissions import has_perm, restrict
 from yuanqu.utilities import views as generic
-from yuanqu.utilities.excel import rows_to_xlsx, xlsx_response
+from yuanqu.utilities.excel import export_xlsx, query_filters
+from yuanqu.utilities.grants import get_for_action
 from yuanqu.utilities.import_views import BulkImportView, ImportTemplateView
+from yuanqu.utilities.periods import period_param, zone_param
 
 from .analysis import DEFAULT_SORT, STATUSES, chart_data, indicator_detail, series_periods, sort_enterprises
 from .choices import IndicatorLevel
@@ -37,7 +37,14 @@ from .importers import MonthlyImporter
 from .indicators import display_unit
 from .models import AnnualTarget, EnterpriseMonthlyValue, Indicator, PeriodLock, ZoneMonthlyFigure
 from .rollups import scope_for
-from .services import add_months, describe, gap_text, growth_against_target, indicator_summary, parse_period
+from .services import (
+    describe,
+    gap_text,
+    growth_against_target,
+    indicator_summary,
+    latest_period,
+    percent,
+)
 from .tables import AnnualTargetTable, EnterpriseMonthlyValueTable, IndicatorTable, ZoneMonthlyFigureTable
 from .zone_importers import ZoneFigureImporter
 
@@ -101,26 +108,6 @@ class EnterpriseMonthlyValueEditView(generic.ObjectEditView):
         return {}
 
 
-def percent(fraction) -> str:
-    """0.0769 → “7.7%”; rates are shown with one decimal (REFERENCE §4.8)."""
-    return "—" if fraction is None else f"{fraction * 100:.1f}%"
-
-
-def _latest_period():
-    period = (
-        EnterpriseMonthlyValue.objects.filter(is_current=True)
-        .order_by("-period")
-        .values_list("period", flat=True)
-        .first()
-    )
-    if period is None:
-        from django.utils import timezone
-
-        today = timezone.localdate()
-        period = add_months(today.replace(day=1), -1)
-    return period
-
-
 class IndicatorSummaryView(View):
     """Every indicator for a month: the same figures as ``yuanqu indicators``, over the
     records the user may see."""
@@ -136,15 +123,8 @@ class IndicatorSummaryView(View):
         user = request.user
         if not self.allows():
             raise PermissionDenied("没有查看权限")
-        error = ""
-        try:
-            period = parse_period(request.GET["period"]) if request.GET.get("period") else _latest_period()
-        except ValidationError as exc:
-            error, period = exc.messages[0], _latest_period()
-        zone = None
-        zone_id = request.GET.get("zone") or ""
-        if zone_id.isdigit():
-            zone = Zone.objects.filter(pk=zone_id).first()
+        period, error = period_param(request, latest_period)
+        zone = zone_param(request)
         rows = indicator_summary(
             period,
             zone,
@@ -175,20 +155,6 @@ class IndicatorSummaryView(View):
 
 
 # --- the indicator page ---------------------------------------------------------------------
-
-
-def _period_and_zone(request):
-    """The month and zone picked on a page (as the summary has), with an error for a bad month."""
-    error = ""
-    try:
-        period = parse_period(request.GET["period"]) if request.GET.get("period") else _latest_period()
-    except ValidationError as exc:
-        error, period = exc.messages[0], _latest_period()
-    zone = None
-    zone_id = request.GET.get("zone") or ""
-    if zone_id.isdigit():
-        zone = Zone.objects.filter(pk=zone_id).first()
-    return period, zone, error
 
 
 def _pct(value):
@@ -322,7 +288,8 @@ class IndicatorView(generic.ObjectView):
 
     def extra_context(self, indicator):
         request = self.request
-        period, zone, error = _period_and_zone(request)
+        period, error = period_param(request, latest_period)
+        zone = zone_param(request)
         detail = self.detail(indicator, period, zone, "view")
         shown = display_unit(indicator)
         enterprises, sort = enterprise_rows(detail, request.GET)
@@ -360,29 +327,25 @@ class IndicatorView(generic.ObjectView):
         model = self.source_model(indicator)
         if not has_perm(request.user, model, "export"):
             raise PermissionDenied("没有导出权限")
-        period, zone, _error = _period_and_zone(request)
+        period, _error = period_param(request, latest_period)
+        zone = zone_param(request)
         detail = self.detail(indicator, period, zone, "export")
         rows = enterprise_rows(detail, request.GET)[0] if name == "enterprises" else detail[name]
         title, columns = indicator_tables(display_unit(indicator))[name]
         title = f"{indicator.name}{title}"
-        content, count = rows_to_xlsx(
-            title, [h for h, _ in columns], ([f(r) for _, f in columns] for r in rows)
-        )
+        rows = list(rows)
         where = f"（{zone}）" if zone else ""
-        audit(
-            AuditEventKind.EXPORT,
-            user=request.user,
-            detail=f"导出{describe(period)}{where}{title}{count}行",
-            data={
-                "model": model._meta.label_lower,
-                "indicator": indicator.code,
-                "table": name,
-                "rows": count,
-                "filters": {k: v for k, v in request.GET.items() if k != "export"},
-            },
-            request=request,
+        return export_xlsx(
+            request,
+            title=title,
+            model=model,
+            header=[h for h, _ in columns],
+            rows=([f(r) for _, f in columns] for r in rows),
+            filters=query_filters(request),
+            detail=f"导出{describe(period)}{where}{title}{len(rows)}行",
+            data={"indicator": indicator.code, "table": name},
+            filename=f"{title}{period:%Y-%m}.xlsx",
         )
-        return xlsx_response(content, f"{title}{period:%Y-%m}.xlsx")
 
 
 def sort_column(query, key, header, current) -> dict:
@@ -514,7 +477,7 @@ class PeriodLockListView(View):
         if not self.allows():
             raise PermissionDenied("没有查看权限")
         locks = {lock.period: lock for lock in restrict(PeriodLock.objects.all(), user, "view")}
-        latest = max([_latest_period(), *locks])
+        latest = max([latest_period(), *locks])
         months = sorted(set(series_periods(latest, LOCK_MONTHS)) | set(locks), reverse=True)
         counts = dict(
             EnterpriseMonthlyValue.objects.filter(is_current=True, period__in=months)
@@ -551,7 +514,7 @@ class PeriodLockListView(View):
 
 class PeriodUnlockView(View):
     def post(self, request, pk):
-        lock = get_object_or_404(restrict(PeriodLock.objects.all(), request.user, "delete"), pk=pk)
+        lock = get_for_action(PeriodLock, pk, request.user, "delete", message="没有解除锁定的权限")
         label = describe(lock.period)
         lock.delete()
         messages.success(request, f"已解除{label}的锁定。")

@@ -57,11 +57,3 @@ def qualification_counts(enterprises, on: datetime.date | None = None) -> list[t
     )
     counts = {r["kind"]: r["n"] for r in rows}
     return [(kind, label, counts.get(kind, 0)) for kind, label in QualificationKind.choices]
-
-
-def mask_mobile(mobile: str) -> str:
-    """138****5678: the first three and last four digits of a mobile number."""
-    digits = (mobile or "").strip()
-    if len(digits) < 7:
-        return "*" * len(digits)
-    return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]

@@ -4,11 +4,12 @@ from django.utils import timezone
 
 from yuanqu.users.permissions import can, can_add_child, restrict
 from yuanqu.utilities import views as generic
+from yuanqu.utilities.privacy import mask_field
 
 from .filtersets import EnterpriseFilterSet, IndustryChainFilterSet, QualificationFilterSet
 from .forms import ContactForm, EnterpriseForm, IndustryChainForm, QualificationForm, ScaleRecordForm
 from .models import Contact, Enterprise, Industry, IndustryChain, Qualification, ScaleRecord
-from .services import mask_mobile, qualification_counts, valid_on
+from .services import qualification_counts, valid_on
 from .tables import EnterpriseTable, IndustryChainTable, QualificationTable
 
 ENTERPRISES = Enterprise.objects.select_related("industry", "industry_chain", "zone", "department")
@@ -38,7 +39,7 @@ class EnterpriseView(generic.ObjectView):
         contacts = list(restrict(obj.contacts.all(), user, "view"))
         show_personal = can(user, obj, "view_personal")
         for contact in contacts:
-            contact.mobile_display = contact.mobile if show_personal else mask_mobile(contact.mobile)
+            contact.mobile_display = contact.mobile if show_personal else mask_field(Contact, "mobile", contact.mobile)
         for q in qualifications:
             q.is_valid = valid_on(q, today)
         return {

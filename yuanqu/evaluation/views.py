@@ -1,11 +1,12 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
 from django.views import View
 
 from yuanqu.economy.models import EnterpriseMonthlyValue
 from yuanqu.users.permissions import can_add_child, has_perm, restrict
 from yuanqu.utilities import views as generic
+from yuanqu.utilities.grants import get_for_action
 
 from . import services
 from .choices import AppealStatus, IndicatorCode
@@ -85,9 +86,13 @@ class AppealAddView(View):
     """File an appeal against a result: the enterprise itself, or staff on its behalf."""
 
     def post(self, request, pk):
-        result = get_object_or_404(restrict(RESULTS.all(), request.user, "view"), pk=pk)
-        if not can_add_child(request.user, Appeal, "result", result):
-            raise PermissionDenied("没有提交申诉的权限")
+        result = get_for_action(
+            RESULTS,
+            pk,
+            request.user,
+            add_child=(Appeal, "result"),
+            message="没有提交申诉的权限",
+        )
         form = AppealForm(data=request.POST, user=request.user)
         if not form.is_valid():
             messages.error(request, "申诉未提交：请填写申诉理由。")
@@ -170,9 +175,7 @@ class EvaluateView(View):
     """运行评价: score the scheme's year again (one transaction; changed results are logged)."""
 
     def post(self, request, pk):
-        scheme = get_object_or_404(restrict(SCHEMES.all(), request.user, "view"), pk=pk)
-        if not restrict(SCHEMES.filter(pk=pk), request.user, "evaluate").exists():
-            raise PermissionDenied("没有运行评价的权限")
+        scheme = get_for_action(SCHEMES, pk, request.user, "evaluate", message="没有运行评价的权限")
         try:
             counts = services.evaluate(scheme, monthly_values(request.user))
         except ValidationError as error:
@@ -229,9 +232,7 @@ class AppealResolveView(View):
     """处理申诉: accept (optionally correcting data or the class, then re-scoring) or reject."""
 
     def post(self, request, pk):
-        appeal = get_object_or_404(restrict(APPEALS.all(), request.user, "view"), pk=pk)
-        if not restrict(APPEALS.filter(pk=pk), request.user, "change").exists():
-            raise PermissionDenied("没有处理申诉的权限")
+        appeal = get_for_action(APPEALS, pk, request.user, "change", message="没有处理申诉的权限")
         form = ResolveForm(data=request.POST)
         if not form.is_valid():
             for name, errors in form.errors.items():

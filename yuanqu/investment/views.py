@@ -1,11 +1,12 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from yuanqu.projects.models import KeyProject
 from yuanqu.users.permissions import can_add_child, has_perm, restrict
 from yuanqu.utilities import views as generic
+from yuanqu.utilities.grants import get_for_action
 
 from . import services
 from .choices import PIPELINE, Stage
@@ -70,9 +71,9 @@ class LeadDeleteView(generic.ObjectDeleteView):
 
 def _lead_for_change(request, pk, what="变更阶段"):
     """The lead if the user sees it (404 otherwise) and may change it (403 otherwise)."""
-    lead = get_object_or_404(restrict(LEADS, request.user, "view"), pk=pk)
-    if not restrict(Lead.objects.filter(pk=lead.pk), request.user, "change").exists():
-        raise PermissionDenied(f"您不能对招商项目“{lead}”{what}")
+    lead = get_for_action(
+        LEADS, pk, request.user, "change", message=lambda lead: f"您不能对招商项目“{lead}”{what}"
+    )
     return lead
 
 
@@ -143,9 +144,13 @@ def add_funds(request, pk):
     """POST: record funds in place for the lead (404 unseen, 403 without the grant)."""
     if request.method != "POST":
         return redirect("investment:lead", pk=pk)
-    lead = get_object_or_404(restrict(LEADS, request.user, "view"), pk=pk)
-    if not can_add_child(request.user, FundsInPlace, "lead", lead):
-        raise PermissionDenied(f"您不能为招商项目“{lead}”登记到位资金")
+    lead = get_for_action(
+        LEADS,
+        pk,
+        request.user,
+        add_child=(FundsInPlace, "lead"),
+        message=lambda lead: f"您不能为招商项目“{lead}”登记到位资金",
+    )
     form = FundsForm(request.POST, instance=FundsInPlace(lead=lead))
     if form.is_valid():
         funds = form.save()

@@ -11,10 +11,10 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from yuanqu.economy.services import add_months
 from yuanqu.enterprises.models import Enterprise
 from yuanqu.users.choices import Role
 from yuanqu.users.models import Department, User, Zone
+from yuanqu.utilities.periods import add_months
 
 from .choices import BlockerKind, MilestoneKind, ProjectLevel, ProjectType
 from .models import Blocker, KeyProject, Milestone, MonthlyProgress, ProjectYearPlan, WeeklyReport

@@ -14,7 +14,6 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from yuanqu.economy.services import describe, parse_period
 from yuanqu.enterprises.validators import normalise_uscc
 from yuanqu.users.choices import Constraint
 from yuanqu.users.permissions import constraint_q, constraints_for
@@ -32,6 +31,7 @@ from yuanqu.utilities.importing import (
     normalise_header,
     register,
 )
+from yuanqu.utilities.periods import describe, parse_period
 
 from .choices import MilestoneKind, ProjectLevel
 from .forms import KeyProjectForm

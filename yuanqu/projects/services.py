@@ -1,7 +1,6 @@
 """Computations of the key-project book: YTD, completion against 序时进度, lights from the
 configured rules (REFERENCE §8, §4.5), versioned monthly reports and escalation."""
 
-import calendar
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -11,7 +10,8 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from yuanqu.core.versioning import record_version
-from yuanqu.economy.services import add_months, completion_rate, describe, gap_text, time_progress
+from yuanqu.economy.services import completion_rate, gap_text, time_progress
+from yuanqu.utilities.periods import add_months, describe, month_end  # noqa: F401  (month_end: the app's filtersets)
 
 from .choices import LEVEL_ORDER, LIGHT_RANK, Light, RuleKind
 
@@ -89,10 +89,6 @@ def load_rules() -> dict:
 
 
 # --- figures ------------------------------------------------------------------------------
-
-
-def month_end(period: datetime.date) -> datetime.date:
-    return period.replace(day=calendar.monthrange(period.year, period.month)[1])
 
 
 def current_progress(project):

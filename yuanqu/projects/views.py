@@ -7,21 +7,21 @@ from django.db import transaction
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 
-from yuanqu.core.changelog import audit
 from yuanqu.demands.models import Demand
 from yuanqu.economy.forms import MonthlyImportUploadForm
-from yuanqu.economy.services import add_months, describe, gap_text, parse_period
+from yuanqu.economy.services import gap_text
 from yuanqu.supervision.models import Task
 from yuanqu.users.permissions import can, can_add_child, has_perm, restrict
 from yuanqu.utilities import views as generic
-from yuanqu.utilities.excel import cell_value, rows_to_xlsx, xlsx_response
+from yuanqu.utilities.excel import cell_value, export_xlsx
+from yuanqu.utilities.grants import OutsideGrant, get_for_action
 from yuanqu.utilities.import_views import BulkImportView
-from yuanqu.utilities.views import PermissionViolation
+from yuanqu.utilities.periods import describe, last_complete_month, period_param
 
 from .choices import RuleKind
 from .filtersets import KeyProjectFilterSet
@@ -73,20 +73,10 @@ PROJECTS = KeyProject.objects.select_related("enterprise", "department", "leader
 )
 
 
-def default_period():
-    """The last complete month."""
-    return add_months(timezone.localdate().replace(day=1), -1)
-
-
 def period_of(request):
-    """The month asked for (``?period=2023-10``) and an error text when it was malformed."""
-    text = (request.GET.get("period") or "").strip()
-    if not text:
-        return default_period(), ""
-    try:
-        return parse_period(text), ""
-    except ValidationError as exc:
-        return default_period(), exc.messages[0]
+    """The month asked for (``?period=2023-10``), else the last complete month, and an error
+    text when it was malformed."""
+    return period_param(request, last_complete_month)
 
 
 def with_open_blockers(queryset, user):
@@ -247,9 +237,9 @@ class EscalateView(View):
     """POST: put a red project on the scheduling-meeting list."""
 
     def post(self, request, pk):
-        project = get_object_or_404(restrict(KeyProject.objects.all(), request.user, "view"), pk=pk)
-        if not can_add_child(request.user, Escalation, "project", project):
-            raise PermissionDenied("没有提级调度权限")
+        project = get_for_action(
+            KeyProject, pk, request.user, add_child=(Escalation, "project"), message="没有提级调度权限"
+        )
         period, _ = period_of(request)
         form = EscalationForm(request.POST)
         try:
@@ -267,7 +257,7 @@ class DecideView(View):
     """POST: record the meeting's decision on an escalation."""
 
     def post(self, request, pk):
-        escalation = get_object_or_404(restrict(Escalation.objects.all(), request.user, "change"), pk=pk)
+        escalation = get_for_action(Escalation, pk, request.user, "change", message="没有记录调度决定的权限")
         form = DecisionForm(request.POST)
         if form.is_valid():
             decide(escalation, form.cleaned_data["decision"], form.cleaned_data["decided_on"])
@@ -327,15 +317,10 @@ class SchedulingView(View):
         ]
         header = ["类别", "项目编号", "项目名称", "责任部门", "包保领导", "提级理由/亮灯原因"]
         title = f"重点项目调度会议（{describe(period)}）"
-        content, count = rows_to_xlsx(title, header, rows)
-        audit(
-            "export",
-            user=request.user,
-            detail=f"导出{title}{count}行",
-            data={"model": KeyProject._meta.label_lower, "rows": count, "filters": {"period": f"{period:%Y-%m}"}},
-            request=request,
-        )
-        return xlsx_response(content, f"{title}.xlsx")
+        return export_xlsx(
+            request, title=title, model=KeyProject, header=header, rows=rows,
+            filters={"period": f"{period:%Y-%m}"}, filename=f"{title}.xlsx",
+        )  # fmt: skip
 
 
 # --- weekly watch ---------------------------------------------------------------------------
@@ -397,24 +382,17 @@ class WeeklyView(View):
         ]
         header = ["项目编号", "项目名称", "责任部门", "包保领导", "本周进展", "存在问题", "下周计划"]
         title = f"重点项目周调度（{week:%Y-%m-%d}起）"
-        content, count = rows_to_xlsx(title, header, rows)
-        audit(
-            "export",
-            user=request.user,
-            detail=f"导出{title}{count}行",
-            data={"model": WeeklyReport._meta.label_lower, "rows": count, "filters": {"week": f"{week}"}},
-            request=request,
-        )
-        return xlsx_response(content, f"{title}.xlsx")
+        return export_xlsx(
+            request, title=title, model=WeeklyReport, header=header, rows=rows,
+            filters={"week": f"{week}"}, filename=f"{title}.xlsx",
+        )  # fmt: skip
 
 
 class WatchView(View):
     """POST: the leader puts a project on weekly watch or takes it off (``watch=1``/``0``)."""
 
     def post(self, request, pk):
-        project = get_object_or_404(restrict(KeyProject.objects.all(), request.user, "view"), pk=pk)
-        if not can(request.user, project, "watch"):
-            raise PermissionDenied("没有设置周调度的权限")
+        project = get_for_action(KeyProject, pk, request.user, "watch", message="没有设置周调度的权限")
         watched = request.POST.get("watch") == "1"
         set_watch(project, request.user, watched, today=timezone.localdate())
         messages.success(request, f"已将“{project}”{'列入' if watched else '移出'}周调度。")
@@ -465,20 +443,11 @@ class StatisticsView(View):
     def export(self, request, period, figures):
         if not has_perm(request.user, KeyProject, "export"):
             raise PermissionDenied("没有导出权限")
-        content, count = statistics_xlsx(period, figures)
         title = f"重点项目统计（{describe(period)}）"
-        audit(
-            "export",
-            user=request.user,
-            detail=f"导出{title}{count}行",
-            data={
-                "model": KeyProject._meta.label_lower,
-                "rows": count,
-                "filters": {"period": f"{period:%Y-%m}"},
-            },
-            request=request,
-        )
-        return xlsx_response(content, f"{title}.xlsx")
+        return export_xlsx(
+            request, title=title, model=KeyProject, workbook=statistics_xlsx(period, figures),
+            filters={"period": f"{period:%Y-%m}"}, filename=f"{title}.xlsx",
+        )  # fmt: skip
 
 
 def statistics_xlsx(period, figures) -> tuple[bytes, int]:
@@ -560,15 +529,10 @@ class LightRuleListView(View):
             raise PermissionDenied("没有导出权限")
         rules = restrict(LightRule.objects.all(), request.user, "export")
         rows = [(r.get_kind_display(), r.lower, r.upper, r.get_light_display()) for r in rules]
-        content, count = rows_to_xlsx("亮灯规则", ["规则类别", "下限（含）", "上限（不含）", "亮灯"], rows)
-        audit(
-            "export",
-            user=request.user,
-            detail=f"导出亮灯规则{count}行",
-            data={"model": LightRule._meta.label_lower, "rows": count, "filters": {}},
-            request=request,
+        header = ["规则类别", "下限（含）", "上限（不含）", "亮灯"]
+        return export_xlsx(
+            request, title="亮灯规则", model=LightRule, header=header, rows=rows, filename="亮灯规则.xlsx"
         )
-        return xlsx_response(content, "亮灯规则.xlsx")
 
 
 class LightRuleSetEditView(View):
@@ -625,13 +589,14 @@ class BlockerConvertView(View):
     target = ""  # "demand" or "task"
 
     def setup_blocker(self, request, pk):
-        blocker = get_object_or_404(
-            restrict(Blocker.objects.select_related("project", "demand", "task"), request.user, "view"), pk=pk
-        )
         model = Demand if self.target == "demand" else Task
-        if not has_perm(request.user, model, "add"):
-            raise PermissionDenied(f"没有新建{model._meta.verbose_name}的权限")
-        return blocker
+        return get_for_action(
+            Blocker.objects.select_related("project", "demand", "task"),
+            pk,
+            request.user,
+            allowed=lambda blocker: has_perm(request.user, model, "add"),
+            message=f"没有新建{model._meta.verbose_name}的权限",
+        )
 
     def form(self, request, blocker, data=None):
         if self.target == "demand":
@@ -666,8 +631,8 @@ class BlockerConvertView(View):
                         today=timezone.localdate(),
                     )
                     if not can(request.user, record, "add"):
-                        raise PermissionViolation
-        except PermissionViolation:
+                        raise OutsideGrant
+        except OutsideGrant:
             raise PermissionDenied("只能为本部门新建督办任务：该堵点的责任部门不是您的部门") from None
         except ValidationError as exc:
             if hasattr(exc, "error_dict"):

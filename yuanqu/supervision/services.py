@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from yuanqu.core.workdays import add_workdays, workdays_between
+from yuanqu.utilities.periods import shift_date
 
 from .choices import OPEN_STATUSES, ReportCycle, ReviewResult, TaskStatus
 from .models import LookbackReview, TaskUrge
@@ -19,13 +20,6 @@ LIGHTS = {"green": "绿灯", "yellow": "黄灯", "red": "红灯"}
 
 class SupervisionError(Exception):
     """A supervision action refused, with the reason in Chinese."""
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """The same day ``months`` later, clamped to the month's last day (1-31 + 1 month = 2-28/29)."""
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    return day.replace(year=year, month=month, day=min(day.day, month_calendar.monthrange(year, month)[1]))
 
 
 CHINESE_NUMERALS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
@@ -67,9 +61,9 @@ def next_report_due(cycle: str, last_reported_on: datetime.date) -> datetime.dat
     if cycle == ReportCycle.WEEKLY:
         return last_reported_on + datetime.timedelta(days=7)
     if cycle == ReportCycle.MONTHLY:
-        return add_months(last_reported_on, 1)
+        return shift_date(last_reported_on, 1)
     if cycle == ReportCycle.QUARTERLY:
-        return add_months(last_reported_on, 3)
+        return shift_date(last_reported_on, 3)
     raise ValueError(f"未知的报送周期：{cycle}")
 
 

@@ -1,14 +1,14 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views import View
 
-from yuanqu.core.changelog import audit
 from yuanqu.core.workdays import WorkCalendar
 from yuanqu.users.permissions import can_add_child, has_perm, restrict
 from yuanqu.utilities import views as generic
-from yuanqu.utilities.excel import rows_to_xlsx, xlsx_response
+from yuanqu.utilities.excel import export_xlsx, query_filters
+from yuanqu.utilities.grants import get_for_action
 
 from . import assessment, services
 from .filtersets import AssessmentPeriodFilterSet, RectificationFilterSet, TaskFilterSet
@@ -71,9 +71,9 @@ class TaskReportAddView(View):
     """Append a progress report: the lead department's staff; a report is never edited."""
 
     def post(self, request, pk):
-        task = get_object_or_404(restrict(TASKS.all(), request.user, "view"), pk=pk)
-        if not can_add_child(request.user, TaskReport, "task", task):
-            raise PermissionDenied("只有牵头单位可以报送进展")
+        task = get_for_action(
+            TASKS, pk, request.user, add_child=(TaskReport, "task"), message="只有牵头单位可以报送进展"
+        )
         form = TaskReportForm(data=request.POST, user=request.user)
         if form.is_valid():
             report = form.save(commit=False)
@@ -172,9 +172,7 @@ class RectificationCloseView(View):
     """销号, only with evidence."""
 
     def post(self, request, pk):
-        item = get_object_or_404(restrict(ITEMS.all(), request.user, "view"), pk=pk)
-        if not restrict(ITEMS.filter(pk=pk), request.user, "change").exists():
-            raise PermissionDenied("只有责任单位可以销号")
+        item = get_for_action(ITEMS, pk, request.user, "change", message="只有责任单位可以销号")
         form = CloseItemForm(data=request.POST)
         form.is_valid()
         try:
@@ -192,9 +190,9 @@ class RectificationLookbackView(View):
     """回头看: a review record; a failed review reopens the item."""
 
     def post(self, request, pk):
-        item = get_object_or_404(restrict(ITEMS.all(), request.user, "view"), pk=pk)
-        if not can_add_child(request.user, LookbackReview, "item", item):
-            raise PermissionDenied("没有回头看权限")
+        item = get_for_action(
+            ITEMS, pk, request.user, add_child=(LookbackReview, "item"), message="没有回头看权限"
+        )
         form = LookbackForm(data=request.POST)
         if not form.is_valid():
             messages.error(request, "回头看未保存：请选择复查结果。")
@@ -226,19 +224,15 @@ class TaskEditView(generic.ObjectEditView):
         return f"已{'新建' if is_new else '保存'}督办任务“{task.number}”。"
 
 
-def _task_for(request, pk, action):
-    return get_object_or_404(restrict(TASKS.all(), request.user, action), pk=pk)
-
-
 class TaskCancelView(View):
     """取消 with a reason (a task is never deleted: its reports stay)."""
 
     def get(self, request, pk):
-        task = _task_for(request, pk, "change")
+        task = get_for_action(TASKS, pk, request.user, "change")
         return render(request, "supervision/task_cancel.html", {"object": task, "form": CancelTaskForm()})
 
     def post(self, request, pk):
-        task = _task_for(request, pk, "change")
+        task = get_for_action(TASKS, pk, request.user, "change")
         form = CancelTaskForm(data=request.POST)
         if not form.is_valid():
             return render(request, "supervision/task_cancel.html", {"object": task, "form": form})
@@ -255,9 +249,7 @@ class TaskUrgeView(View):
     """催办: the supervision office presses the lead department (grant ``urge`` on tasks)."""
 
     def post(self, request, pk):
-        task = _task_for(request, pk, "view")
-        if not restrict(TASKS.filter(pk=pk), request.user, "urge").exists():
-            raise PermissionDenied("只有督查人员可以催办")
+        task = get_for_action(TASKS, pk, request.user, "urge", message="只有督查人员可以催办")
         form = UrgeForm(data=request.POST)
         try:
             services.urge(task, request.user, form.data.get("text", ""))
@@ -275,16 +267,10 @@ def xlsx_export(request, model, title, header, rows):
     """An audited Excel export of a page's rows (the user needs the model's export grant)."""
     if not has_perm(request.user, model, "export"):
         raise PermissionDenied("没有导出权限")
-    content, count = rows_to_xlsx(title, header, rows)
-    audit(
-        "export",
-        user=request.user,
-        detail=f"导出{title}{count}行",
-        data={"model": model._meta.label_lower, "rows": count, "page": request.path},
-        request=request,
-    )
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return xlsx_response(content, f"{title}-{stamp}.xlsx")
+    return export_xlsx(
+        request, title=title, model=model, header=header, rows=rows,
+        filters=query_filters(request), data={"page": request.path},
+    )  # fmt: skip
 
 
 def _light_text(value):
@@ -451,7 +437,7 @@ class AssessmentPeriodView(generic.ObjectView):
 def _period_for(request, pk, action="view"):
     if not has_perm(request.user, AssessmentPeriod, "view"):
         raise PermissionDenied("没有查看权限")
-    return get_object_or_404(restrict(AssessmentPeriod.objects.all(), request.user, action), pk=pk)
+    return get_for_action(AssessmentPeriod, pk, request.user, action)
 
 
 class AssessmentComputeView(View):

@@ -1,17 +1,18 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 from rest_framework.authtoken.models import Token
 
 from yuanqu.core.changelog import audit
 from yuanqu.utilities import views as generic
+from yuanqu.utilities.grants import get_for_action
 
 from .choices import Role
 from .filtersets import DepartmentFilterSet, ObjectPermissionFilterSet, UserFilterSet, ZoneFilterSet
 from .forms import ADMIN_ROLES, DepartmentForm, ObjectPermissionForm, SecurityUserForm, UserForm, ZoneForm
 from .models import Department, ObjectPermission, User, Zone
-from .permissions import can, has_perm, restrict
+from .permissions import can, has_perm
 from .tables import DepartmentTable, ObjectPermissionTable, UserTable, ZoneTable
 
 
@@ -114,7 +115,7 @@ def unlock_user(request, pk):
     """The security administrator lifts a lockout before it ends (the ``unlock`` grant)."""
     if not has_perm(request.user, User, "unlock"):
         raise PermissionDenied("没有解除锁定的权限")
-    user = get_object_or_404(restrict(User.objects.all(), request.user, "unlock"), pk=pk)
+    user = get_for_action(User, pk, request.user, "unlock", message="没有解除锁定的权限")
     User.objects.filter(pk=user.pk).update(locked_until=None, failed_login_count=0)
     audit("unlock", detail=f"解除用户 {user.username} 的锁定", data={"target": user.username})
     messages.success(request, f"已解除 {user} 的锁定。")

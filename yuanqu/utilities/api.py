@@ -25,6 +25,8 @@ from rest_framework.permissions import BasePermission
 
 from yuanqu.users.permissions import has_perm, restrict
 
+from .grants import OutsideGrant, ensure_within_grant
+
 METHOD_ACTIONS = {
     "GET": "view",
     "HEAD": "view",
@@ -59,10 +61,6 @@ class Conflict(APIException):
     default_code = "conflict"
 
 
-class PermissionViolation(Exception):
-    """A save would put the record outside what the user may touch."""
-
-
 class RestrictedViewSetMixin:
     """CRUD over ``restrict(queryset, user, action)`` with the model's FilterSet.
 
@@ -86,9 +84,8 @@ class RestrictedViewSetMixin:
         try:
             with transaction.atomic():
                 saved = serializer.save()
-                if not restrict(manager.filter(pk=saved.pk), self.request.user, action).exists():
-                    raise PermissionViolation
-        except PermissionViolation:
+                ensure_within_grant(saved, self.request.user, action, manager)
+        except OutsideGrant:
             raise PermissionDenied(OUTSIDE_GRANT_ERROR) from None
 
     def perform_destroy(self, instance):

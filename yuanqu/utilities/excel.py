@@ -13,6 +13,8 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from yuanqu.core.changelog import audit
+
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -75,16 +77,53 @@ def _typed_cell(sheet, value):
     return cell
 
 
-def table_to_xlsx_response(table, title: str):
-    """Export every row of a django-tables2 table, using its exportable columns."""
+def table_rows(table) -> tuple[list[str], object]:
+    """A django-tables2 table's exportable header and its rows (every row, not one page)."""
     columns = [c for c in table.columns if c.name not in getattr(table, "exclude_from_export", ())]
-    header = [str(c.header) for c in columns]
     names = [c.name for c in columns]
+    return [str(c.header) for c in columns], ([row.get_cell_value(n) for n in names] for row in table.rows)
 
-    def rows():
-        for row in table.rows:
-            yield [row.get_cell_value(name) for name in names]
 
-    content, count = rows_to_xlsx(title, header, rows())
+def export_xlsx(
+    request,
+    *,
+    title: str,
+    model,
+    header=None,
+    rows=None,
+    table=None,
+    workbook: tuple[bytes, int] | None = None,
+    filters: dict | None = None,
+    detail: str = "",
+    filename: str = "",
+    data: dict | None = None,
+) -> HttpResponse:
+    """The one audited Excel export of a page: the sheet, one ``export`` audit event naming the
+    model, the number of rows and the filters, and the download response.
+
+    Give the rows as ``header`` and ``rows`` (an iterable of sequences), or a django-tables2
+    ``table`` (its exportable columns), or a ready ``workbook`` as ``(content, rows)``. This
+    helper restricts nothing: the caller passes rows already restricted with the ``export``
+    grant. ``data`` adds keys to the audit event (the table's name …); ``detail`` replaces the
+    event's text (“导出<title><n>行”)."""
+    if workbook is not None:
+        content, count = workbook
+    else:
+        if table is not None:
+            header, rows = table_rows(table)
+        content, count = rows_to_xlsx(title, header, rows)
+    label = model._meta.label_lower if hasattr(model, "_meta") else str(model)
+    audit(
+        "export",
+        user=request.user,
+        detail=detail or f"导出{title}{count}行",
+        data={**(data or {}), "model": label, "rows": count, "filters": dict(filters or {})},
+        request=request,
+    )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return xlsx_response(content, f"{title}-{stamp}.xlsx"), count
+    return xlsx_response(content, filename or f"{title}-{stamp}.xlsx")
+
+
+def query_filters(request, drop=("export",)) -> dict:
+    """The query string as the export's filters for the audit event (without ``export``)."""
+    return {key: value for key, value in request.GET.items() if key not in drop}

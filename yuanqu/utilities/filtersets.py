@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.forms.widgets import DateTimeBaseInput
 
 from .forms import DateInput, DateTimeInput, restrict_choices
+from .periods import FIRST_YEAR, LAST_YEAR
 
 
 def _our_widget(widget, widget_class):
@@ -38,7 +39,11 @@ class BaseFilterSet(django_filters.FilterSet):
     @classmethod
     def get_filters(cls):
         filters = super().get_filters()
-        for f in filters.values():
+        for name, f in filters.items():
+            if isinstance(f, django_filters.NumberFilter) and (name == "year" or f.field_name.endswith("year")):
+                # A year outside these bounds is a form error, not a date the database can't build.
+                f.extra.setdefault("min_value", FIRST_YEAR)
+                f.extra.setdefault("max_value", LAST_YEAR)
             if issubclass(f.field_class, forms.DateTimeField):
                 f.extra["widget"] = _our_widget(f.extra.get("widget"), DateTimeInput)
             elif issubclass(f.field_class, forms.DateField):

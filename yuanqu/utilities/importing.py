@@ -28,6 +28,7 @@ from yuanqu.users.permissions import restrict
 
 from . import xlsx_reader
 from .excel import FORMULA_PREFIXES
+from .grants import OutsideGrant
 
 # A member of the zip that expands more than this many times is treated as a zip bomb;
 # real worksheets compress 5–30 times.
@@ -78,10 +79,6 @@ def importer_names():
 
 class ImportRejected(Exception):
     """The file as a whole is refused (not xlsx, too large, bad header …); message in Chinese."""
-
-
-class OutsideGrant(Exception):
-    """A saved row falls outside what the user may import; its savepoint is rolled back."""
 
 
 # ---------------------------------------------------------------------------------------------

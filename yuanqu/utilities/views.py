@@ -14,14 +14,11 @@ from django.urls import NoReverseMatch, reverse
 from django.views import View
 from django_tables2 import RequestConfig
 
-from yuanqu.core.changelog import audit, history_for
+from yuanqu.core.changelog import history_for
 from yuanqu.users.permissions import has_perm, restrict
 
+from .grants import OutsideGrant, ensure_within_grant
 from .htmx import htmx_partial
-
-
-class PermissionViolation(Exception):
-    """A save would put the record outside what the user may touch."""
 
 
 def url_name(model, action):
@@ -102,7 +99,7 @@ class ObjectListView(BaseObjectView):
         return render(request, self.template_name, context)
 
     def export(self, request):
-        from .excel import table_to_xlsx_response
+        from .excel import export_xlsx
 
         if not has_perm(request.user, self.model, "export"):
             raise PermissionDenied("没有导出权限")
@@ -110,17 +107,9 @@ class ObjectListView(BaseObjectView):
         params.pop("export", None)
         base = restrict(self.get_queryset(), request.user, "export")
         filterset = self.filterset(params or None, queryset=base, request=request)
-        queryset = filterset.qs
-        table = self.table(queryset, user=request.user, exporting=True)
-        response, count = table_to_xlsx_response(table, str(self.model._meta.verbose_name_plural))
-        audit(
-            "export",
-            user=request.user,
-            detail=f"导出{self.model._meta.verbose_name_plural}{count}行",
-            data={"model": self.model._meta.label_lower, "rows": count, "filters": params.dict()},
-            request=request,
-        )
-        return response
+        table = self.table(filterset.qs, user=request.user, exporting=True)
+        plural = str(self.model._meta.verbose_name_plural)
+        return export_xlsx(request, title=plural, model=self.model, table=table, filters=params.dict())
 
 
 class ObjectView(BaseObjectView):
@@ -217,10 +206,8 @@ class ObjectEditView(BaseObjectView):
                     if formset is not None:
                         formset.instance = saved
                         formset.save()
-                    action = "add" if is_new else "change"
-                    if not restrict(self.queryset.filter(pk=saved.pk), request.user, action).exists():
-                        raise PermissionViolation
-            except PermissionViolation:
+                    ensure_within_grant(saved, request.user, "add" if is_new else "change", self.queryset)
+            except OutsideGrant:
                 form.add_error(None, self.outside_grant_message)
             else:
                 messages.success(request, self.saved_message(saved, is_new))

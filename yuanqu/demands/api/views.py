@@ -1,5 +1,4 @@
 from django.db import transaction
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
@@ -11,13 +10,14 @@ from rest_framework.viewsets import GenericViewSet
 from yuanqu.users.choices import Role
 from yuanqu.users.permissions import has_perm, restrict
 from yuanqu.utilities.api import RestrictedViewSetMixin
+from yuanqu.utilities.grants import OutsideGrant, ensure_within_grant, get_for_action
 
 from .. import services
 from ..choices import Channel, DemandAction
 from ..filtersets import DemandFilterSet
 from ..forms import DemandForm, PortalDemandForm
 from ..models import Demand
-from ..views import ACTION_VIEWS
+from ..views import ACTION_VIEWS, may_take_step
 from . import serializers
 
 # A demand's handling record is part of the demand (as on its page): whoever sees the demand
@@ -39,10 +39,6 @@ class CanViewDemands(BasePermission):
 
 def form_errors(form) -> dict:
     return {("non_field_errors" if name == "__all__" else name): errs for name, errs in form.errors.items()}
-
-
-class Rollback(Exception):
-    pass
 
 
 @extend_schema_view(
@@ -78,9 +74,8 @@ class DemandViewSet(RestrictedViewSetMixin, mixins.ListModelMixin, mixins.Retrie
         try:
             with transaction.atomic():
                 demand = services.receive(user, **data)
-                if not restrict(Demand.objects.filter(pk=demand.pk), user, "add").exists():
-                    raise Rollback
-        except Rollback:
+                ensure_within_grant(demand, user, "add")
+        except OutsideGrant:
             raise PermissionDenied(OUTSIDE_INTAKE) from None
         except services.DemandError as exc:
             raise ValidationError({"non_field_errors": [str(exc)]}) from None
@@ -89,13 +84,17 @@ class DemandViewSet(RestrictedViewSetMixin, mixins.ListModelMixin, mixins.Retrie
     def act(self, request, pk, step):
         """One workflow step, as the page's action view takes it."""
         user = request.user
-        demand = get_object_or_404(restrict(DEMANDS, user, services.ACTION_GRANT[step]), pk=pk)
         label = DemandAction(step).label
-        if not services.can_act(user, demand, step):
-            raise PermissionDenied(
+        demand = get_for_action(
+            DEMANDS,
+            pk,
+            user,
+            allowed=lambda demand: may_take_step(user, demand, step),
+            message=lambda demand: (
                 f"您不能对诉求{demand.number}执行“{label}”"
                 f"（当前状态“{demand.get_status_display()}”，承办：{demand.holder_display}）"
-            )
+            ),
+        )
         form = ACTION_VIEWS[step].form(data=request.data, user=user, demand=demand)
         if not form.is_valid():
             raise ValidationError(form_errors(form))

@@ -145,9 +145,9 @@ def test_only_the_holder_takes_a_step(alice, bob, charlie, demand, econ_dept):
     response = api(bob).post(step(demand, "assign"), {"department": econ_dept.pk}, format="json")
     assert response.status_code == 403
     assert "SQ2024-0001" in response.json()["detail"] and "交办" in response.json()["detail"]
-    # 招商局 staff see the demand but hold no change grant on 经济发展局's: 404.
+    # 招商局 staff see the demand but hold no change grant on 经济发展局's: 403 (get_for_action).
     response = api(charlie).post(step(demand, "assign"), {"department": econ_dept.pk}, format="json")
-    assert response.status_code == 404
+    assert response.status_code == 403
     demand.refresh_from_db()
     assert demand.status == "received"
     assert not demand_changes(demand, "update").exists()

@@ -67,12 +67,16 @@ def test_a_colleague_who_does_not_hold_the_step_gets_403(client, bob, demand):
     assert step_url(demand, "assign") not in page  # no button for a step bob cannot take
 
 
-def test_another_department_gets_404_on_every_step(client, charlie, demand):
+def test_another_department_sees_the_demand_but_gets_403_on_every_step(client, charlie, demand):
+    """get_for_action's one rule: 404 only outside the view grant; 招商局 staff may view every
+    demand (read-only), so a step they may not take is 403."""
     client.force_login(charlie)
+    before = (demand.status, demand.department_id, demand.holder_department_id)
     for action in ("assign", "accept", "answer", "follow_up", "return", "request_extension"):
-        assert client.get(step_url(demand, action)).status_code == 404
-    assert client.post(step_url(demand, "assign"), {"department": charlie.department_id}).status_code == 404
-    # 招商局 staff may view every demand (read-only) but take no step.
+        assert client.get(step_url(demand, action)).status_code == 403
+    assert client.post(step_url(demand, "assign"), {"department": charlie.department_id}).status_code == 403
+    demand.refresh_from_db()
+    assert (demand.status, demand.department_id, demand.holder_department_id) == before
     assert client.get(demand.get_absolute_url()).status_code == 200
 
 
@@ -193,7 +197,7 @@ def test_leader_approves_the_extension(client, alice, bob, leader, demand, econ_
         client.post(step_url(demand, "request_extension"), {"days": 3, "text": "待现场勘察"}).status_code
         == 302
     )
-    assert client.get(step_url(demand, "approve_extension")).status_code == 404  # staff lack the grant
+    assert client.get(step_url(demand, "approve_extension")).status_code == 403  # staff lack the grant
     client.force_login(leader)
     assert "批准延期" in text(client.get(demand.get_absolute_url()))
     assert client.post(step_url(demand, "approve_extension"), {"text": "同意"}).status_code == 302

@@ -130,5 +130,6 @@ def test_lock_and_unlock_need_their_grants(client, alice, sysadmin):
     page = client.get(LOCKS)
     assert page.status_code == 200 and "/unlock/" not in page.content.decode()
     assert client.post(LOCKS, {"period": "2024-08"}).status_code == 403
-    assert client.post(reverse("economy:periodlock_unlock", args=[lock.pk])).status_code == 404
+    # get_for_action: the lock is visible to this user, unlocking is not allowed: 403, nothing removed.
+    assert client.post(reverse("economy:periodlock_unlock", args=[lock.pk])).status_code == 403
     assert PeriodLock.objects.count() == 1

@@ -213,7 +213,10 @@ def test_staff_fill_their_departments_enterprise_and_the_portal_is_for_enterpris
     assert client.get(month_url(industrial), {"period": PERIOD}).status_code == 200
     assert client.get("/portal/").status_code == 403
     client.force_login(charlie)  # another department: may see the enterprise, not report for it
-    assert client.get(month_url(industrial)).status_code == 404
+    before = snapshot()
+    assert client.get(month_url(industrial)).status_code == 403  # visible, not allowed (get_for_action)
+    assert client.post(month_url(industrial), {"period": PERIOD, "m_revenue": "99"}).status_code == 403
+    assert snapshot() == before
 
 
 @pytest.mark.django_db

@@ -7,10 +7,11 @@ from yuanqu.users.choices import ZoneKind
 from yuanqu.users.models import Department, Zone
 from yuanqu.users.permissions import can, restrict
 from yuanqu.utilities.api import RestrictedPrimaryKeyRelatedField, ValidatedModelSerializer
+from yuanqu.utilities.privacy import mask_field
 
 from ..choices import QualificationKind
-from ..models import Enterprise, Industry, Qualification
-from ..services import mask_mobile, valid_on
+from ..models import Contact, Enterprise, Industry, Qualification
+from ..services import valid_on
 from ..validators import normalise_uscc, validate_uscc
 
 
@@ -116,7 +117,7 @@ class EnterpriseSerializer(ValidatedModelSerializer):
             {
                 "name": c.name,
                 "position": c.position,
-                "mobile": c.mobile if show_personal else mask_mobile(c.mobile),
+                "mobile": c.mobile if show_personal else mask_field(Contact, "mobile", c.mobile),
             }
             for c in contacts
         ]

@@ -1,14 +1,13 @@
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.viewsets import ModelViewSet, ReadOnlyModelViewSet
 
-from yuanqu.users.permissions import has_perm, restrict
+from yuanqu.users.permissions import has_perm
 from yuanqu.utilities.api import RestrictedViewSetMixin
+from yuanqu.utilities.grants import get_for_action
 
 from .. import services
 from ..filtersets import LeadFilterSet
@@ -53,9 +52,9 @@ class LeadViewSet(RestrictedViewSetMixin, ModelViewSet):
     @action(detail=True, methods=["post"], permission_classes=[CanView])
     def move(self, request, pk=None):
         user = request.user
-        lead = get_object_or_404(restrict(Lead.objects.all(), user, "view"), pk=pk)
-        if not restrict(Lead.objects.filter(pk=lead.pk), user, "change").exists():
-            raise PermissionDenied(f"您不能变更招商项目“{lead}”的阶段")
+        lead = get_for_action(
+            Lead, pk, user, "change", message=lambda lead: f"您不能变更招商项目“{lead}”的阶段"
+        )
         data = serializers.MoveSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:

@@ -3,10 +3,10 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from yuanqu.core.workdays import CalendarMissing
-from yuanqu.economy.services import parse_period
 from yuanqu.users.choices import Role
 from yuanqu.users.models import User
 from yuanqu.utilities.api import RestrictedPrimaryKeyRelatedField, ValidatedModelSerializer
+from yuanqu.utilities.periods import parse_period
 
 from .. import services
 from ..models import Blocker, KeyProject, Milestone, MonthlyProgress, ProjectYearPlan

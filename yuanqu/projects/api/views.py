@@ -3,7 +3,6 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce, ExtractYear
-from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -11,8 +10,8 @@ from rest_framework import mixins
 from rest_framework.exceptions import ValidationError
 from rest_framework.viewsets import GenericViewSet, ModelViewSet
 
-from yuanqu.economy.services import add_months, parse_period
 from yuanqu.utilities.api import RestrictedViewSetMixin
+from yuanqu.utilities.periods import last_complete_month, parse_period
 
 from ..filtersets import KeyProjectFilterSet
 from ..models import Blocker, KeyProject, Milestone, MonthlyProgress, ProjectYearPlan
@@ -55,7 +54,7 @@ class KeyProjectViewSet(RestrictedViewSetMixin, ModelViewSet):
         """The month asked for (?period=2024-10), else the last complete month."""
         text = (self.request.query_params.get("period") or "").strip()
         if not text:
-            return add_months(timezone.localdate().replace(day=1), -1)
+            return last_complete_month()
         try:
             return parse_period(text)
         except DjangoValidationError as exc:

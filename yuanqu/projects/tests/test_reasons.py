@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from yuanqu.projects import services
 from yuanqu.projects.models import Milestone
-from yuanqu.projects.views import default_period
+from yuanqu.utilities.periods import last_complete_month as default_period
 
 from .conftest import (
     BEHIND_CAUSE,

@@ -134,7 +134,10 @@ def test_staff_cannot_record_a_decision(client, charlie, far_behind):
     )
     client.force_login(charlie)
     url = reverse("projects:escalation_decide", args=[escalation.pk])
-    assert client.post(url, {"decision": "x", "decided_on": "2023-11-06"}).status_code == 404
+    # get_for_action: charlie sees the escalation (he raised it) but may not decide it: 403.
+    assert client.post(url, {"decision": "x", "decided_on": "2023-11-06"}).status_code == 403
+    escalation.refresh_from_db()
+    assert escalation.decided_on is None and escalation.decision == ""
 
 
 def test_a_misconfigured_rule_set_is_shown_not_a_silent_green(client, leader, on_track):

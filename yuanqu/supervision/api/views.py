@@ -6,8 +6,8 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.viewsets import GenericViewSet, ReadOnlyModelViewSet
 
-from yuanqu.users.permissions import restrict
 from yuanqu.utilities.api import OUTSIDE_GRANT_ERROR, RestrictedViewSetMixin
+from yuanqu.utilities.grants import OutsideGrant, ensure_within_grant
 
 from ..filtersets import RectificationFilterSet, TaskFilterSet
 from ..forms import TaskForm
@@ -15,10 +15,6 @@ from ..models import RectificationItem, Task, TaskReport
 from . import serializers
 
 TASKS = Task.objects.select_related("work_point", "department").prefetch_related("supporting_departments")
-
-
-class Rollback(Exception):
-    pass
 
 
 def current_values(task) -> dict:
@@ -66,9 +62,8 @@ class TaskViewSet(
         try:
             with transaction.atomic():
                 task = form.save()
-                if not restrict(Task.objects.filter(pk=task.pk), self.request.user, action).exists():
-                    raise Rollback
-        except Rollback:
+                ensure_within_grant(task, self.request.user, action)
+        except OutsideGrant:
             raise PermissionDenied(OUTSIDE_GRANT_ERROR) from None
         return Response(self.get_serializer(TASKS.get(pk=task.pk)).data, status=status_code)
 

@@ -147,4 +147,7 @@ def test_inspector_sets_rules_computes_prints_and_exports(
     # A leader reads and exports; staff read; neither computes.
     client.force_login(leader)
     assert client.get(period.get_absolute_url()).status_code == 200
-    assert client.post(reverse("supervision:assessment_compute", args=[period.pk])).status_code == 404
+    computed_at = AssessmentPeriod.objects.get(pk=period.pk).computed_at
+    # The leader sees the period but may not compute it: 403 (get_for_action), nothing recomputed.
+    assert client.post(reverse("supervision:assessment_compute", args=[period.pk])).status_code == 403
+    assert AssessmentPeriod.objects.get(pk=period.pk).computed_at == computed_at

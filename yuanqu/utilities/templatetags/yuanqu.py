@@ -1,7 +1,7 @@
 from django import template
 from django.db.models import JSONField
 
-from yuanqu.enterprises.services import mask_mobile
+from yuanqu.utilities.privacy import mask, personal_fields
 
 register = template.Library()
 
@@ -32,7 +32,7 @@ def diff_for(change, user):
     """A change's diff rows, with personal fields masked for users who may not see them."""
     rows = change.diff()
     model = change.content_type.model_class()
-    personal = getattr(model, "personal_fields", ())
+    personal = personal_fields(model)
     if not personal:
         return rows
     from yuanqu.users.permissions import can
@@ -41,8 +41,8 @@ def diff_for(change, user):
     parent = parent_model._default_manager.filter(pk=change.related_id).first() if parent_model else None
     if parent is not None and can(user, parent, "view_personal"):
         return rows
-    labels = {str(model._meta.get_field(name).verbose_name) for name in personal}
-    return [(label, mask_mobile(b), mask_mobile(a)) if label in labels else (label, b, a) for label, b, a in rows]
+    kinds = {str(model._meta.get_field(name).verbose_name): kind for name, kind in personal.items()}
+    return [(label, mask(b, kinds[label]), mask(a, kinds[label])) if label in kinds else (label, b, a) for label, b, a in rows]
 
 
 @register.filter(name="number")

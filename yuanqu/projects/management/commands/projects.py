@@ -6,9 +6,9 @@ import json
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from yuanqu.economy.services import describe, parse_period
 from yuanqu.projects.models import KeyProject
 from yuanqu.projects.services import as_json_row, book
+from yuanqu.utilities.periods import describe, parse_period
 
 
 class Command(BaseCommand):
