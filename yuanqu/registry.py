@@ -203,7 +203,14 @@ class NavEntry:
 
 
 def register_navigation(
-    menu: str, label: str, url_name: str | None, model_label: str | None, *, order: int, action="view", url_args=None
+    menu: str,
+    label: str,
+    url_name: str | None,
+    model_label: str | None,
+    *,
+    order: int,
+    action="view",
+    url_args=None,
 ):
     """An entry of one of the menus: ``modules``, ``enterprise`` or ``admin``."""
     if menu not in registry["navigation"]:
