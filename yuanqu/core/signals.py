@@ -1,9 +1,21 @@
-"""Every save and delete of a change-logged model writes an ObjectChange."""
+"""Every save and delete of a change-logged model writes an ObjectChange.
+
+The receivers are connected in ``CoreConfig.ready()`` (core is the first app) through
+``yuanqu.registry.connect_signal`` under the uids below, so another app's receiver can name
+the ones it relies on (``after=[SNAPSHOT]``) and fail loudly at start-up if they are missing.
+
+The documented hook for other apps is :func:`state_before_save`: the stored row as it was
+before the save in progress. Core's post_save receiver does not touch it, so a post_save
+receiver of another app reads the same value whether it runs before or after core's.
+"""
 
 from django.db.models.signals import post_save, pre_delete, pre_save
-from django.dispatch import receiver
 
 from .changelog import record_change, serialize_object
+
+SNAPSHOT = "core.changelog.snapshot"  # pre_save: the row before the save
+LOG_SAVE = "core.changelog.log_save"  # post_save: the ObjectChange of a create or update
+LOG_DELETE = "core.changelog.log_delete"  # pre_delete: the ObjectChange of a delete
 
 
 def _is_logged(sender):
@@ -12,12 +24,20 @@ def _is_logged(sender):
     return issubclass(sender, ChangeLoggedModel)
 
 
-@receiver(pre_save)
+def state_before_save(instance) -> dict | None:
+    """The row as stored before the save in progress, serialized as the change log does
+    (``{"zone": 3, …}``); None for a create, a raw save or a model without change log.
+    Read it in a post_save receiver connected with ``after=[SNAPSHOT]``."""
+    return getattr(instance, "_state_before_save", None)
+
+
 def snapshot_before_save(sender, instance, raw=False, **kwargs):
+    instance._state_before_save = None
     if raw or not _is_logged(sender) or instance._state.adding or instance.pk is None:
         return
     previous = sender._base_manager.filter(pk=instance.pk).first()
     instance._prechange = serialize_object(previous) if previous is not None else None
+    instance._state_before_save = instance._prechange
 
 
 def _written(sender, before, after, update_fields):
@@ -29,7 +49,6 @@ def _written(sender, before, after, update_fields):
     return {name: (after[name] if name in names else value) for name, value in before.items()}
 
 
-@receiver(post_save)
 def log_save(sender, instance, created, raw=False, update_fields=None, **kwargs):
     if raw or not _is_logged(sender):
         return
@@ -47,8 +66,16 @@ def log_save(sender, instance, created, raw=False, update_fields=None, **kwargs)
     instance._prechange = after
 
 
-@receiver(pre_delete)
 def log_delete(sender, instance, **kwargs):
     if not _is_logged(sender):
         return
     record_change(instance, "delete", serialize_object(instance), None, message=getattr(instance, "_change_message", ""))
+
+
+def connect():
+    """Called once from ``CoreConfig.ready()``."""
+    from yuanqu.registry import connect_signal
+
+    connect_signal(pre_save, snapshot_before_save, uid=SNAPSHOT)
+    connect_signal(post_save, log_save, uid=LOG_SAVE, after=[SNAPSHOT])
+    connect_signal(pre_delete, log_delete, uid=LOG_DELETE)

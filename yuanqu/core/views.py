@@ -23,21 +23,24 @@ from .workdays import LIBRARY_YEARS, calendar_warnings
 
 
 def home(request):
-    """The start page: what this user can open, with the registry's headline counts."""
-    from yuanqu.enterprises.models import Enterprise
-    from yuanqu.enterprises.services import qualification_counts
+    """The start page: the user's own pages (an enterprise user) or shortcuts, then the panels
+    the apps register (``yuanqu.registry.register_home_panel``), each deciding what this user
+    may see."""
+    from django.utils.safestring import mark_safe
+
+    from yuanqu.registry import home_panels, resolve
     from yuanqu.users.choices import Role
 
     user = request.user
-    context = {"today": timezone.localdate()}
+
+    def rendered(slot):
+        return [mark_safe(html) for panel in home_panels(slot) if (html := resolve(panel.render)(request))]
+
+    context = {"today": timezone.localdate(), "home_panels": rendered("main")}
     if user.role == Role.ENTERPRISE:
-        # An enterprise user's start page is its own pages, not the registry's counts.
         context["own_enterprise"] = user.enterprise
-        return render(request, "home.html", context)
-    if has_perm(request.user, Enterprise, "view"):
-        enterprises = restrict(Enterprise.objects.all(), request.user, "view")
-        context["enterprise_total"] = enterprises.count()
-        context["qualification_counts"] = [c for c in qualification_counts(enterprises) if c[2]]
+    if not context.get("own_enterprise"):
+        context["home_actions"] = rendered("actions")
     return render(request, "home.html", context)
 
 

@@ -1,4 +1,5 @@
-"""Console exports of economic data (``yuanqu export NAME FILE``), beyond the list pages' ones.
+"""Console exports of economic data (``yuanqu export NAME FILE``), beyond the list pages' ones;
+registered in ``EconomyConfig.ready()``.
 
 ``monthly``: the enterprise monthly values of one month (``--period 2023-10``) in the layout
 the monthly import reads (``importers.MonthlyImporter``): one row per enterprise keyed by
@@ -40,5 +41,3 @@ class MonthlyExporter:
         rows = [[row.get(f) for f in fields] for _, row in sorted(by_enterprise.items())]
         return header, rows
 
-
-EXPORTERS = {MonthlyExporter.name: MonthlyExporter}

@@ -269,7 +269,3 @@ class IndicatorRollup(models.Model):
     def __str__(self):
         return f"{self.indicator_id} {period_label(self.period)} {self.zone_id or '未划片区'}"
 
-
-from . import rollups  # noqa: E402  (the signals that keep the rollups current)
-
-rollups.connect()

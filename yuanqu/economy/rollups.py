@@ -22,6 +22,8 @@ from django.db import connection, transaction
 from django.db.models import Sum
 from django.db.models.signals import post_delete, post_save
 
+from yuanqu.core.signals import state_before_save
+
 _deferred: contextvars.ContextVar = contextvars.ContextVar("yuanqu_rollups_deferred", default=None)
 
 
@@ -124,9 +126,9 @@ def _value_written(sender, instance, raw=False, **kwargs):
 
 def _enterprise_saved(sender, instance, created=False, raw=False, **kwargs):
     """An enterprise that moved to another 片区 takes its values with it."""
-    # The change log's snapshot from before the save (core.signals); these receivers are
-    # connected when the models load, before core's, so it is not yet replaced by the new state.
-    before = getattr(instance, "_prechange", None)
+    # The stored row from before this save, kept by core's pre_save snapshot (connected
+    # first, see ``connect``); core's post_save does not replace it, whatever the order.
+    before = state_before_save(instance)
     if raw or created or not before or before.get("zone") == instance.zone_id:
         return
     from .models import EnterpriseMonthlyValue
@@ -136,10 +138,18 @@ def _enterprise_saved(sender, instance, created=False, raw=False, **kwargs):
 
 
 def connect():
+    """Called once from ``EconomyConfig.ready()``. The enterprise receiver reads core's
+    pre_save snapshot, so it names it: connecting it without core's raises at start-up."""
+    from yuanqu.core.signals import SNAPSHOT
+    from yuanqu.registry import connect_signal
+
     values = "economy.EnterpriseMonthlyValue"
-    post_save.connect(_value_written, sender=values, dispatch_uid="rollup_value_saved")
-    post_delete.connect(_value_written, sender=values, dispatch_uid="rollup_value_deleted")
-    post_save.connect(_enterprise_saved, sender="enterprises.Enterprise", dispatch_uid="rollup_enterprise_saved")
+    connect_signal(post_save, _value_written, sender=values, uid="economy.rollups.value_saved")
+    connect_signal(post_delete, _value_written, sender=values, uid="economy.rollups.value_deleted")
+    connect_signal(
+        post_save, _enterprise_saved, sender="enterprises.Enterprise", uid="economy.rollups.enterprise_saved",
+        after=[SNAPSHOT],
+    )  # fmt: skip
 
 
 # --- reading ------------------------------------------------------------------------------

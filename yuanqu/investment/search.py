@@ -1,4 +1,4 @@
-from yuanqu.core.search import register
+from yuanqu.registry import register_search as register
 
 from .models import Lead
 

@@ -4,3 +4,14 @@ from django.apps import AppConfig
 class SupervisionConfig(AppConfig):
     name = "yuanqu.supervision"
     verbose_name = "督查督办"
+
+    def ready(self):
+        from yuanqu import registry
+        from yuanqu.registry import register_navigation as nav
+
+        from . import importers  # noqa: F401  (its registrations)
+
+        registry.register_demo("supervision", "yuanqu.supervision.demo.generate_supervision", order=60)
+        nav("modules", "我的待办", "supervision:my_work", "supervision.task", order=10)
+        nav("modules", "督查督办", "supervision:task_list", "supervision.task", order=80)
+        registry.register_home_panel("my_work", "yuanqu.supervision.panels.my_work_button", order=10, slot="actions")

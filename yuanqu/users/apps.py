@@ -8,6 +8,12 @@ class UsersConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
+        from yuanqu.registry import register_navigation as nav
+
         from .defaults import ensure_default_permissions
 
         post_migrate.connect(ensure_default_permissions, sender=self)
+        nav("admin", "部门", "users:department_list", "users.department", order=10)
+        nav("admin", "园区/片区", "users:zone_list", "users.zone", order=20)
+        nav("admin", "用户", "users:user_list", "users.user", order=30)
+        nav("admin", "权限", "users:objectpermission_list", "users.objectpermission", order=110)

@@ -20,10 +20,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.forms.models import model_to_dict
-from django.utils.module_loading import autodiscover_modules
 
 from yuanqu.core.changelog import EXCLUDED_FIELDS, _display, _plain, audit
 from yuanqu.core.context import current
+from yuanqu.registry import importers, register_importer
 from yuanqu.users.permissions import restrict
 
 from . import xlsx_reader
@@ -42,14 +42,9 @@ TRUE_WORDS = {"是", "y", "yes", "true", "1", "√", "有"}
 FALSE_WORDS = {"否", "n", "no", "false", "0", "×", "无"}
 DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d")
 
-# name → importer class, filled by each app's importers.py (see get_importer()).
-IMPORTERS: dict[str, type["Importer"]] = {}
-
-
-def register(importer):
-    """Class decorator: make an importer reachable by name (``yuanqu import NAME FILE``)."""
-    IMPORTERS[importer.name] = importer
-    return importer
+# Class decorator: make an importer reachable by name (``yuanqu import NAME FILE``); the
+# names live in the app registry, filled when each app's ready() imports its importers.py.
+register = register_importer
 
 
 def command_user(username):
@@ -68,13 +63,11 @@ def command_user(username):
 
 
 def get_importer(name):
-    autodiscover_modules("importers")
-    return IMPORTERS.get(name)
+    return importers().get(name)
 
 
 def importer_names():
-    autodiscover_modules("importers")
-    return sorted(IMPORTERS)
+    return sorted(importers())
 
 
 class ImportRejected(Exception):

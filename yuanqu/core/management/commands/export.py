@@ -1,17 +1,15 @@
 """``yuanqu export NAME FILE [--period 2023-10] [--user USERNAME]``: the list page's Excel
-export, from the console; apps add exports of their own in ``<app>/exporters.py``
-(``EXPORTERS``: name → class with ``model``, ``accepts_period``, ``title`` and ``export``)."""
+export, from the console; apps add exports of their own with ``yuanqu.registry.register_exporter`` (a
+class with ``model``, ``accepts_period``, ``title`` and ``export``)."""
 
-from importlib import import_module
 from pathlib import Path
 
-from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from django.utils.module_loading import module_has_submodule
 
 from yuanqu.core.changelog import audit
 from yuanqu.core.context import acting_as
+from yuanqu.registry import exporters
 from yuanqu.users.permissions import has_perm, restrict
 from yuanqu.utilities.excel import rows_to_xlsx
 from yuanqu.utilities.importing import command_user, get_importer, importer_names
@@ -23,15 +21,6 @@ def table_rows(table):
     header = [str(c.header) for c in columns]
     rows = ([row.get_cell_value(c.name) for c in columns] for row in table.rows)
     return header, rows
-
-
-def exporters() -> dict:
-    """The apps' own console exports: name → exporter class."""
-    found = {}
-    for config in apps.get_app_configs():
-        if module_has_submodule(config.module, "exporters"):
-            found.update(getattr(import_module(f"{config.name}.exporters"), "EXPORTERS", {}))
-    return found
 
 
 def export_names() -> list[str]:

@@ -1,16 +1,16 @@
-"""``yuanqu seed-demo [--enterprises N] [--seed S]``: build the demo zone once."""
+"""``yuanqu seed-demo [--enterprises N] [--seed S]``: build the demo zone once.
+
+The zone, its enterprises and accounts come from this app's ``demo.py``; every other module
+adds its data through the generator it registers (``yuanqu.registry.register_demo``), run in
+the registered order. Each generator skips itself when its data are already there.
+"""
 
 import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from yuanqu.demands.demo import generate_demands
-from yuanqu.economy.demo import generate_economy
 from yuanqu.enterprises import demo
-from yuanqu.evaluation.demo import generate_evaluation
-from yuanqu.investment.demo import generate_investment
-from yuanqu.projects.demo import generate_projects
-from yuanqu.supervision.demo import generate_supervision
+from yuanqu.registry import demo_generators
 
 
 class Command(BaseCommand):
@@ -32,12 +32,8 @@ class Command(BaseCommand):
         if summary is None:
             self.stdout.write(f"演示数据已存在（{demo.PARK_NAME}），未重复生成。")
             return
-        generate_economy()  # monthly reports and targets of the 规上 enterprises; skipped when present
-        generate_evaluation()  # 亩均 evaluation of the last two full years; skipped when present
-        generate_demands()  # about 1,100 demands over the last year; skipped when demands exist
-        generate_projects()  # about 80 key projects with this year's monthly progress; skipped when present
-        generate_supervision()  # about 60 supervised tasks and a rectification list; skipped when present
-        generate_investment()  # about 150 leads over two years; skipped when leads exist
+        for generator in demo_generators():
+            generator.run()
         seconds = time.perf_counter() - started
         # Counted after every module has added its accounts (督查人员 comes with supervision),
         # from the same list the login table prints.
