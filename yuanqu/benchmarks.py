@@ -13,7 +13,9 @@ baseline of the cockpit's aggregation over the plain value table.
 
 Environment: ``YUANQU_BENCH_SIZES`` (demo sizes, default ``600,6000``), ``YUANQU_BENCH_SCALE``
 (``5000x120``; ``0`` skips the scale bench, e.g. ``500x24`` for a quick run),
-``YUANQU_BENCH_IMPORT_ROWS`` (100000), ``YUANQU_BENCH_POSTGRES`` (``0`` skips PostgreSQL).
+``YUANQU_BENCH_IMPORT_ROWS`` (100000), ``YUANQU_BENCH_POSTGRES`` (``0`` skips PostgreSQL),
+``YUANQU_BENCH_FULL_IMPORT`` (``0`` skips the writing import). ``python -m yuanqu.benchmarks
+--import-only`` runs only the monthly import on a small registry and prints its table.
 """
 
 import datetime
@@ -140,7 +142,31 @@ def bench_size(n):
     return rows
 
 
+def import_only():
+    """Only the monthly import of the scale bench, on a small registry (``--import-only``)."""
+    from yuanqu.economy.cockpit import HEADLINE
+    from yuanqu.economy.models import Indicator
+    from yuanqu.economy.services import add_months
+    from yuanqu.enterprises.demo import generate
+    from yuanqu.users.models import Zone
+
+    _reset()
+    generate(n=50)
+    last = add_months(datetime.date.today().replace(day=1), -1)
+    indicators = list(Indicator.objects.filter(active=True).order_by("order", "code")[:10])
+    headline = sorted((i for i in indicators if i.code in HEADLINE), key=lambda i: HEADLINE.index(i.code))
+    park = Zone.objects.filter(parent=None).first()
+    rows = import_bench(headline, add_months(last, 1), int(os.environ.get("YUANQU_BENCH_IMPORT_ROWS", "100000")), park)
+    lines = ["| monthly import | ms | rows/s |", "|---|---:|---:|"]
+    lines += [f"| {label} | {ms:.0f} | {rate:,.0f} |" for label, ms, rate in rows]
+    print("\n".join(lines))
+    return 0
+
+
 def main():
+    if "--import-only" in sys.argv:  # the import figures alone, without the 6-million-value build
+        _setup()
+        return import_only()
     if "--scale-only" in sys.argv:  # the PostgreSQL run, in its own process
         _setup()
         result = scale_bench()
@@ -343,10 +369,23 @@ def import_bench(indicators, period, n_rows, zone):
     rows = []
     limit = override_settings(YUANQU_IMPORT_MAX_ROWS=max(n_rows, settings.YUANQU_IMPORT_MAX_ROWS))
     limit.enable()  # the shipped limit (YUANQU_IMPORT_MAX_ROWS) is lower than the benchmark's file
-    start = time.perf_counter()
-    header, read = read_rows(data)
-    read_s = time.perf_counter() - start
-    rows.append((f"read the {n_rows}-row file (utilities.xlsx_reader, expat streaming)", read_s * 1000, n_rows / read_s))
+
+    def bare():
+        from python_calamine import CalamineWorkbook
+
+        with CalamineWorkbook.from_filelike(io.BytesIO(data)) as workbook:
+            return workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
+
+    ms = median_ms(bare, runs=5)
+    rows.append((f"floor: calamine's bare read of the {n_rows}-row file (python-calamine, no checks)", ms, n_rows * 1000 / ms))
+    read = []
+
+    def read_file():
+        read[:] = read_rows(data)
+
+    read_ms = median_ms(read_file, runs=5)
+    header, read = read[0], read[1]
+    rows.append((f"read the {n_rows}-row file (DTD scan, calamine, values as openpyxl gives them)", read_ms, n_rows * 1000 / read_ms))
 
     def validate():
         result = ImportResult(filename="bench.xlsx")
@@ -355,10 +394,13 @@ def import_bench(indicators, period, n_rows, zone):
         importer.run(header, read, result, commit=False)
         assert result.ok and not result.committed, result.errors[:3]
 
-    ms = median_ms(validate, runs=3)
+    ms = median_ms(validate, runs=5)
     rows.append((f"validate the {n_rows} rows (the preview; nothing written)", ms, n_rows * 1000 / ms))
-    both = read_s * 1000 + ms
-    rows.append((f"read and validate the {n_rows} rows (the target: 20,000 rows/s)", both, n_rows * 1000 / both))
+    both = read_ms + ms
+    rows.append((f"read and validate the {n_rows} rows (the target: 50,000 rows/s)", both, n_rows * 1000 / both))
+    if os.environ.get("YUANQU_BENCH_FULL_IMPORT", "1") == "0":
+        limit.disable()
+        return rows
     leader = User.objects.get(username="leader")
     start = time.perf_counter()
     with acting_as(leader, source="cli"):
@@ -509,7 +551,7 @@ def scale_section(scale: dict) -> list[str]:
         lines.append("")
     lines += [
         "Targets: the cockpit under 300 ms at 6 million values on SQLite, within 3× of the raw-SQL",
-        "baseline; the monthly import reads and validates at least 20,000 rows per second.",
+        "baseline; the monthly import reads and validates at least 50,000 rows per second.",
         "",
         "Notes. The plain tables cannot get there: the cards and the trends aggregate about half a",
         "million values per request, so the cockpit and the `indicators` computation read the",
@@ -520,8 +562,9 @@ def scale_section(scale: dict) -> list[str]:
         "by USCC, the month's versions, last month's YTD, earlier months on demand), so validating has",
         "no query per row; first versions are inserted with one executemany each for the values and",
         "their change-log entries; the cyclic garbage collector is paused while a file is",
-        "validated. `utilities.xlsx_reader` streams the first sheet through expat (five times",
-        "openpyxl's read-only mode, which stays the fallback for files it does not understand).",
+        "validated. `utilities.xlsx_reader` reads the first sheet with python-calamine after scanning",
+        "every XML part for DTDs and entities; the floor row is calamine's bare read of the same file",
+        "(openpyxl stays the fallback for sheets with error cells and files calamine cannot open).",
         "The 经济运行 summary page reads the rollups like the cockpit (leaders, grid workers).",
         "",
     ]

@@ -84,6 +84,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "yuanqu.users.sessions.IdleSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -121,10 +122,14 @@ DATABASES = {
         conn_max_age=env_int("YUANQU_DB_CONN_MAX_AGE", 60),
     )
 }
+# WAL: readers never wait for the writer, and a commit appends to the log instead of
+# rewriting pages; synchronous=NORMAL syncs at checkpoints, not at every commit (safe
+# against corruption in WAL mode; a power cut may lose the last commits, not the file).
+YUANQU_SQLITE_OPTIONS = {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL"}
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    DATABASES["default"].setdefault("OPTIONS", {}).update(YUANQU_SQLITE_OPTIONS)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "users.User"
@@ -149,7 +154,9 @@ AUTH_PASSWORD_VALIDATORS = [
 YUANQU_LOGIN_MAX_FAILURES = env_int("YUANQU_LOGIN_MAX_FAILURES", 5)
 YUANQU_LOGIN_LOCK_MINUTES = env_int("YUANQU_LOGIN_LOCK_MINUTES", 30)
 SESSION_COOKIE_AGE = env_int("YUANQU_SESSION_IDLE_MINUTES", 30) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# The expiry moves with each request, but the session is saved at most once a minute
+# (yuanqu.users.sessions.IdleSessionMiddleware), not on every request.
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 

@@ -34,6 +34,8 @@ from .grants import OutsideGrant
 # real worksheets compress 5–30 times.
 MAX_COMPRESSION_RATIO = 200
 RATIO_CHECK_MIN_BYTES = 1024 * 1024
+# A workbook has a few dozen parts; thousands of entries are a way to exhaust the reader.
+MAX_ZIP_ENTRIES = 10000
 # Rows that are only formatting are skipped, but not forever.
 MAX_EMPTY_ROWS_PAST_LIMIT = 10000
 ZIP_MAGIC = b"PK\x03\x04"
@@ -183,9 +185,18 @@ def check_file(filename: str, data: bytes) -> None:
         members = archive.infolist()
     except (zipfile.BadZipFile, ValueError, OSError) as exc:
         raise ImportRejected(not_xlsx) from exc
+    if len(members) > MAX_ZIP_ENTRIES:
+        raise ImportRejected(
+            f"文件中的压缩条目多达 {len(members)} 个（上限 {MAX_ZIP_ENTRIES} 个），不是正常的 Excel 工作簿，疑似压缩炸弹，已拒绝"
+        )
     names = {m.filename for m in members}
     if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
         raise ImportRejected(not_xlsx)
+    if any(name.lower().endswith("vbaproject.bin") for name in names):
+        raise ImportRejected(
+            "文件中含有宏（vbaProject.bin），导入只接受不含宏的工作簿，"
+            "请在 Excel 中“另存为 Excel 工作簿(*.xlsx)”后再导入"
+        )
     # The sizes in the central directory bound what zipfile will inflate (it stops at the
     # declared size and fails the CRC check), so checking them is enough.
     total = sum(m.file_size for m in members)
@@ -210,8 +221,8 @@ def _blank(value):
 def read_rows(data: bytes):
     """(header values, [(Excel row number, values)]) of the first worksheet; blank rows skipped.
 
-    Read by the fast streaming reader (``xlsx_reader``); a file it does not understand is read
-    with openpyxl instead, which gives the same values.
+    Read by calamine (``xlsx_reader``) after its scan for DTDs; a file calamine cannot read
+    exactly is read with openpyxl instead, which gives the same values.
     """
     try:
         return _collect_rows(xlsx_reader.iter_rows(data))

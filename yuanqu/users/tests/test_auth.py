@@ -1,4 +1,4 @@
-"""Accounts: password storage and policy, login lockout, unlocking, idle sessions — each
+"""Accounts: password storage and policy, login lockout, unlocking — each
 security event written to the audit trail."""
 
 import datetime
@@ -8,7 +8,6 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.hashers import get_hasher
 from django.contrib.auth.password_validation import validate_password
-from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
@@ -213,26 +212,4 @@ def test_unlock_needs_a_post(client, secadmin, locked_alice):
     assert locked_alice.is_locked
 
 
-# --- idle sessions ------------------------------------------------------------------------
-
-
-def test_sessions_expire_after_thirty_idle_minutes():
-    assert settings.SESSION_COOKIE_AGE == 1800
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
-
-
-@pytest.mark.django_db
-def test_each_request_moves_the_session_expiry_to_thirty_minutes_ahead(client, alice):
-    client.post(LOGIN, {"username": "alice", "password": PASSWORD})
-    session = Session.objects.get(session_key=client.session.session_key)
-    Session.objects.filter(pk=session.pk).update(expire_date=timezone.now() + datetime.timedelta(minutes=5))
-
-    assert client.get(reverse("home")).status_code == 200
-    expiry = Session.objects.get(pk=session.pk).expire_date - timezone.now()
-    assert datetime.timedelta(seconds=1790) < expiry <= datetime.timedelta(seconds=1800)
-    assert client.session.get_expiry_age() == 1800
-
-    # Thirty idle minutes later the session is gone and the user must log in again.
-    Session.objects.filter(pk=session.pk).update(expire_date=timezone.now() - datetime.timedelta(seconds=1))
-    response = client.get(reverse("home"))
-    assert response.status_code == 302 and response["Location"].startswith(LOGIN)
+# Idle sessions: test_idle_sessions.py.
