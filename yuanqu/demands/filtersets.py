@@ -22,7 +22,9 @@ class DemandFilterSet(BaseFilterSet):
     category = django_filters.ModelChoiceFilter(queryset=DemandCategory.objects.all(), label="类别")
     channel = django_filters.ChoiceFilter(choices=Channel.choices, label="来源渠道")
     department = django_filters.ModelChoiceFilter(queryset=Department.objects.all(), label="责任部门")
-    zone = django_filters.ModelChoiceFilter(queryset=Zone.objects.all(), method="filter_zone", label="片区")
+    zone = django_filters.ModelChoiceFilter(
+        field_name="enterprise__zone", queryset=Zone.objects.all(), method="filter_zone", label="片区"
+    )
     light = django_filters.ChoiceFilter(choices=Light.choices, method="filter_light", label="亮灯")
     escalation_level = django_filters.ChoiceFilter(choices=EscalationLevel.choices, label="督办级别")
     enterprise = django_filters.ModelChoiceFilter(

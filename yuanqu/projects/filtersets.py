@@ -20,7 +20,9 @@ class KeyProjectFilterSet(BaseFilterSet):
     level = django_filters.ChoiceFilter(choices=ProjectLevel.choices, method="filter_level", label="级别")
     type = django_filters.ChoiceFilter(choices=ProjectType.choices, label="项目类型")
     department = django_filters.ModelChoiceFilter(queryset=Department.objects.all(), label="责任部门")
-    zone = django_filters.ModelChoiceFilter(queryset=Zone.objects.all(), method="filter_zone", label="片区")
+    zone = django_filters.ModelChoiceFilter(
+        field_name="enterprise__zone", queryset=Zone.objects.all(), method="filter_zone", label="片区"
+    )
     light = django_filters.ChoiceFilter(choices=Light.choices, method="filter_light", label="亮灯")
     listed = django_filters.BooleanFilter(method="filter_listed", label="本年在库")
     started_billion = django_filters.BooleanFilter(method="filter_started_billion", label="本年开工亿元以上")
