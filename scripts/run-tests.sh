@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Run the suite on SQLite, then on a throw-away PostgreSQL server on 127.0.0.1.
+# Run the suite on SQLite and on a throw-away PostgreSQL server on 127.0.0.1, side by side.
 # Usage: run-tests.sh [sqlite|postgres|all] [pytest args...]
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -45,7 +45,19 @@ guardrails || status=1
 case "$which_db" in
   sqlite) run_sqlite "$@" || status=1 ;;
   postgres) run_postgres "$@" || status=1 ;;
-  *) run_sqlite "$@" || status=1; run_postgres "$@" || status=1 ;;
+  *)
+    # The two databases run side by side, one per core; each log is printed whole when done.
+    logs=$(mktemp -d /tmp/yuanqu-tests.XXXXXX)
+    run_sqlite "$@" >"$logs/sqlite.log" 2>&1 &
+    sqlite_pid=$!
+    run_postgres "$@" >"$logs/postgres.log" 2>&1 &
+    postgres_pid=$!
+    wait $sqlite_pid || status=1
+    cat "$logs/sqlite.log"
+    wait $postgres_pid || status=1
+    cat "$logs/postgres.log"
+    rm -rf "$logs"
+    ;;
 esac
 if [ $status -ne 0 ]; then echo "TESTS FAILED"; else echo "ALL TESTS PASSED"; fi
 exit $status

@@ -337,7 +337,7 @@ def annual_inputs(enterprises, year: int, values=None) -> dict:
 
 def _plain(value):
     if isinstance(value, Decimal):
-        return str(value.quantize(Decimal("0.000001")).normalize())
+        return f"{value.quantize(Decimal('0.000001')).normalize():f}"
     return value
 
 
