@@ -26,7 +26,7 @@ class BaseFilterSet(django_filters.FilterSet):
     """Adds ``q``, a free-text search over the model's ``search_fields``; every date and
     datetime filter, declared or generated, is shown in our date widgets; every model choice
     is one the request's user may view (pages pass ``request=``; without a request, the
-    command line, nothing is limited). A filter that needs another rule sets
+    command line, nothing is limited); a yes/no filter offers 全部/是/否. A filter that needs another rule sets
     ``restrict_choices`` on itself (see ``utilities.forms.restrict_choices``)."""
 
     search_fields: tuple[str, ...] = ()
@@ -59,6 +59,10 @@ class BaseFilterSet(django_filters.FilterSet):
                 if rule is not None:
                     field.restrict_choices = rule
             restrict_choices(form.fields, getattr(self.request, "user", None))
+            for field in form.fields.values():
+                if type(field.widget) is forms.NullBooleanSelect:
+                    # In a filter the empty choice means "any", not "未知".
+                    field.widget.choices = [("unknown", "全部"), ("true", "是"), ("false", "否")]
         return self._form
 
     def search(self, queryset, name, value):
