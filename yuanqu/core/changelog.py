@@ -60,6 +60,45 @@ def serialize_object(obj) -> dict:
     return data
 
 
+def m2m_values(obj, names=None) -> dict:
+    """The record's many-to-many links as the change log keeps them: {field: sorted pks}."""
+    fields = [f for f in obj._meta.many_to_many if names is None or f.name in names]
+    if obj.pk is None:
+        return {f.name: [] for f in fields}
+    return {f.name: sorted(getattr(obj, f.name).values_list("pk", flat=True)) for f in fields}
+
+
+class logged_m2m:
+    """Log the many-to-many links changed inside the block as ONE update of ``obj`` (a form's
+    or a service's ``set()`` is a remove and an add underneath; the change log shows the
+    before and after of the whole step). Links changed outside such a block are logged by
+    core's ``m2m_changed`` receiver, one update per add, remove or clear."""
+
+    def __init__(self, obj, names=None):
+        self.obj, self.names = obj, names
+
+    def __enter__(self):
+        self.before = m2m_values(self.obj, self.names)
+        self.obj._m2m_logged_by_caller = True
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        self.obj._m2m_logged_by_caller = False
+        if exc_type is not None:
+            return False
+        after = m2m_values(self.obj, self.names)
+        changed = [name for name in after if after[name] != self.before.get(name)]
+        if changed:
+            record_change(
+                self.obj,
+                "update",
+                {name: self.before.get(name, []) for name in changed},
+                {name: after[name] for name in changed},
+                message=getattr(self.obj, "_change_message", ""),
+            )
+        return False
+
+
 def record_change(obj, action, before, after, message=""):
     from .models import ObjectChange
 
@@ -250,6 +289,11 @@ def _display(field, value):
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(field, models.BooleanField):
         return "是" if value else "否"
+    if field.many_to_many and isinstance(value, list):
+        names = dict(
+            (obj.pk, str(obj)) for obj in field.related_model._default_manager.filter(pk__in=value)
+        )
+        return "、".join(names.get(pk, f"#{pk}") for pk in value)
     if field.is_relation and field.related_model is not None:
         obj = field.related_model._default_manager.filter(pk=value).first()
         return str(obj) if obj is not None else f"#{value}"

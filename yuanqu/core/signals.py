@@ -9,13 +9,14 @@ before the save in progress. Core's post_save receiver does not touch it, so a p
 receiver of another app reads the same value whether it runs before or after core's.
 """
 
-from django.db.models.signals import post_save, pre_delete, pre_save
+from django.db.models.signals import m2m_changed, post_save, pre_delete, pre_save
 
-from .changelog import record_change, serialize_object
+from .changelog import m2m_values, record_change, serialize_object
 
 SNAPSHOT = "core.changelog.snapshot"  # pre_save: the row before the save
 LOG_SAVE = "core.changelog.log_save"  # post_save: the ObjectChange of a create or update
 LOG_DELETE = "core.changelog.log_delete"  # pre_delete: the ObjectChange of a delete
+LOG_M2M = "core.changelog.log_m2m"  # m2m_changed: a link added, removed or cleared
 
 
 def _is_logged(sender):
@@ -72,6 +73,43 @@ def log_delete(sender, instance, **kwargs):
     record_change(instance, "delete", serialize_object(instance), None, message=getattr(instance, "_change_message", ""))
 
 
+def _m2m_field(instance, sender):
+    for field in instance._meta.many_to_many:
+        if field.remote_field.through is sender:
+            return field.name
+    return None
+
+
+def log_m2m(sender, instance, action, reverse, model, pk_set, **kwargs):
+    """A link added to or removed from a record's many-to-many field, outside a
+    ``changelog.logged_m2m`` block (which logs its whole step once)."""
+    if reverse:  # changed from the other side: log it on each record whose links moved
+        if action.startswith("pre_") or not _is_logged(model):
+            return
+        for obj in model._default_manager.filter(pk__in=pk_set or []):
+            name = _m2m_field(obj, sender)
+            if name is None or getattr(obj, "_m2m_logged_by_caller", False):
+                continue
+            now = m2m_values(obj, [name])[name]
+            gone = action == "post_remove"
+            before = sorted({*now, instance.pk}) if gone else sorted(set(now) - {instance.pk})
+            record_change(obj, "update", {name: before}, {name: now})
+        return
+    if not _is_logged(type(instance)) or getattr(instance, "_m2m_logged_by_caller", False):
+        return
+    name = _m2m_field(instance, sender)
+    if name is None:
+        return
+    pending = instance.__dict__.setdefault("_m2m_before", {})
+    if action.startswith("pre_"):
+        pending[name] = m2m_values(instance, [name])[name]
+        return
+    before = pending.pop(name, None)
+    after = m2m_values(instance, [name])[name]
+    if before is not None and before != after:
+        record_change(instance, "update", {name: before}, {name: after})
+
+
 def connect():
     """Called once from ``CoreConfig.ready()``."""
     from yuanqu.registry import connect_signal
@@ -79,3 +117,4 @@ def connect():
     connect_signal(pre_save, snapshot_before_save, uid=SNAPSHOT)
     connect_signal(post_save, log_save, uid=LOG_SAVE, after=[SNAPSHOT])
     connect_signal(pre_delete, log_delete, uid=LOG_DELETE)
+    connect_signal(m2m_changed, log_m2m, uid=LOG_M2M)

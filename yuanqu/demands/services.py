@@ -29,6 +29,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from yuanqu.core.changelog import logged_m2m
 from yuanqu.core.workdays import WorkCalendar, add_workdays, deadline, received_on, workdays_between
 from yuanqu.notifications.services import notify
 from yuanqu.users.choices import Role
@@ -290,7 +291,8 @@ def assign(demand, user, department, supporting=(), text="", at=None, workdays=N
         assigned_at=lambda at: at,
         due_on=lambda at: deadline(at, limit),
     )
-    demand.supporting_departments.set([d for d in supporting if d.pk != department.pk])
+    with logged_m2m(demand, ["supporting_departments"]):
+        demand.supporting_departments.set([d for d in supporting if d.pk != department.pk])
     return demand
 
 

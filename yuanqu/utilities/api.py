@@ -131,3 +131,10 @@ class ValidatedModelSerializer(serializers.ModelSerializer):
         except DjangoValidationError as error:
             raise serializers.ValidationError(serializers.as_serializer_error(error)) from None
         return attrs
+
+    def update(self, instance, validated_data):
+        """Many-to-many fields changed by one request are one change-log update."""
+        from yuanqu.core.changelog import logged_m2m
+
+        with logged_m2m(instance):
+            return super().update(instance, validated_data)

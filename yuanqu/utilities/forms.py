@@ -194,3 +194,10 @@ class BaseModelForm(UserFormMixin, forms.ModelForm, metaclass=DateModelFormMetac
     def _clean_fields(self):
         super()._clean_fields()
         keep_untouched_moments(self)
+
+    def _save_m2m(self):
+        """The many-to-many fields saved as one change-log update (not a remove and an add)."""
+        from yuanqu.core.changelog import logged_m2m
+
+        with logged_m2m(self.instance):
+            super()._save_m2m()

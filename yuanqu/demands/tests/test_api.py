@@ -162,8 +162,12 @@ def test_the_workflow_through_the_api(alice, bob, enterprise_user, demand, econ_
     assert response.status_code == 200, response.json()
     assert response.json()["status"] == "assigned"
     assert response.json()["supporting_departments"] == [invest_dept.pk]
-    change = demand_changes(demand, "update").get()
-    assert (change.user_id, change.source) == (alice.pk, "api")
+    step_changes = demand_changes(demand, "update").order_by("pk")
+    # The step itself, then the 协办部门 it named (a link, logged as its own update).
+    assert [c.postchange_data.get("status") for c in step_changes] == ["assigned", None]
+    assert step_changes[1].prechange_data == {"supporting_departments": []}
+    assert step_changes[1].postchange_data == {"supporting_departments": [invest_dept.pk]}
+    assert {(c.user_id, c.source) for c in step_changes} == {(alice.pk, "api")}
 
     assert api(bob).post(step(demand, "accept"), {}, format="json").json()["status"] == "accepted"
     response = api(bob).post(step(demand, "answer"), {"text": ""}, format="json")
