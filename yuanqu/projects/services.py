@@ -606,21 +606,12 @@ def blocker_to_demand(blocker, user, category, at=None):
     return demand
 
 
-def next_task_number(year: int) -> str:
-    from yuanqu.supervision.models import Task
-
-    prefix = f"DB{year}-"
-    numbers = Task.objects.filter(number__startswith=prefix).values_list("number", flat=True)
-    serials = [int(n[len(prefix) :]) for n in numbers if n[len(prefix) :].isdigit()]
-    return f"{prefix}{max(serials, default=0) + 1:03d}"
-
-
 def blocker_to_task(blocker, user, work_point, due_on, today=None):
     """Open a supervision task (weekly reports) for the blocker's owner department and link it."""
     from django.db import transaction
 
     from yuanqu.supervision.choices import ReportCycle
-    from yuanqu.supervision.models import Task
+    from yuanqu.supervision.services import open_task
 
     _check_unconverted(blocker)
     today = today or datetime.date.today()
@@ -628,8 +619,7 @@ def blocker_to_task(blocker, user, work_point, due_on, today=None):
         raise ValidationError({"due_on": "完成时限不能早于今天"})
     project = blocker.project
     with transaction.atomic():
-        task = Task.objects.create(
-            number=next_task_number(today.year),
+        task = open_task(
             work_point=work_point,
             text=f"协调解决重点项目“{project}”的{blocker.get_kind_display()}问题：{blocker.description}",
             department=blocker.owner_department or project.department,
@@ -637,6 +627,7 @@ def blocker_to_task(blocker, user, work_point, due_on, today=None):
             report_cycle=ReportCycle.WEEKLY,
             start_on=today,
             due_on=due_on,
+            message="由重点项目堵点转为督办任务",
         )
         blocker.task = task
         blocker.save()
