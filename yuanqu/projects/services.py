@@ -10,8 +10,8 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from yuanqu.core.versioning import record_version
-from yuanqu.economy.services import completion_rate, gap_text, time_progress
 from yuanqu.utilities.periods import add_months, describe, month_end  # noqa: F401  (month_end: the app's filtersets)
+from yuanqu.utilities.progress import completion_rate, gap_text, time_progress
 
 from .choices import LEVEL_ORDER, LIGHT_RANK, Light, RuleKind
 

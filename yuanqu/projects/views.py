@@ -14,7 +14,6 @@ from django.views import View
 
 from yuanqu.demands.models import Demand
 from yuanqu.economy.forms import MonthlyImportUploadForm
-from yuanqu.economy.services import gap_text
 from yuanqu.supervision.models import Task
 from yuanqu.users.permissions import can, can_add_child, has_perm, restrict
 from yuanqu.utilities import views as generic
@@ -22,6 +21,7 @@ from yuanqu.utilities.excel import cell_value, export_xlsx
 from yuanqu.utilities.grants import OutsideGrant, get_for_action
 from yuanqu.utilities.import_views import BulkImportView
 from yuanqu.utilities.periods import describe, last_complete_month, period_param
+from yuanqu.utilities.progress import gap_text
 
 from .choices import RuleKind
 from .filtersets import KeyProjectFilterSet
