@@ -33,7 +33,7 @@ from yuanqu.utilities.periods import describe, parse_period
 from .choices import MilestoneKind, ProjectLevel
 from .forms import KeyProjectForm
 from .models import KeyProject, Milestone, MonthlyProgress, ProjectYearPlan
-from .services import record_progress
+from .services.recording import record_progress
 from .tables import KeyProjectTable
 
 MILESTONE_FIELDS = {
