@@ -30,6 +30,7 @@ from yuanqu.users.models import ObjectPermission
 from yuanqu.users.permissions import model_key
 
 from . import factories
+from .changes import assert_nothing_changed
 
 ALL = Constraint.ALL
 OWN_DEPARTMENT = Constraint.OWN_DEPARTMENT
@@ -43,6 +44,8 @@ class BaseTestCase:
     base_grants: list[tuple[str, list[str], str]] = []
     tester_username = "tester"
     tester_name = "测试员"
+    # Other models a refused request must leave alone too (a record's child rows …).
+    watched_models: tuple = ()
 
     @pytest.fixture(autouse=True)
     def _base_test_setup(self, db, econ_dept, invest_dept):
@@ -60,6 +63,17 @@ class BaseTestCase:
         raise NotImplementedError
 
     # --- helpers ----------------------------------------------------------------------
+
+    @property
+    def department_scoped(self) -> bool:
+        """Whether a grant limited to the own department reaches some records of the model.
+        A model that names no department (the indicator catalogue, a zone) is reached by such a
+        grant not at all, and the "limited" cases assert exactly that."""
+        return "own_department" in getattr(self.model, "restrict_paths", {})
+
+    def nothing_changed(self):
+        """``assert_nothing_changed`` on the model and the ``watched_models``."""
+        return assert_nothing_changed(self.model, *self.watched_models)
 
     def make_own_and_other(self):
         """A record of the tester's department and one of the other department."""
