@@ -60,9 +60,6 @@ class TestTaskViews(
             **NO_MILESTONES,
         }
 
-    def edit_data(self, record, changes):
-        return {**super().edit_data(record, changes), **NO_MILESTONES}
-
     def _assert_posted_values_logged(self, data, logged):
         super()._assert_posted_values_logged(
             {k: v for k, v in data.items() if k not in NO_MILESTONES}, logged

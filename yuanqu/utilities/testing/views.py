@@ -47,6 +47,7 @@ __all__ = [  # ALL is passed on from base for the apps' cases
     "assert_nothing_changed",
     "form_errors",
     "form_post_data",
+    "formset_post_data",
     "xlsx_rows",
 ]
 
@@ -86,6 +87,18 @@ def form_post_data(form) -> dict:
         elif hasattr(value, "isoformat"):
             value = value.isoformat()
         data[bound.html_name] = value
+    return data
+
+
+def formset_post_data(formset) -> dict:
+    """What submitting an inline formset unchanged would post: its management form and the
+    rows it shows (blank extra rows stay blank); {} without a formset."""
+    if formset is None:
+        return {}
+    data = form_post_data(formset.management_form)
+    for form in formset.initial_forms:
+        data.update(form_post_data(form))
+    data[f"{formset.prefix}-TOTAL_FORMS"] = str(len(formset.initial_forms))
     return data
 
 
@@ -318,10 +331,12 @@ class ViewTestCases:
             return {"department": department.pk}
 
         def edit_data(self, record, changes) -> dict:
-            """Open the edit form, change some fields, submit: the POST a user would send."""
+            """Open the edit form, change some fields, submit: the POST a user would send
+            (with the inline formset's rows as shown, when the page has one)."""
             response = self.client.get(self.url("edit", record.pk))
             assert response.status_code == 200
-            return {**form_post_data(response.context["form"]), **changes}
+            rows = formset_post_data(response.context.get("formset"))
+            return {**rows, **form_post_data(response.context["form"]), **changes}
 
         def test_edit_object_without_permission(self):
             record = self.make_record(self.own_department)
