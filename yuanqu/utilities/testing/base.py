@@ -44,6 +44,10 @@ class BaseTestCase:
     base_grants: list[tuple[str, list[str], str]] = []
     tester_username = "tester"
     tester_name = "测试员"
+    tester_role = Role.STAFF
+    # Grants made for the tester's role instead of the tester (the audit trail is granted to
+    # the auditor role only, 三权分立).
+    grant_to_role = False
     # Other models a refused request must leave alone too (a record's child rows …).
     watched_models: tuple = ()
 
@@ -52,7 +56,7 @@ class BaseTestCase:
         ObjectPermission.objects.filter(is_default=True).update(enabled=False)
         self.own_department = econ_dept
         self.other_department = invest_dept
-        self.user = factories.user(self.tester_username, Role.STAFF, econ_dept, name=self.tester_name)
+        self.user = factories.user(self.tester_username, self.tester_role, econ_dept, name=self.tester_name)
         for label, actions, constraint in self.base_grants:
             self.grant(actions, constraint, model=label)
 
@@ -83,7 +87,8 @@ class BaseTestCase:
         label = model if isinstance(model, str) else model_key(model or self.model)
         permission = ObjectPermission(
             name=f"测试授权{next(_grant_serial)}",
-            user=self.user,
+            user=None if self.grant_to_role else self.user,
+            role=self.user.role if self.grant_to_role else "",
             model=label,
             actions=list(actions),
             constraint=constraint,
