@@ -15,7 +15,18 @@ Every case runs three ways:
     ``core.ObjectChange`` row with the user, the action and the values before and after;
 (c) with a grant limited to the tester's department (经济发展局): its own record works, the
     other department's (招商局) answers 404, and a save that would put the record outside
-    the department is refused with the Chinese reason and nothing is saved.
+    the department is refused with the Chinese reason and nothing is saved. A model that
+    names no department (a catalogue, a zone) is reached by such a grant not at all, and
+    the same cases assert that instead;
+
+and the create and edit forms are posted with an error (a required field left empty, or the
+case's ``invalid_changes``): the form shows again with its message and the values typed in.
+
+Every refusal — no grant, outside the grant, a form error — runs inside
+``assert_nothing_changed`` (``changes.py``): the model's rows (and the case's
+``watched_models``) are as they were and no ``core.ObjectChange`` row was written.
+``yuanqu/tests/test_crud_coverage.py`` reads every CRUD page from the URL registry and fails
+when a model's page has no case here.
 
 The tester and the grant helpers come from ``base.BaseTestCase``; here the tester is logged in
 with a browser session.
