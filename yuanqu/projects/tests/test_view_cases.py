@@ -7,6 +7,8 @@ import datetime
 import itertools
 from decimal import Decimal
 
+from django.urls import reverse
+
 from yuanqu.projects.choices import BlockerKind, MilestoneKind, ProjectType
 from yuanqu.projects.models import (
     Blocker,
@@ -16,6 +18,11 @@ from yuanqu.projects.models import (
     ProjectYearPlan,
     WeeklyReport,
 )
+from yuanqu.projects.services import record_progress
+from yuanqu.users.choices import Role
+from yuanqu.users.models import ObjectPermission
+from yuanqu.utilities.testing import factories as f
+from yuanqu.utilities.testing.changes import assert_nothing_changed
 from yuanqu.utilities.testing.views import ALL, ViewTestCases
 
 _serial = itertools.count(1)
@@ -169,3 +176,31 @@ class TestWeeklyReportViews(ProjectChildCases, ViewTestCases.CreateObjectViewTes
     def _assert_posted_values_logged(self, data, logged):
         assert logged["week"] == "2024-03-11"  # filed under the week's Monday
         super()._assert_posted_values_logged({k: v for k, v in data.items() if k != "week"}, logged)
+
+
+def test_a_refused_correction_leaves_the_current_version_current(client, econ_dept, invest_dept):
+    """A correction of another department's month is refused whole: the version it would
+    replace is still the current one and nothing is logged."""
+    ObjectPermission.objects.filter(is_default=True).update(enabled=False)
+    tester = f.user("reporter", Role.STAFF, econ_dept)
+    for model, actions, constraint in [
+        ("projects.keyproject", ["view", "change"], ALL),
+        ("projects.monthlyprogress", ["view", "add"], "own_department"),
+    ]:
+        ObjectPermission.objects.create(
+            name=model, user=tester, model=model, actions=actions, constraint=constraint
+        )
+    project = project_of(invest_dept)
+    first = record_progress(project, datetime.date(2024, 3, 1), month_investment_wan=Decimal(100))
+    client.force_login(tester)
+    data = {
+        "project": project.pk,
+        "period": "2024-03",
+        "month_investment_wan": "130.00",
+        "reason": "统计口径更正",
+    }
+    with assert_nothing_changed(MonthlyProgress, KeyProject):
+        response = client.post(reverse("projects:monthlyprogress_add"), data)
+    assert response.status_code == 200
+    assert "超出了您的权限范围" in response.content.decode()
+    assert MonthlyProgress.objects.get(project=project, is_current=True).pk == first.pk
