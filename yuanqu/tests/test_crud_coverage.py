@@ -6,15 +6,22 @@ the generic views of ``utilities/views.py`` is a page of that model, and the cas
 is the ``ViewTestCases`` base of the same action (list, record, create, edit, delete). A test
 class counts when pytest collects it (its name starts with ``Test``) and its ``model`` is the
 page's model. A new model's pages therefore fail this test until its cases are written.
+
+The cases' refusals run inside ``assert_nothing_changed``; the last tests here show it notices
+every kind of change, so a refusal case cannot pass by looking away.
 """
 
 import importlib
 from pathlib import Path
 
+import pytest
 from django.urls import get_resolver
 from django.urls.resolvers import URLResolver
 
 import yuanqu
+from yuanqu.enterprises.models import Enterprise
+from yuanqu.utilities.testing import factories
+from yuanqu.utilities.testing.changes import assert_nothing_changed
 from yuanqu.utilities.testing.views import ViewTestCases
 from yuanqu.utilities.views import ObjectDeleteView, ObjectEditView, ObjectListView, ObjectView
 
@@ -99,3 +106,31 @@ def test_every_crud_page_runs_the_shared_view_cases():
     assert not missing, "pages without their shared view case:\n" + "\n".join(missing)
     stale = [name for name in EXCEPTIONS if name not in pages]
     assert not stale, f"listed as exceptions but no longer CRUD pages: {stale}"
+
+
+# --- the helper every refusal runs in -----------------------------------------------------
+
+
+ATTEMPTS = {
+    "a new row": lambda kept: factories.enterprise("新增企业有限公司", dept=kept.department),
+    "a changed value": lambda kept: Enterprise.objects.filter(pk=kept.pk).update(name="改名企业有限公司"),
+    "a removed row": lambda kept: Enterprise.objects.filter(pk=kept.pk).delete(),
+    # another model, not watched, but the change log grows
+    "a change-log row": lambda kept: factories.chain("未被监视的产业链"),
+}
+
+
+def test_nothing_changed_passes_when_only_reading(db, econ_dept):
+    kept = factories.enterprise("留存企业有限公司", dept=econ_dept)
+    with assert_nothing_changed(Enterprise):
+        assert Enterprise.objects.get(pk=kept.pk).name == "留存企业有限公司"
+
+
+@pytest.mark.parametrize("attempt", ATTEMPTS.values(), ids=ATTEMPTS.keys())
+def test_nothing_changed_fails_on_any_change(db, econ_dept, attempt):
+    """``assert_nothing_changed`` is what makes the refusal cases mean something: it must
+    notice a new row, a changed value, a removed row and a change-log row of another model."""
+    kept = factories.enterprise("留存企业有限公司", dept=econ_dept)
+    with pytest.raises(AssertionError, match="changed|change log"):
+        with assert_nothing_changed(Enterprise):
+            attempt(kept)
