@@ -19,6 +19,7 @@ user may not ``view_personal``.
 
 import datetime
 import decimal
+import itertools
 import re
 import tempfile
 from pathlib import Path
@@ -114,46 +115,53 @@ def write_xlsx(target, title: str, header: list[str], rows, figures=()) -> int:
         datetime_format = book.add_format({"num_format": DATETIME_FORMAT})
         whole_format = book.add_format({"num_format": WHOLE_FIGURE_FORMAT})
         fraction_format = book.add_format({"num_format": FIGURE_FORMAT})
+        formats = {
+            "date": date_format,
+            "datetime": datetime_format,
+            "whole": whole_format,
+            "fraction": fraction_format,
+        }
         figures = frozenset(figures)
 
         rows = iter(rows)
-        first = []
-        for row in rows:
-            first.append([cell_value(v) for v in row])
-            if len(first) == WIDTH_SAMPLE_ROWS:
-                break
+        first = list(itertools.islice(rows, WIDTH_SAMPLE_ROWS))
         head = [neutralise(str(name)) for name in header]
         for col, name in enumerate(head):
-            widest = max([display_width(name)] + [display_width(r[col]) for r in first if col < len(r)])
+            shown = [cell_value(r[col]) for r in first if col < len(r)]
+            widest = max([display_width(name)] + [display_width(v) for v in shown])
             sheet.set_column(col, col, min(max(widest + 2, 8), 60))
         sheet.freeze_panes(1, 0)
         for col, name in enumerate(head):
             sheet.write_string(0, col, name, bold)
 
+        # cell_value() inlined for the common types: this loop runs once per cell.
         write_string, write_number, write_datetime = (
             sheet.write_string,
             sheet.write_number,
             sheet.write_datetime,
         )
         count = 0
-        for values in _chain(first, rows):
+        for values in itertools.chain(first, rows):
             count += 1
             for col, value in enumerate(values):
                 kind = type(value)
                 if kind is str:
+                    if "<" in value:
+                        value = strip_tags(value)
+                    value = value.strip()
                     if value:
-                        write_string(count, col, value)
+                        write_string(count, col, "'" + value if value.startswith(FORMULA_PREFIXES) else value)
                 elif kind is int or kind is float or kind is decimal.Decimal:
                     if col in figures:
                         write_number(count, col, value, whole_format if _whole(value) else fraction_format)
                     else:
                         write_number(count, col, value)
-                elif kind is datetime.datetime:
-                    write_datetime(count, col, value, datetime_format)
                 elif kind is datetime.date:
                     write_datetime(count, col, value, date_format)
-                else:  # a subclass (a lazy string, an IntEnum …): the slow, general road
-                    _write_other(sheet, count, col, value, col in figures, whole_format, fraction_format)
+                elif value is None:
+                    continue
+                else:  # a date-time, yes/no, a lazy string …: the general road
+                    _write_other(sheet, count, col, cell_value(value), col in figures, formats)
     finally:
         book.close()
     return count
@@ -166,15 +174,14 @@ def _whole(number) -> bool:
         return False
 
 
-def _chain(first, rows):
-    yield from first
-    for row in rows:
-        yield [cell_value(v) for v in row]
-
-
-def _write_other(sheet, row, col, value, figure, whole_format, fraction_format):
-    if isinstance(value, int | float | decimal.Decimal):
-        number_format = (whole_format if _whole(value) else fraction_format) if figure else None
+def _write_other(sheet, row, col, value, figure, formats):
+    """A cell of a value ``cell_value()`` has already turned into what a sheet holds."""
+    if isinstance(value, datetime.datetime):
+        sheet.write_datetime(row, col, value, formats["datetime"])
+    elif isinstance(value, datetime.date):
+        sheet.write_datetime(row, col, value, formats["date"])
+    elif isinstance(value, int | float | decimal.Decimal):
+        number_format = (formats["whole"] if _whole(value) else formats["fraction"]) if figure else None
         sheet.write_number(row, col, value, number_format)
     elif value not in (None, ""):
         sheet.write_string(row, col, str(value))
