@@ -2,8 +2,8 @@
 
 The sheet is written by xlsxwriter in constant-memory mode (rows go to a temporary file as
 they come, so a big export holds one row at a time) and, for the page, sent as a stream over
-a temporary file once it outgrows ``EXPORT_SPOOL_BYTES`` (1 MiB; a small file is one
-response body). A table's rows come straight from ``values_list()`` over the table's own
+a temporary file once it outgrows ``EXPORT_SPOOL_BYTES`` (256 KiB, about 3,000
+enterprises; a smaller file is one response body). A table's rows come straight from ``values_list()`` over the table's own
 queryset — the restricted, filtered one — whenever every exported column is a model field
 (text, number, date, choice, foreign key); a column that renders itself (``render_<name>``,
 ``value_<name>``, a column class of its own) makes the export read the records and ask the
@@ -44,7 +44,7 @@ DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 WHOLE_FIGURE_FORMAT = "#,##0"
 FIGURE_FORMAT = "#,##0.0###"  # a fraction keeps up to four places, never a bare trailing point
 WIDTH_SAMPLE_ROWS = 200  # column widths are measured on the header and this many first rows
-SPOOL_BYTES = 1 << 20  # a file up to this size is sent as one body, a bigger one streamed
+SPOOL_BYTES = 256 << 10  # a file up to this size is sent as one body, a bigger one streamed
 STREAM_BLOCK = 1 << 16
 
 
@@ -125,7 +125,7 @@ def write_xlsx(target, title: str, header: list[str], rows, figures=()) -> int:
 
         rows = iter(rows)
         first = list(itertools.islice(rows, WIDTH_SAMPLE_ROWS))
-        head = [neutralise(str(name)) for name in header]
+        head = [cell_value(str(name)) for name in header]  # text, like every cell
         for col, name in enumerate(head):
             shown = [cell_value(r[col]) for r in first if col < len(r)]
             widest = max([display_width(name)] + [display_width(v) for v in shown])
@@ -228,7 +228,8 @@ class _Field:
     def __init__(self, path, field, personal_kind=None):
         self.path = path  # Django lookup path: "zone", "industry__code"
         self.field = field
-        self.choices = dict(field.flatchoices) if getattr(field, "choices", None) else None
+        # the labels translated once (in the request's language), not once per row
+        self.choices = {k: str(v) for k, v in field.flatchoices} if getattr(field, "choices", None) else None
         self.related = field.related_model if field.is_relation else None
         self.personal_kind = personal_kind
 
@@ -244,7 +245,7 @@ class _Field:
 
     def _shown(self, value):
         if self.choices is not None and value not in (None, ""):
-            return str(self.choices.get(value, value))
+            return self.choices.get(value, value)
         return value
 
 

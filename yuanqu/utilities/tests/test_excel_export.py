@@ -116,7 +116,7 @@ def test_export_holds_only_the_users_grant_and_filters_and_is_audited_once(regis
 @override_settings(EXPORT_SPOOL_BYTES=0)
 def test_a_big_export_is_streamed_from_a_file_and_reads_the_same(registry, leader):
     response, content = download(login(leader))
-    assert response.streaming
+    assert response.streaming and int(response["Content-Length"]) == len(content)
     assert response["Content-Disposition"].startswith("attachment; filename*=UTF-8''")
     assert set(rows_by_name(open_sheet(content))[1]) == {e.name for e in registry}
     assert AuditEvent.objects.filter(kind="export").get().data["rows"] == 2
@@ -161,17 +161,25 @@ def test_personal_fields_are_masked_where_the_user_may_not_see_them(
     assert "13987654321" in {row[2] for row in console}  # the command line without --user: all
 
 
+# xlsxwriter writes text that starts with <r> and ends with </r> into the sheet's XML as it
+# is (rich text): unstripped, this one would add a cell Z9 of its own.
+RICH_TEXT_INJECTION = (
+    '<r><t>a</t></r></is></c><c r="Z9" t="inlineStr"><is><t>injected</t></is></c><c><is><r><t>b</t></r>'
+)
+
+
 def test_text_stays_text_and_formulas_are_neutralised(tmp_path):
     path = tmp_path / "out.xlsx"
     aware = datetime.datetime(2024, 5, 6, 1, 30, tzinfo=datetime.UTC)
     rows = [
         ["13800138000", "0371-6688 1234", "=1+1", "<b>加粗</b>", None, False, aware, 42, 2026],
         ["91410100MA00000017", "", "@SUM(A1)", "  两端空格  ", True, True, None, Decimal("0.25"), 2027],
+        ["", "", "", RICH_TEXT_INJECTION, None, None, None, None, None],
     ]
     count = excel.write_xlsx(
         path, "园区/片区:汇总", ["手机", "电话", "公式", "标记", "空", "是否", "时间", "数", "年"], rows, [7]
     )
-    assert count == 2
+    assert count == 3
     sheet = openpyxl.load_workbook(path).worksheets[0]
     assert sheet.title == "园区、片区、汇总"
     first = [c for c in sheet[2]]
@@ -187,6 +195,8 @@ def test_text_stays_text_and_formulas_are_neutralised(tmp_path):
     second = [c.value for c in sheet[3]]
     assert second[:4] == ["91410100MA00000017", None, "'@SUM(A1)", "两端空格"]
     assert second[7] == 0.25 and sheet["H3"].number_format == "#,##0.0###"
+    assert sheet["D4"].value == "ainjectedb" and sheet["D4"].data_type == "s"
+    assert sheet.max_column == 9 and sheet["Z9"].value is None
 
 
 def test_console_export_writes_the_same_sheet_and_audits_once(registry, leader, tmp_path):
