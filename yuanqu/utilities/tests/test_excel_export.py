@@ -4,6 +4,8 @@ and a big file streamed (``utilities.excel``)."""
 
 import datetime
 import io
+import tempfile
+import tracemalloc
 from decimal import Decimal
 
 import django_tables2 as tables
@@ -207,3 +209,23 @@ def test_console_export_writes_the_same_sheet_and_audits_once(registry, leader, 
     assert rows[registry[0].name]["成立日期"].value == datetime.datetime(2015, 3, 1)
     event = AuditEvent.objects.filter(kind="export").get()
     assert event.data["rows"] == 2 and event.user_name == "leader"
+
+
+def test_memory_stays_flat_as_the_rows_grow():
+    """Constant memory: ten times the rows, not ten times the memory (rows come from a
+    generator and go to a temporary file)."""
+
+    def rows(n):
+        for i in range(n):
+            yield [f"企业{i:06d}有限公司", f"914101{i:012d}", i * 1.5, datetime.date(2020, 1, 1)]
+
+    peaks = {}
+    for n in (1000, 10000):
+        tracemalloc.start()
+        try:
+            with tempfile.TemporaryFile() as handle:
+                assert excel.write_xlsx(handle, "企业", ["名称", "代码", "数", "日期"], rows(n), [2]) == n
+            peaks[n] = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+    assert peaks[10000] < peaks[1000] * 1.5, peaks
