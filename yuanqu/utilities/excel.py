@@ -46,6 +46,7 @@ FIGURE_FORMAT = "#,##0.0###"  # a fraction keeps up to four places, never a bare
 WIDTH_SAMPLE_ROWS = 200  # column widths are measured on the header and this many first rows
 SPOOL_BYTES = 256 << 10  # a file up to this size is sent as one body, a bigger one streamed
 STREAM_BLOCK = 1 << 16
+MAX_ROWS = 1_048_575  # a sheet's rows below the header
 
 
 def neutralise(value):
@@ -143,6 +144,8 @@ def write_xlsx(target, title: str, header: list[str], rows, figures=()) -> int:
         count = 0
         for values in itertools.chain(first, rows):
             count += 1
+            if count > MAX_ROWS:  # xlsxwriter would drop the rest silently
+                raise ValueError(f"导出超过 Excel 单个工作表 {MAX_ROWS:,} 行的上限，请先筛选后再导出")
             for col, value in enumerate(values):
                 kind = type(value)
                 if kind is str:
