@@ -16,7 +16,8 @@ Environment: ``YUANQU_BENCH_SIZES`` (demo sizes, default ``600,6000``), ``YUANQU
 ``YUANQU_BENCH_IMPORT_ROWS`` (100000), ``YUANQU_BENCH_POSTGRES`` (``0`` skips PostgreSQL),
 ``YUANQU_BENCH_FULL_IMPORT`` (``0`` skips the writing import). ``python -m yuanqu.benchmarks
 --import-only`` runs only the monthly import on a small registry and prints its table;
-``--export-only`` only the Excel export at the bench sizes (default ``600,10000``).
+``--export-only`` only the Excel export at the bench sizes (default ``600,10000``);
+``--load-only`` only the HTTP load test against ``yuanqu serve`` (``yuanqu/bench_load.py``).
 """
 
 import datetime
@@ -229,6 +230,11 @@ def import_only():
 
 
 def main():
+    if "--load-only" in sys.argv:  # the HTTP load test alone (yuanqu/bench_load.py)
+        from yuanqu.bench_load import load_bench, load_section
+
+        print("\n".join(load_section(load_bench())))
+        return 0
     if "--import-only" in sys.argv:  # the import figures alone, without the 6-million-value build
         _setup()
         return import_only()
@@ -250,6 +256,9 @@ def main():
         scale["sqlite"] = scale_bench()
         if os.environ.get("YUANQU_BENCH_POSTGRES", "1") != "0":
             scale["postgresql"] = postgres_scale_bench()
+    from yuanqu.bench_load import load_bench, load_section
+
+    load = load_bench()
     lines = [
         "# Benchmarks",
         "",
@@ -277,6 +286,7 @@ def main():
     ]
     if scale:
         lines += scale_section(scale)
+    lines += load_section(load)
     out = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
     out.write_text("\n".join(lines), encoding="utf-8")
     print("\n".join(lines))

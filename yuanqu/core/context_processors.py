@@ -52,4 +52,10 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"nav_modules": module_items(user), "nav_admin": admin_items(user)}
+    # Every template rendered with the request runs the context processors (a page and its
+    # tables, partials …): the menu is built once per request and user.
+    cached = request.__dict__.get("_yuanqu_navigation")
+    if cached is None or cached[0] is not user:
+        cached = (user, {"nav_modules": module_items(user), "nav_admin": admin_items(user)})
+        request._yuanqu_navigation = cached
+    return cached[1]

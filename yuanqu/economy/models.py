@@ -96,7 +96,11 @@ class EnterpriseMonthlyValue(VersionedValue):
             )
         ]
         indexes = [
-            models.Index(fields=["indicator", "period", "is_current"], name="emv_indicator_period"),
+            # Enterprise and YTD ride along, so the cockpit reads every enterprise's YTD of a
+            # month from the index alone, not one table page per enterprise.
+            models.Index(
+                fields=["indicator", "period", "is_current", "enterprise", "ytd_value"], name="emv_indicator_period_ytd"
+            ),
             models.Index(fields=["period"], name="emv_period"),  # the latest month reported
         ]
 

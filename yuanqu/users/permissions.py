@@ -29,33 +29,34 @@ def permission_model_choices():
     return sorted(result)
 
 
-def _grants(user):
-    """The user's enabled grants as (model, action, constraint), cached on the user object."""
+def _grants(user) -> dict:
+    """The user's enabled grants as {(model, action): constraints}, read in one query and
+    cached on the user object (which lives for one request): the navigation, the link guard
+    and every restrict() of a page look them up without scanning or querying again."""
     cached = getattr(user, "_yuanqu_grants", None)
     if cached is not None:
         return cached
     from .models import ObjectPermission
 
-    grants = set()
+    grants = {}
     if user is not None and user.is_authenticated and user.is_active:
         # A user's own grants have role "", so a blank role must match no role grant.
         by_role = Q(role=user.role) if user.role else Q(pk__in=[])
         rows = ObjectPermission.objects.filter(enabled=True).filter(by_role | Q(user=user))
         for model, actions, constraint in rows.values_list("model", "actions", "constraint"):
             for action in actions:
-                grants.add((model, action, constraint))
+                grants.setdefault((model, action), set()).add(constraint)
     user._yuanqu_grants = grants
     return grants
 
 
 def constraints_for(user, model, action) -> set[str]:
-    key = model_key(model)
-    return {c for (m, a, c) in _grants(user) if m == key and a == action}
+    return set(_grants(user).get((model_key(model), action), ()))
 
 
 def has_perm(user, model, action) -> bool:
     """Whether the user may take the action on at least some records of the model."""
-    return bool(constraints_for(user, model, action))
+    return bool(_grants(user).get((model_key(model), action)))
 
 
 def constraint_q(user, model, constraint, path=None) -> Q | None:

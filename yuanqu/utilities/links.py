@@ -12,13 +12,15 @@ Navigation, tabs, buttons and table link columns ask ``can_open`` (templates thr
 ``{% load links %}``), so a user is never offered a page that answers 403 or 404.
 """
 
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 import django_tables2 as tables
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
-from django.urls import NoReverseMatch, Resolver404, resolve, reverse
+from django.urls import NoReverseMatch, Resolver404, get_script_prefix, get_urlconf, resolve, reverse
 from django.utils.html import format_html
 
 from yuanqu.users.permissions import has_perm
@@ -55,28 +57,40 @@ def _ask_view(view_class, initkwargs, user, path, kwargs, default):
     return default
 
 
-def _answer(user, target, args, default):
-    """(the URL of ``target``, whether its page opens for ``user``)."""
+@lru_cache(maxsize=4096)
+def _resolved(target, args, urlconf, prefix):
+    """(url, view function, view kwargs) of a URL name with its arguments, or of a path;
+    function and kwargs None when nothing answers there. The URL patterns do not change
+    while the process runs, so the lookup is remembered (keyed by the URL conf and script
+    prefix in force); the question to the view is asked afresh every time."""
     if target.startswith("/"):
         url, path = target, urlsplit(target).path
     else:
         try:
-            url = path = reverse(target, args=args)
+            url = path = reverse(target, args=args, urlconf=urlconf)
         except NoReverseMatch:
-            return "", False
+            return "", None, None
     try:
-        match = resolve(path)
+        match = resolve(path, urlconf=urlconf)
     except Resolver404:
+        return url, None, None
+    return url, match.func, match.kwargs
+
+
+def _answer(user, target, args, default):
+    """(the URL of ``target``, whether its page opens for ``user``)."""
+    url, func, kwargs = _resolved(target, args, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
+    if func is None:
         return url, False
-    func = match.func
+    path = urlsplit(url).path
     view_class = getattr(func, "view_class", None)
     try:
         if view_class is not None:
             initkwargs = getattr(func, "view_initkwargs", {})
-            return url, _ask_view(view_class, initkwargs, user, path, match.kwargs, default)
+            return url, _ask_view(view_class, initkwargs, user, path, dict(kwargs), default)
         allows = getattr(func, "allows", None)
         if allows is not None:
-            return url, bool(allows(_probe_request(user, path), **match.kwargs))
+            return url, bool(allows(_probe_request(user, path), **kwargs))
     except (PermissionDenied, Http404):
         return url, False
     return url, default
@@ -88,7 +102,8 @@ def _cached_answer(user, target, args, default):
     if user is None or not user.is_authenticated:
         return "", False
     cache = user.__dict__.setdefault("_yuanqu_links", {})
-    key = (target, tuple(str(a) for a in args), default)
+    args = tuple(str(a) for a in args)
+    key = (target, args, default)
     if key not in cache:
         cache[key] = _answer(user, target, args, default)
     return cache[key]

@@ -1,0 +1,310 @@
+"""The load test of ``make bench``: pages over HTTP against ``yuanqu serve``.
+
+A demo zone of 600 enterprises is built in a throw-away directory (SQLite) or database
+(PostgreSQL, a throw-away server), then ``python -m yuanqu.cli serve`` starts gunicorn with its
+two sync workers on production settings (``YUANQU_DEBUG=false``, a secret key, allowed hosts
+127.0.0.1). A leader and a staff user log in with a real POST to ``/login/`` (CSRF token from
+the form), and 16 client threads request one page at a time for a few seconds each.
+
+The client is the standard library's ``http.client`` with one connection per thread (gunicorn's
+sync workers close the connection after every response, so each request opens a new one, as a
+browser behind no proxy would). It adds no dependency; its own cost per request (~0.2 ms of
+the shared CPU) is part of every figure, the anonymous ``/healthz`` ceiling included.
+
+``python -m yuanqu.benchmarks --load-only`` runs only this and prints its table.
+Environment: ``YUANQU_BENCH_LOAD_SECONDS`` (per page, default 10), ``YUANQU_BENCH_LOAD_USERS``
+(16), ``YUANQU_BENCH_POSTGRES`` (``0`` skips PostgreSQL).
+"""
+
+import contextlib
+import http.client
+import os
+import re
+import secrets
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from http.cookies import SimpleCookie
+from pathlib import Path
+from urllib.parse import urlencode
+
+HOST = "127.0.0.1"
+ROOT = Path(__file__).resolve().parent.parent  # the checkout whose code the server runs
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        return probe.getsockname()[1]
+
+
+@contextlib.contextmanager
+def postgres_server():
+    """A throw-away PostgreSQL server; yields its DATABASE_URL, or None when none is installed."""
+    initdb = shutil.which("initdb") or next(
+        iter(sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))), None
+    )
+    if not initdb:
+        yield None
+        return
+    pgbin = Path(initdb).parent
+    workdir = Path(tempfile.mkdtemp(prefix="yuanqu-load-pg-"))
+    port = _free_port()
+    as_postgres = []
+    if os.getuid() == 0:
+        shutil.chown(workdir, "postgres")
+        as_postgres = ["runuser", "-u", "postgres", "--"]
+    data = workdir / "data"
+    subprocess.run([*as_postgres, str(pgbin / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust",
+                    "-E", "UTF8", "--locale=C.UTF-8"], check=True, capture_output=True)  # fmt: skip
+    options = f"-p {port} -k {workdir} -c listen_addresses={HOST}"
+    subprocess.run([*as_postgres, str(pgbin / "pg_ctl"), "-D", str(data), "-l", str(workdir / "server.log"), "-w",
+                    "-o", options, "start"], check=True, capture_output=True)  # fmt: skip
+    try:
+        yield f"postgres://postgres@{HOST}:{port}/postgres"
+    finally:
+        subprocess.run([*as_postgres, str(pgbin / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"],
+                       capture_output=True)  # fmt: skip
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _production_env(var_dir: str, database_url: str | None) -> dict:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("YUANQU_", "DJANGO_")) and k != "DATABASE_URL"
+    }
+    env.update(
+        YUANQU_DEBUG="false",
+        YUANQU_SECRET_KEY=secrets.token_urlsafe(50),
+        YUANQU_ALLOWED_HOSTS=HOST,
+        YUANQU_VAR_DIR=var_dir,
+        YUANQU_LOG_LEVEL="ERROR",
+        # Production sits behind a TLS proxy (.env.example); the client sends its header.
+        YUANQU_SECURE_PROXY_SSL_HEADER="true",
+        DJANGO_SETTINGS_MODULE="yuanqu.settings",
+        PYTHONPATH=str(ROOT),
+    )
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    return env
+
+
+def _manage(env, *args):
+    subprocess.run([sys.executable, "-m", "yuanqu.cli", *args], env=env, cwd=ROOT, check=True,
+                   stdout=subprocess.DEVNULL)  # fmt: skip
+
+
+@contextlib.contextmanager
+def served_demo(database_url: str | None = None):
+    """``yuanqu serve`` (2 workers, production settings) over a fresh 600-enterprise demo;
+    yields the port."""
+    var_dir = tempfile.mkdtemp(prefix="yuanqu-load-")
+    env = _production_env(var_dir, database_url)
+    _manage(env, "migrate", "--verbosity", "0")
+    _manage(env, "seed-demo", "--enterprises", "600")
+    _manage(env, "collectstatic", "--noinput", "--verbosity", "0")
+    port = _free_port()
+    log = open(Path(var_dir) / "serve.log", "wb")  # noqa: SIM115 (closed below)
+    server = subprocess.Popen([sys.executable, "-m", "yuanqu.cli", "serve", "--host", HOST, "--port", str(port),
+                               "--workers", "2"], env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if server.poll() is not None:
+                raise RuntimeError(
+                    f"yuanqu serve stopped: {(Path(var_dir) / 'serve.log').read_text()[-2000:]}"
+                )
+            try:
+                if _request(port, "/healthz")[0] == 200:
+                    break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("yuanqu serve did not answer /healthz within 60 s")
+            time.sleep(0.2)
+        yield port
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        log.close()
+        shutil.rmtree(var_dir, ignore_errors=True)
+
+
+def _request(port, path, method="GET", body=None, headers=None, conn=None):
+    """(status, headers, body) of one request, as the TLS proxy forwards it; opens a
+    connection unless given one."""
+    own = conn is None
+    conn = conn or http.client.HTTPConnection(HOST, port, timeout=30)
+    try:
+        conn.request(method, path, body=body, headers={"X-Forwarded-Proto": "https", **(headers or {})})
+        response = conn.getresponse()
+        return response.status, response.headers, response.read()
+    finally:
+        if own:
+            conn.close()
+
+
+def _cookies(headers) -> dict:
+    jar = SimpleCookie()
+    for value in headers.get_all("Set-Cookie") or []:
+        jar.load(value)
+    return {name: morsel.value for name, morsel in jar.items()}
+
+
+def _demo_password() -> str:
+    from django.conf import settings
+
+    if not settings.configured:  # --load-only: settings for the import, no database opened here
+        os.environ.setdefault("YUANQU_VAR_DIR", os.path.join(tempfile.gettempdir(), "yuanqu-load-client"))
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yuanqu.settings_test")
+        import django
+
+        django.setup()
+    from yuanqu.enterprises.demo import DEMO_PASSWORD
+
+    return DEMO_PASSWORD
+
+
+def login(port, username) -> str:
+    """Log ``username`` in through the form (CSRF cookie and token); returns the Cookie header."""
+    status, headers, body = _request(port, "/login/")
+    assert status == 200, f"GET /login/ answered {status}"
+    cookies = _cookies(headers)
+    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1).decode()
+    form = urlencode({"csrfmiddlewaretoken": token, "username": username, "password": _demo_password()})
+    status, headers, _ = _request(
+        port, "/login/", "POST", form,
+        {"Content-Type": "application/x-www-form-urlencoded", "Cookie": f"csrftoken={cookies['csrftoken']}",
+         "Origin": f"https://{HOST}:{port}", "Referer": f"https://{HOST}:{port}/login/"},
+    )  # fmt: skip
+    session = _cookies(headers).get("sessionid")
+    if status != 302 or not session:
+        raise RuntimeError(f"login of {username} failed ({status})")
+    return f"csrftoken={cookies['csrftoken']}; sessionid={session}"
+
+
+def drive(port, path, cookie, users, seconds) -> dict:
+    """``users`` threads requesting ``path`` back to back for ``seconds``; the figures."""
+    latencies, errors = [], [0]
+    lock = threading.Lock()
+    headers = {"Cookie": cookie} if cookie else {}
+    start = time.perf_counter()
+    stop_at = start + seconds
+
+    def client():
+        mine, failed = [], 0
+        conn = http.client.HTTPConnection(HOST, port, timeout=30)
+        while time.perf_counter() < stop_at:
+            began = time.perf_counter()
+            try:
+                status, _, _ = _request(port, path, headers=headers, conn=conn)
+            except (OSError, http.client.HTTPException):
+                conn.close()
+                status = 0
+            if status == 200:
+                mine.append(time.perf_counter() - began)
+            else:
+                failed += 1
+        conn.close()
+        with lock:
+            latencies.extend(mine)
+            errors[0] += failed
+
+    threads = [threading.Thread(target=client) for _ in range(users)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - start
+    latencies.sort()
+    count = len(latencies)
+    return {
+        "requests": count,
+        "rps": count / elapsed,
+        "p50": statistics.median(latencies) * 1000 if count else 0.0,
+        "p99": latencies[min(count - 1, int(count * 0.99))] * 1000 if count else 0.0,
+        "errors": errors[0],
+    }
+
+
+def pages(port) -> list[tuple[str, str, str]]:
+    """(label, path, user) of the pages under load; the indicator page is the first listed."""
+    leader = login(port, "leader")
+    staff = login(port, "staff")
+    _, _, body = _request(port, "/indicators/", headers={"Cookie": leader})
+    indicator = re.search(rb'href="(/indicators/\d+/)"', body).group(1).decode()
+    return [
+        ("/healthz, anonymous (the ceiling)", "/healthz", ""),
+        ("/healthz, leader's session", "/healthz", leader),
+        ("驾驶舱 cockpit (leader)", "/cockpit/", leader),
+        ("enterprise list, page 1 (leader)", "/enterprises/", leader),
+        ("indicator page (leader)", indicator, leader),
+        ("API list, 50 enterprises (leader, session)", "/api/enterprises/", leader),
+        ("我的待办 (staff)", "/my-work/", staff),
+    ]
+
+
+def run(database_url=None, seconds=None, users=None) -> list[tuple[str, dict]]:
+    seconds = seconds or float(os.environ.get("YUANQU_BENCH_LOAD_SECONDS", "10"))
+    users = users or int(os.environ.get("YUANQU_BENCH_LOAD_USERS", "16"))
+    rows = []
+    with served_demo(database_url) as port:
+        for label, path, cookie in pages(port):
+            drive(port, path, cookie, users, min(1.0, seconds))  # warm both workers
+            result = drive(port, path, cookie, users, seconds)
+            print(f"  load {label}: {result['rps']:.0f} req/s, p50 {result['p50']:.1f} ms, "
+                  f"p99 {result['p99']:.1f} ms, {result['errors']} errors", file=sys.stderr, flush=True)  # fmt: skip
+            rows.append((label, result))
+    return rows
+
+
+def load_bench() -> dict:
+    """The load test on SQLite and (unless ``YUANQU_BENCH_POSTGRES=0``) PostgreSQL."""
+    results = {"sqlite": run()}
+    if os.environ.get("YUANQU_BENCH_POSTGRES", "1") != "0":
+        with postgres_server() as url:
+            results["postgresql"] = run(url) if url else "没有找到 PostgreSQL，跳过"
+    return results
+
+
+def load_section(results: dict) -> list[str]:
+    users = int(os.environ.get("YUANQU_BENCH_LOAD_USERS", "16"))
+    seconds = float(os.environ.get("YUANQU_BENCH_LOAD_SECONDS", "10"))
+    lines = [
+        "## Under load: HTTP against `yuanqu serve`",
+        "",
+        "`yuanqu serve` (gunicorn, 2 sync workers) on production settings over a fresh demo zone of 600",
+        f"enterprises; {users} client threads (`http.client`, in the bench's process on the same",
+        f"{os.cpu_count()} cores) request one page back to back for {seconds:.0f} s after a 1 s warm-up;",
+        "users log in with a POST to `/login/`. Latency is per request, connection included;",
+        "“× ceiling” is the page's requests/s over the anonymous `/healthz` of the same run.",
+        "",
+    ]
+    for vendor, rows in results.items():
+        lines += [f"### {vendor}", ""]
+        if isinstance(rows, str):
+            lines += [rows, ""]
+            continue
+        ceiling = rows[0][1]["rps"] or 1
+        lines += ["| page | req/s | p50 ms | p99 ms | errors | × ceiling |", "|---|---:|---:|---:|---:|---:|"]
+        for label, r in rows:
+            lines.append(
+                f"| {label} | {r['rps']:.0f} | {r['p50']:.1f} | {r['p99']:.1f} | {r['errors']} | {r['rps'] / ceiling:.2f} |"
+            )
+        lines.append("")
+    lines += [
+        "Target: cockpit, enterprise list, indicator page, API list and 我的待办 each ≥ 300 req/s with",
+        "p99 < 100 ms and no error at 16 users, on SQLite and PostgreSQL.",
+        "",
+    ]
+    return lines
