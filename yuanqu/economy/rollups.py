@@ -25,6 +25,11 @@ from django.db.models.signals import post_delete, post_save
 from yuanqu.core.signals import state_before_save
 
 _deferred: contextvars.ContextVar = contextvars.ContextVar("yuanqu_rollups_deferred", default=None)
+# Values written around the ORM in the current deferred() block (a one-item list, so that a
+# nested context sees the same count); outside a block the count goes nowhere.
+_inserted: contextvars.ContextVar = contextvars.ContextVar("yuanqu_rollups_inserted", default=None)
+# From this many values written in one deferred() block, the rebuild refreshes the statistics.
+ANALYZE_AFTER_ROWS = 5000
 
 
 def _year_earlier(column: str) -> str:
@@ -60,8 +65,13 @@ def _statement(where: str) -> str:
         GROUP BY v.indicator_id, v.period, e.zone_id"""
 
 
-def refresh(pairs):
-    """Rebuild the rollups of these (indicator id, month) pairs and of the months a year later."""
+def refresh(pairs, analyze=False):
+    """Rebuild the rollups of these (indicator id, month) pairs and of the months a year later.
+
+    ``analyze``: many rows were just written (a large import, perhaps into an empty table):
+    PostgreSQL's statistics still describe the tables as they were, and a self-join planned on
+    them can go quadratic, so they are refreshed first (ANALYZE counts the rows this
+    transaction wrote; SQLite's plan here does not depend on statistics, see ``_unindexed``)."""
     from .models import IndicatorRollup
     from .services import add_months
 
@@ -69,11 +79,23 @@ def refresh(pairs):
     for indicator_id, period in pairs:
         todo |= {(indicator_id, period), (indicator_id, add_months(period, 12))}
     with transaction.atomic(), connection.cursor() as cursor:
+        if analyze and connection.vendor == "postgresql":
+            analyze_tables(cursor)
         for indicator_id, period in sorted(todo):
             IndicatorRollup.objects.filter(indicator_id=indicator_id, period=period).delete()
             cursor.execute(
                 _statement("v.indicator_id = %s AND v.period = %s"), [True, True, indicator_id, period]
             )
+
+
+def analyze_tables(cursor):
+    """Fresh planner statistics for the tables the rebuild reads (PostgreSQL)."""
+    from yuanqu.enterprises.models import Enterprise
+
+    from .models import EnterpriseMonthlyValue
+
+    for model in (EnterpriseMonthlyValue, Enterprise):
+        cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
 def rebuild(zone_ids=None):
@@ -102,13 +124,23 @@ def deferred():
         yield
         return
     dirty: set = set()
-    token = _deferred.set(dirty)
+    token, counted = _deferred.set(dirty), _inserted.set([0])
     try:
         yield
+        inserted = _inserted.get()[0]
     finally:
         _deferred.reset(token)
+        _inserted.reset(counted)
     if dirty:
-        refresh(dirty)
+        refresh(dirty, analyze=inserted >= ANALYZE_AFTER_ROWS)
+
+
+def note_bulk_insert(count):
+    """``count`` values were written around the ORM inside this ``deferred()`` block (the
+    writer marks their pairs); from ANALYZE_AFTER_ROWS on, the rebuild analyzes first."""
+    counter = _inserted.get()
+    if counter is not None:
+        counter[0] += count
 
 
 def mark(indicator_id, period):
