@@ -28,8 +28,10 @@ _deferred: contextvars.ContextVar = contextvars.ContextVar("yuanqu_rollups_defer
 # Values written around the ORM in the current deferred() block (a one-item list, so that a
 # nested context sees the same count); outside a block the count goes nowhere.
 _inserted: contextvars.ContextVar = contextvars.ContextVar("yuanqu_rollups_inserted", default=None)
-# From this many values written in one deferred() block, the rebuild refreshes the statistics.
-ANALYZE_AFTER_ROWS = 5000
+# From this many values written in one deferred() block, and more than this fraction of what the
+# statistics say the table holds, the rebuild refreshes the statistics first (PostgreSQL).
+ANALYZE_AFTER_ROWS = 1000
+STALE_FRACTION = 0.1
 
 
 def _year_earlier(column: str) -> str:
@@ -65,13 +67,14 @@ def _statement(where: str) -> str:
         GROUP BY v.indicator_id, v.period, e.zone_id"""
 
 
-def refresh(pairs, analyze=False):
+def refresh(pairs, inserted=0):
     """Rebuild the rollups of these (indicator id, month) pairs and of the months a year later.
 
-    ``analyze``: many rows were just written (a large import, perhaps into an empty table):
-    PostgreSQL's statistics still describe the tables as they were, and a self-join planned on
-    them can go quadratic, so they are refreshed first (ANALYZE counts the rows this
-    transaction wrote; SQLite's plan here does not depend on statistics, see ``_unindexed``)."""
+    ``inserted``: values just written around the ORM (a large import, perhaps into an empty
+    table). When they are many next to what PostgreSQL's statistics say the table holds, a
+    self-join planned on those statistics can go quadratic, so they are refreshed first
+    (ANALYZE counts the rows this transaction wrote; SQLite's plan here does not depend on
+    statistics, see ``_unindexed``)."""
     from .models import IndicatorRollup
     from .services import add_months
 
@@ -79,13 +82,23 @@ def refresh(pairs, analyze=False):
     for indicator_id, period in pairs:
         todo |= {(indicator_id, period), (indicator_id, add_months(period, 12))}
     with transaction.atomic(), connection.cursor() as cursor:
-        if analyze and connection.vendor == "postgresql":
+        if inserted >= ANALYZE_AFTER_ROWS and connection.vendor == "postgresql" and _stale(cursor, inserted):
             analyze_tables(cursor)
         for indicator_id, period in sorted(todo):
             IndicatorRollup.objects.filter(indicator_id=indicator_id, period=period).delete()
             cursor.execute(
                 _statement("v.indicator_id = %s AND v.period = %s"), [True, True, indicator_id, period]
             )
+
+
+def _stale(cursor, inserted):
+    """The statistics of the value table predate ``inserted`` new rows by more than autovacuum
+    would let them (a tenth of the table; never analyzed at all)."""
+    from .models import EnterpriseMonthlyValue
+
+    cursor.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [EnterpriseMonthlyValue._meta.db_table])
+    row = cursor.fetchone()
+    return row is None or row[0] < 0 or inserted > STALE_FRACTION * row[0]
 
 
 def analyze_tables(cursor):
@@ -132,7 +145,7 @@ def deferred():
         _deferred.reset(token)
         _inserted.reset(counted)
     if dirty:
-        refresh(dirty, analyze=inserted >= ANALYZE_AFTER_ROWS)
+        refresh(dirty, inserted=inserted)
 
 
 def note_bulk_insert(count):
