@@ -137,3 +137,16 @@ def test_regular_rows_are_written_with_their_change_log(firms, leader):
     )
     logged = ObjectChange.objects.filter(content_type__model="enterprisemonthlyvalue", action="create")
     assert logged.filter(object_id__in=[str(pk) for pk in stored.values_list("pk", flat=True)]).count() == 6
+
+
+@pytest.mark.django_db
+def test_names_with_tabs_backslashes_and_line_breaks_are_logged_as_they_are(east):
+    """COPY's text format (PostgreSQL) escapes them; the change log keeps the name exactly."""
+    odd = f.enterprise("甲\t乙\\丙\n丁\r戊 有限公司", zone_obj=east)
+    result, _ = read(MonthlyImporter, OCT, HEADER[:4], [(2, (odd.uscc, odd.name, 1.5, 1001.5))], commit=True)
+    assert result.committed
+    stored = EnterpriseMonthlyValue.objects.get(enterprise=odd, period=OCT)
+    assert (stored.month_value, stored.ytd_value) == (D("1.5"), D("1001.5"))
+    logged = ObjectChange.objects.get(content_type__model="enterprisemonthlyvalue", object_id=str(stored.pk))
+    assert logged.object_repr == f"{odd.name} 规上工业总产值 2023年10月（第1版）"
+    assert logged.postchange_data["month_value"] == "1.5000" and logged.related_id == str(odd.pk)
