@@ -9,7 +9,6 @@ value that differs from the current version is recorded as a new version with th
 “Excel导入：文件名”.
 """
 
-import datetime
 import gc
 import json
 import re
@@ -650,31 +649,10 @@ def _insert(model, fields, rows):
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for start in range(0, len(rows), 10000):  # COPY's text format, written in blocks
-                    lines = ["\t".join(map(_copy_field, row)) for row in rows[start : start + 10000]]
-                    copy.write("\n".join(lines) + "\n")
+                for row in rows:
+                    copy.write_row(row)
             return
         cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})", rows)
-
-
-# COPY's text format: a backslash, tab, newline or carriage return in a value is escaped.
-COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-
-
-def _copy_field(value):
-    """One value as COPY's text format writes it (psycopg's write_row, per value, is most of
-    the time of a 400,000-row COPY)."""
-    if value is None:
-        return "\\N"
-    if value is True:
-        return "t"
-    if value is False:
-        return "f"
-    if value.__class__ is str:
-        return value.translate(COPY_ESCAPES)
-    if isinstance(value, datetime.datetime):
-        return value.isoformat()
-    return str(value)  # int, Decimal, date (ISO), UUID
 
 
 @contextmanager
