@@ -208,36 +208,17 @@ def export_only():
     return 0
 
 
-def import_only():
-    """Only the monthly import of the scale bench, on a small registry (``--import-only``)."""
-    from yuanqu.economy.cockpit import HEADLINE
-    from yuanqu.economy.models import Indicator
-    from yuanqu.economy.services import add_months
-    from yuanqu.enterprises.demo import generate
-    from yuanqu.users.models import Zone
-
-    _reset()
-    generate(n=50)
-    last = add_months(datetime.date.today().replace(day=1), -1)
-    indicators = list(Indicator.objects.filter(active=True).order_by("order", "code")[:10])
-    headline = sorted((i for i in indicators if i.code in HEADLINE), key=lambda i: HEADLINE.index(i.code))
-    park = Zone.objects.filter(parent=None).first()
-    rows = import_bench(headline, add_months(last, 1), int(os.environ.get("YUANQU_BENCH_IMPORT_ROWS", "100000")), park)
-    lines = ["| monthly import | ms | rows/s |", "|---|---:|---:|"]
-    lines += [f"| {label} | {ms:.0f} | {rate:,.0f} |" for label, ms, rate in rows]
-    print("\n".join(lines))
-    return 0
-
-
 def main():
     if "--load-only" in sys.argv:  # the HTTP load test alone (yuanqu/bench_load.py)
         from yuanqu.bench_load import load_bench, load_section
 
         print("\n".join(load_section(load_bench())))
         return 0
-    if "--import-only" in sys.argv:  # the import figures alone, without the 6-million-value build
+    if "--import-only" in sys.argv:  # the import figures alone (SQLite, then PostgreSQL): bench_import.py
+        from yuanqu import bench_import
+
         _setup()
-        return import_only()
+        return bench_import.main(_reset)
     if "--export-only" in sys.argv:  # the export figures alone, without the monthly reports
         _setup()
         return export_only()

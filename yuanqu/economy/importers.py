@@ -10,9 +10,11 @@ value that differs from the current version is recorded as a new version with th
 """
 
 import gc
+import json
 import re
+from collections.abc import Sequence
 from contextlib import contextmanager
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -56,8 +58,11 @@ KIND_LABEL = {MONTH: "当月", YTD: "累计"}
 NEGATIVE_ALLOWED = {"profit"}
 # 当月 given next to 累计 may differ from 累计 − previous 累计 by rounding, not more.
 TOLERANCE = Decimal("0.1")
+# A file naming more enterprises than this is checked against the whole registry, read once.
+LIST_LOOKUP_LIMIT = 2000
 MONTH_VALUE = EnterpriseMonthlyValue._meta.get_field("month_value")  # logged as a save logs them
 YTD_VALUE = EnterpriseMonthlyValue._meta.get_field("ytd_value")
+QUANTUM = Decimal(1).scaleb(-MONTH_VALUE.decimal_places)
 USCC = Column(
     "统一社会信用代码",
     "uscc",
@@ -250,14 +255,14 @@ class MonthlyImporter(Importer):
             index = {entry: i for i, cell in enumerate(mapped) if cell for entry in [cell[0]]}
             uscc_index, width = index["uscc"], len(mapped)
             rows = [(n, v if len(v) >= width else tuple(v) + (None,) * (width - len(v))) for n, v in rows]
-            codes = [normalise_uscc(_text(v[uscc_index])) if not _blank(v[uscc_index]) else "" for _, v in rows]
+            codes = [_code(v[uscc_index]) for _, v in rows]
             # Everything a row is checked against is fetched once: no query per row.
-            self.enterprises = {
-                uscc: (pk, name)
-                for uscc, pk, name in Enterprise.objects.filter(uscc__in=set(codes) - {""})
-                .order_by()
-                .values_list("uscc", "pk", "name")
-            }
+            wanted = set(codes) - {""}
+            enterprises = Enterprise.objects.order_by().values_list("uscc", "pk", "name")
+            if len(wanted) > LIST_LOOKUP_LIMIT:  # most of the registry: one read of it beats a huge IN
+                self.enterprises = {uscc: (pk, name) for uscc, pk, name in enterprises if uscc in wanted}
+            else:
+                self.enterprises = {uscc: (pk, name) for uscc, pk, name in enterprises.filter(uscc__in=wanted)}
             self.allowed_ids = self.importable_enterprises()
             self.prefetch({entry[0] for entry in index if isinstance(entry, tuple)})
             self.reason = f"Excel导入：{self.filename}"[:200]
@@ -274,7 +279,12 @@ class MonthlyImporter(Importer):
                 indicator.pk: tuple(f"{indicator.name}（{KIND_LABEL[kind]}）" for kind in (MONTH, YTD))
                 for indicator in self.indicators
             }
-            for (number, values), code in zip(rows, codes, strict=True):
+            regular = self.read_regular_rows(rows, codes, commit)
+            for (number, values), code, done in zip(rows, codes, regular, strict=True):
+                if done is not None:  # read by read_regular_rows, nothing wrong with it
+                    seen[code] = number
+                    result.rows.append(done)
+                    continue
                 if code and code in seen:  # still read, so that its other faults are listed too
                     duplicate = f"与第{seen[code]}行重复（同一文件中同一企业只能出现一次）"
                     self.read_monthly_row(number, code, values, result, key_error=duplicate)
@@ -286,6 +296,100 @@ class MonthlyImporter(Importer):
             with transaction.atomic(), rollups.deferred():
                 self.write()
         return result
+
+    def read_regular_rows(self, rows, codes, commit):
+        """The RowResult of each row that can only be a new report, or None for the others.
+
+        Column by column instead of cell by cell: a row is *regular* when its enterprise is
+        found, importable and reported nothing yet this month, it is not a repeat, and each of
+        its indicators has both 当月 and 累计 as numbers (or neither), not negative unless
+        allowed, agreeing with last month's 累计. Such a row is accepted exactly as
+        ``read_monthly_row`` would accept it; every other row (a fault, a value to derive, a
+        correction) is left to ``read_monthly_row``, so the errors and their wording stay its.
+        The cells stay floats here: a Decimal is made only for a value written or shown."""
+        n = len(rows)
+        found = [self.enterprises.get(code) for code in codes]
+        only, allowed = self.only_enterprise, self.allowed_ids
+        reported = {enterprise for enterprise, _ in self.current}
+        seen = set()
+        regular = [False] * n
+        for i, (code, hit) in enumerate(zip(codes, found, strict=True)):
+            if hit is not None and code not in seen:
+                enterprise_id = hit[0]
+                regular[i] = (
+                    (only is None or enterprise_id == only.pk)
+                    and (allowed is None or enterprise_id in allowed)
+                    and enterprise_id not in reported
+                )
+            seen.add(code)
+        if not any(regular):
+            return [None] * n
+        table = list(zip(*(values for _, values in rows), strict=False))
+        pairs = {}  # indicator pk → [indicator, 当月 position, 累计 position, negatives allowed], in column order
+        for position, indicator, pk, slot, _, negative_ok in self.cells:
+            pairs.setdefault(pk, [indicator, None, None, negative_ok])[1 + slot] = position
+        blank = (None,) * n
+        columns = []  # (indicator, 当月 cells, 累计 cells): floats, ints or None
+        given = None  # per row: a value of some indicator is given (None: every row has all)
+        for pk, (indicator, month_at, ytd_at, negative_ok) in pairs.items():
+            months, month_gaps = _numbers(table, month_at, negative_ok, regular) if month_at is not None else (blank, True)
+            ytds, ytd_gaps = _numbers(table, ytd_at, negative_ok, regular) if ytd_at is not None else (blank, True)
+            if indicator.kind == IndicatorKind.STOCK:  # a level: both are the level (complete_pair)
+                if month_gaps or ytd_gaps:
+                    months = ytds = [y if y is not None else m for m, y in zip(months, ytds, strict=True)]
+                    month_gaps = ytd_gaps = None in months
+                else:
+                    months = ytds
+            else:
+                if month_gaps or ytd_gaps:
+                    for i, (m, y) in enumerate(zip(months, ytds, strict=True)):
+                        if (m is None) is not (y is None):  # one of the pair: derived by read_monthly_row
+                            regular[i] = False
+                self._check_agreement(pk, months, ytds, found, regular)
+            if month_gaps:
+                present = [m is not None for m in months]
+                given = present if given is None else [g or p for g, p in zip(given, present, strict=True)]
+            else:
+                given = [True] * n
+            columns.append((indicator, months, ytds))
+        labels = [self.labels[indicator.pk] for indicator, _, _ in columns]
+        out = [None] * n
+        for i, ((number, _), code) in enumerate(zip(rows, codes, strict=True)):
+            if regular[i] and given[i]:
+                out[i] = RowResult(number, "new", code, found[i][1], NewValues(labels, columns, i))
+        if commit:
+            self.writes.extend(
+                (found[i][0], found[i][1], indicator, _decimal(m), _decimal(y))
+                for indicator, months, ytds in columns
+                for i, (m, y) in enumerate(zip(months, ytds, strict=True))
+                if m is not None and out[i] is not None
+            )
+        return out
+
+    def _check_agreement(self, pk, months, ytds, found, regular):
+        """A row whose 当月 differs from 累计 − last month's 累计 by more than the tolerance is
+        not regular. Compared as floats first; a difference near the tolerance exactly."""
+        first = self.period.month == 1
+        previous = self.previous_ytd
+        if not first and not previous:
+            return
+        tolerance = float(TOLERANCE)
+        for i, (m, y, hit) in enumerate(zip(months, ytds, found, strict=True)):
+            if m is None or y is None or hit is None or not regular[i]:
+                continue
+            if first:
+                before = 0
+            else:
+                before = previous.get((hit[0], pk))
+                if before is None:
+                    continue
+            difference = abs(y - float(before) - m)
+            margin = 1e-9 * (abs(y) + abs(float(before)) + abs(m)) + 1e-9
+            if difference < tolerance - margin:
+                continue
+            exact = _decimal(y) if first else _decimal(y) - before
+            if difference > tolerance + margin or abs(exact - _decimal(m)) > TOLERANCE:
+                regular[i] = False
 
     def prefetch(self, indicators):
         """The period's versions, last month's 1–N月累计 and (when a column needs it) this
@@ -428,7 +532,12 @@ class MonthlyImporter(Importer):
             )  # fmt: skip
         if new:
             insert_first_versions(new, self.period, self.user)
-            rollups.refresh({(indicator.pk, self.period) for _, _, indicator, _, _ in new})
+            # Rebuilt once per (indicator, month) with the corrections above, when ``deferred``
+            # ends; after a large batch with fresh statistics (PostgreSQL would otherwise plan
+            # the rebuild for the tables as they were before the batch).
+            rollups.note_bulk_insert(len(new))
+            for indicator_id in {indicator.pk for _, _, indicator, _, _ in new}:
+                rollups.mark(indicator_id, self.period)
 
     def complete(self, enterprise_id, indicator, pair):
         """(当月, 累计) of one indicator: the other derived; both given must agree."""
@@ -455,72 +564,186 @@ class MonthlyImporter(Importer):
         )
 
 
+def _code(value):
+    """The row's 统一社会信用代码, as ``normalise_uscc(_text(value))``; the usual cell (plain
+    letters and digits) without the detour."""
+    if type(value) is str and value.isascii() and value.isalnum():
+        return value.upper()
+    return normalise_uscc(_text(value)) if not _blank(value) else ""
+
+
+def _decimal(cell):
+    """A number cell as ``read_monthly_row`` reads it (a float by its shortest repr)."""
+    return Decimal(repr(cell)) if type(cell) is float else Decimal(cell)
+
+
+def _numbers(table, position, negative_ok, regular):
+    """(the column's cells, whether some are empty): numbers kept, anything else None. A row
+    whose cell is not a plain number (text, a blank string, a date) or is negative when the
+    indicator does not allow it is not regular."""
+    column = table[position]
+    if set(map(type, column)) <= {float, int}:  # the usual column: numbers only
+        if not negative_ok and column and min(column) < 0:
+            for i, value in enumerate(column):
+                if value < 0:
+                    regular[i] = False
+        return column, False
+    cells = []
+    for i, value in enumerate(column):
+        kind = type(value)
+        if kind is float or kind is int:
+            cells.append(value)
+            if value < 0 and not negative_ok:
+                regular[i] = False
+        else:
+            cells.append(None)
+            if value is not None:
+                regular[i] = False
+    return cells, True
+
+
+class NewValues(Sequence):
+    """The changes of a new row, (column, "—", value), built when the preview shows the row:
+    the preview lists a few hundred rows, a file has up to a hundred thousand."""
+
+    __slots__ = ("labels", "columns", "index", "_items")
+
+    def __init__(self, labels, columns, index):
+        self.labels, self.columns, self.index, self._items = labels, columns, index, None
+
+    def _list(self):
+        if self._items is None:
+            i, items = self.index, []
+            for (month_label, ytd_label), (_, months, ytds) in zip(self.labels, self.columns, strict=True):
+                if months[i] is not None:
+                    items.append((month_label, "—", f"{_decimal(months[i]).normalize():f}"))
+                if ytds[i] is not None:
+                    items.append((ytd_label, "—", f"{_decimal(ytds[i]).normalize():f}"))
+            self._items = items
+        return self._items
+
+    def __getitem__(self, index):
+        return self._list()[index]
+
+    def __len__(self):
+        return len(self._list())
+
+    def __eq__(self, other):
+        return self._list() == list(other) if isinstance(other, Sequence) else NotImplemented
+
+    def __repr__(self):
+        return repr(self._list())
+
+
 def for_enterprise(enterprise):
     """The monthly importer of the enterprise portal: a row of another enterprise is an error."""
     return type("EnterpriseMonthlyImporter", (MonthlyImporter,), {"only_enterprise": enterprise})
 
 
 def _insert(model, fields, rows):
-    """INSERT the rows (tuples in the order of ``fields``) with one executemany."""
+    """INSERT the rows (tuples in the order of ``fields``): COPY on PostgreSQL, one
+    executemany elsewhere. Inside the caller's transaction either way."""
     ops = connection.ops
+    table = ops.quote_name(model._meta.db_table)
     columns = ", ".join(ops.quote_name(model._meta.get_field(f).column) for f in fields)
-    sql = f"INSERT INTO {ops.quote_name(model._meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
     with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})", rows)
+
+
+@contextmanager
+def _large_cache():
+    """SQLite keeps 2 MB of pages by default: a transaction inserting hundreds of thousands of
+    rows into indexed tables would spill dirty pages to the WAL over and over. 256 MB for the
+    duration of the import, the previous size afterwards."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        (before,) = cursor.fetchone()
+        cursor.execute("PRAGMA cache_size = -262144")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {int(before)}")
+
+
+def _logged(value):
+    """``log_value`` of a 当月/累计 value as JSON text: the field's four places, as a string."""
+    if value is None:
+        return "null"
+    try:
+        return f'"{value.quantize(QUANTUM)}"'
+    except InvalidOperation:  # too many digits to quantize: log_value keeps it as it is
+        return json.dumps(log_value(MONTH_VALUE, value))
 
 
 def insert_first_versions(new, period, user):
     """Version 1 of each (enterprise id, name, indicator, 当月, 累计) of ``period``, and the
-    change-log entry ``core.signals`` would write for each: the same fields, in bulk."""
+    change-log entry ``core.signals`` would write for each (the same fields and JSON), in
+    bulk: one executemany each on SQLite, COPY on PostgreSQL."""
     from django.contrib.contenttypes.models import ContentType
-    from django.core.serializers.json import DjangoJSONEncoder
 
     from yuanqu.core.context import current
     from yuanqu.core.models import ObjectChange
 
     ops = connection.ops
     now = timezone.now()
-    stamp = ops.adapt_datetimefield_value(now)
+    sqlite = connection.vendor == "sqlite"
+    stamp = ops.adapt_datetimefield_value(now) if sqlite else now
     reported_by = user.pk if user is not None and user.is_authenticated else None
     fields = ["enterprise", "indicator", "period", "month_value", "ytd_value", "version", "is_current", "reason",
               "reported_by", "created", "last_updated"]  # fmt: skip
-    _insert(
-        EnterpriseMonthlyValue,
-        fields,
-        [(e, i.pk, period, m, y, 1, True, "", reported_by, stamp, stamp) for e, _, i, m, y in new],
-    )
-    indicator_ids = {i.pk for _, _, i, _, _ in new}
-    ids = {
-        (e, i): pk
-        for pk, e, i in EnterpriseMonthlyValue.objects.filter(
-            period=period, indicator_id__in=indicator_ids, version=1
-        ).order_by().values_list("pk", "enterprise_id", "indicator_id")
-    }
-    ctx = current()
-    actor = ctx.acting_user()
-    user_name = actor.get_username() if actor else {"cli": "命令行", "system": "系统"}.get(ctx.source, "")
-    request_id = ObjectChange._meta.get_field("request_id").get_db_prep_save(ctx.request_id, connection)
-    own_type = ContentType.objects.get_for_model(EnterpriseMonthlyValue).pk
-    parent_type = ContentType.objects.get_for_model(Enterprise).pk
-    when = period_label(period)
-    rows = []
-    for enterprise_id, name, indicator, month_value, ytd_value in new:
-        after = {
-            "version": 1, "is_current": True, "reason": "", "reported_by": reported_by, "indicator": indicator.pk,
-            "period": period.isoformat(), "month_value": log_value(MONTH_VALUE, month_value),
-            "ytd_value": log_value(YTD_VALUE, ytd_value),
-            "enterprise": enterprise_id,
-        }  # fmt: skip
-        pk = ids[(enterprise_id, indicator.pk)]
-        rows.append(
-            (stamp, actor.pk if actor else None, user_name, request_id, ctx.ip, ctx.source, "create", own_type,
-             str(pk), f"{name} {indicator} {when}（第1版）"[:300], parent_type, str(enterprise_id), None,
-             ops.adapt_json_value(after, DjangoJSONEncoder), "")
+    day = period.isoformat() if sqlite else period
+    with _large_cache():
+        _insert(
+            EnterpriseMonthlyValue,
+            fields,
+            [(e, i.pk, day, m, y, 1, True, "", reported_by, stamp, stamp) for e, _, i, m, y in new],
+        )
+        indicator_ids = {i.pk for _, _, i, _, _ in new}
+        ids = dict(
+            ((e, i), pk)
+            for pk, e, i in EnterpriseMonthlyValue.objects.filter(
+                period=period, indicator_id__in=indicator_ids, version=1
+            ).order_by().values_list("pk", "enterprise_id", "indicator_id")
         )  # fmt: skip
-    _insert(
-        ObjectChange,
-        ["time", "user_id", "user_name", "request_id", "ip", "source", "action", "content_type", "object_id",
-         "object_repr", "related_type", "related_id", "prechange_data", "postchange_data", "message"],
-        rows,
-    )  # fmt: skip
-
+        ctx = current()
+        actor = ctx.acting_user()
+        user_name = actor.get_username() if actor else {"cli": "命令行", "system": "系统"}.get(ctx.source, "")
+        request_id = ctx.request_id
+        if sqlite:
+            request_id = ObjectChange._meta.get_field("request_id").get_db_prep_save(request_id, connection)
+        own_type = ContentType.objects.get_for_model(EnterpriseMonthlyValue).pk
+        parent_type = ContentType.objects.get_for_model(Enterprise).pk
+        when = period_label(period)
+        # The JSON ``core.signals`` writes for a first version, ``json.dumps`` of the same dict
+        # (its keys in the same order), made by formatting: it is most of the work otherwise.
+        who = "null" if reported_by is None else int(reported_by)
+        head = f'{{"version": 1, "is_current": true, "reason": "", "reported_by": {who}, '
+        tail = f', "period": "{period.isoformat()}", '
+        actor_id = actor.pk if actor else None
+        rows = []
+        for enterprise_id, name, indicator, month_value, ytd_value in new:
+            indicator_id = indicator.pk
+            after = (
+                f'{head}"indicator": {indicator_id}{tail}"month_value": {_logged(month_value)}, '
+                f'"ytd_value": {_logged(ytd_value)}, "enterprise": {enterprise_id}}}'
+            )
+            rows.append(
+                (stamp, actor_id, user_name, request_id, ctx.ip, ctx.source, "create", own_type,
+                 str(ids[(enterprise_id, indicator_id)]), f"{name} {indicator} {when}（第1版）"[:300], parent_type,
+                 str(enterprise_id), None, after, "")
+            )  # fmt: skip
+        _insert(
+            ObjectChange,
+            ["time", "user_id", "user_name", "request_id", "ip", "source", "action", "content_type", "object_id",
+             "object_repr", "related_type", "related_id", "prechange_data", "postchange_data", "message"],
+            rows,
+        )  # fmt: skip

@@ -25,6 +25,13 @@ from django.db.models.signals import post_delete, post_save
 from yuanqu.core.signals import state_before_save
 
 _deferred: contextvars.ContextVar = contextvars.ContextVar("yuanqu_rollups_deferred", default=None)
+# Values written around the ORM in the current deferred() block (a one-item list, so that a
+# nested context sees the same count); outside a block the count goes nowhere.
+_inserted: contextvars.ContextVar = contextvars.ContextVar("yuanqu_rollups_inserted", default=None)
+# From this many values written in one deferred() block, and more than this fraction of what the
+# statistics say the table holds, the rebuild refreshes the statistics first (PostgreSQL).
+ANALYZE_AFTER_ROWS = 1000
+STALE_FRACTION = 0.1
 
 
 def _year_earlier(column: str) -> str:
@@ -60,8 +67,14 @@ def _statement(where: str) -> str:
         GROUP BY v.indicator_id, v.period, e.zone_id"""
 
 
-def refresh(pairs):
-    """Rebuild the rollups of these (indicator id, month) pairs and of the months a year later."""
+def refresh(pairs, inserted=0):
+    """Rebuild the rollups of these (indicator id, month) pairs and of the months a year later.
+
+    ``inserted``: values just written around the ORM (a large import, perhaps into an empty
+    table). When they are many next to what PostgreSQL's statistics say the table holds, a
+    self-join planned on those statistics can go quadratic, so they are refreshed first
+    (ANALYZE counts the rows this transaction wrote; SQLite's plan here does not depend on
+    statistics, see ``_unindexed``)."""
     from .models import IndicatorRollup
     from .services import add_months
 
@@ -69,11 +82,33 @@ def refresh(pairs):
     for indicator_id, period in pairs:
         todo |= {(indicator_id, period), (indicator_id, add_months(period, 12))}
     with transaction.atomic(), connection.cursor() as cursor:
+        if inserted >= ANALYZE_AFTER_ROWS and connection.vendor == "postgresql" and _stale(cursor, inserted):
+            analyze_tables(cursor)
         for indicator_id, period in sorted(todo):
             IndicatorRollup.objects.filter(indicator_id=indicator_id, period=period).delete()
             cursor.execute(
                 _statement("v.indicator_id = %s AND v.period = %s"), [True, True, indicator_id, period]
             )
+
+
+def _stale(cursor, inserted):
+    """The statistics of the value table predate ``inserted`` new rows by more than autovacuum
+    would let them (a tenth of the table; never analyzed at all)."""
+    from .models import EnterpriseMonthlyValue
+
+    cursor.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [EnterpriseMonthlyValue._meta.db_table])
+    row = cursor.fetchone()
+    return row is None or row[0] < 0 or inserted > STALE_FRACTION * row[0]
+
+
+def analyze_tables(cursor):
+    """Fresh planner statistics for the tables the rebuild reads (PostgreSQL)."""
+    from yuanqu.enterprises.models import Enterprise
+
+    from .models import EnterpriseMonthlyValue
+
+    for model in (EnterpriseMonthlyValue, Enterprise):
+        cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
 def rebuild(zone_ids=None):
@@ -102,13 +137,23 @@ def deferred():
         yield
         return
     dirty: set = set()
-    token = _deferred.set(dirty)
+    token, counted = _deferred.set(dirty), _inserted.set([0])
     try:
         yield
+        inserted = _inserted.get()[0]
     finally:
         _deferred.reset(token)
+        _inserted.reset(counted)
     if dirty:
-        refresh(dirty)
+        refresh(dirty, inserted=inserted)
+
+
+def note_bulk_insert(count):
+    """``count`` values were written around the ORM inside this ``deferred()`` block (the
+    writer marks their pairs); from ANALYZE_AFTER_ROWS on, the rebuild analyzes first."""
+    counter = _inserted.get()
+    if counter is not None:
+        counter[0] += count
 
 
 def mark(indicator_id, period):

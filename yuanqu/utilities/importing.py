@@ -255,7 +255,9 @@ def _collect_rows(numbered_rows):
     too_many = ImportRejected(f"数据行超过上限 {limit} 行，请拆分后分批导入")
     header, rows = None, []
     for number, values in numbered_rows:
-        if all(_blank(v) for v in values):
+        first = values[0] if values else None
+        # A filled first cell (the key, in every template) settles it without looking further.
+        if (first is None or first.__class__ is str and not first.strip()) and all(_blank(v) for v in values):
             if number > limit + 1 + MAX_EMPTY_ROWS_PAST_LIMIT:
                 raise too_many
             continue
