@@ -5,7 +5,6 @@ month, a zero base, enterprises that entered or left the population. Nothing is 
 silent 0 or raises a division error. Values stay ``Decimal``; round only for display.
 """
 
-import calendar
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -21,19 +20,18 @@ from yuanqu.utilities.periods import (  # noqa: F401  (the economy app's modules
     parse_period,
 )
 from yuanqu.utilities.periods import same_month_last_year as last_year
+from yuanqu.utilities.progress import (  # noqa: F401  (序时进度 and 完成率: the app and its tests import them from here)
+    HUNDRED,
+    Figure,
+    completion_rate,
+    gap_text,
+    progress,
+    time_progress,
+)
 
 from .choices import IndicatorKind
 
 ONE = Decimal(1)
-HUNDRED = Decimal(100)
-
-
-@dataclass
-class Figure:
-    """A computed value, or None with the reason in ``note``."""
-
-    value: Decimal | None
-    note: str = ""
 
 
 @dataclass
@@ -46,14 +44,6 @@ class Growth:
     total: Decimal | None = None  # every unit's value this period (the reported YTD)
     entered: list = field(default_factory=list)  # units with a value now but none a year earlier
     left: list = field(default_factory=list)  # units with a value a year earlier but none now
-    note: str = ""
-
-
-@dataclass
-class Progress:
-    completion: Decimal | None
-    time_progress: Decimal
-    gap_pp: Decimal | None
     note: str = ""
 
 
@@ -201,51 +191,7 @@ def two_year_average_growth(first: Decimal | None, second: Decimal | None) -> Fi
 
 # --- targets ------------------------------------------------------------------------------
 
-
-def time_progress(
-    period: datetime.date, basis: str = "months", phasing=None, on: datetime.date | None = None
-) -> Decimal:
-    """序时进度 at the end of ``period``: months/12, the target's own phasing, or days elapsed
-    / days in the year (``basis="days"``, up to ``on`` or the month's last day)."""
-    if phasing:
-        return Decimal(str(phasing[period.month - 1]))
-    if basis == "days":
-        end = on or period.replace(day=calendar.monthrange(period.year, period.month)[1])
-        days_in_year = 366 if calendar.isleap(end.year) else 365
-        return Decimal(end.timetuple().tm_yday) / Decimal(days_in_year)
-    if basis != "months":
-        raise ValueError(f"未知的序时进度口径“{basis}”，应为 months 或 days")
-    return Decimal(period.month) / Decimal(12)
-
-
-def completion_rate(ytd: Decimal | None, target: Decimal | None) -> Figure:
-    """完成率 = 1–N月累计 / 年度目标."""
-    if target is None:
-        return Figure(None, "未设定年度目标值")
-    if ytd is None:
-        return Figure(None, "本期无累计数据")
-    if target <= 0:
-        return Figure(None, "目标值不大于0，完成率无意义")
-    return Figure(ytd / target)
-
-
-def progress(ytd, target, period, basis="months", phasing=None, on=None) -> Progress:
-    """完成率, 序时进度 and the gap in percentage points (REFERENCE §4.5)."""
-    elapsed = time_progress(period, basis, phasing, on)
-    done = completion_rate(ytd, target)
-    if done.value is None:
-        return Progress(None, elapsed, None, done.note)
-    return Progress(done.value, elapsed, (done.value - elapsed) * HUNDRED)
-
-
-def gap_text(gap_pp: Decimal | None) -> str:
-    """“落后序时进度5.7个百分点” / “超序时进度1.2个百分点” / “与序时进度持平”."""
-    if gap_pp is None:
-        return ""
-    rounded = round(gap_pp, 1)
-    if rounded == 0:
-        return "与序时进度持平"
-    return f"{'超' if rounded > 0 else '落后'}序时进度{abs(rounded)}个百分点"
+# 序时进度, 完成率 and the gap wording live in ``utilities/progress.py`` (imported at the top).
 
 
 def target_value(target, last_year_total: Decimal | None) -> Figure:

@@ -57,3 +57,12 @@ def qualification_counts(enterprises, on: datetime.date | None = None) -> list[t
     )
     counts = {r["kind"]: r["n"] for r in rows}
     return [(kind, label, counts.get(kind, 0)) for kind, label in QualificationKind.choices]
+
+
+def correct_land_area(enterprise, area_mu, message: str = ""):
+    """Correct an enterprise's 用地面积 (亩) on another app's decision (an accepted 亩均 appeal):
+    saved through the model, so the change log records it with ``message``."""
+    enterprise.land_area_mu = area_mu
+    enterprise._change_message = message
+    enterprise.save()
+    return enterprise

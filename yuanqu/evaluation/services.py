@@ -466,6 +466,8 @@ def resolve_appeal(
     """Resolve an appeal. An accepted one may correct data (用地面积 in the registry, the
     rest in the year's evaluation data) and/or set the class (调档, with a reason); the year
     is then scored again. Everything happens in one transaction and goes to the change log."""
+    from yuanqu.enterprises.services import correct_land_area
+
     from .models import EvaluationInput
 
     corrections = {k: v for k, v in (corrections or {}).items() if v is not None}
@@ -485,9 +487,9 @@ def resolve_appeal(
     result = appeal.result
     with transaction.atomic():
         if "land_area_mu" in corrections:
-            enterprise = result.enterprise
-            enterprise.land_area_mu = corrections.pop("land_area_mu")
-            enterprise.save()
+            enterprise = correct_land_area(
+                result.enterprise, corrections.pop("land_area_mu"), "亩均评价申诉更正"
+            )
             corrections_done = {"land_area_mu": str(enterprise.land_area_mu)}
         else:
             corrections_done = {}

@@ -12,7 +12,7 @@ class ProjectsConfig(AppConfig):
         from yuanqu.registry import register_navigation as nav
 
         from . import importers, search  # noqa: F401  (their registrations)
-        from .services import ensure_default_light_rules
+        from .services.lights import ensure_default_light_rules
 
         post_migrate.connect(ensure_default_light_rules, sender=self)
         registry.register_demo("projects", "yuanqu.projects.demo.generate_projects", order=50)

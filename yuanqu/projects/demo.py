@@ -18,7 +18,7 @@ from yuanqu.utilities.periods import add_months
 
 from .choices import BlockerKind, MilestoneKind, ProjectLevel, ProjectType
 from .models import Blocker, KeyProject, Milestone, MonthlyProgress, ProjectYearPlan, WeeklyReport
-from .services import week_of
+from .services.weekly import week_of
 
 SEED = 2025
 TOTAL = 80

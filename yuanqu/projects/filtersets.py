@@ -62,7 +62,7 @@ class KeyProjectFilterSet(BaseFilterSet):
         return queryset.filter(**plans).distinct()
 
     def _year_range(self):
-        from .services import month_end
+        from yuanqu.utilities.periods import month_end
 
         return datetime.date(self.period.year, 1, 1), month_end(self.period)
 
@@ -81,18 +81,18 @@ class KeyProjectFilterSet(BaseFilterSet):
         return queryset.filter(pk__in=done) if value else queryset.exclude(pk__in=done)
 
     def filter_started_billion(self, queryset, name, value):
-        from .services import BILLION_WAN
+        from .services.statistics import BILLION_WAN
 
         queryset = queryset.filter(total_investment_wan__gte=BILLION_WAN) if value else queryset
         return self._milestone_done(queryset, ["start"], value)
 
     def filter_finished(self, queryset, name, value):
-        from .services import DONE_KINDS
+        from .services.statistics import DONE_KINDS
 
         return self._milestone_done(queryset, list(DONE_KINDS), value)
 
     def filter_light(self, queryset, name, value):
-        from .services import lights_by_project
+        from .services.lights import lights_by_project
 
         lights = lights_by_project(queryset, self.period)
         return queryset.filter(pk__in=[pk for pk, result in lights.items() if result.light == value])

@@ -10,7 +10,10 @@ from yuanqu.utilities.forms import BaseForm, BaseModelForm, DateField, DateInput
 
 from .choices import RuleKind
 from .models import Blocker, KeyProject, LightRule, Milestone, MonthlyProgress, ProjectYearPlan, WeeklyReport
-from .services import DEMAND_CATEGORY, check_rules, record_progress, record_weekly, week_of
+from .services.conversions import DEMAND_CATEGORY
+from .services.lights import check_rules
+from .services.recording import record_progress
+from .services.weekly import record_weekly, week_of
 
 DATE = DateInput()
 

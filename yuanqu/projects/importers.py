@@ -12,11 +12,10 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
 from yuanqu.enterprises.validators import normalise_uscc
-from yuanqu.users.choices import Constraint
-from yuanqu.users.permissions import constraint_q, constraints_for
+from yuanqu.users.permissions import can_add_child
 from yuanqu.utilities.importing import (
     Column,
     Importer,
@@ -24,10 +23,8 @@ from yuanqu.utilities.importing import (
     RowError,
     RowResult,
     _blank,
-    _changes,
     _number,
     _text,
-    _values,
     normalise_header,
     register,
 )
@@ -36,7 +33,7 @@ from yuanqu.utilities.periods import describe, parse_period
 from .choices import MilestoneKind, ProjectLevel
 from .forms import KeyProjectForm
 from .models import KeyProject, Milestone, MonthlyProgress, ProjectYearPlan
-from .services import record_progress
+from .services.recording import record_progress
 from .tables import KeyProjectTable
 
 MILESTONE_FIELDS = {
@@ -165,48 +162,15 @@ class ProjectImporter(Importer):
             raise ValidationError(f"名为“{text}”的企业不止一个，请填写统一社会信用代码")
         return pks[0]
 
-    def read_row(self, number, key, cells, result):
-        """As the base importer, with the plan and milestones in the comparison."""
-        existing = KeyProject.objects.filter(code=key).first() if key else None
-        before = _values(existing) if existing else None
-        existing_label = str(existing) if existing else ""
-        errors = []
-        form = self.bind(number, existing, cells, errors)
-        if errors:
-            order = {c.header: i for i, c in enumerate(self.columns)}
-            result.errors.extend(sorted(errors, key=lambda e: order.get(e.column, len(order))))
-            return
-        changes = []
-        if existing:
-            changes = _changes(before, _values(form.instance), self)
-            stored = extras(existing, form.cleaned_data)
-            headers = {c.field: c.header for c in self.columns}
-            for name, old in stored.items():
-                new = form.cleaned_data.get(name)
-                if new is not None and new != old:
-                    changes.append((headers[name], "—" if old is None else str(old), str(new)))
-        status = "new" if existing is None else "changed" if changes else "unchanged"
-        key_header = self.key_column().header
-        if existing is not None and not self.allowed(existing, "view" if status == "unchanged" else "import"):
-            message = f"重点项目“{existing_label}”不在您可导入的范围内（例如不属于本部门）"
-            result.errors.append(RowError(number, key_header, message))
-            return
-        if status == "unchanged":
-            result.rows.append(RowResult(number, status, key, existing_label))
-            return
-        try:
-            with transaction.atomic():
-                saved = form.save()
-                if not self.allowed(saved, "import"):
-                    raise PermissionError
-        except PermissionError:
-            message = "导入后的项目超出了您的权限范围（例如责任部门不是本部门），不能导入"
-            result.errors.append(RowError(number, "责任部门", message))
-            return
-        except (IntegrityError, ValidationError) as exc:
-            result.errors.append(RowError(number, "", f"保存失败：{exc}"))
-            return
-        result.rows.append(RowResult(number, status, key, str(saved), changes))
+    def row_changes(self, existing, before, form):
+        """As the base importer, with the row's plan and milestone dates in the comparison."""
+        changes = super().row_changes(existing, before, form)
+        headers = {c.field: c.header for c in self.columns}
+        for name, old in extras(existing, form.cleaned_data).items():
+            new = form.cleaned_data.get(name)
+            if new is not None and new != old:
+                changes.append((headers[name], "—" if old is None else str(old), str(new)))
+        return changes
 
 
 # --- monthly progress -----------------------------------------------------------------------
@@ -225,22 +189,6 @@ class ProgressImportForm(forms.Form):
     def __init__(self, *args, user=None, **kwargs):
         self.user = user
         super().__init__(*args, **kwargs)
-
-
-def child_allowed(user, model, project, action) -> bool:
-    """Whether the user may take ``action`` on ``model`` records of ``project`` (the grant
-    read along the child's path to the project, as ``can_add_child`` does for add)."""
-    if user is None:
-        return True
-    for constraint in constraints_for(user, model, action):
-        if constraint == Constraint.ALL:
-            return True
-        path = model.restrict_paths.get(constraint, "")
-        if path.startswith("project__"):
-            q = constraint_q(user, KeyProject, constraint, path=path.removeprefix("project__"))
-            if q is not None and KeyProject.objects.filter(q, pk=project.pk).exists():
-                return True
-    return False
 
 
 def _shown(value) -> str:
@@ -322,7 +270,8 @@ class ProgressImporter(Importer):
             message = f"重点项目库中没有编号为“{code}”的项目，请先导入项目清单"
             result.errors.append(RowError(number, "项目编号", message))
             return
-        if not child_allowed(self.user, MonthlyProgress, project, "import"):
+        user = self.user  # None: the command line without --user, with full rights
+        if user is not None and not can_add_child(user, MonthlyProgress, "project", project, "import"):
             message = f"项目“{project}”不在您可导入的范围内（例如不属于本部门）"
             result.errors.append(RowError(number, "项目编号", message))
             return

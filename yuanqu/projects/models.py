@@ -234,7 +234,7 @@ class LightRule(ChangeLoggedModel):
     """One band of a light rule: a measure in [lower, upper) gives this light.
 
     The bands of one kind must cover the whole line (empty bounds are −∞/+∞) without gaps or
-    overlaps; ``services.check_rules`` raises a configuration error otherwise."""
+    overlaps; ``services.lights.check_rules`` raises a configuration error otherwise."""
 
     kind = models.CharField(_("规则类别"), max_length=20, choices=RuleKind.choices)
     lower = models.DecimalField(_("下限（含）"), max_digits=9, decimal_places=2, null=True, blank=True)

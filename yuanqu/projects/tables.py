@@ -53,7 +53,7 @@ class KeyProjectTable(BaseTable):
 
     def _result(self, record):
         """The record's light, computed with those of the whole page (or export) at once."""
-        from .services import lights_by_project
+        from .services.lights import lights_by_project
 
         if record.pk not in self._lights:
             page = getattr(self, "page", None)

@@ -165,6 +165,42 @@ def file_report(task, report):
     return report
 
 
+TASK_NUMBER_PREFIX = "DB{year}-"  # 督办任务编号: DB2026-001, DB2026-002 … (the demo numbers so too)
+
+
+def next_task_number(year: int) -> str:
+    """The year's next free 任务编号 (the highest serial of the year plus one)."""
+    from .models import Task
+
+    prefix = TASK_NUMBER_PREFIX.format(year=year)
+    numbers = Task.objects.filter(number__startswith=prefix).values_list("number", flat=True)
+    serials = [int(n[len(prefix) :]) for n in numbers if n[len(prefix) :].isdigit()]
+    return f"{prefix}{max(serials, default=0) + 1:03d}"
+
+
+def open_task(
+    *, work_point, text: str, department, report_cycle: str, start_on, due_on, leader=None, message: str = ""
+):
+    """Open a task for another app's record (a project's blocker …): the one place that numbers
+    a task (``next_task_number`` of its start year). Saved through the model, so the change
+    log records it (with ``message``); the caller checks the user's right to add it."""
+    from .models import Task
+
+    task = Task(
+        number=next_task_number(start_on.year),
+        work_point=work_point,
+        text=text,
+        department=department,
+        leader=leader,
+        report_cycle=report_cycle,
+        start_on=start_on,
+        due_on=due_on,
+    )
+    task._change_message = message
+    task.save()
+    return task
+
+
 def cancel_task(task, reason: str):
     """取消 with a reason; a done or cancelled task cannot be cancelled."""
     if not (reason or "").strip():

@@ -108,11 +108,12 @@ def can(user, obj, action: str) -> bool:
     return restrict(model._default_manager.filter(pk=obj.pk), user, action).exists()
 
 
-def can_add_child(user, child_model, parent_field: str, parent) -> bool:
+def can_add_child(user, child_model, parent_field: str, parent, action: str = "add") -> bool:
     """Whether the user may add a ``child_model`` record under ``parent`` (a contact to an
-    enterprise …): the child's grant, read along its path to the parent."""
+    enterprise …), or take another ``action`` (import) on its records there: the child's
+    grant, read along its path to the parent."""
     parent_model = parent.__class__
-    for constraint in constraints_for(user, child_model, "add"):
+    for constraint in constraints_for(user, child_model, action):
         path = getattr(child_model, "restrict_paths", {}).get(constraint)
         if constraint == Constraint.ALL:
             return True

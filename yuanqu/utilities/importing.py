@@ -501,6 +501,11 @@ class Importer:
         existing = self.model._default_manager.filter(**{self.key: key}).first() if key else None
         result.errors.extend(self.row_errors(number, existing, cells)[1])
 
+    def row_changes(self, existing, before, form) -> list:
+        """(column, before, after) of each change the valid row makes to ``existing`` (whose
+        values were ``before``); none means the row is unchanged and nothing is written."""
+        return _changes(before, _values(form.instance), self)
+
     def read_row(self, number, key, cells, result):
         """Validate one row, and save it (inside the file's transaction) when it changes anything."""
         existing = self.model._default_manager.filter(**{self.key: key}).first() if key else None
@@ -511,7 +516,7 @@ class Importer:
             result.errors.extend(errors)
             return
         label = str(form.instance)
-        changes = _changes(before, _values(form.instance), self) if existing else []
+        changes = self.row_changes(existing, before, form) if existing else []
         status = "new" if existing is None else "changed" if changes else "unchanged"
         key_header = self.key_column().header
         if status == "unchanged":  # nothing is written, but the user must be able to see it

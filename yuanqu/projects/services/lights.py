@@ -1,0 +1,245 @@
+"""Lights (REFERENCE §8, §4.5): the configured rule bands, checked to cover the line exactly
+once, and a project's green/yellow/red for a month with the reason of every part."""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+
+from yuanqu.utilities.progress import completion_rate, gap_text, time_progress
+
+from ..choices import LEVEL_ORDER, LIGHT_RANK, Light, RuleKind
+from .figures import (
+    as_of_day,
+    done_by,
+    json_number,
+    overdue_days,
+    primary_plan,
+    wan,
+    ytd,
+    ytd_by_project,
+)
+
+# Default bands (REFERENCE §8 lesson: total functions with explicit bands), lower inclusive.
+DEFAULT_RULES = [
+    (RuleKind.PROGRESS, None, Decimal(-15), Light.RED),
+    (RuleKind.PROGRESS, Decimal(-15), Decimal(-5), Light.YELLOW),
+    (RuleKind.PROGRESS, Decimal(-5), None, Light.GREEN),
+    (RuleKind.MILESTONE, None, Decimal(1), Light.GREEN),
+    (RuleKind.MILESTONE, Decimal(1), Decimal(90), Light.YELLOW),
+    (RuleKind.MILESTONE, Decimal(90), None, Light.RED),
+    (RuleKind.FAI_LAG, None, Decimal(31), Light.GREEN),
+    (RuleKind.FAI_LAG, Decimal(31), Decimal(62), Light.YELLOW),
+    (RuleKind.FAI_LAG, Decimal(62), None, Light.RED),
+]
+
+
+def ensure_default_light_rules(sender=None, **kwargs):
+    """Seed the default bands once (an empty rule table only)."""
+    from ..models import LightRule
+
+    if not LightRule.objects.exists():
+        LightRule.objects.bulk_create(
+            [LightRule(kind=k, lower=lo, upper=hi, light=light) for k, lo, hi, light in DEFAULT_RULES]
+        )
+
+
+# --- rules --------------------------------------------------------------------------------
+
+
+def _bound(value) -> str:
+    return "负无穷" if value is None else f"{value}"
+
+
+def check_rules(bands, kind_label="亮灯规则") -> list:
+    """The bands (objects with lower, upper, light) sorted, or a Chinese configuration error
+    naming the range they leave uncovered or cover twice."""
+    if not bands:
+        raise ValidationError(f"{kind_label}未配置任何区间，无法亮灯")
+    ordered = sorted(bands, key=lambda b: (b.lower is not None, b.lower or 0))
+    if ordered[0].lower is not None:
+        raise ValidationError(f"{kind_label}配置错误：小于{ordered[0].lower}的区间未覆盖")
+    for band, following in zip(ordered, ordered[1:], strict=False):
+        if band.upper is None:
+            raise ValidationError(
+                f"{kind_label}配置错误：[{_bound(band.lower)}, 正无穷)之后还有区间，区间重叠"
+            )
+        if following.lower is None or following.lower < band.upper:
+            raise ValidationError(f"{kind_label}配置错误：{band.upper}附近的区间重叠")
+        if following.lower > band.upper:
+            raise ValidationError(f"{kind_label}配置错误：[{band.upper}, {following.lower})区间未覆盖")
+    if ordered[-1].upper is not None:
+        raise ValidationError(f"{kind_label}配置错误：大于等于{ordered[-1].upper}的区间未覆盖")
+    return ordered
+
+
+def band_light(bands, value: Decimal, kind_label="亮灯规则") -> str:
+    """The light of the band holding ``value`` (bands checked first)."""
+    for band in check_rules(bands, kind_label):
+        if (band.lower is None or value >= band.lower) and (band.upper is None or value < band.upper):
+            return band.light
+    raise ValidationError(f"{kind_label}配置错误：{value}不在任何区间内")  # unreachable when checked
+
+
+def load_rules() -> dict:
+    """Rule bands by kind, each checked: a misconfigured kind raises here."""
+    from ..models import LightRule
+
+    rules = {kind: [] for kind in RuleKind}
+    for rule in LightRule.objects.all():
+        rules.setdefault(rule.kind, []).append(rule)
+    for kind, bands in rules.items():
+        check_rules(bands, f"“{RuleKind(kind).label}”亮灯规则")
+    return rules
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One check that lit the project yellow or red, with its Chinese explanation."""
+
+    light: str
+    text: str
+
+    def __str__(self) -> str:
+        return f"{Light(self.light).label}：{self.text}"
+
+
+@dataclass
+class LightResult:
+    light: str
+    parts: list = field(default_factory=list)  # Reason of each check that is not green
+    notes: list = field(default_factory=list)  # what could not be judged (no plan …)
+    annual_plan: Decimal | None = None
+    ytd: Decimal = Decimal(0)
+    completion: Decimal | None = None
+    time_progress: Decimal = Decimal(0)
+    gap_pp: Decimal | None = None
+    as_of: datetime.date | None = None
+
+    @property
+    def label(self) -> str:
+        return Light(self.light).label
+
+    @property
+    def reasons(self) -> list[str]:
+        """Every part with its light, then the notes (the API's and the project page's list)."""
+        return [str(part) for part in self.parts] + list(self.notes)
+
+    @property
+    def cause(self) -> str:
+        """原因: why the light is yellow or red, worst check first ("" for green). The list,
+        the project page, the scheduling meeting and the exports all show this text."""
+        parts = sorted(self.parts, key=lambda p: -LIGHT_RANK[Light(p.light)])
+        return "；".join(p.text for p in parts)
+
+    @property
+    def completion_pct(self) -> str:
+        return "—" if self.completion is None else f"{self.completion * 100:.1f}%"
+
+    @property
+    def time_progress_pct(self) -> str:
+        return f"{self.time_progress * 100:.1f}%"
+
+
+def _worse(a: str, b: str) -> str:
+    return a if LIGHT_RANK[Light(a)] >= LIGHT_RANK[Light(b)] else b
+
+
+def light(project, period: datetime.date, plan=None, rules=None, ytd_wan=None, today=None) -> LightResult:
+    """Green/yellow/red for the month, the worst of investment progress, overdue milestones
+    and 入库 lag, with a Chinese reason for every non-green part. A list passes each
+    project's ``ytd_wan`` from ``ytd_by_project`` rather than a query per project. Days are
+    counted to ``as_of_day(period, today)``."""
+    rules = rules if rules is not None else load_rules()
+    plan = plan if plan is not None else primary_plan(project, period.year)
+    as_of = as_of_day(period, today)
+    done_wan = ytd_wan if ytd_wan is not None else ytd(project, period)
+    result = LightResult(Light.GREEN, ytd=done_wan, time_progress=time_progress(period), as_of=as_of)
+
+    def judge(kind, value, label, text):
+        part = band_light(rules[kind], value, label)
+        if part != Light.GREEN:
+            result.parts.append(Reason(part, text))
+        result.light = _worse(result.light, part)
+
+    if plan is None:
+        result.notes.append(f"无{period.year}年度计划投资，未计投资进度")
+    else:
+        result.annual_plan = plan.annual_plan_wan
+        done = completion_rate(result.ytd, plan.annual_plan_wan)
+        if done.value is None:
+            result.notes.append(done.note)
+        else:
+            result.completion = done.value
+            result.gap_pp = (done.value - result.time_progress) * 100
+            due = (plan.annual_plan_wan * result.time_progress).quantize(Decimal("0.01"))
+            judge(
+                RuleKind.PROGRESS,
+                result.gap_pp,
+                "投资进度亮灯规则",
+                f"完成投资{wan(result.ytd)}万元，序时应完成{wan(due)}万元，{gap_text(result.gap_pp)}",
+            )
+    for milestone in project.milestones.all():
+        days = overdue_days(milestone, as_of)
+        if days:
+            judge(
+                RuleKind.MILESTONE,
+                Decimal(days),
+                "节点逾期亮灯规则",
+                f"{milestone.get_kind_display()}节点逾期{days}天（计划{milestone.planned_on:%Y-%m-%d}）",
+            )
+    started = next(
+        (m.actual_on for m in project.milestones.all() if m.kind == "start" and done_by(m, as_of)), None
+    )
+    registered = project.fai_registered and project.fai_registered_on and project.fai_registered_on <= as_of
+    if started and not registered:
+        days = (as_of - started).days
+        judge(
+            RuleKind.FAI_LAG, Decimal(days), "入库亮灯规则", f"开工{days}天未入库（{started:%Y-%m-%d}开工）"
+        )
+    return result
+
+
+def book(projects, period: datetime.date, today=None) -> list[dict]:
+    """One row per project and list (a project on two lists appears twice, each with its own
+    plan); a project with no plan that year has one row without a level."""
+    rules = load_rules()
+    rows = []
+    projects = list(projects.prefetch_related("plans", "milestones"))
+    ytds = ytd_by_project(projects, period)
+    for project in projects:
+        plans = sorted(
+            (p for p in project.plans.all() if p.year == period.year),
+            key=lambda p: LEVEL_ORDER.index(p.level),
+        )
+        for plan in plans or [None]:
+            result = light(project, period, plan=plan, rules=rules, ytd_wan=ytds[project.pk], today=today)
+            rows.append({"project": project, "plan": plan, "result": result})
+    return rows
+
+
+def as_json_row(row: dict) -> dict:
+    result, plan = row["result"], row["plan"]
+    return {
+        "code": row["project"].code,
+        "name": row["project"].name,
+        "level": plan.level if plan else None,
+        "annual_plan": json_number(result.annual_plan),
+        "ytd": json_number(result.ytd),
+        "completion": json_number(result.completion, 4),
+        "time_progress": json_number(result.time_progress, 4),
+        "light": str(result.light),
+        "reason": result.cause,
+    }
+
+
+def lights_by_project(projects, period, today=None) -> dict:
+    """project id → LightResult for the month (each project's own plan), in a fixed number of
+    queries whatever the number of projects (a list or a queryset)."""
+    rules = load_rules()
+    if hasattr(projects, "prefetch_related"):
+        projects = projects.prefetch_related("plans", "milestones")
+    projects = list(projects)
+    ytds = ytd_by_project(projects, period)
+    return {p.pk: light(p, period, rules=rules, ytd_wan=ytds[p.pk], today=today) for p in projects}
