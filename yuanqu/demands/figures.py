@@ -31,7 +31,13 @@ def _demands(query):
 def _stats(query):
     from .services import statistics
 
-    key = ("demands.statistics", query.period, query.scope, getattr(query.target, "pk", None), getattr(query.user, "pk", None))
+    key = (
+        "demands.statistics",
+        query.period,
+        query.scope,
+        getattr(query.target, "pk", None),
+        getattr(query.user, "pk", None),
+    )
     if key not in query.memo:
         total, _ = statistics(query.first_day, query.last_day, queryset=_demands(query), today=query.last_day)
         query.memo[key] = total
@@ -59,5 +65,12 @@ FIGURES = [
 def provide():
     for attribute, name, unit, kind, description in FIGURES:
         yield Figure(
-            f"demands.{attribute}", name, unit, kind, partial(_figure, attribute), SCOPES, "demands.demand", description
+            f"demands.{attribute}",
+            name,
+            unit,
+            kind,
+            partial(_figure, attribute),
+            SCOPES,
+            "demands.demand",
+            description,
         )

@@ -19,7 +19,13 @@ def demands(alice, bob, econ_dept, owned_enterprise, other_enterprise, power, en
 
     def new(enterprise, when):
         return services.receive(
-            alice, enterprise=enterprise, category=power, channel="visit", title="用电", description="d", received_at=when
+            alice,
+            enterprise=enterprise,
+            category=power,
+            channel="visit",
+            title="用电",
+            description="d",
+            received_at=when,
         )
 
     done = new(owned_enterprise, at(2024, 3, 4))
@@ -39,7 +45,9 @@ def demands(alice, bob, econ_dept, owned_enterprise, other_enterprise, power, en
 def values(period, **kwargs):
     catalogue = figures()
     query = Query(period, **kwargs)
-    return {key.split(".")[1]: evaluate(f, query) for key, f in catalogue.items() if key.startswith("demands.")}
+    return {
+        key.split(".")[1]: evaluate(f, query) for key, f in catalogue.items() if key.startswith("demands.")
+    }
 
 
 def test_the_figures_equal_the_statistics(demands):
