@@ -106,7 +106,7 @@ def test_a_second_registration_under_one_name_is_refused():
 def test_apps_provide_their_figures_to_the_catalogue(db):
     from yuanqu.figures.catalogue import figures
 
-    assert list(registry["figures"]) == ["enterprises", "economy"]
+    assert list(registry["figures"]) == ["enterprises", "economy", "evaluation", "demands", "supervision", "investment", "projects"]
     keys = list(figures())
     assert "enterprises.hnte_new" in keys and "economy.industrial_output" in keys
     assert len(keys) == len(set(keys))
