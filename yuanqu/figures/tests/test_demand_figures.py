@@ -64,6 +64,15 @@ def test_the_figures_equal_the_statistics(demands):
     assert december["received"].link.startswith("/demands/statistics/?start=2024-01-01&end=2024-12-31")
 
 
+@pytest.mark.parametrize("month", [3, 4, 12])
+def test_every_demand_figure_equals_the_statistics_page(demands, month):
+    last = D(2024, 12, 31) if month == 12 else D(2024, month + 1, 1) - datetime.timedelta(days=1)
+    total, _ = services.statistics(D(2024, 1, 1), last, today=last)
+    got = values(D(2024, month, 1))
+    for name in ("received", "closed", "close_rate", "on_time_rate", "satisfaction_rate", "overdue"):
+        assert got[name].value == getattr(total, name), name
+
+
 def test_scopes_and_the_users_grant(demands, east, grid_worker, econ_dept):
     assert values(D(2024, 12, 1), scope="zone", target=east)["received"].value == 2
     assert values(D(2024, 12, 1), scope="department", target=econ_dept)["received"].value == 3
