@@ -2,6 +2,7 @@
 comparable base and growth (the published growth where the bureau gives one) — the numbers
 ``yuanqu indicators`` prints, for the park or a 片区."""
 
+from decimal import Decimal
 from functools import partial
 
 from django.urls import reverse
@@ -56,6 +57,42 @@ def _indicator(pk, code, query) -> Result:
     return Result(row["ytd"], base=row["base"], growth=row["growth"], link=link, note=note)
 
 
+# Figures computed from two indicators: key → (name, numerator code, denominator code, note).
+RATIOS = {
+    "economy.rd_intensity": ("研发投入强度", "rd_expenditure", "gdp", "研发经费支出 ÷ 地区生产总值"),
+}
+
+
+def _ratio(numerator, denominator, query) -> Result:
+    """numerator ÷ denominator in percent, each converted to 元 by the units catalogue."""
+    from yuanqu.figures.units import UnitError, convert
+
+    from .models import Indicator
+
+    units = dict(Indicator.objects.filter(code__in=[numerator, denominator]).values_list("code", "unit"))
+    rows = _summary(query)
+    top, bottom = rows.get(numerator), rows.get(denominator)
+    if top is None or bottom is None:
+        return Result(None, note="所依据的指标未启用")
+
+    def percent(field):
+        if top[field] is None or not bottom[field]:
+            return None
+        try:
+            a = convert(top[field], Unit(units[numerator]).label, "元")
+            b = convert(bottom[field], Unit(units[denominator]).label, "元")
+        except UnitError as exc:
+            return str(exc)
+        return (a / b * 100).quantize(Decimal("0.01"))
+
+    value, base = percent("ytd"), percent("base")
+    if isinstance(value, str):
+        return Result(None, note=value)
+    missing = [row["name"] for row in (top, bottom) if row["ytd"] is None]
+    note = "缺少" + "、".join(missing) + "的数据" if value is None else ""
+    return Result(value, base=base if not isinstance(base, str) else None, note=note)
+
+
 def provide():
     from .models import Indicator
 
@@ -70,3 +107,6 @@ def provide():
             source="economy.enterprisemonthlyvalue",
             description="1–N月累计；增速为同口径增速，统计部门公布增速的指标取公布数",
         )
+    for key, (name, numerator, denominator, note) in RATIOS.items():
+        yield Figure(key, name, "%", "ratio", partial(_ratio, numerator, denominator), ("park", "zone"),
+                     "economy.enterprisemonthlyvalue", note)  # fmt: skip
