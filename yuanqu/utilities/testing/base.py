@@ -30,6 +30,7 @@ from yuanqu.users.models import ObjectPermission
 from yuanqu.users.permissions import model_key
 
 from . import factories
+from .changes import assert_nothing_changed
 
 ALL = Constraint.ALL
 OWN_DEPARTMENT = Constraint.OWN_DEPARTMENT
@@ -43,13 +44,19 @@ class BaseTestCase:
     base_grants: list[tuple[str, list[str], str]] = []
     tester_username = "tester"
     tester_name = "测试员"
+    tester_role = Role.STAFF
+    # Grants made for the tester's role instead of the tester (the audit trail is granted to
+    # the auditor role only, 三权分立).
+    grant_to_role = False
+    # Other models a refused request must leave alone too (a record's child rows …).
+    watched_models: tuple = ()
 
     @pytest.fixture(autouse=True)
     def _base_test_setup(self, db, econ_dept, invest_dept):
         ObjectPermission.objects.filter(is_default=True).update(enabled=False)
         self.own_department = econ_dept
         self.other_department = invest_dept
-        self.user = factories.user(self.tester_username, Role.STAFF, econ_dept, name=self.tester_name)
+        self.user = factories.user(self.tester_username, self.tester_role, econ_dept, name=self.tester_name)
         for label, actions, constraint in self.base_grants:
             self.grant(actions, constraint, model=label)
 
@@ -61,6 +68,17 @@ class BaseTestCase:
 
     # --- helpers ----------------------------------------------------------------------
 
+    @property
+    def department_scoped(self) -> bool:
+        """Whether a grant limited to the own department reaches some records of the model.
+        A model that names no department (the indicator catalogue, a zone) is reached by such a
+        grant not at all, and the "limited" cases assert exactly that."""
+        return "own_department" in getattr(self.model, "restrict_paths", {})
+
+    def nothing_changed(self):
+        """``assert_nothing_changed`` on the model and the ``watched_models``."""
+        return assert_nothing_changed(self.model, *self.watched_models)
+
     def make_own_and_other(self):
         """A record of the tester's department and one of the other department."""
         return self.make_record(self.own_department), self.make_record(self.other_department)
@@ -69,7 +87,8 @@ class BaseTestCase:
         label = model if isinstance(model, str) else model_key(model or self.model)
         permission = ObjectPermission(
             name=f"测试授权{next(_grant_serial)}",
-            user=self.user,
+            user=None if self.grant_to_role else self.user,
+            role=self.user.role if self.grant_to_role else "",
             model=label,
             actions=list(actions),
             constraint=constraint,
