@@ -62,6 +62,7 @@ class Result:
     growth: Decimal | None = None  # a fraction: 0.09 is 9%
     link: str = ""
     note: str = ""
+    standing: object = None  # peers.Standing: the rank among the city's zones and the share
 
 
 @dataclass(frozen=True)
@@ -111,6 +112,12 @@ def evaluate(figure: Figure, query: Query) -> Result:
     result = figure.compute(query)
     if result.growth is None and figure.kind in ("total", "count") and result.value is not None:
         result.growth = growth_of(result.value, result.base)
+    if query.scope == "park":  # the city's 通报 compares whole zones
+        from .peers import peer_rows, standing
+
+        if "peers" not in query.memo:
+            query.memo["peers"] = peer_rows(query.period)
+        result.standing = standing(query.memo["peers"].get(figure.key, []), result.value, result.growth)
     return result
 
 
@@ -127,9 +134,18 @@ def _may_view(user, label: str) -> bool:
     return has_perm(user, apps.get_model(label), "view")
 
 
+class _NoStanding:
+    rank = rank_of = growth_rank = share = None
+
+
+_NO_STANDING = _NoStanding()
+
+
 def as_json(figure: Figure, query: Query, result: Result) -> dict:
     """One figure as ``yuanqu figures --json`` prints it: numbers as JSON numbers (values to
-    2 decimals as `yuanqu indicators`, growth as a fraction to 4), ``source`` the page of the records behind it."""
+    2 decimals as `yuanqu indicators`, growth as a fraction to 4), ``source`` the page of the
+    records behind it; ``rank``/``rank_of``/``growth_rank``/``share`` where peers' values of the
+    month were entered (else null)."""
 
     def number(value, places):
         if value is None:
@@ -139,6 +155,7 @@ def as_json(figure: Figure, query: Query, result: Result) -> dict:
         rounded = round(float(value), places)
         return int(rounded) if figure.kind == "count" and rounded.is_integer() else rounded
 
+    standing = result.standing or _NO_STANDING
     return {
         "key": figure.key,
         "name": figure.name,
@@ -151,4 +168,8 @@ def as_json(figure: Figure, query: Query, result: Result) -> dict:
         "growth": number(result.growth, 4),
         "source": result.link,
         "note": result.note,
+        "rank": standing.rank,
+        "rank_of": standing.rank_of,
+        "growth_rank": standing.growth_rank,
+        "share": number(standing.share, 4),
     }

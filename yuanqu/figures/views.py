@@ -8,8 +8,13 @@ from django.views import View
 from yuanqu.users.choices import Role
 from yuanqu.utilities.links import can_open
 from yuanqu.utilities.periods import id_param, last_complete_month, period_param
+from yuanqu.utilities.views import ObjectDeleteView, ObjectEditView, ObjectListView, ObjectView
 
 from .catalogue import KINDS, SCOPES, Query, evaluate, figures, visible
+from .filtersets import PeerValueFilterSet
+from .forms import PeerValueForm
+from .models import PeerValue
+from .tables import PeerValueTable
 
 
 def _scope_choices():
@@ -60,6 +65,7 @@ class CatalogueView(View):
             groups[-1]["rows"].append({"figure": figure, "result": result, "link": link})
         context = {
             "groups": groups,
+            "has_peers": any(row["result"].standing for group in groups for row in group["rows"]),
             "period": period,
             "period_value": f"{period:%Y-%m}",
             "error": error,
@@ -77,3 +83,25 @@ def _app_label(app):
     from django.apps import apps
 
     return apps.get_app_config(app).verbose_name
+
+
+# --- peers' values (同级园区数据) ---------------------------------------------------------------
+
+
+class PeerValueListView(ObjectListView):
+    queryset = PeerValue.objects.all()
+    filterset = PeerValueFilterSet
+    table = PeerValueTable
+
+
+class PeerValueView(ObjectView):
+    queryset = PeerValue.objects.all()
+
+
+class PeerValueEditView(ObjectEditView):
+    queryset = PeerValue.objects.all()
+    form = PeerValueForm
+
+
+class PeerValueDeleteView(ObjectDeleteView):
+    queryset = PeerValue.objects.all()

@@ -18,7 +18,23 @@ from yuanqu.utilities.testing import factories as f
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
-KEYS = {"key", "name", "unit", "kind", "period", "scope", "value", "base", "growth", "source", "note"}
+KEYS = {
+    "key",
+    "name",
+    "unit",
+    "kind",
+    "period",
+    "scope",
+    "value",
+    "base",
+    "growth",
+    "source",
+    "note",
+    "rank",
+    "rank_of",
+    "growth_rank",
+    "share",
+}
 
 
 def run(*args) -> dict[str, dict]:
@@ -159,11 +175,22 @@ def test_a_ratio_converts_its_parts_to_one_unit(owned_enterprise, park):
     for year, rd_ytd, gdp_ytd in ((2023, "400", "9"), (2024, "500", "10")):
         period = D(year, 8, 1)
         EnterpriseMonthlyValue.objects.create(
-            enterprise=owned_enterprise, indicator=rd, period=period, month_value=Decimal(50), ytd_value=Decimal(rd_ytd)
+            enterprise=owned_enterprise,
+            indicator=rd,
+            period=period,
+            month_value=Decimal(50),
+            ytd_value=Decimal(rd_ytd),
         )
-        ZoneMonthlyFigure.objects.create(zone=park, indicator=gdp, period=period, month_value=Decimal(1), ytd_value=Decimal(gdp_ytd))
+        ZoneMonthlyFigure.objects.create(
+            zone=park, indicator=gdp, period=period, month_value=Decimal(1), ytd_value=Decimal(gdp_ytd)
+        )
     row = run("--period", "2024-08")["economy.rd_intensity"]
-    assert (row["value"], row["base"], row["unit"], row["kind"]) == (0.5, 0.44, "%", "ratio")  # 500万元 ÷ 10亿元
+    assert (row["value"], row["base"], row["unit"], row["kind"]) == (
+        0.5,
+        0.44,
+        "%",
+        "ratio",
+    )  # 500万元 ÷ 10亿元
     assert row["growth"] is None  # a ratio has no 同比
     empty = run("--period", "2024-09")["economy.rd_intensity"]
     assert empty["value"] is None and empty["note"] == "缺少研发经费支出、地区生产总值的数据"
