@@ -11,16 +11,8 @@ from yuanqu.core.changelog import audit
 from yuanqu.core.context import acting_as
 from yuanqu.registry import exporters
 from yuanqu.users.permissions import has_perm, restrict
-from yuanqu.utilities.excel import rows_to_xlsx
+from yuanqu.utilities.excel import table_rows, write_xlsx
 from yuanqu.utilities.importing import command_user, get_importer, importer_names
-
-
-def table_rows(table):
-    """Header and rows of a table's exported columns (as the list page's export)."""
-    columns = [c for c in table.columns if c.name not in getattr(table, "exclude_from_export", ())]
-    header = [str(c.header) for c in columns]
-    rows = ([row.get_cell_value(c.name) for c in columns] for row in table.rows)
-    return header, rows
 
 
 def export_names() -> list[str]:
@@ -42,6 +34,7 @@ class TableExporter:
         return (queryset if queryset is not None else self.model.objects).all()
 
     def export(self, queryset, user=None):
+        """The table's exported columns, read as the list page's export reads them."""
         return table_rows(self.importer_class.table(queryset, user=user, exporting=True))
 
 
@@ -63,11 +56,12 @@ class Command(BaseCommand):
             if not has_perm(acting, model, "export"):
                 raise CommandError(f"用户“{acting.username}”没有导出{model._meta.verbose_name}的权限")
             queryset = restrict(queryset.all(), acting, "export")
-        header, rows = exporter.export(queryset, user=acting)
+        sheet = exporter.export(queryset, user=acting)
+        header, rows = sheet
         title = exporter.title
-        content, count = rows_to_xlsx(title, header, rows)
         path = Path(file)
-        path.write_bytes(content)
+        # Written row by row straight into the file (xlsxwriter, constant memory).
+        count = write_xlsx(path, title, header, rows, getattr(sheet, "figures", ()))
         data = {"model": model._meta.label_lower, "rows": count, "file": path.name}
         if exporter.accepts_period:
             data["period"] = f"{exporter.period:%Y-%m}"
