@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "yuanqu.core",
     "yuanqu.users",
     "yuanqu.utilities",
+    "yuanqu.figures",
     "yuanqu.enterprises",
     "yuanqu.economy",
     "yuanqu.evaluation",

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("yuanqu.investment.urls")),
     path("", include("yuanqu.projects.urls")),
     path("", include("yuanqu.notifications.urls")),
+    path("", include("yuanqu.figures.urls")),
     path("api/", include("yuanqu.api_urls")),
 ]
 

@@ -11,6 +11,7 @@ class DemandsConfig(AppConfig):
 
         from . import importers, search  # noqa: F401  (their registrations)
 
+        registry.register_figures("demands", "yuanqu.demands.figures.provide")
         registry.register_demo("demands", "yuanqu.demands.demo.generate_demands", order=40)
         nav("modules", "诉求办理", "demands:demand_list", "demands.demand", order=70)
         nav("enterprise", "我的诉求", "demands:demand_list", "demands.demand", order=50)

@@ -27,4 +27,5 @@ class EconomyConfig(AppConfig):
         nav("admin", "经济指标", "economy:indicator_list", "economy.indicator", order=60, action="change")
         nav("admin", "月份锁定", "economy:periodlock_list", "economy.periodlock", order=70, action="add")
         registry.register_home_panel("cockpit", "yuanqu.economy.panels.cockpit_button", order=20, slot="actions")
+        registry.register_figures("economy", "yuanqu.economy.figures.provide")
         registry.register_home_panel("portal_reminder", "yuanqu.economy.panels.portal_reminder", order=10)

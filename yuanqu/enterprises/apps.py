@@ -26,4 +26,5 @@ class EnterprisesConfig(AppConfig):
             order=10, url_args=own_enterprise_args,
         )  # fmt: skip
         nav("admin", "产业链", "enterprises:industrychain_list", "enterprises.industrychain", order=40)
+        registry.register_figures("enterprises", "yuanqu.enterprises.figures.provide")
         registry.register_home_panel("enterprise_counts", "yuanqu.enterprises.panels.enterprise_counts", order=20)

@@ -11,6 +11,7 @@ class SupervisionConfig(AppConfig):
 
         from . import importers  # noqa: F401  (its registrations)
 
+        registry.register_figures("supervision", "yuanqu.supervision.figures.provide")
         registry.register_demo("supervision", "yuanqu.supervision.demo.generate_supervision", order=60)
         nav("modules", "我的待办", "supervision:my_work", "supervision.task", order=10)
         nav("modules", "督查督办", "supervision:task_list", "supervision.task", order=80)

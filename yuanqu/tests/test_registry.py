@@ -40,6 +40,7 @@ MODULES = [
     ("重点项目", "projects:keyproject_list", "projects.keyproject"),
     ("诉求办理", "demands:demand_list", "demands.demand"),
     ("督查督办", "supervision:task_list", "supervision.task"),
+    ("数据目录", "figures:catalogue", "figures.unit"),
     ("网格走访", None, None),
     ("土地载体", None, None),
     ("材料报告", None, None),
@@ -102,8 +103,13 @@ def test_a_second_registration_under_one_name_is_refused():
     assert {key: len(value) for key, value in registry.items()} == before
 
 
-def test_the_figure_catalogue_slot_is_there_and_empty():
-    assert registry["figures"] == {}
+def test_apps_provide_their_figures_to_the_catalogue(db):
+    from yuanqu.figures.catalogue import figures
+
+    assert list(registry["figures"]) == ["enterprises", "economy", "evaluation", "demands", "supervision", "investment", "projects"]
+    keys = list(figures())
+    assert "enterprises.hnte_new" in keys and "economy.industrial_output" in keys
+    assert len(keys) == len(set(keys))
 
 
 # --- demo ---------------------------------------------------------------------------------------

@@ -130,6 +130,9 @@ DEFAULT_PERMISSIONS = [
     ("网格员-经济指标", R.GRID, "economy.indicator", [V], C.ALL),
     ("系统管理员-经济指标", R.SYSADMIN, "economy.indicator", [V, A, CH, D], C.ALL),
     ("系统管理员-月份锁定", R.SYSADMIN, "economy.periodlock", [V, A, D], C.ALL),
+    # 数据目录：同级园区数据（市统计局通报中的其他园区数据，公开数）
+    ("领导-同级园区数据", R.LEADER, "figures.peervalue", [V, E], C.ALL),
+    ("部门人员-同级园区数据", R.STAFF, "figures.peervalue", [V, A, CH, D, E], C.ALL),
     # 亩均评价
     ("领导-亩均评价方案", R.LEADER, "evaluation.evaluationscheme", [V, E], C.ALL),
     ("领导-亩均评价指标", R.LEADER, "evaluation.schemeindicator", [V], C.ALL),

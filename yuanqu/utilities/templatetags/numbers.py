@@ -38,3 +38,11 @@ def number(value, places=None) -> str:
 @register.filter(name="number")
 def number_filter(value, places=None):
     return number(value, places)
+
+
+@register.filter(name="percent")
+def percent_filter(fraction):
+    """A fraction as a rate with one decimal (REFERENCE §4.8): ``0.0769`` → ``7.7%``."""
+    if fraction is None or fraction == "":
+        return "—"
+    return f"{decimal.Decimal(str(fraction)) * 100:.1f}%"

@@ -1,0 +1,52 @@
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from yuanqu.utilities.forms import BaseModelForm
+from yuanqu.utilities.periods import parse_period
+
+from .catalogue import figures
+from .models import PeerValue
+
+
+def figure_choices():
+    return [("", "—— 选择数据项 ——")] + [(key, f"{f.name}（{f.unit}）") for key, f in figures().items()]
+
+
+class PeerValueForm(BaseModelForm):
+    """Another zone's figure as the bureau's 通报 gives it: the month as 2026-10, the growth in
+    percent (9.5 is 增长9.5%)."""
+
+    figure = forms.ChoiceField(label="数据项", choices=figure_choices)
+    period = forms.CharField(label="月份", max_length=10, widget=forms.TextInput(attrs={"type": "month"}),
+                             help_text="1–N月累计所到的月份，如 2026-10")  # fmt: skip
+    growth = forms.DecimalField(label="增速（%）", required=False, max_digits=9, decimal_places=4,
+                                help_text="通报中的同比增速，9.5 表示增长9.5%")  # fmt: skip
+
+    class Meta:
+        model = PeerValue
+        fields = ["figure", "period", "peer", "value", "growth", "source"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["period"] = f"{self.instance.period:%Y-%m}"
+            if self.instance.growth is not None:
+                self.initial["growth"] = (self.instance.growth * 100).normalize()
+
+    def clean_period(self):
+        try:
+            return parse_period(self.cleaned_data["period"])
+        except ValidationError as exc:
+            raise ValidationError(exc.messages[0]) from None
+
+    def clean_growth(self):
+        growth = self.cleaned_data.get("growth")
+        return None if growth is None else (growth / Decimal(100)).quantize(Decimal("0.000001"))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("value") is None and data.get("growth") is None:
+            raise ValidationError("数值和增速至少填写一项")
+        return data

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "figures"
+
+urlpatterns = [
+    path("figures/", views.CatalogueView.as_view(), name="catalogue"),
+    path("figures/peers/", views.PeerValueListView.as_view(), name="peervalue_list"),
+    path("figures/peers/add/", views.PeerValueEditView.as_view(), name="peervalue_add"),
+    path("figures/peers/<int:pk>/", views.PeerValueView.as_view(), name="peervalue"),
+    path("figures/peers/<int:pk>/edit/", views.PeerValueEditView.as_view(), name="peervalue_edit"),
+    path("figures/peers/<int:pk>/delete/", views.PeerValueDeleteView.as_view(), name="peervalue_delete"),
+]
