@@ -204,7 +204,7 @@ def import_only(reset):
 
 def table(vendor, rows):
     lines = [
-        f"#### {vendor}",
+        f"### {vendor}",
         "",
         "| monthly import | wall ms | rows/s | values/s | CPU ms (this process) | per CPU second |",
         "|---|---:|---:|---:|---:|---:|",
@@ -260,6 +260,14 @@ def main(reset):
             json.dumps(import_only(reset)), encoding="utf-8"
         )
         return 0
+    lines = import_section(import_results(reset))
+    print("\n".join(lines))
+    return 0
+
+
+def import_results(reset) -> dict:
+    """The import bench on SQLite here and, unless ``YUANQU_BENCH_POSTGRES=0``, on a throw-away
+    PostgreSQL server in a child process: {vendor: rows}."""
     results = {"sqlite": import_only(reset)}
     if os.environ.get("YUANQU_BENCH_POSTGRES", "1") != "0":
         with throwaway_postgres() as url:
@@ -273,8 +281,11 @@ def main(reset):
                 subprocess.run(command, check=True, env=env)
                 results["postgresql"] = json.loads(out.read_text(encoding="utf-8"))
                 shutil.rmtree(out.parent, ignore_errors=True)
-    lines = []
+    return results
+
+
+def import_section(results: dict) -> list[str]:
+    lines = ["## Monthly import (issue 9)", ""]
     for vendor, rows in results.items():
         lines += [*table(vendor, rows), ""]
-    print("\n".join(lines))
-    return 0
+    return lines

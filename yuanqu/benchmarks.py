@@ -138,6 +138,9 @@ def bench_size(n):
     rows.append(("经济运行 summary, all indicators (leader)", median_ms(_get(leader, "/economy/"))))
     rows.append(("驾驶舱 cockpit (leader)", median_ms(_get(leader, "/cockpit/"))))
     rows.append(("驾驶舱 cockpit (grid worker, own 片区)", median_ms(_get(grid, "/cockpit/"))))
+    from yuanqu.bench_figures import catalogue_rows
+
+    rows += catalogue_rows(median_ms, leader)
     from yuanqu.economy.models import EnterpriseMonthlyValue
 
     rows.append(("monthly values stored", float(EnterpriseMonthlyValue.objects.count())))
@@ -237,8 +240,10 @@ def main():
         scale["sqlite"] = scale_bench()
         if os.environ.get("YUANQU_BENCH_POSTGRES", "1") != "0":
             scale["postgresql"] = postgres_scale_bench()
+    from yuanqu import bench_import
     from yuanqu.bench_load import load_bench, load_section
 
+    imports = bench_import.import_results(_reset)
     load = load_bench()
     lines = [
         "# Benchmarks",
@@ -267,6 +272,7 @@ def main():
     ]
     if scale:
         lines += scale_section(scale)
+    lines += bench_import.import_section(imports)
     lines += load_section(load)
     out = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
     out.write_text("\n".join(lines), encoding="utf-8")
@@ -532,6 +538,10 @@ def scale_bench() -> dict:
     out = io.StringIO()
     command = ("indicators", "--period", f"{last:%Y-%m}", "--json")
     add("`yuanqu indicators` command", median_ms(lambda: call_command(*command, stdout=out), runs=3))
+    from yuanqu.bench_figures import catalogue_rows
+
+    for label, ms in catalogue_rows(lambda func: median_ms(func, runs=3)):
+        add(label, ms)
     stored = EnterpriseMonthlyValue.objects.count()
     import_rows = int(os.environ.get("YUANQU_BENCH_IMPORT_ROWS", "100000"))
     park = Zone.objects.filter(parent=None).first()
