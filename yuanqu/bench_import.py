@@ -18,13 +18,11 @@ import json
 import os
 import random
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from contextlib import contextmanager
 from pathlib import Path
 
 RUNS = 5
@@ -220,37 +218,11 @@ def table(vendor, rows):
     return lines
 
 
-@contextmanager
 def throwaway_postgres():
-    """The URL of a PostgreSQL server started for the bench in a temporary directory (fsync off,
-    as the test runner's); None when PostgreSQL is not installed."""
-    initdb = shutil.which("initdb") or next(
-        iter(sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))), None
-    )
-    if not initdb:
-        yield None
-        return
-    pgbin = Path(initdb).parent
-    workdir = Path(tempfile.mkdtemp(prefix="yuanqu-bench-import-pg-"))
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    as_postgres = []
-    if os.getuid() == 0:
-        shutil.chown(workdir, "postgres")
-        as_postgres = ["runuser", "-u", "postgres", "--"]
-    data = workdir / "data"
-    subprocess.run([*as_postgres, str(pgbin / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust",
-                    "-E", "UTF8", "--locale=C.UTF-8"], check=True, capture_output=True)  # fmt: skip
-    options = f"-p {port} -k {workdir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off"
-    subprocess.run([*as_postgres, str(pgbin / "pg_ctl"), "-D", str(data), "-l", str(workdir / "server.log"), "-w",
-                    "-o", options, "start"], check=True, capture_output=True)  # fmt: skip
-    try:
-        yield f"postgres://postgres@127.0.0.1:{port}/postgres"
-    finally:
-        subprocess.run([*as_postgres, str(pgbin / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"],
-                       capture_output=True)  # fmt: skip
-        shutil.rmtree(workdir, ignore_errors=True)
+    """A PostgreSQL server for the import bench (fsync off, as the test runner's)."""
+    from yuanqu.bench_postgres import throwaway_postgres as server
+
+    return server("yuanqu-bench-import-pg-")
 
 
 def main(reset):

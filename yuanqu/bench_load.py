@@ -43,34 +43,12 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-@contextlib.contextmanager
 def postgres_server():
-    """A throw-away PostgreSQL server; yields its DATABASE_URL, or None when none is installed."""
-    initdb = shutil.which("initdb") or next(
-        iter(sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))), None
-    )
-    if not initdb:
-        yield None
-        return
-    pgbin = Path(initdb).parent
-    workdir = Path(tempfile.mkdtemp(prefix="yuanqu-load-pg-"))
-    port = _free_port()
-    as_postgres = []
-    if os.getuid() == 0:
-        shutil.chown(workdir, "postgres")
-        as_postgres = ["runuser", "-u", "postgres", "--"]
-    data = workdir / "data"
-    subprocess.run([*as_postgres, str(pgbin / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust",
-                    "-E", "UTF8", "--locale=C.UTF-8"], check=True, capture_output=True)  # fmt: skip
-    options = f"-p {port} -k {workdir} -c listen_addresses={HOST}"
-    subprocess.run([*as_postgres, str(pgbin / "pg_ctl"), "-D", str(data), "-l", str(workdir / "server.log"), "-w",
-                    "-o", options, "start"], check=True, capture_output=True)  # fmt: skip
-    try:
-        yield f"postgres://postgres@{HOST}:{port}/postgres"
-    finally:
-        subprocess.run([*as_postgres, str(pgbin / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"],
-                       capture_output=True)  # fmt: skip
-        shutil.rmtree(workdir, ignore_errors=True)
+    """A throw-away PostgreSQL server with durable commits, as production runs; yields its
+    DATABASE_URL, or None when none is installed."""
+    from yuanqu.bench_postgres import throwaway_postgres
+
+    return throwaway_postgres("yuanqu-load-pg-", durable=True)
 
 
 def _production_env(var_dir: str, database_url: str | None) -> dict:

@@ -8,7 +8,6 @@ from urllib.parse import urlencode
 from django.urls import reverse
 
 from yuanqu.figures.catalogue import Figure, Result
-from yuanqu.users.permissions import restrict
 
 SCOPES = ("park", "zone", "department", "chain")
 
@@ -16,16 +15,12 @@ SCOPES = ("park", "zone", "department", "chain")
 def _demands(query):
     from .models import Demand
 
-    qs = Demand.objects.all()
-    if query.user is not None:
-        qs = restrict(qs, query.user, "view")
-    if query.scope == "zone":
-        qs = qs.filter(enterprise__zone_id__in=query.target.subtree_ids())
-    elif query.scope == "department":
-        qs = qs.filter(department=query.target)
-    elif query.scope == "chain":
-        qs = qs.filter(enterprise__industry_chain=query.target)
-    return qs
+    return query.records(
+        Demand.objects.all(),
+        zone="enterprise__zone",
+        department="department",
+        chain="enterprise__industry_chain",
+    )
 
 
 def _rate(part, whole):
@@ -49,14 +44,7 @@ def _stats(query):
 
     from .choices import CLOSED_STATUSES, OPEN_STATUSES, Satisfaction
 
-    key = (
-        "demands.counts",
-        query.period,
-        query.scope,
-        getattr(query.target, "pk", None),
-        getattr(query.user, "pk", None),
-    )
-    if key not in query.memo:
+    def counts():
         zone = timezone.get_current_timezone()
         demands = (
             _demands(query)
@@ -78,8 +66,9 @@ def _stats(query):
             ),
             overdue=Count("pk", filter=Q(status__in=OPEN_STATUSES, due_on__lt=query.last_day)),
         )
-        query.memo[key] = _Counts(row)
-    return query.memo[key]
+        return _Counts(row)
+
+    return query.cached("demands.counts", counts)
 
 
 def _figure(attribute, query) -> Result:

@@ -17,14 +17,8 @@ KIND_BY_UNIT = {Unit.ENTERPRISES: "count", Unit.ITEMS: "count", Unit.PERCENT: "r
 
 def _summary(query):
     """The indicator summary of the query's month and 片区, computed once per run."""
-    key = (
-        "economy.summary",
-        query.period,
-        query.scope,
-        getattr(query.target, "pk", None),
-        getattr(query.user, "pk", None),
-    )
-    if key not in query.memo:
+
+    def compute():
         from .models import EnterpriseMonthlyValue, ZoneMonthlyFigure
         from .rollups import scope_for
         from .services import indicator_summary
@@ -40,8 +34,9 @@ def _summary(query):
                 figures=restrict(ZoneMonthlyFigure.objects.all(), query.user, "view"),
                 scope=scope_for(query.user, zone),
             )
-        query.memo[key] = {row["code"]: row for row in rows}
-    return query.memo[key]
+        return {row["code"]: row for row in rows}
+
+    return query.cached("economy.summary", compute)
 
 
 def _indicator(pk, code, query) -> Result:

@@ -9,7 +9,6 @@ from django.db.models import Exists, OuterRef
 from django.urls import reverse
 
 from yuanqu.figures.catalogue import Figure, Result
-from yuanqu.users.permissions import restrict
 
 from .choices import QualificationKind, QualificationLevel, ScaleKind
 from .services import valid_on_q
@@ -36,25 +35,15 @@ def enterprises(query):
     """The enterprises of the query's scope that the user may view."""
     from .models import Enterprise
 
-    qs = Enterprise.objects.all()
-    if query.user is not None:
-        qs = restrict(qs, query.user, "view")
-    if query.scope == "zone":
-        qs = qs.filter(zone_id__in=query.target.subtree_ids())
-    elif query.scope == "department":
-        qs = qs.filter(department=query.target)
-    elif query.scope == "chain":
-        qs = qs.filter(industry_chain=query.target)
-    return qs
+    return query.records(
+        Enterprise.objects.all(), zone="zone", department="department", chain="industry_chain"
+    )
 
 
 def qualifications(query):
     from .models import Qualification
 
-    qs = Qualification.objects.filter(enterprise__in=enterprises(query).values("pk"))
-    if query.user is not None:
-        qs = restrict(qs, query.user, "view")
-    return qs
+    return query.records(Qualification.objects.filter(enterprise__in=enterprises(query).values("pk")))
 
 
 def _scope_params(query) -> dict:
@@ -140,9 +129,7 @@ def scale_entrants(kind, query) -> Result:
 
     def count(q):
         year = q.period.year
-        records = ScaleRecord.objects.filter(enterprise__in=enterprises(q).values("pk"), kind=kind)
-        if q.user is not None:
-            records = restrict(records, q.user, "view")
+        records = q.records(ScaleRecord.objects.filter(enterprise__in=enterprises(q).values("pk"), kind=kind))
         before = ScaleRecord.objects.filter(enterprise=OuterRef("enterprise"), kind=kind, year=year - 1)
         return records.filter(year=year).exclude(Exists(before)).values("enterprise").distinct().count()
 

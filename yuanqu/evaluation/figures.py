@@ -7,7 +7,6 @@ from functools import partial
 from django.urls import reverse
 
 from yuanqu.figures.catalogue import Figure, Result
-from yuanqu.users.permissions import restrict
 
 from .choices import Grade, SchemeStatus
 
@@ -17,18 +16,15 @@ SCOPES = ("park", "zone", "department", "chain")
 def _results(query, year):
     from .models import EvaluationResult
 
-    qs = EvaluationResult.objects.filter(
+    published = EvaluationResult.objects.filter(
         scheme__year=year, scheme__status=SchemeStatus.PUBLISHED, evaluated=True
     )
-    if query.user is not None:
-        qs = restrict(qs, query.user, "view")
-    if query.scope == "zone":
-        qs = qs.filter(enterprise__zone_id__in=query.target.subtree_ids())
-    elif query.scope == "department":
-        qs = qs.filter(enterprise__department=query.target)
-    elif query.scope == "chain":
-        qs = qs.filter(enterprise__industry_chain=query.target)
-    return qs
+    return query.records(
+        published,
+        zone="enterprise__zone",
+        department="enterprise__department",
+        chain="enterprise__industry_chain",
+    )
 
 
 def _year(query):

@@ -54,6 +54,34 @@ class Query:
     def describe(self) -> str:
         return f"{describe_ytd(self.period)} · {self.scope_label()}"
 
+    def records(self, queryset, *, zone=None, department=None, chain=None):
+        """``queryset`` as the query counts it: what the user may view, within the scope.
+        ``zone``, ``department``, ``chain`` name the lookup of each scope on the model (the
+        片区 lookup reaches the zone, its subtree counting)."""
+        from yuanqu.users.permissions import restrict
+
+        if self.user is not None:
+            queryset = restrict(queryset, self.user, "view")
+        path = {"zone": zone, "department": department, "chain": chain}.get(self.scope)
+        if path is None:
+            return queryset
+        if self.scope == "zone":
+            return queryset.filter(**{f"{path}_id__in": self.target.subtree_ids()})
+        return queryset.filter(**{path: self.target})
+
+    def cached(self, name, compute):
+        """``compute()`` once per run for this period, scope and user (figures sharing work)."""
+        key = (
+            name,
+            self.period,
+            self.scope,
+            getattr(self.target, "pk", None),
+            getattr(self.user, "pk", None),
+        )
+        if key not in self.memo:
+            self.memo[key] = compute()
+        return self.memo[key]
+
 
 @dataclass
 class Result:

@@ -9,7 +9,6 @@ from django.db.models import Sum
 from django.urls import reverse
 
 from yuanqu.figures.catalogue import Figure, Result
-from yuanqu.users.permissions import restrict
 
 from .choices import FundsKind
 
@@ -20,14 +19,7 @@ YI = Decimal(10000)  # 万元
 def _leads(query):
     from .models import Lead
 
-    qs = Lead.objects.all()
-    if query.user is not None:
-        qs = restrict(qs, query.user, "view")
-    if query.scope == "department":
-        qs = qs.filter(department=query.target)
-    elif query.scope == "chain":
-        qs = qs.filter(industry_chain=query.target)
-    return qs
+    return query.records(Lead.objects.all(), department="department", chain="industry_chain")
 
 
 def _within(query, field):
@@ -69,11 +61,9 @@ def funds(kinds, query) -> Result:
     from .models import FundsInPlace
 
     def total(q):
-        rows = FundsInPlace.objects.filter(
-            lead__in=_leads(q).values("pk"), kind__in=kinds, **_within(q, "date")
+        rows = q.records(
+            FundsInPlace.objects.filter(lead__in=_leads(q).values("pk"), kind__in=kinds, **_within(q, "date"))
         )
-        if q.user is not None:
-            rows = restrict(rows, q.user, "view")
         return rows.aggregate(t=Sum("amount_wan"))["t"] or Decimal(0)
 
     return _both(total, query, unit_yi=True)
@@ -83,9 +73,7 @@ def talents(query) -> Result:
     from .models import TalentIntroduction as Talent
 
     def total(q):
-        rows = Talent.objects.filter(lead__in=_leads(q).values("pk"), **_within(q, "date"))
-        if q.user is not None:
-            rows = restrict(rows, q.user, "view")
+        rows = q.records(Talent.objects.filter(lead__in=_leads(q).values("pk"), **_within(q, "date")))
         return rows.aggregate(t=Sum("count"))["t"] or 0
 
     return _both(total, query)

@@ -8,7 +8,6 @@ from functools import partial
 from django.urls import reverse
 
 from yuanqu.figures.catalogue import Figure, Result
-from yuanqu.users.permissions import restrict
 
 from .choices import ProjectLevel
 
@@ -19,14 +18,7 @@ YI = Decimal(10000)  # 万元
 def _projects(query):
     from .models import KeyProject
 
-    qs = KeyProject.objects.all()
-    if query.user is not None:
-        qs = restrict(qs, query.user, "view")
-    if query.scope == "zone":
-        qs = qs.filter(enterprise__zone_id__in=query.target.subtree_ids())
-    elif query.scope == "department":
-        qs = qs.filter(department=query.target)
-    return qs
+    return query.records(KeyProject.objects.all(), zone="enterprise__zone", department="department")
 
 
 def _statistics(query):

@@ -7,7 +7,6 @@ from django.db.models import F, Q
 from django.urls import reverse
 
 from yuanqu.figures.catalogue import Figure, Result
-from yuanqu.users.permissions import restrict
 
 from .choices import TaskStatus
 
@@ -15,12 +14,7 @@ SCOPES = ("park", "department")
 
 
 def _scoped(model, query):
-    qs = model.objects.all()
-    if query.user is not None:
-        qs = restrict(qs, query.user, "view")
-    if query.scope == "department":
-        qs = qs.filter(department=query.target)
-    return qs
+    return query.records(model.objects.all(), department="department")
 
 
 def _tasks_due(q):
