@@ -23,26 +23,13 @@ def _demands(query):
     )
 
 
-def _rate(part, whole):
-    return round(100 * part / whole, 1) if whole else None
-
-
-class _Counts:
-    """The statistics page's counts (``services.DemandStats``) in one aggregate query."""
-
-    def __init__(self, row):
-        self.__dict__.update(row)
-        self.close_rate = _rate(self.closed, self.received)
-        self.on_time_rate = _rate(self.closed_on_time, self.closed)
-        self.satisfaction_rate = _rate(self.satisfied, self.rated)
-
-
 def _stats(query):
     from django.db.models import Count, F, Q
     from django.db.models.functions import Coalesce, TruncDate
     from django.utils import timezone
 
     from .choices import CLOSED_STATUSES, OPEN_STATUSES, Satisfaction
+    from .services import DemandStats
 
     def counts():
         zone = timezone.get_current_timezone()
@@ -66,7 +53,8 @@ def _stats(query):
             ),
             overdue=Count("pk", filter=Q(status__in=OPEN_STATUSES, due_on__lt=query.last_day)),
         )
-        return _Counts(row)
+        # The statistics page's own class, so the rates are computed by one rule.
+        return DemandStats(**row)
 
     return query.cached("demands.counts", counts)
 

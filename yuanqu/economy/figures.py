@@ -47,8 +47,7 @@ def _indicator(pk, code, query) -> Result:
     if query.scope == "zone":
         link += f"&zone={query.target.pk}"
     # The summary's notes about the value and its growth; targets are the target sheet's.
-    notes = [n for n in row["note"].split("；") if n and "目标" not in n and "进度" not in n]
-    note = "；".join(notes) if row["ytd"] is None or row["growth"] is None else ""
+    note = row["value_note"] if row["ytd"] is None or row["growth"] is None else ""
     return Result(row["ytd"], base=row["base"], growth=row["growth"], link=link, note=note)
 
 

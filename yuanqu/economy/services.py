@@ -510,6 +510,7 @@ def indicator_summary(
         elif indicator.growth_published:
             rate = None
             notes.append("增速由统计部门公布，尚未录入")
+        value_notes = list(notes)  # about the value and its growth; what follows is about the target
         target_obj = _target(indicator, period.year, zone)
         target = target_value(target_obj, december)
         if target.note:
@@ -537,6 +538,7 @@ def indicator_summary(
                 "time_progress": status.time_progress,
                 "gap_pp": status.gap_pp,
                 "note": "；".join(n for n in notes if n),
+                "value_note": "；".join(n for n in value_notes if n),
             }
         )
     return rows

@@ -151,7 +151,26 @@ def evaluate(figure: Figure, query: Query) -> Result:
 
 def visible(user, catalogue: Iterable[Figure]) -> list[Figure]:
     """The figures whose records the user may view."""
-    return [f for f in catalogue if not f.source or _may_view(user, f.source)]
+    allowed = {}
+    shown = []
+    for figure in catalogue:
+        if figure.source and figure.source not in allowed:
+            allowed[figure.source] = _may_view(user, figure.source)
+        if not figure.source or allowed[figure.source]:
+            shown.append(figure)
+    return shown
+
+
+_SOURCES: list[str] = []
+
+
+def may_view_any(user) -> bool:
+    """Whether the user may view the records of at least one figure: asked by the menu on
+    every page, so it reads the providers' record models once per process (each provider
+    yields figures whatever the data, so the set does not change) and no figure."""
+    if not _SOURCES:
+        _SOURCES.extend(sorted({f.source for f in figures().values() if f.source}))
+    return any(_may_view(user, label) for label in _SOURCES)
 
 
 def _may_view(user, label: str) -> bool:

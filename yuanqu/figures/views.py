@@ -10,7 +10,7 @@ from yuanqu.utilities.links import can_open
 from yuanqu.utilities.periods import id_param, last_complete_month, period_param
 from yuanqu.utilities.views import ObjectDeleteView, ObjectEditView, ObjectListView, ObjectView
 
-from .catalogue import KINDS, SCOPES, Query, evaluate, figures, visible
+from .catalogue import KINDS, SCOPES, Query, evaluate, figures, may_view_any, visible
 from .filtersets import PeerValueFilterSet
 from .forms import PeerValueForm
 from .models import PeerValue
@@ -37,9 +37,7 @@ class CatalogueView(View):
         """The page's own check, asked by the links to it too: staff-side users who may view
         the records of at least one figure (an enterprise user has its own portal)."""
         user = self.request.user
-        return (
-            user.is_authenticated and user.role != Role.ENTERPRISE and bool(visible(user, figures().values()))
-        )
+        return user.is_authenticated and user.role != Role.ENTERPRISE and may_view_any(user)
 
     def get(self, request):
         if not self.allows():
