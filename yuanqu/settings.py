@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "yuanqu.users",
     "yuanqu.utilities",
     "yuanqu.figures",
+    "yuanqu.targets",
     "yuanqu.enterprises",
     "yuanqu.economy",
     "yuanqu.evaluation",
@@ -184,6 +185,11 @@ WHITENOISE_USE_FINDERS = DEBUG
 MEDIA_ROOT = Path(os.environ.get("YUANQU_MEDIA_ROOT", VAR_DIR / "media"))
 # Demand attachments: the largest accepted file (bytes).
 YUANQU_ATTACHMENT_MAX_BYTES = env_int("YUANQU_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+
+# The target sheet: how far an “approx” (左右) target may fall short before it counts, when
+# the target sets no tolerance of its own — percentage points of growth, percent of a total.
+YUANQU_TARGET_TOLERANCE_PP = os.environ.get("YUANQU_TARGET_TOLERANCE_PP", "0.5")
+YUANQU_TARGET_TOLERANCE_PERCENT = os.environ.get("YUANQU_TARGET_TOLERANCE_PERCENT", "5")
 
 # Imports: refuse anything larger than this (bytes) and xlsx files that expand beyond it.
 YUANQU_IMPORT_MAX_BYTES = env_int("YUANQU_IMPORT_MAX_BYTES", 10 * 1024 * 1024)

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("yuanqu.projects.urls")),
     path("", include("yuanqu.notifications.urls")),
     path("", include("yuanqu.figures.urls")),
+    path("", include("yuanqu.targets.urls")),
     path("api/", include("yuanqu.api_urls")),
 ]
 

@@ -192,6 +192,19 @@ DEFAULT_PERMISSIONS = [
     ("部门人员-本部门项目周报", R.STAFF, "projects.weeklyreport", [A, E], C.OWN_DEPARTMENT),
     ("部门人员-导入本部门重点项目", R.STAFF, "projects.keyproject", [IM], C.OWN_DEPARTMENT),
     ("部门人员-导入本部门项目月报", R.STAFF, "projects.monthlyprogress", [IM], C.OWN_DEPARTMENT),
+    # 目标管理：目标责任书由督查室维护，责任单位填报完成数
+    ("领导-目标责任书", R.LEADER, "targets.target", [V, E], C.ALL),
+    ("领导-目标进度填报", R.LEADER, "targets.targetreport", [V, E], C.ALL),
+    ("领导-目标亮灯规则", R.LEADER, "targets.lightband", [V, A, CH, D], C.ALL),
+    ("督查人员-目标责任书", R.INSPECTOR, "targets.target", [V, A, CH, D, IM, E], C.ALL),
+    ("督查人员-目标进度填报", R.INSPECTOR, "targets.targetreport", [V, A, CH, D, E], C.ALL),
+    ("督查人员-目标亮灯规则", R.INSPECTOR, "targets.lightband", [V, A, CH, D], C.ALL),
+    ("部门人员-目标责任书", R.STAFF, "targets.target", [V, E], C.ALL),
+    ("部门人员-本部门目标", R.STAFF, "targets.target", [A, CH, D], C.OWN_DEPARTMENT),
+    ("部门人员-目标进度", R.STAFF, "targets.targetreport", [V], C.ALL),
+    ("部门人员-填报本部门目标进度", R.STAFF, "targets.targetreport", [A, CH, D, IM], C.OWN_DEPARTMENT),
+    ("部门人员-目标亮灯规则", R.STAFF, "targets.lightband", [V], C.ALL),
+    ("系统管理员-目标亮灯规则", R.SYSADMIN, "targets.lightband", [V, A, CH, D], C.ALL),
 ]
 
 

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class TargetsConfig(AppConfig):
+    name = "yuanqu.targets"
+    verbose_name = "目标管理"
+
+    def ready(self):
+        from django.db.models.signals import post_migrate
+
+        from .progress import ensure_default_bands
+
+        post_migrate.connect(ensure_default_bands, sender=self)
