@@ -217,3 +217,31 @@ class LightBand(ChangeLoggedModel):
 
     def get_absolute_url(self):
         return reverse("targets:lightband_list")
+
+
+class Synonym(ChangeLoggedModel):
+    """Another name a plan or a sheet uses for a catalogue figure (GDP = 地区生产总值, FDI =
+    实际利用外资): the target import matches 指标 by key, name, then these."""
+
+    name = models.CharField(_("别名"), max_length=100, unique=True)
+    figure = models.CharField(_("数据项"), max_length=80, help_text=_("数据目录中的数据项代码"))
+
+    objects = RestrictedQuerySet.as_manager()
+    restrict_paths: dict[str, str] = {}
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("指标别名")
+        verbose_name_plural = _("指标别名")
+
+    def __str__(self):
+        return f"{self.name} → {self.figure}"
+
+    def get_absolute_url(self):
+        return reverse("targets:synonym", args=[self.pk])
+
+    def clean(self):
+        from yuanqu.figures.catalogue import figures
+
+        if self.figure and self.figure not in figures():
+            raise ValidationError({"figure": f"数据目录中没有数据项“{self.figure}”"})

@@ -1,5 +1,5 @@
-from django.urls import path  # noqa: F401
+from .import_urls import urlpatterns as import_patterns
 
 app_name = "targets"
 
-urlpatterns: list = []
+urlpatterns: list = [] + import_patterns

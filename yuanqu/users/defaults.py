@@ -205,6 +205,10 @@ DEFAULT_PERMISSIONS = [
     ("部门人员-填报本部门目标进度", R.STAFF, "targets.targetreport", [A, CH, D, IM], C.OWN_DEPARTMENT),
     ("部门人员-目标亮灯规则", R.STAFF, "targets.lightband", [V], C.ALL),
     ("系统管理员-目标亮灯规则", R.SYSADMIN, "targets.lightband", [V, A, CH, D], C.ALL),
+    ("督查人员-指标别名", R.INSPECTOR, "targets.synonym", [V, A, CH, D], C.ALL),
+    ("部门人员-指标别名", R.STAFF, "targets.synonym", [V], C.ALL),
+    ("领导-指标别名", R.LEADER, "targets.synonym", [V], C.ALL),
+    ("系统管理员-指标别名", R.SYSADMIN, "targets.synonym", [V, A, CH, D], C.ALL),
 ]
 
 
