@@ -82,12 +82,14 @@ class DisplayUnit:
 
 WAN_PER_YI = Decimal(10000)
 # Money stored in 万元 reads in 亿元 at the zone's scale; counts of people, enterprises and
-# items are whole numbers; any other unit is shown as stored, to 2 decimals.
+# items (个, 件, 项) are whole numbers; any other unit is shown as stored, to 2 decimals.
 BY_UNIT = {
     Unit.WAN_YUAN: DisplayUnit("亿元", WAN_PER_YI, digits=2, detail_digits=4),
     Unit.PERSON: DisplayUnit(Unit.PERSON.label, digits=0, detail_digits=0),
     Unit.ENTERPRISES: DisplayUnit(Unit.ENTERPRISES.label, digits=0, detail_digits=0),
     Unit.ITEMS: DisplayUnit(Unit.ITEMS.label, digits=0, detail_digits=0),
+    Unit.PIECES: DisplayUnit(Unit.PIECES.label, digits=0, detail_digits=0),
+    Unit.ENTRIES: DisplayUnit(Unit.ENTRIES.label, digits=0, detail_digits=0),
 }
 
 
