@@ -2,11 +2,58 @@
 
 from django.db import migrations, models
 
+# The indicators the zones' annual plans (目标责任书) name that the catalogue lacked. A new
+# database has them from 0002 (which loads the whole CSV); a database in use gets the ones it
+# lacks here, each logged as created by the system. Rows already there, and an indicator the
+# zone made under the same name, are left as they are.
+PLAN_INDICATORS = [
+    "primary_industry_value_added",
+    "construction_value_added",
+    "grain_output",
+    "housing_floor_area_sold",
+    "livelihood_expenditure",
+    "invention_patents_granted",
+    "technology_contract_turnover",
+    "new_urban_jobs",
+    "disposable_income_per_capita",
+]
+
+
+def add_plan_indicators(apps, schema_editor):
+    from yuanqu.core.changelog import serialize_object
+    from yuanqu.economy.indicators import add_indicators
+
+    Indicator = apps.get_model("economy", "Indicator")
+    if not Indicator.objects.exists():
+        return  # an empty catalogue is filled whole after migrate (ensure_indicators)
+    added = add_indicators(Indicator, PLAN_INDICATORS)
+    if not added:
+        return
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    ObjectChange = apps.get_model("core", "ObjectChange")
+    content_type, _ = ContentType.objects.get_or_create(app_label="economy", model="indicator")
+    ObjectChange.objects.bulk_create(
+        ObjectChange(
+            user_name="系统",
+            source="system",
+            action="create",
+            content_type=content_type,
+            object_id=str(indicator.pk),
+            object_repr=indicator.name,
+            prechange_data=None,
+            postchange_data=serialize_object(indicator),
+            message="系统升级：补充年度目标责任书常用指标",
+        )
+        for indicator in added
+    )
+
 
 class Migration(migrations.Migration):
 
     dependencies = [
         ('economy', '0005_covering_index_for_the_cockpit'),
+        ('core', '0004_seed_calendar'),
+        ('contenttypes', '0002_remove_content_type_name'),
     ]
 
     operations = [
@@ -15,4 +62,5 @@ class Migration(migrations.Migration):
             name='unit',
             field=models.CharField(choices=[('yuan', '元'), ('wan_yuan', '万元'), ('yi_yuan', '亿元'), ('usd', '美元'), ('wan_usd', '万美元'), ('yi_usd', '亿美元'), ('square_metre', '平方米'), ('wan_square_metre', '万平方米'), ('mu', '亩'), ('hectare', '公顷'), ('tonne', '吨'), ('wan_tonne', '万吨'), ('wan_kwh', '万千瓦时'), ('person', '人'), ('enterprises', '家'), ('items', '个'), ('pieces', '件'), ('entries', '项'), ('percent', '%')], max_length=20, verbose_name='计量单位'),
         ),
+        migrations.RunPython(add_plan_indicators, migrations.RunPython.noop),
     ]
