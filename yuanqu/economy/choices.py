@@ -3,13 +3,28 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Unit(models.TextChoices):
+    """An indicator's unit. Each label is the name of a unit in the figure catalogue
+    (``yuanqu.figures.units.UNITS``), which converts values between units by these names."""
+
+    YUAN = "yuan", _("元")
     WAN_YUAN = "wan_yuan", _("万元")
     YI_YUAN = "yi_yuan", _("亿元")
+    USD = "usd", _("美元")
+    WAN_USD = "wan_usd", _("万美元")
+    YI_USD = "yi_usd", _("亿美元")
+    SQUARE_METRE = "square_metre", _("平方米")
+    WAN_SQUARE_METRE = "wan_square_metre", _("万平方米")
+    MU = "mu", _("亩")
+    HECTARE = "hectare", _("公顷")
+    TONNE = "tonne", _("吨")
+    WAN_TONNE = "wan_tonne", _("万吨")
     WAN_KWH = "wan_kwh", _("万千瓦时")
     PERSON = "person", _("人")
-    PERCENT = "percent", _("%")
     ENTERPRISES = "enterprises", _("家")
     ITEMS = "items", _("个")
+    PIECES = "pieces", _("件")  # patents, cases
+    ENTRIES = "entries", _("项")  # achievements, tasks
+    PERCENT = "percent", _("%")
 
 
 class IndicatorKind(models.TextChoices):

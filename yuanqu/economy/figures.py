@@ -12,7 +12,13 @@ from yuanqu.users.permissions import restrict
 
 from .choices import Unit
 
-KIND_BY_UNIT = {Unit.ENTERPRISES: "count", Unit.ITEMS: "count", Unit.PERCENT: "ratio"}
+KIND_BY_UNIT = {
+    Unit.ENTERPRISES: "count",
+    Unit.ITEMS: "count",
+    Unit.PIECES: "count",
+    Unit.ENTRIES: "count",
+    Unit.PERCENT: "ratio",
+}
 
 
 def _summary(query):

@@ -11,31 +11,60 @@ from .choices import Unit
 DATA = Path(__file__).resolve().parent / "data" / "indicators.csv"
 
 
+def _rows() -> list[dict]:
+    with DATA.open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _indicator(Indicator, row):
+    return Indicator(
+        code=row["code"],
+        name=row["name"],
+        unit=row["unit"],
+        kind=row["kind"],
+        level=row["level"],
+        population=row["population"],
+        growth_published=row["growth_published"] == "true",
+        order=int(row["order"]),
+    )
+
+
 def load_indicators(Indicator) -> int:
     """Fill the (empty) catalogue; takes the model so migrations can pass theirs."""
     if Indicator.objects.exists():
         return 0
-    with DATA.open(encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
-    objects = [
-        Indicator(
-            code=row["code"],
-            name=row["name"],
-            unit=row["unit"],
-            kind=row["kind"],
-            level=row["level"],
-            population=row["population"],
-            growth_published=row["growth_published"] == "true",
-            order=int(row["order"]),
-        )
-        for row in rows
-    ]
+    objects = [_indicator(Indicator, row) for row in _rows()]
     Indicator.objects.bulk_create(objects)
     return len(objects)
 
 
+def add_indicators(Indicator, codes) -> list:
+    """Add the shipped indicators ``codes`` that a catalogue in use lacks (a data migration
+    brings them to an existing database). An indicator whose code or name is already there
+    is left as the zone keeps it; the new ones are returned (for the change log)."""
+    wanted = set(codes)
+    rows = [row for row in _rows() if row["code"] in wanted]
+    missing = wanted - {row["code"] for row in rows}
+    if missing:
+        raise ValueError(f"not in {DATA.name}: {sorted(missing)}")
+    taken = Indicator.objects.filter(code__in=codes) | Indicator.objects.filter(
+        name__in=[row["name"] for row in rows]
+    )
+    codes_taken = set(taken.values_list("code", flat=True))
+    names_taken = set(taken.values_list("name", flat=True))
+    added = []
+    for row in rows:
+        if row["code"] not in codes_taken and row["name"] not in names_taken:
+            indicator = _indicator(Indicator, row)
+            indicator.save()
+            added.append(indicator)
+    return added
+
+
 def ensure_indicators(sender=None, **kwargs):
-    """post_migrate: reload the catalogue after a flush (transactional tests)."""
+    """post_migrate: reload the catalogue after a flush (transactional tests). A catalogue
+    in use is never filled up here: an indicator the zone deleted stays deleted; indicators
+    shipped later reach existing databases by their own data migration (``add_indicators``)."""
     from .models import Indicator
 
     load_indicators(Indicator)
@@ -82,12 +111,14 @@ class DisplayUnit:
 
 WAN_PER_YI = Decimal(10000)
 # Money stored in 万元 reads in 亿元 at the zone's scale; counts of people, enterprises and
-# items are whole numbers; any other unit is shown as stored, to 2 decimals.
+# items (个, 件, 项) are whole numbers; any other unit is shown as stored, to 2 decimals.
 BY_UNIT = {
     Unit.WAN_YUAN: DisplayUnit("亿元", WAN_PER_YI, digits=2, detail_digits=4),
     Unit.PERSON: DisplayUnit(Unit.PERSON.label, digits=0, detail_digits=0),
     Unit.ENTERPRISES: DisplayUnit(Unit.ENTERPRISES.label, digits=0, detail_digits=0),
     Unit.ITEMS: DisplayUnit(Unit.ITEMS.label, digits=0, detail_digits=0),
+    Unit.PIECES: DisplayUnit(Unit.PIECES.label, digits=0, detail_digits=0),
+    Unit.ENTRIES: DisplayUnit(Unit.ENTRIES.label, digits=0, detail_digits=0),
 }
 
 

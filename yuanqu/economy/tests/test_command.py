@@ -69,7 +69,7 @@ def indicators(*args) -> dict[str, dict]:
 
 def test_every_indicator_with_the_comparable_growth_and_progress(zone_data):
     rows = indicators()
-    assert len(rows) == Indicator.objects.filter(active=True).count() == 16
+    assert len(rows) == Indicator.objects.filter(active=True).count() == 25
     assert rows["industrial_output"] == {
         "code": "industrial_output",
         "name": "规上工业总产值",
