@@ -5,6 +5,7 @@ default) must set ``YUANQU_SECRET_KEY`` and ``YUANQU_ALLOWED_HOSTS``.
 """
 
 import os
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import dj_database_url
@@ -34,6 +35,17 @@ def env_int(name: str, default: int) -> int:
         return int(value)
     except ValueError as exc:
         raise ImproperlyConfigured(f"{name} must be an integer, not {value!r}") from exc
+
+
+def env_decimal(name: str, default: str) -> Decimal:
+    value = os.environ.get(name) or default
+    try:
+        number = Decimal(value.strip())
+    except InvalidOperation as exc:
+        raise ImproperlyConfigured(f"{name} must be a number, not {value!r}") from exc
+    if not number.is_finite() or number < 0:
+        raise ImproperlyConfigured(f"{name} must be a number not below 0, not {value!r}")
+    return number
 
 
 def env_list(name: str, default: str = "") -> list[str]:
@@ -188,8 +200,8 @@ YUANQU_ATTACHMENT_MAX_BYTES = env_int("YUANQU_ATTACHMENT_MAX_BYTES", 10 * 1024 *
 
 # The target sheet: how far an “approx” (左右) target may fall short before it counts, when
 # the target sets no tolerance of its own — percentage points of growth, percent of a total.
-YUANQU_TARGET_TOLERANCE_PP = os.environ.get("YUANQU_TARGET_TOLERANCE_PP", "0.5")
-YUANQU_TARGET_TOLERANCE_PERCENT = os.environ.get("YUANQU_TARGET_TOLERANCE_PERCENT", "5")
+YUANQU_TARGET_TOLERANCE_PP = env_decimal("YUANQU_TARGET_TOLERANCE_PP", "0.5")
+YUANQU_TARGET_TOLERANCE_PERCENT = env_decimal("YUANQU_TARGET_TOLERANCE_PERCENT", "5")
 
 # Imports: refuse anything larger than this (bytes) and xlsx files that expand beyond it.
 YUANQU_IMPORT_MAX_BYTES = env_int("YUANQU_IMPORT_MAX_BYTES", 10 * 1024 * 1024)
