@@ -10,6 +10,7 @@ class FiguresConfig(AppConfig):
 
         from yuanqu.registry import register_navigation as nav
 
+        from . import importers  # noqa: F401  (its registration: yuanqu import peers)
         from .units import ensure_units
 
         post_migrate.connect(ensure_units, sender=self)

@@ -1,3 +1,4 @@
+from collections import Counter
 from decimal import Decimal
 
 from django import forms
@@ -12,6 +13,14 @@ from .models import PeerValue
 
 def figure_choices():
     return [("", "—— 选择数据项 ——")] + [(key, f"{f.name}（{f.unit}）") for key, f in figures().items()]
+
+
+def written_names(catalogue=None) -> dict[str, str]:
+    """How a file (the 通报's import, the list's export) names each figure: by its Chinese name
+    as in the catalogue, or by its key where two figures share that name."""
+    catalogue = figures() if catalogue is None else catalogue
+    counts = Counter(f.name for f in catalogue.values())
+    return {key: f.name if counts[f.name] == 1 else key for key, f in catalogue.items()}
 
 
 class PeerValueForm(BaseModelForm):
@@ -45,8 +54,12 @@ class PeerValueForm(BaseModelForm):
         growth = self.cleaned_data.get("growth")
         return None if growth is None else (growth / Decimal(100)).quantize(Decimal("0.000001"))
 
+    # Where the error of a row with neither value nor growth goes (None: the whole form).
+    neither_field, neither_message = None, "数值和增速至少填写一项"
+
     def clean(self):
         data = super().clean()
-        if data.get("value") is None and data.get("growth") is None:
-            raise ValidationError("数值和增速至少填写一项")
+        typed = not (self.has_error("value") or self.has_error("growth"))
+        if typed and data.get("value") is None and data.get("growth") is None:
+            self.add_error(self.neither_field, self.neither_message)
         return data

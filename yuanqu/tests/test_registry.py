@@ -228,8 +228,8 @@ def test_search_looks_in_every_registered_model_within_the_grant(leader, enterpr
 # --- import and export --------------------------------------------------------------------------
 
 
-IMPORTERS = ["demands", "enterprises", "investment-leads", "monthly", "project-progress", "projects", "tasks",
-             "zone-figures"]  # fmt: skip
+IMPORTERS = ["demands", "enterprises", "investment-leads", "monthly", "peers", "project-progress", "projects",
+             "tasks", "zone-figures"]  # fmt: skip
 
 
 def test_import_and_export_lists_come_from_the_registry(db, tmp_path):

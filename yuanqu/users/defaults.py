@@ -133,6 +133,7 @@ DEFAULT_PERMISSIONS = [
     # 数据目录：同级园区数据（市统计局通报中的其他园区数据，公开数）
     ("领导-同级园区数据", R.LEADER, "figures.peervalue", [V, E], C.ALL),
     ("部门人员-同级园区数据", R.STAFF, "figures.peervalue", [V, A, CH, D, E], C.ALL),
+    ("部门人员-导入同级园区数据", R.STAFF, "figures.peervalue", [IM], C.ALL),
     # 亩均评价
     ("领导-亩均评价方案", R.LEADER, "evaluation.evaluationscheme", [V, E], C.ALL),
     ("领导-亩均评价指标", R.LEADER, "evaluation.schemeindicator", [V], C.ALL),
