@@ -8,7 +8,9 @@ from yuanqu.utilities.forms import BaseModelForm
 from yuanqu.utilities.periods import parse_period
 
 from .catalogue import figures
-from .models import PeerValue
+from .models import ExchangeRate, PeerValue, Unit
+
+FIRST_RATE_YEAR, LAST_RATE_YEAR = 2000, 2100
 
 
 def figure_choices():
@@ -63,3 +65,37 @@ class PeerValueForm(BaseModelForm):
         if typed and data.get("value") is None and data.get("growth") is None:
             self.add_error(self.neither_field, self.neither_message)
         return data
+
+
+class UnitForm(BaseModelForm):
+    """A unit of measure: its dimension and what one of it is in the dimension's base unit."""
+
+    class Meta:
+        model = Unit
+        fields = ["name", "dimension", "factor", "order"]
+
+    def clean_factor(self):
+        factor = self.cleaned_data["factor"]
+        if factor is not None and factor <= 0:
+            raise ValidationError(f"折合基本单位须大于0，实际为“{factor.normalize():f}”")
+        return factor
+
+
+class ExchangeRateForm(BaseModelForm):
+    """The year's 美元 rate the zone's statistics use."""
+
+    class Meta:
+        model = ExchangeRate
+        fields = ["year", "usd_cny", "source"]
+
+    def clean_year(self):
+        year = self.cleaned_data["year"]
+        if year is not None and not FIRST_RATE_YEAR <= year <= LAST_RATE_YEAR:
+            raise ValidationError(f"年度须在{FIRST_RATE_YEAR}–{LAST_RATE_YEAR}之间，实际为{year}")
+        return year
+
+    def clean_usd_cny(self):
+        rate = self.cleaned_data["usd_cny"]
+        if rate is not None and rate <= 0:
+            raise ValidationError(f"汇率须大于0，实际为“{rate.normalize():f}”")
+        return rate

@@ -5,7 +5,7 @@ from yuanqu.utilities.templatetags.numbers import number
 
 from .catalogue import figures
 from .forms import written_names
-from .models import PeerValue
+from .models import ExchangeRate, PeerValue, Unit
 
 
 class PeerValueTable(BaseTable):
@@ -43,3 +43,27 @@ class PeerValueTable(BaseTable):
 
     def value_growth(self, value):
         return None if value is None else (value * 100).normalize()
+
+
+class UnitTable(BaseTable):
+    name = tables.Column(verbose_name="单位", linkify=True)
+    factor = NumberColumn(verbose_name="折合基本单位", places=None)
+
+    class Meta(BaseTable.Meta):
+        model = Unit
+        fields = ("name", "dimension", "factor", "order")
+
+    def render_factor(self, value):
+        return f"{value.normalize():,f}"
+
+    def value_factor(self, value):
+        return value.normalize()
+
+
+class ExchangeRateTable(BaseTable):
+    year = tables.Column(verbose_name="年度", linkify=True)
+    usd_cny = NumberColumn(verbose_name="1美元折合人民币（元）", places=4)
+
+    class Meta(BaseTable.Meta):
+        model = ExchangeRate
+        fields = ("year", "usd_cny", "source")
