@@ -24,6 +24,8 @@ class Dimension(models.TextChoices):
 
 
 class Unit(ChangeLoggedModel):
+    """A unit of measure (万元, 亩 …): its dimension and what one of it is in the base unit."""
+
     name = models.CharField(_("单位"), max_length=20, unique=True)
     dimension = models.CharField(_("量纲"), max_length=20, choices=Dimension.choices)
     factor = models.DecimalField(
