@@ -3,7 +3,7 @@ import django_filters
 from yuanqu.utilities.filtersets import BaseFilterSet
 
 from .forms import figure_choices
-from .models import PeerValue
+from .models import ExchangeRate, PeerValue, Unit
 
 
 class PeerValueFilterSet(BaseFilterSet):
@@ -14,3 +14,19 @@ class PeerValueFilterSet(BaseFilterSet):
     class Meta:
         model = PeerValue
         fields = ["q", "figure", "year", "peer"]
+
+
+class UnitFilterSet(BaseFilterSet):
+    search_fields = ("name",)
+
+    class Meta:
+        model = Unit
+        fields = ["q", "dimension"]
+
+
+class ExchangeRateFilterSet(BaseFilterSet):
+    search_fields = ("source",)
+
+    class Meta:
+        model = ExchangeRate
+        fields = ["q", "year"]

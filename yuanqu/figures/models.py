@@ -3,6 +3,7 @@ to the dimension's base unit; currencies convert only through an exchange rate e
 the year (``ExchangeRate``)."""
 
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from yuanqu.core.mixins import ChangeLoggedModel
@@ -23,6 +24,8 @@ class Dimension(models.TextChoices):
 
 
 class Unit(ChangeLoggedModel):
+    """A unit of measure (万元, 亩 …): its dimension and what one of it is in the base unit."""
+
     name = models.CharField(_("单位"), max_length=20, unique=True)
     dimension = models.CharField(_("量纲"), max_length=20, choices=Dimension.choices)
     factor = models.DecimalField(
@@ -33,6 +36,8 @@ class Unit(ChangeLoggedModel):
     )
     order = models.PositiveIntegerField(_("排序"), default=100)
 
+    restrict_paths: dict[str, str] = {}  # reference data: a grant reaches all units or none
+
     class Meta:
         ordering = ["dimension", "order", "factor"]
         verbose_name = _("计量单位")
@@ -40,6 +45,9 @@ class Unit(ChangeLoggedModel):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("figures:unit", args=[self.pk])
 
 
 class ExchangeRate(ChangeLoggedModel):
@@ -49,6 +57,8 @@ class ExchangeRate(ChangeLoggedModel):
     usd_cny = models.DecimalField(_("1美元折合人民币（元）"), max_digits=10, decimal_places=4)
     source = models.CharField(_("来源"), max_length=100, blank=True)
 
+    restrict_paths: dict[str, str] = {}
+
     class Meta:
         ordering = ["-year"]
         verbose_name = _("汇率")
@@ -56,6 +66,9 @@ class ExchangeRate(ChangeLoggedModel):
 
     def __str__(self):
         return f"{self.year}年 1美元={self.usd_cny}元"
+
+    def get_absolute_url(self):
+        return reverse("figures:exchangerate", args=[self.pk])
 
 
 class PeerValue(ChangeLoggedModel):
@@ -93,6 +106,4 @@ class PeerValue(ChangeLoggedModel):
         return f"{self.peer} {self.period:%Y-%m} {self.figure}"
 
     def get_absolute_url(self):
-        from django.urls import reverse
-
         return reverse("figures:peervalue", args=[self.pk])

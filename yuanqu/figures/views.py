@@ -11,10 +11,10 @@ from yuanqu.utilities.periods import id_param, last_complete_month, period_param
 from yuanqu.utilities.views import ObjectDeleteView, ObjectEditView, ObjectListView, ObjectView
 
 from .catalogue import KINDS, SCOPES, Query, evaluate, figures, may_view_any, visible
-from .filtersets import PeerValueFilterSet
-from .forms import PeerValueForm
-from .models import PeerValue
-from .tables import PeerValueTable
+from .filtersets import ExchangeRateFilterSet, PeerValueFilterSet, UnitFilterSet
+from .forms import ExchangeRateForm, PeerValueForm, UnitForm
+from .models import ExchangeRate, PeerValue, Unit
+from .tables import ExchangeRateTable, PeerValueTable, UnitTable
 
 
 def _scope_choices():
@@ -103,3 +103,44 @@ class PeerValueEditView(ObjectEditView):
 
 class PeerValueDeleteView(ObjectDeleteView):
     queryset = PeerValue.objects.all()
+
+
+# --- units of measure (计量单位) and exchange rates (汇率) ---------------------------------------
+
+
+class UnitListView(ObjectListView):
+    queryset = Unit.objects.all()
+    filterset = UnitFilterSet
+    table = UnitTable
+
+
+class UnitView(ObjectView):
+    queryset = Unit.objects.all()
+
+
+class UnitEditView(ObjectEditView):
+    queryset = Unit.objects.all()
+    form = UnitForm
+
+
+class UnitDeleteView(ObjectDeleteView):
+    queryset = Unit.objects.all()
+
+
+class ExchangeRateListView(ObjectListView):
+    queryset = ExchangeRate.objects.all()
+    filterset = ExchangeRateFilterSet
+    table = ExchangeRateTable
+
+
+class ExchangeRateView(ObjectView):
+    queryset = ExchangeRate.objects.all()
+
+
+class ExchangeRateEditView(ObjectEditView):
+    queryset = ExchangeRate.objects.all()
+    form = ExchangeRateForm
+
+
+class ExchangeRateDeleteView(ObjectDeleteView):
+    queryset = ExchangeRate.objects.all()

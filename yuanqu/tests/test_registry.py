@@ -60,6 +60,8 @@ ADMIN = [
     ("诉求类别", "demands:demandcategory_list", "demands.demandcategory", "view"),
     ("经济指标", "economy:indicator_list", "economy.indicator", "change"),
     ("月份锁定", "economy:periodlock_list", "economy.periodlock", "add"),
+    ("计量单位", "figures:unit_list", "figures.unit", "change"),
+    ("汇率", "figures:exchangerate_list", "figures.exchangerate", "change"),
     ("亮灯规则", "projects:lightrule_list", "projects.lightrule", "change"),
     ("工作日历", "core:calendarday_list", "core.calendarday", "view"),
     ("日历年度", "core:calendaryear_list", "core.calendaryear", "change"),
@@ -228,8 +230,8 @@ def test_search_looks_in_every_registered_model_within_the_grant(leader, enterpr
 # --- import and export --------------------------------------------------------------------------
 
 
-IMPORTERS = ["demands", "enterprises", "investment-leads", "monthly", "project-progress", "projects", "tasks",
-             "zone-figures"]  # fmt: skip
+IMPORTERS = ["demands", "enterprises", "investment-leads", "monthly", "peers", "project-progress", "projects",
+             "tasks", "zone-figures"]  # fmt: skip
 
 
 def test_import_and_export_lists_come_from_the_registry(db, tmp_path):

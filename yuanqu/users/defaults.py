@@ -133,6 +133,14 @@ DEFAULT_PERMISSIONS = [
     # 数据目录：同级园区数据（市统计局通报中的其他园区数据，公开数）
     ("领导-同级园区数据", R.LEADER, "figures.peervalue", [V, E], C.ALL),
     ("部门人员-同级园区数据", R.STAFF, "figures.peervalue", [V, A, CH, D, E], C.ALL),
+    ("部门人员-导入同级园区数据", R.STAFF, "figures.peervalue", [IM], C.ALL),
+    # 数据目录：计量单位与汇率（基础配置，系统管理员维护）
+    ("系统管理员-计量单位", R.SYSADMIN, "figures.unit", [V, A, CH, D, E], C.ALL),
+    ("系统管理员-汇率", R.SYSADMIN, "figures.exchangerate", [V, A, CH, D, E], C.ALL),
+    ("领导-计量单位", R.LEADER, "figures.unit", [V], C.ALL),
+    ("领导-汇率", R.LEADER, "figures.exchangerate", [V], C.ALL),
+    ("部门人员-计量单位", R.STAFF, "figures.unit", [V], C.ALL),
+    ("部门人员-汇率", R.STAFF, "figures.exchangerate", [V], C.ALL),
     # 亩均评价
     ("领导-亩均评价方案", R.LEADER, "evaluation.evaluationscheme", [V, E], C.ALL),
     ("领导-亩均评价指标", R.LEADER, "evaluation.schemeindicator", [V], C.ALL),

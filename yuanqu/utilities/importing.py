@@ -324,6 +324,11 @@ class Importer:
     def normalise_key(self, value: str) -> str:
         return value.strip()
 
+    def existing_record(self, key):
+        """The record a row's key names, or None (a new record); an importer whose records are
+        identified by several columns gives its key as it likes and finds the record here."""
+        return self.model._default_manager.filter(**{self.key: key}).first() if key else None
+
     def initial_for_new(self) -> dict:
         """Form values of a new record before the file's values are applied."""
         return {}
@@ -500,7 +505,7 @@ class Importer:
 
     def check_row(self, number, key, cells, result):
         """List a row's faults without saving it (a row that cannot be imported anyway)."""
-        existing = self.model._default_manager.filter(**{self.key: key}).first() if key else None
+        existing = self.existing_record(key)
         result.errors.extend(self.row_errors(number, existing, cells)[1])
 
     def row_changes(self, existing, before, form) -> list:
@@ -510,7 +515,7 @@ class Importer:
 
     def read_row(self, number, key, cells, result):
         """Validate one row, and save it (inside the file's transaction) when it changes anything."""
-        existing = self.model._default_manager.filter(**{self.key: key}).first() if key else None
+        existing = self.existing_record(key)
         before = _values(existing) if existing else None
         existing_label = str(existing) if existing else ""  # the form changes the instance in place
         form, errors = self.row_errors(number, existing, cells)
