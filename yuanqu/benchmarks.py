@@ -94,14 +94,15 @@ def _reset():
     from django.db import connection
 
     from yuanqu.core.dbguard import create_triggers, drop_triggers
-    from yuanqu.economy.models import AnnualTarget, EnterpriseMonthlyValue, IndicatorRollup, ZoneMonthlyFigure
+    from yuanqu.economy.models import EnterpriseMonthlyValue, IndicatorRollup, ZoneMonthlyFigure
     from yuanqu.enterprises.models import Contact, Enterprise, Qualification, ScaleRecord
+    from yuanqu.targets.models import Target
     from yuanqu.users.models import User, Zone
 
     drop_triggers(connection)
     for model in (EnterpriseMonthlyValue, IndicatorRollup):  # millions of rows: no per-row signals
         model.objects.all()._raw_delete(connection.alias)
-    for model in (ZoneMonthlyFigure, AnnualTarget, Qualification, Contact, ScaleRecord):
+    for model in (ZoneMonthlyFigure, Target, Qualification, Contact, ScaleRecord):
         model.objects.all().delete()
     User.objects.all().delete()
     Enterprise.objects.all().delete()

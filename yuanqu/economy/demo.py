@@ -1,4 +1,5 @@
-"""The demo zone's economic data: monthly reports of its 规上工业 enterprises and targets.
+"""The demo zone's economic data: monthly reports of its 规上工业 enterprises and the park's
+zone-level figures.
 
 Three years of months up to the last complete one, for 规上工业总产值, 营业收入, 利润总额,
 全口径税收 and 用电量; 规上工业总产值 of the last full year is about 259亿元, about 10 % above the year
@@ -7,10 +8,9 @@ the registry's records for this year and last, and for the year before a populat
 few of last year's newcomers missing and a few enterprises that left since, so the
 comparable-set notes have something to show. The park's zone-level figures (规上工业增加值
 and 地区生产总值 with the bureau's published growth, 固定资产投资, 一般公共预算收入) follow the
-enterprises' output and tax month by month. The last full year and this one have targets for
-the park (the year before's total × 1.09, zone-level × 1.08) and for each 片区 for the cockpit's
-headline indicators; the months of the first year are locked. Records are bulk-created (seed data has no author for the change log) and the
-rollups rebuilt once.
+enterprises' output and tax month by month; the months of the first year are locked. The
+year's targets are the target sheet's demo (``yuanqu.targets``). Records are bulk-created
+(seed data has no author for the change log) and the rollups rebuilt once.
 """
 
 import datetime
@@ -25,7 +25,7 @@ from yuanqu.enterprises.models import Enterprise, ScaleRecord
 from yuanqu.users.models import Zone
 
 from . import rollups
-from .models import AnnualTarget, EnterpriseMonthlyValue, Indicator, PeriodLock, ZoneMonthlyFigure
+from .models import EnterpriseMonthlyValue, Indicator, PeriodLock, ZoneMonthlyFigure
 from .services import add_months
 
 SEED = 2024
@@ -41,8 +41,6 @@ RATIOS = {
     "electricity": (0.008, 0.035),
 }
 CENT = Decimal("0.01")
-HEADLINE = ("industrial_output", "revenue", "tax_all_levels", "profit")  # the cockpit's cards
-TARGET_GROWTH = Decimal("0.09")
 # zone-level indicator → (enterprise indicator it follows, 亿元 per 万元 of it, published growth)
 ZONE_FIGURES = {
     "industrial_value_added": ("industrial_output", Decimal("0.26"), (0.085, 0.105)),
@@ -118,8 +116,7 @@ def _build(today, park, zone_ids, rng):
     indicators = {i.code: i for i in Indicator.objects.filter(code__in=["industrial_output", *RATIOS])}
     season_total = sum(SEASON)
 
-    zone_of = dict(Enterprise.objects.filter(pk__in=everyone).values_list("pk", "zone_id"))
-    rows, totals, zone_totals, monthly = [], {}, {}, {}
+    rows, monthly = [], {}
     for y in years:
         months = 12 if y < year else last.month
         for enterprise in sorted(members[y]):
@@ -143,45 +140,18 @@ def _build(today, park, zone_ids, rng):
                             reason="演示数据",
                         )
                     )
-            for code, value in ytd.items():
-                totals[(y, code)] = totals.get((y, code), Decimal(0)) + value
-                key = (y, code, zone_of[enterprise])
-                zone_totals[key] = zone_totals.get(key, Decimal(0)) + value
     EnterpriseMonthlyValue.objects.bulk_create(rows, batch_size=2000)
     rollups.rebuild(set(zone_ids) | {None})
 
     figures = _zone_figures(park, monthly, years, last, rng)
     ZoneMonthlyFigure.objects.bulk_create(figures)
-    targets = _targets(indicators, totals, zone_totals, park, years) + _zone_targets(figures, years)
-    AnnualTarget.objects.bulk_create(targets)
     locks = [
         PeriodLock(period=datetime.date(years[0], m, 1), comments="演示：年度数据已定稿")
         for m in range(1, 13)
     ]
     locks = [lock for lock in locks if not PeriodLock.objects.filter(period=lock.period).exists()]
     PeriodLock.objects.bulk_create(locks)
-    return {"values": len(rows), "targets": len(targets), "figures": len(figures), "locks": len(locks)}
-
-
-def _targets(indicators, totals, zone_totals, park, years):
-    """The park's target of every reported indicator and each 片区's of the headline ones, for
-    the last full year and this one: the year before's total × 1.09."""
-    targets = []
-    for y in years[1:]:
-        for code, indicator in indicators.items():
-            targets.append(_target(indicator, y, totals.get((y - 1, code)), None))
-            if code not in HEADLINE:
-                continue
-            for area in park.children.all():
-                targets.append(_target(indicator, y, zone_totals.get((y - 1, code, area.pk)), area))
-    return [t for t in targets if t is not None]
-
-
-def _target(indicator, year, base, zone, growth=TARGET_GROWTH):
-    if not base:
-        return None
-    value = (base * (1 + growth)).quantize(Decimal(1) if base > 1000 else CENT)
-    return AnnualTarget(indicator=indicator, year=year, zone=zone, target_value=value, target_growth=growth)
+    return {"values": len(rows), "figures": len(figures), "locks": len(locks)}
 
 
 def _zone_figures(park, monthly, years, last, rng):
@@ -212,14 +182,3 @@ def _zone_figures(park, monthly, years, last, rng):
                     )
                 )
     return figures
-
-
-def _zone_targets(figures, years):
-    """The park's target of each zone-level indicator: last December's total × 1.08."""
-    december = {(f.indicator, f.period.year): f.ytd_value for f in figures if f.period.month == 12}
-    return [
-        target
-        for indicator in {f.indicator for f in figures}
-        for y in years[1:]
-        if (target := _target(indicator, y, december.get((indicator, y - 1)), None, Decimal("0.08")))
-    ]

@@ -2,11 +2,11 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
-from yuanqu.users.models import Department, Zone
+from yuanqu.users.models import Zone
 from yuanqu.utilities.filtersets import BaseFilterSet
 
 from .choices import IndicatorLevel, Population
-from .models import AnnualTarget, EnterpriseMonthlyValue, Indicator, ZoneMonthlyFigure
+from .models import EnterpriseMonthlyValue, Indicator, ZoneMonthlyFigure
 from .services import parse_period
 
 
@@ -100,22 +100,3 @@ class ZoneMonthlyFigureFilterSet(CurrentVersionsMixin, BaseFilterSet):
     class Meta:
         model = ZoneMonthlyFigure
         fields = ["q", "period", "year", "indicator", "zone", "all_versions"]
-
-
-class AnnualTargetFilterSet(BaseFilterSet):
-    search_fields = ("indicator__name",)
-
-    year = django_filters.NumberFilter(label="年度")
-    indicator = django_filters.ModelChoiceFilter(queryset=Indicator.objects.all(), label="指标")
-    zone = django_filters.ModelChoiceFilter(queryset=Zone.objects.all(), label="片区")
-    park_wide = django_filters.BooleanFilter(
-        method="filter_park_wide", label="仅全园区目标", widget=forms.CheckboxInput
-    )
-    department = django_filters.ModelChoiceFilter(queryset=Department.objects.all(), label="责任部门")
-
-    class Meta:
-        model = AnnualTarget
-        fields = ["q", "year", "indicator", "zone", "park_wide", "department"]
-
-    def filter_park_wide(self, queryset, name, value):
-        return queryset.filter(zone=None) if value else queryset

@@ -12,7 +12,7 @@ from yuanqu.utilities.forms import BaseModelForm
 from yuanqu.utilities.import_views import UploadForm
 
 from .choices import IndicatorLevel
-from .models import AnnualTarget, EnterpriseMonthlyValue, Indicator, ZoneMonthlyFigure
+from .models import EnterpriseMonthlyValue, Indicator, ZoneMonthlyFigure
 from .services import (
     check_unlocked,
     complete_pair,
@@ -391,76 +391,6 @@ def page_after_save(instance, url_name):
 
 class ZoneFigureImportUploadForm(UploadForm):
     period = MonthField(label="月份", help_text="文件中数据所属的月份，如 2023-10")
-
-
-MONTHS = range(1, 13)
-
-
-class AnnualTargetForm(BaseModelForm):
-    """A target: an absolute value and/or a growth rate, with the share of each month."""
-
-    target_growth = PercentField(label="目标增速（%）", help_text="如 9 表示“增长9%以上”；与目标值至少填一项")
-
-    class Meta:
-        model = AnnualTarget
-        fields = ["indicator", "year", "zone", "department", "target_value", "target_growth"]
-        help_texts = {"zone": "留空为全园区目标", "department": "按部门分解的目标填写"}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["indicator"].queryset = Indicator.objects.filter(active=True)
-        shares = phasing_shares(self.instance.monthly_phasing)
-        for month in MONTHS:
-            self.fields[f"share_{month}"] = forms.DecimalField(
-                label=f"{month}月（%）",
-                required=False,
-                max_digits=7,
-                decimal_places=3,
-                min_value=0,
-                initial=shares[month - 1] if shares else None,
-                help_text="分月进度：各月完成全年目标的比例；12个月都留空为按月均匀，填写时合计须为100%"
-                if month == 1
-                else "",
-            )
-
-    def share_fields(self):
-        return [self[f"share_{month}"] for month in MONTHS]
-
-    def clean(self):
-        data = super().clean()
-        shares = [data.get(f"share_{month}") for month in MONTHS]
-        if all(s is None for s in shares):
-            self.instance.monthly_phasing = None  # even 序时进度: months / 12
-            return data
-        if any(s is None for s in shares):
-            missing = "、".join(f"{m}月" for m, s in zip(MONTHS, shares, strict=True) if s is None)
-            self.add_error(None, f"分月进度须12个月都填写或都留空（按月均匀），缺少：{missing}")
-            return data
-        total = sum(shares, Decimal(0))
-        if abs(total - 100) > Decimal("0.01"):
-            self.add_error(None, f"分月进度12个月合计应为100%，实际为{total.normalize():f}%")
-            return data
-        cumulative, running = [], Decimal(0)
-        for share in shares:
-            running += share
-            cumulative.append(float(round(running / 100, 6)))
-        cumulative[-1] = 1.0
-        self.instance.monthly_phasing = cumulative
-        return data
-
-    def save(self, commit=True):
-        return page_after_save(super().save(commit), "economy:annualtarget")
-
-
-def phasing_shares(phasing) -> list[Decimal] | None:
-    """Each month's share in percent from the model's cumulative fractions."""
-    if not phasing:
-        return None
-    cumulative = [Decimal(str(x)) for x in phasing]
-    return [
-        ((b - a) * 100).quantize(Decimal("0.001")).normalize()
-        for a, b in zip([Decimal(0), *cumulative], cumulative, strict=False)
-    ]
 
 
 class PeriodLockForm(forms.Form):

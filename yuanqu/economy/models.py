@@ -1,4 +1,5 @@
-"""Economic operations (经济运行): the indicator catalogue, monthly values, locks and targets."""
+"""Economic operations (经济运行): the indicator catalogue, monthly values and locks; the
+year's targets are the target sheet's (``yuanqu.targets``)."""
 
 from django.db import models
 from django.urls import reverse
@@ -99,7 +100,8 @@ class EnterpriseMonthlyValue(VersionedValue):
             # Enterprise and YTD ride along, so the cockpit reads every enterprise's YTD of a
             # month from the index alone, not one table page per enterprise.
             models.Index(
-                fields=["indicator", "period", "is_current", "enterprise", "ytd_value"], name="emv_indicator_period_ytd"
+                fields=["indicator", "period", "is_current", "enterprise", "ytd_value"],
+                name="emv_indicator_period_ytd",
             ),
             models.Index(fields=["period"], name="emv_period"),  # the latest month reported
         ]
@@ -169,80 +171,6 @@ class PeriodLock(ChangeLoggedModel):
         return reverse("economy:summary") + f"?period={self.period:%Y-%m}"
 
 
-class AnnualTarget(ChangeLoggedModel):
-    """An annual target (年度目标) of an indicator for the park, a 片区 or a department."""
-
-    indicator = models.ForeignKey(
-        Indicator, on_delete=models.PROTECT, related_name="targets", verbose_name=_("指标")
-    )
-    year = models.PositiveSmallIntegerField(_("年度"))
-    zone = models.ForeignKey(
-        "users.Zone",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("片区"),
-        help_text=_("留空为全园区"),
-    )
-    department = models.ForeignKey(
-        "users.Department",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("责任部门"),
-    )
-    target_value = models.DecimalField(_("目标值"), **VALUE)
-    target_growth = models.DecimalField(
-        _("目标增速"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        help_text=_("小数：0.09 即增长9%以上"),
-    )
-    monthly_phasing = models.JSONField(
-        _("分月进度"),
-        null=True,
-        blank=True,
-        help_text=_("12个数，各月末应完成全年目标的比例（累计）；留空按月均匀"),
-    )
-
-    objects = RestrictedQuerySet.as_manager()
-    restrict_paths = {"own_department": "department", "own_zone": "zone"}
-
-    class Meta:
-        ordering = ["-year", "indicator__order"]
-        verbose_name = _("年度目标")
-        verbose_name_plural = _("年度目标")
-
-    def __str__(self):
-        return f"{self.year}年{self.zone or '全园区'}{self.indicator}目标"
-
-    def get_absolute_url(self):
-        return reverse("economy:summary") + f"?period={self.year}-12"
-
-    def clean(self):
-        from django.core.exceptions import ValidationError
-
-        if self.target_value is None and self.target_growth is None:
-            raise ValidationError({"target_value": "目标值和目标增速至少填写一项"})
-        phasing = self.monthly_phasing
-        if phasing is not None:
-            if not isinstance(phasing, list) or len(phasing) != 12:
-                raise ValidationError({"monthly_phasing": "分月进度须为12个数（1–12月末的累计比例）"})
-            try:
-                shares = [float(x) for x in phasing]
-            except (TypeError, ValueError):
-                raise ValidationError({"monthly_phasing": "分月进度须全部为数字"}) from None
-            if (
-                any(b < a for a, b in zip(shares, shares[1:], strict=False))
-                or not 0 <= shares[0] <= shares[-1] <= 1
-            ):
-                raise ValidationError({"monthly_phasing": "分月进度须逐月不减，且在0到1之间"})
-
-
 class IndicatorRollup(models.Model):
     """Derived sums of the current enterprise values per indicator, month and 片区 (the
     cockpit's and the summary's totals at scale). Not domain data and never edited: rebuilt
@@ -272,4 +200,3 @@ class IndicatorRollup(models.Model):
 
     def __str__(self):
         return f"{self.indicator_id} {period_label(self.period)} {self.zone_id or '未划片区'}"
-

@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 
 from yuanqu.core.versioning import record_version
+from yuanqu.targets.choices import TargetKind
 from yuanqu.utilities.periods import (  # noqa: F401  (the economy app's modules import them from here)
     add_months,
     describe,
@@ -194,18 +195,47 @@ def two_year_average_growth(first: Decimal | None, second: Decimal | None) -> Fi
 # 序时进度, 完成率 and the gap wording live in ``utilities/progress.py`` (imported at the top).
 
 
-def target_value(target, last_year_total: Decimal | None) -> Figure:
-    """The absolute target of an AnnualTarget: its value, or last year's total × (1 + growth)."""
+def sheet_targets(year: int) -> dict:
+    """The year's targets of the target sheet (目标责任书) for the economy's figures, by
+    indicator code: the park's and the 片区' totals and growths, in the order a lookup
+    prefers them (a target without a responsible department first, then the sheet's order)."""
+    from django.db.models import F
+
+    from yuanqu.targets.models import Target
+
+    rows = (
+        Target.objects.filter(year=year, figure__startswith="economy.", scope_department=None)
+        .select_related("unit")
+        .order_by(F("department").asc(nulls_first=True), "order", "pk")
+    )
+    result: dict = defaultdict(list)
+    for target in rows:
+        result[target.figure.removeprefix("economy.")].append(target)
+    return result
+
+
+def sheet_target(targets, kind, zone):
+    """The target of that kind for a summary of ``zone``: a 片区's own target for a 片区;
+    for the park the park's (no 片区, or the park's own zone)."""
+    found = [t for t in targets if t.kind == kind]
+    if zone is not None and zone.parent_id is not None:
+        return next((t for t in found if t.zone_id == zone.pk), None)
+    park = [t for t in found if t.zone_id is None] + [t for t in found if zone and t.zone_id == zone.pk]
+    return park[0] if park else None
+
+
+def target_value(target, indicator) -> Figure:
+    """A total target's value in the indicator's unit (a target of 30亿元 for an indicator in
+    万元 is 300000). Only a total target has a value: a growth target is compared as growth."""
+    from yuanqu.figures.units import UnitError, convert
+
     if target is None:
         return Figure(None, "未设定年度目标")
-    if target.target_value is not None:
-        return Figure(target.target_value)
-    if last_year_total is None:
-        return Figure(None, "目标只有增速，且缺少上年全年数，无法换算目标值")
-    return Figure(
-        last_year_total * (ONE + target.target_growth),
-        f"目标值按上年全年数×(1+{target.target_growth * HUNDRED:.1f}%)推算",
-    )
+    unit = str(indicator.get_unit_display())
+    try:
+        return Figure(convert(target.value, target.unit.name, unit, target.year))
+    except UnitError as exc:
+        return Figure(None, f"目标单位无法换算：{exc}")
 
 
 # --- breakdowns ---------------------------------------------------------------------------
@@ -239,7 +269,8 @@ def enterprise_pulls(current: dict, previous: dict) -> dict:
 
 
 def growth_against_target(growth: Decimal | None, target_growth: Decimal | None) -> str:
-    """“增长8.2%，目标9.0%，差0.8个百分点” (or 超), “” without a target growth."""
+    """“增长8.2%，目标9%，低于目标0.8个百分点” (or 高于, 与目标持平), as the target sheet words a
+    growth target's gap; “” without a target growth."""
     if target_growth is None:
         return ""
     target = f"目标{target_growth * HUNDRED:.1f}".removesuffix(".0") + "%"
@@ -248,8 +279,8 @@ def growth_against_target(growth: Decimal | None, target_growth: Decimal | None)
     now = f"{'增长' if growth >= 0 else '下降'}{abs(growth) * HUNDRED:.1f}%"
     gap = round((growth - target_growth) * HUNDRED, 1)
     if gap == 0:
-        return f"{now}，{target}，持平"
-    return f"{now}，{target}，{'超' if gap > 0 else '差'}{abs(gap)}个百分点"
+        return f"{now}，{target}，与目标持平"
+    return f"{now}，{target}，{'高于' if gap > 0 else '低于'}目标{abs(gap)}个百分点"
 
 
 def ranking(values: dict, top: int | None = None) -> list[tuple[int, object, Decimal]]:
@@ -292,9 +323,9 @@ def complete_values(model, owner: dict, indicator, period, month_value, ytd_valu
         month_value,
         ytd_value,
         earlier_months=lambda: dict(earlier.values_list("period__month", "month_value")),
-        previous_ytd=lambda: earlier.filter(period=add_months(period, -1))
-        .values_list("ytd_value", flat=True)
-        .first(),
+        previous_ytd=lambda: (
+            earlier.filter(period=add_months(period, -1)).values_list("ytd_value", flat=True).first()
+        ),
         strict=strict,
     )
 
@@ -404,26 +435,18 @@ def _zone_figure(figures, indicator, period, zone):
     return figures.filter(indicator=indicator, period=period, zone=zone, is_current=True).first()
 
 
-def _target(indicator, year, zone):
-    from .models import AnnualTarget
-
-    targets = AnnualTarget.objects.filter(indicator=indicator, year=year, department=None)
-    if zone is not None and zone.parent_id is not None:
-        return targets.filter(zone=zone).first()
-    return targets.filter(zone=None).first() or (targets.filter(zone=zone).first() if zone else None)
-
-
-def _from_values(values, indicator, period, december_period):
-    """(month, YTD, comparable growth, last December's YTD) from the value rows."""
+def _from_values(values, indicator, period):
+    """(month, YTD, comparable growth) from the value rows."""
     ytd_map = _values_by_enterprise(values, indicator, period, "ytd_value")
     month = total(_values_by_enterprise(values, indicator, period, "month_value").values())
-    growth = comparable_growth(ytd_map, _values_by_enterprise(values, indicator, last_year(period), "ytd_value"))
-    december = total(_values_by_enterprise(values, indicator, december_period, "ytd_value").values()).value
-    return month, total(ytd_map.values()), growth, december
+    growth = comparable_growth(
+        ytd_map, _values_by_enterprise(values, indicator, last_year(period), "ytd_value")
+    )
+    return month, total(ytd_map.values()), growth
 
 
-def _rolled_up(scope, indicator, period, december_period):
-    """The same four from the rollups."""
+def _rolled_up(scope, indicator, period):
+    """The same three from the rollups."""
     now, before = scope.sums(indicator, period), scope.sums(indicator, last_year(period))
     ytd = now.ytd_sum if now.ytd_count else None
     growth = growth_from_sums(
@@ -434,12 +457,10 @@ def _rolled_up(scope, indicator, period, december_period):
         entered=now.ytd_count - now.paired_count,
         left=before.ytd_count - now.paired_count,
     )
-    december = scope.sums(indicator, december_period)
     return (
         Figure(now.month_sum if now.month_count else None),
         Figure(ytd),
         growth,
-        december.ytd_sum if december.ytd_count else None,
     )
 
 
@@ -453,6 +474,11 @@ def indicator_summary(
     (already restricted to what the user may see); ``zone`` limits enterprises to its subtree.
     Without ``values`` the enterprise totals come from the rollups (``economy.rollups``), as
     they do with a ``scope`` (``rollups.scope_for(user, zone)``); the figures are the same.
+
+    Targets are the target sheet's (``targets.Target`` of the figure ``economy.<code>``): a
+    total target gives ``target`` (in the indicator's unit), 完成率, 序时进度 and the gap; a
+    growth target gives ``target_growth`` (a fraction) and is compared as growth only, so an
+    indicator with a growth target alone has no 完成率.
     """
     from .choices import IndicatorLevel
     from .models import EnterpriseMonthlyValue, Indicator, ZoneMonthlyFigure
@@ -466,18 +492,18 @@ def indicator_summary(
         values = values.filter(enterprise__zone_id__in=zone.subtree_ids())
     figure_zone = park_root(zone)
     indicators = list(indicators or Indicator.objects.filter(active=True))
-    december_period = datetime.date(period.year - 1, 12, 1)
+    targets = sheet_targets(period.year)
     if scope is not None:
-        scope.load(indicators, {period, last_year(period), december_period})
+        scope.load(indicators, {period, last_year(period)})
     rows = []
     for indicator in indicators:
         notes = []
         figure = _zone_figure(figures, indicator, period, figure_zone)
         if indicator.level == IndicatorLevel.ENTERPRISE:
             if scope is not None:
-                month, ytd, growth, december = _rolled_up(scope, indicator, period, december_period)
+                month, ytd, growth = _rolled_up(scope, indicator, period)
             else:
-                month, ytd, growth, december = _from_values(values, indicator, period, december_period)
+                month, ytd, growth = _from_values(values, indicator, period)
             if ytd.value is None:
                 notes.append(f"{describe(period)}无企业填报数据")
             elif month.value is None:
@@ -487,10 +513,6 @@ def indicator_summary(
             base, rate = growth.base, growth.value
         else:
             previous = _zone_figure(figures, indicator, last_year(period), figure_zone)
-            december_figure = _zone_figure(
-                figures, indicator, datetime.date(period.year - 1, 12, 1), figure_zone
-            )
-            december = december_figure.ytd_value if december_figure else None
             ytd = Figure(figure.ytd_value if figure else None)
             month = Figure(figure.month_value if figure else None)
             base = previous.ytd_value if previous else None
@@ -511,11 +533,15 @@ def indicator_summary(
             rate = None
             notes.append("增速由统计部门公布，尚未录入")
         value_notes = list(notes)  # about the value and its growth; what follows is about the target
-        target_obj = _target(indicator, period.year, zone)
-        target = target_value(target_obj, december)
-        if target.note:
+        total_target = sheet_target(targets[indicator.code], TargetKind.TOTAL, zone)
+        growth_target = sheet_target(targets[indicator.code], TargetKind.GROWTH, zone)
+        target_growth = growth_target.value / HUNDRED if growth_target else None
+        target = target_value(total_target, indicator)
+        if total_target is None and target_growth is not None:
+            notes.append(f"目标为增速，按增速比较：{growth_against_target(rate, target_growth)}")
+        elif target.note:
             notes.append(target.note)
-        phasing = target_obj.monthly_phasing if target_obj else None
+        phasing = total_target.phasing if total_target else None
         status = progress(ytd.value, target.value, period, basis, phasing)
         if status.note and target.value is not None:
             notes.append(status.note)
@@ -533,7 +559,7 @@ def indicator_summary(
                 "growth": rate,
                 "published_growth": published,
                 "target": target.value,
-                "target_growth": target_obj.target_growth if target_obj else None,
+                "target_growth": target_growth,
                 "completion": status.completion,
                 "time_progress": status.time_progress,
                 "gap_pp": status.gap_pp,

@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from yuanqu.utilities.tables import BaseTable
 
-from .models import AnnualTarget, EnterpriseMonthlyValue, Indicator, ZoneMonthlyFigure
+from .models import EnterpriseMonthlyValue, Indicator, ZoneMonthlyFigure
 
 
 class IndicatorTable(BaseTable):
@@ -96,38 +96,3 @@ class ZoneMonthlyFigureTable(BaseTable):
 
     def value_published_growth(self, value):
         return value  # the fraction in Excel, as the import reads it back
-
-
-class AnnualTargetTable(BaseTable):
-    year = tables.Column(linkify=lambda record: reverse("economy:annualtarget", args=[record.pk]))
-    indicator = tables.Column(order_by=("indicator__order",))
-    zone = tables.Column(default="全园区")
-    unit = tables.Column(accessor="indicator", verbose_name="单位", orderable=False)
-    target_growth = tables.Column(verbose_name="目标增速")
-    monthly_phasing = tables.Column(verbose_name="分月进度", orderable=False, default="按月均匀")
-
-    class Meta(BaseTable.Meta):
-        model = AnnualTarget
-        fields = (
-            "year",
-            "indicator",
-            "zone",
-            "department",
-            "target_value",
-            "unit",
-            "target_growth",
-            "monthly_phasing",
-        )
-        sequence = fields
-
-    def render_unit(self, value):
-        return value.get_unit_display()
-
-    def render_target_growth(self, value):
-        return f"增长{value * 100:.1f}%以上" if value is not None else "—"
-
-    def value_target_growth(self, value):
-        return value
-
-    def render_monthly_phasing(self, value):
-        return "自定" if value else "按月均匀"

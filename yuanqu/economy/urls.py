@@ -44,13 +44,6 @@ urlpatterns = [
         name="zonemonthlyfigure_import_template",
     ),
     path("zone-figures/<int:pk>/", views.ZoneMonthlyFigureView.as_view(), name="zonemonthlyfigure"),
-    path("annual-targets/", views.AnnualTargetListView.as_view(), name="annualtarget_list"),
-    path("annual-targets/add/", views.AnnualTargetEditView.as_view(), name="annualtarget_add"),
-    path("annual-targets/<int:pk>/", views.AnnualTargetView.as_view(), name="annualtarget"),
-    path("annual-targets/<int:pk>/edit/", views.AnnualTargetEditView.as_view(), name="annualtarget_edit"),
-    path(
-        "annual-targets/<int:pk>/delete/", views.AnnualTargetDeleteView.as_view(), name="annualtarget_delete"
-    ),
     path("period-locks/", views.PeriodLockListView.as_view(), name="periodlock_list"),
     path("period-locks/<int:pk>/unlock/", views.PeriodUnlockView.as_view(), name="periodlock_unlock"),
 ]

@@ -1,5 +1,3 @@
-from decimal import Decimal
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
@@ -18,24 +16,21 @@ from yuanqu.utilities.periods import period_param, zone_param
 from .analysis import DEFAULT_SORT, STATUSES, chart_data, indicator_detail, series_periods, sort_enterprises
 from .choices import IndicatorLevel
 from .filtersets import (
-    AnnualTargetFilterSet,
     EnterpriseMonthlyValueFilterSet,
     IndicatorFilterSet,
     ZoneMonthlyFigureFilterSet,
 )
 from .forms import (
-    AnnualTargetForm,
     EnterpriseMonthlyValueForm,
     IndicatorForm,
     MonthlyImportUploadForm,
     PeriodLockForm,
     ZoneFigureImportUploadForm,
     ZoneMonthlyFigureForm,
-    phasing_shares,
 )
 from .importers import MonthlyImporter
 from .indicators import display_unit
-from .models import AnnualTarget, EnterpriseMonthlyValue, Indicator, PeriodLock, ZoneMonthlyFigure
+from .models import EnterpriseMonthlyValue, Indicator, PeriodLock, ZoneMonthlyFigure
 from .rollups import scope_for
 from .services import (
     describe,
@@ -45,7 +40,7 @@ from .services import (
     latest_period,
     percent,
 )
-from .tables import AnnualTargetTable, EnterpriseMonthlyValueTable, IndicatorTable, ZoneMonthlyFigureTable
+from .tables import EnterpriseMonthlyValueTable, IndicatorTable, ZoneMonthlyFigureTable
 from .zone_importers import ZoneFigureImporter
 
 VALUES = EnterpriseMonthlyValue.objects.select_related(
@@ -167,7 +162,7 @@ def _pp(value):
 
 def _amounts(shown):
     """Cell functions for a stored amount in the indicator's display unit (unrounded)."""
-    return lambda key: (lambda r: shown.exact(r[key]))
+    return lambda key: lambda r: shown.exact(r[key])
 
 
 def indicator_tables(shown) -> dict:
@@ -419,42 +414,6 @@ class ZoneMonthlyFigureImportView(BulkImportView):
 
 class ZoneMonthlyFigureImportTemplateView(ImportTemplateView):
     importer = ZoneFigureImporter
-
-
-# --- annual targets -------------------------------------------------------------------------
-
-TARGETS = AnnualTarget.objects.select_related("indicator", "zone", "department")
-
-
-class AnnualTargetListView(generic.ObjectListView):
-    queryset = TARGETS
-    filterset = AnnualTargetFilterSet
-    table = AnnualTargetTable
-
-
-class AnnualTargetView(generic.ObjectView):
-    queryset = TARGETS
-    template_name = "economy/annualtarget.html"
-
-    def extra_context(self, obj):
-        shares = phasing_shares(obj.monthly_phasing)
-        cumulative = obj.monthly_phasing or [m / 12 for m in range(1, 13)]
-        return {
-            "growth_pct": percent(obj.target_growth),
-            "phasing": [
-                (month, shares[month - 1] if shares else None, percent(Decimal(str(cumulative[month - 1]))))
-                for month in range(1, 13)
-            ],
-        }
-
-
-class AnnualTargetEditView(generic.ObjectEditView):
-    queryset = AnnualTarget.objects.all()
-    form = AnnualTargetForm
-
-
-class AnnualTargetDeleteView(generic.ObjectDeleteView):
-    queryset = AnnualTarget.objects.all()
 
 
 # --- month locks ----------------------------------------------------------------------------

@@ -59,7 +59,6 @@ def test_economy_tabs_only_for_those_who_may_open_them(client, grid_worker, lead
         "economy:cockpit": "驾驶舱",
         "economy:enterprisemonthlyvalue_list": "企业月报数据",
         "economy:zonemonthlyfigure_list": "园区月度数据",
-        "economy:annualtarget_list": "年度目标",
         "economy:periodlock_list": "月份锁定",
         "economy:indicator_list": "经济指标",
     }
@@ -70,7 +69,7 @@ def test_economy_tabs_only_for_those_who_may_open_them(client, grid_worker, lead
         return {name for name in tabs if reverse(name) in links}
 
     grid_tabs = shown(grid_worker)
-    assert "economy:annualtarget_list" not in grid_tabs and "economy:periodlock_list" not in grid_tabs
+    assert "economy:periodlock_list" not in grid_tabs
     assert "economy:cockpit" in grid_tabs  # a grid worker reads the cockpit of their 片区
     for name in grid_tabs:
         assert client.get(reverse(name)).status_code == 200

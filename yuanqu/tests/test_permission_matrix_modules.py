@@ -202,7 +202,8 @@ def test_key_project_pages_answer_each_role_as_the_grants_say(client, request, r
     check_pages(client, request, role, PROJECT_PAGES, PROJECT_EXPECTED)
 
 
-# 经济运行: the indicator page and its export, zone figures, annual targets, month locks.
+# 经济运行: the indicator page and its export, zone figures, month locks (the year's targets are
+# the target sheet's).
 def _indicator_url(suffix=""):
     from yuanqu.economy.models import Indicator
 
@@ -215,21 +216,19 @@ ECONOMY_PAGES = {
     "zone_figures": lambda: reverse("economy:zonemonthlyfigure_list"),
     "zone_figure_add": lambda: reverse("economy:zonemonthlyfigure_add"),
     "zone_figure_import": lambda: reverse("economy:zonemonthlyfigure_import"),
-    "targets": lambda: reverse("economy:annualtarget_list"),
-    "target_add": lambda: reverse("economy:annualtarget_add"),
     "locks": lambda: reverse("economy:periodlock_list"),
 }
 # fmt: off
 ECONOMY_EXPECTED = {
-    #               ind  export zones zone+ import targets target+ locks
-    "anonymous":   (302, 302,   302,  302,  302,   302,    302,    302),
-    "leader":      (200, 200,   200,  403,  403,   200,    403,    200),
-    "staff":       (200, 200,   200,  403,  403,   200,    200,    200),
-    "grid":        (200, 403,   200,  403,  403,   403,    403,    403),
-    "enterprise":  (200, 403,   403,  403,  403,   403,    403,    403),
-    "sysadmin":    (200, 403,   403,  403,  403,   403,    403,    200),
-    "secadmin":    (404, 404,   403,  403,  403,   403,    403,    403),
-    "auditor":     (404, 404,   403,  403,  403,   403,    403,    403),
+    #               ind  export zones zone+ import locks
+    "anonymous":   (302, 302,   302,  302,  302,   302),
+    "leader":      (200, 200,   200,  403,  403,   200),
+    "staff":       (200, 200,   200,  403,  403,   200),
+    "grid":        (200, 403,   200,  403,  403,   403),
+    "enterprise":  (200, 403,   403,  403,  403,   403),
+    "sysadmin":    (200, 403,   403,  403,  403,   200),
+    "secadmin":    (404, 404,   403,  403,  403,   403),
+    "auditor":     (404, 404,   403,  403,  403,   403),
 }
 # fmt: on
 

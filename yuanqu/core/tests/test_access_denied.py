@@ -5,26 +5,26 @@ import logging
 from django.urls import reverse
 
 from yuanqu.core.models import AuditEvent
-from yuanqu.economy.models import AnnualTarget
+from yuanqu.economy.models import PeriodLock
 
 
 def test_denied_request_writes_one_audit_event_and_no_traceback(client, grid_worker, caplog):
     client.force_login(grid_worker)
     before = AuditEvent.objects.count()
-    targets_before = AnnualTarget.objects.count()
+    locks_before = PeriodLock.objects.count()
     with caplog.at_level(logging.DEBUG):
-        response = client.get(reverse("economy:annualtarget_list"), {"year": "2026"})
+        response = client.get(reverse("economy:periodlock_list"), {"year": "2026"})
     assert response.status_code == 403
     assert "无权访问" in response.content.decode()
     events = AuditEvent.objects.filter(kind="access_denied")
     assert AuditEvent.objects.count() == before + 1
     event = events.get()
     assert event.user_name == "grid"
-    assert event.data["path"] == "/annual-targets/"
+    assert event.data["path"] == "/period-locks/"
     assert "没有查看权限" in event.detail
     assert not [r for r in caplog.records if r.exc_info], "a denial must not log a traceback"
     assert not [r for r in caplog.records if r.name == "django.request"]
-    assert AnnualTarget.objects.count() == targets_before
+    assert PeriodLock.objects.count() == locks_before
 
 
 def test_denied_post_is_audited_and_changes_nothing(client, grid_worker):
@@ -33,8 +33,6 @@ def test_denied_post_is_audited_and_changes_nothing(client, grid_worker):
     assert response.status_code == 403
     event = AuditEvent.objects.get(kind="access_denied")
     assert event.data["method"] == "POST"
-    from yuanqu.economy.models import PeriodLock
-
     assert not PeriodLock.objects.exists()
 
 

@@ -5,9 +5,9 @@ from rest_framework import serializers
 
 from yuanqu.enterprises.models import Enterprise
 from yuanqu.users.models import Zone
-from yuanqu.utilities.api import RestrictedPrimaryKeyRelatedField, ValidatedModelSerializer
+from yuanqu.utilities.api import RestrictedPrimaryKeyRelatedField
 
-from ..models import AnnualTarget, EnterpriseMonthlyValue, Indicator, ZoneMonthlyFigure
+from ..models import EnterpriseMonthlyValue, Indicator, ZoneMonthlyFigure
 from ..services import (
     check_unlocked,
     complete_values,
@@ -127,35 +127,6 @@ class ZoneMonthlyFigureSerializer(VersionedValueSerializer):
         validators = []
 
     recorder = staticmethod(record_zone_figure)
-
-
-class AnnualTargetSerializer(ValidatedModelSerializer):
-    """年度目标：目标值和/或目标增速（小数），分月进度为12个月末的累计比例，留空按月均匀。"""
-
-    monthly_phasing = serializers.ListField(
-        child=serializers.DecimalField(max_digits=7, decimal_places=6, coerce_to_string=False),
-        min_length=12,
-        max_length=12,
-        allow_null=True,
-        required=False,
-        label="分月进度",
-    )
-
-    class Meta:
-        model = AnnualTarget
-        fields = [
-            "id",
-            "indicator",
-            "year",
-            "zone",
-            "department",
-            "target_value",
-            "target_growth",
-            "monthly_phasing",
-        ]
-
-    def validate_monthly_phasing(self, value):
-        return None if value is None else [float(x) for x in value]
 
 
 class IndicatorSummaryRowSerializer(serializers.Serializer):

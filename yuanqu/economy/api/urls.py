@@ -9,7 +9,6 @@ router = DefaultRouter()
 router.register("indicators", views.IndicatorViewSet)
 router.register("monthly-values", views.EnterpriseMonthlyValueViewSet)
 router.register("zone-figures", views.ZoneMonthlyFigureViewSet)
-router.register("annual-targets", views.AnnualTargetViewSet)
 urlpatterns = [
     path("indicator-summary/", views.IndicatorSummaryView.as_view(), name="indicator-summary"),
     *router.urls,

@@ -6,19 +6,18 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.exceptions import ValidationError as APIValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
-from rest_framework.viewsets import GenericViewSet, ModelViewSet, ReadOnlyModelViewSet
+from rest_framework.viewsets import GenericViewSet, ReadOnlyModelViewSet
 
 from yuanqu.users.models import Zone
 from yuanqu.users.permissions import has_perm, restrict
 from yuanqu.utilities.api import RestrictedViewSetMixin
 
 from ..filtersets import (
-    AnnualTargetFilterSet,
     EnterpriseMonthlyValueFilterSet,
     IndicatorFilterSet,
     ZoneMonthlyFigureFilterSet,
 )
-from ..models import AnnualTarget, EnterpriseMonthlyValue, Indicator, ZoneMonthlyFigure
+from ..models import EnterpriseMonthlyValue, Indicator, ZoneMonthlyFigure
 from ..services import as_json_row, indicator_summary, parse_period
 from . import serializers
 
@@ -76,22 +75,6 @@ class ZoneMonthlyFigureViewSet(VersionedViewSet):
     queryset = ZoneMonthlyFigure.objects.select_related("reported_by")
     serializer_class = serializers.ZoneMonthlyFigureSerializer
     filterset_class = ZoneMonthlyFigureFilterSet
-
-
-@extend_schema_view(
-    list=extend_schema(summary="年度目标列表"),
-    retrieve=extend_schema(summary="年度目标详情"),
-    create=extend_schema(summary="新建年度目标"),
-    update=extend_schema(summary="修改年度目标"),
-    partial_update=extend_schema(summary="修改年度目标（部分字段）"),
-    destroy=extend_schema(summary="删除年度目标"),
-)
-class AnnualTargetViewSet(RestrictedViewSetMixin, ModelViewSet):
-    """年度目标。"""
-
-    queryset = AnnualTarget.objects.all()
-    serializer_class = serializers.AnnualTargetSerializer
-    filterset_class = AnnualTargetFilterSet
 
 
 class IndicatorSummaryView(APIView):

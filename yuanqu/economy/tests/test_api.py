@@ -1,5 +1,5 @@
 """The economy API: indicators (read), enterprise monthly values and zone figures (list, add
-as a new version), annual targets (CRUD), and the indicator summary of ``yuanqu indicators``."""
+as a new version), and the indicator summary of ``yuanqu indicators``."""
 
 import datetime
 import io
@@ -13,7 +13,6 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from yuanqu.economy.models import (
-    AnnualTarget,
     EnterpriseMonthlyValue,
     Indicator,
     PeriodLock,
@@ -83,38 +82,6 @@ class TestEnterpriseMonthlyValueAPI(
             self.list_url(), {**self.create_data(self.own_department), "period": "2024年1月"}, format="json"
         )
         assert bad.json() == {"period": ["月份“2024年1月”格式不对，应为“2023-10”这样的年-月"]}
-
-
-class TestAnnualTargetAPI(APIViewTestCases.APIViewTestCase):
-    model = AnnualTarget
-    url_namespace = "economy-api"
-    update_data = {"target_value": "250.0000"}
-    base_grants = [("economy.indicator", ["view"], ALL), ("users.department", ["view"], ALL)]
-
-    def make_record(self, department):
-        return AnnualTarget.objects.create(
-            indicator=output(), year=2024, department=department, target_value=D(200)
-        )
-
-    def create_data(self, department):
-        return {
-            "indicator": output().pk,
-            "year": 2025,
-            "department": department.pk,
-            "target_growth": "0.090000",
-        }
-
-    def test_phasing_is_checked(self):
-        self.grant(["view", "add"])
-        data = {**self.create_data(self.own_department), "monthly_phasing": [0.5] * 11 + [0.4]}
-        response = self.client.post(self.list_url(), data, format="json")
-        assert response.status_code == 400
-        assert response.json() == {"monthly_phasing": ["分月进度须逐月不减，且在0到1之间"]}
-        response = self.client.post(self.list_url(), {**data, "target_growth": None}, format="json")
-        assert "目标值和目标增速至少填写一项" in response.json()["target_value"]
-        even = [round(m / 12, 6) for m in range(1, 13)]
-        response = self.client.post(self.list_url(), {**data, "monthly_phasing": even}, format="json")
-        assert response.status_code == 201 and response.json()["monthly_phasing"][-1] == 1
 
 
 # --- zone figures, indicators and the summary (users of the standard cast) -----------------

@@ -9,9 +9,11 @@ import pytest
 from django.urls import reverse
 
 from yuanqu.economy.cockpit import YELLOW_PP, light
-from yuanqu.economy.models import AnnualTarget, Indicator
+from yuanqu.economy.models import Indicator
 from yuanqu.economy.services import record_enterprise_value
 from yuanqu.utilities.testing import factories as f
+
+from .sheet import sheet_target
 
 COCKPIT = reverse("economy:cockpit")
 AUG = datetime.date(2024, 8, 1)
@@ -24,7 +26,7 @@ def make_cockpit_data(owned_enterprise, other_enterprise, east):
     growing  东区精密 (东区): 100000 → 120000
     dropping 西区光电 (西区):  50000 →  35000 (−30%)
     silent   东区停报 (东区):   8000 →  none (reported 7000 for 2024-07)
-    YTD 155000万元 = 15.50亿元; comparable 155000 / 150000 − 1 = 3.3%; target 300000:
+    YTD 155000万元 = 15.50亿元; comparable 155000 / 150000 − 1 = 3.3%; target 30亿元 (300000万元):
     completion 51.7% against 序时进度 66.7% (15 points behind: red)."""
     output = Indicator.objects.get(code="industrial_output")
     chain = f.chain("高端装备制造")
@@ -42,7 +44,7 @@ def make_cockpit_data(owned_enterprise, other_enterprise, east):
     ]
     for enterprise, period, month, ytd in rows:
         record_enterprise_value(enterprise, output, period, month_value=D(month), ytd_value=D(ytd))
-    AnnualTarget.objects.create(indicator=output, year=2024, target_value=D(300000))
+    sheet_target(output, 2024, 30, "亿元")
     return {"output": output, "silent": silent, "chain": chain}
 
 

@@ -11,11 +11,11 @@ from django.urls import reverse
 
 from yuanqu.demands import services as demand_services
 from yuanqu.demands.models import Demand, DemandCategory
-from yuanqu.economy.models import AnnualTarget
 from yuanqu.economy.services import growth_against_target, record_enterprise_value
 from yuanqu.projects.tests.conftest import make_project, report
 from yuanqu.supervision.models import Task, WorkPoint
 
+from .sheet import sheet_target
 from .test_cockpit import cockpit_json, make_cockpit_data
 
 COCKPIT = reverse("economy:cockpit")
@@ -140,10 +140,10 @@ def test_tasks_say_they_are_not_counted_by_zone(client, leader, work, east):
 
 
 def test_growth_is_shown_against_the_target_growth():
-    assert growth_against_target(D("0.082"), D("0.09")) == "增长8.2%，目标9%，差0.8个百分点"
-    assert growth_against_target(D("0.1"), D("0.085")) == "增长10.0%，目标8.5%，超1.5个百分点"
-    assert growth_against_target(D("-0.03"), D("0.09")) == "下降3.0%，目标9%，差12.0个百分点"
-    assert growth_against_target(D("0.09"), D("0.09")) == "增长9.0%，目标9%，持平"
+    assert growth_against_target(D("0.082"), D("0.09")) == "增长8.2%，目标9%，低于目标0.8个百分点"
+    assert growth_against_target(D("0.1"), D("0.085")) == "增长10.0%，目标8.5%，高于目标1.5个百分点"
+    assert growth_against_target(D("-0.03"), D("0.09")) == "下降3.0%，目标9%，低于目标12.0个百分点"
+    assert growth_against_target(D("0.09"), D("0.09")) == "增长9.0%，目标9%，与目标持平"
     assert growth_against_target(None, D("0.09")) == "增速暂无，目标9%"
     assert growth_against_target(D("0.05"), None) == ""
 
@@ -152,16 +152,18 @@ def test_the_card_shows_growth_against_target_next_to_value_and_completion(
     client, leader, owned_enterprise, other_enterprise, east
 ):
     data = make_cockpit_data(owned_enterprise, other_enterprise, east)
-    AnnualTarget.objects.filter(indicator=data["output"], year=2024).update(target_growth=D("0.05"))
+    sheet_target(data["output"], 2024, 5, kind="growth")
     client.force_login(leader)
     response = client.get(COCKPIT, {"period": "2024-08"})
     card = next(c for c in cockpit_json(response)["cards"] if c["code"] == "industrial_output")
     # comparable growth 155000 / 150000 − 1 = 3.3 %, target 5 %: 1.7 points short
-    assert card["target_text"] == "增长3.3%，目标5%，差1.7个百分点"
+    assert card["target_text"] == "增长3.3%，目标5%，低于目标1.7个百分点"
     html = response.content.decode()
     card_html = re.search(r'data-code="industrial_output".*?</a>', html, re.S).group(0)
     assert (
-        "15.50" in card_html and "完成 51.7%" in card_html and "增长3.3%，目标5%，差1.7个百分点" in card_html
+        "15.50" in card_html
+        and "完成 51.7%" in card_html
+        and "增长3.3%，目标5%，低于目标1.7个百分点" in card_html
     )
 
 

@@ -8,8 +8,10 @@ from decimal import Decimal as D
 import pytest
 from django.core.management import CommandError, call_command
 
-from yuanqu.economy.models import AnnualTarget, EnterpriseMonthlyValue, Indicator, ZoneMonthlyFigure
+from yuanqu.economy.models import EnterpriseMonthlyValue, Indicator, ZoneMonthlyFigure
 from yuanqu.utilities.testing import factories as f
+
+from .sheet import sheet_target
 
 KEYS = {
     "code",
@@ -38,7 +40,8 @@ def report(enterprise, indicator, period, month, ytd):
 @pytest.fixture
 def zone_data(owned_enterprise, other_enterprise, east, west, park, output):
     """东区 and 西区 report 1–8月 产值 both years; a newcomer (东区) only this year, a
-    leaver (西区) only last year; the park's target is 200 (万元); 工业增加值's growth is published."""
+    leaver (西区) only last year; the park's targets are 200 (万元) and growth of 10 %; 工业增加值's
+    growth is published."""
     newcomer = f.enterprise("东区新纳统电子有限公司", zone_obj=east)
     leaver = f.enterprise("西区退库建材有限公司", zone_obj=west)
     report(owned_enterprise, output, AUG_2023, 5, 40)
@@ -47,7 +50,8 @@ def zone_data(owned_enterprise, other_enterprise, east, west, park, output):
     report(owned_enterprise, output, AUG_2024, 6, 50)
     report(other_enterprise, output, AUG_2024, 9, 62)
     report(newcomer, output, AUG_2024, 2, 10)
-    AnnualTarget.objects.create(indicator=output, year=2024, target_value=D(200), target_growth=D("0.1"))
+    sheet_target(output, 2024, 200)
+    sheet_target(output, 2024, 10, kind="growth")
     value_added = Indicator.objects.get(code="industrial_value_added")
     ZoneMonthlyFigure.objects.create(
         zone=park,
@@ -131,14 +135,23 @@ def test_text_output_reads_as_a_report(zone_data):
     assert "落后序时进度5.7个百分点" in text
 
 
-def test_a_growth_only_target_is_converted_from_last_years_total_and_phasing_is_used(
-    owned_enterprise, output
-):
+def test_a_growth_only_target_is_compared_as_growth_never_turned_into_a_value(owned_enterprise, output):
+    report(owned_enterprise, output, AUG_2023, 10, 100)
     report(owned_enterprise, output, datetime.date(2023, 12, 1), 20, 200)
     report(owned_enterprise, output, AUG_2024, 15, 130)
+    sheet_target(output, 2024, 10, kind="growth")
+    row = indicators()["industrial_output"]
+    assert row["growth"] == 0.3
+    # Not last year's 200 × 1.1 = 220: a growth target has no value, hence no 完成率.
+    assert [row[k] for k in ("target", "completion", "gap_pp")] == [None] * 3
+    assert "目标为增速，按增速比较：增长30.0%，目标10%，高于目标20.0个百分点" in row["note"]
+    assert "未设定年度目标" not in row["note"]
+
+
+def test_a_total_target_in_another_unit_is_converted_and_its_phasing_used(owned_enterprise, output):
+    report(owned_enterprise, output, AUG_2024, 15, 130)
     phasing = [0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.55, 0.6, 0.75, 0.85, 0.92, 1]
-    AnnualTarget.objects.create(indicator=output, year=2024, target_growth=D("0.1"), monthly_phasing=phasing)
+    sheet_target(output, 2024, "0.022", "亿元", phasing=phasing)  # 220万元
     row = indicators()["industrial_output"]
     assert (row["target"], row["completion"], row["time_progress"]) == (220.0, 0.5909, 0.6)
-    assert row["gap_pp"] == -0.91
-    assert "目标值按上年全年数×(1+10.0%)推算" in row["note"]
+    assert row["gap_pp"] == -0.91 and "落后序时进度0.9个百分点" in row["note"]

@@ -1,4 +1,5 @@
-"""The demo zone's economic data: three years of 规上工业 reports, targets, no duplicates."""
+"""The demo zone's economic data: three years of 规上工业 reports and zone figures, no duplicates;
+the year's targets are the target sheet's demo, not the economy's."""
 
 import datetime
 import io
@@ -11,16 +12,17 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from yuanqu.economy.demo import generate_economy
-from yuanqu.economy.models import AnnualTarget, EnterpriseMonthlyValue, PeriodLock, ZoneMonthlyFigure
+from yuanqu.economy.models import EnterpriseMonthlyValue, PeriodLock, ZoneMonthlyFigure
 from yuanqu.economy.services import add_months
 from yuanqu.enterprises import demo
+from yuanqu.targets.models import Target
 from yuanqu.users.models import Zone
 
 TODAY = datetime.date(2024, 11, 20)
 
 
 @pytest.mark.django_db
-def test_demo_has_three_years_of_reports_and_targets_and_is_built_once():
+def test_demo_has_three_years_of_reports_and_is_built_once():
     assert generate_economy(TODAY) is None  # no demo zone yet: nothing to add to
     demo.generate(demo.DEFAULT_ENTERPRISES, today=TODAY)
     summary = generate_economy(TODAY)
@@ -39,32 +41,25 @@ def test_demo_has_three_years_of_reports_and_targets_and_is_built_once():
         "家企业无上年同期数据" in full_year["note"]
         and "家企业上年同期有数据、本期无数据" in full_year["note"]
     )
-    # The park's targets: five reported indicators and four zone-level ones, each year.
-    assert AnnualTarget.objects.filter(year=2023, zone=None).count() == 9
-    assert AnnualTarget.objects.filter(year=2024, zone=None).count() == 9
-    assert not AnnualTarget.objects.filter(year=2022).exists()
+    assert not Target.objects.exists()  # the target sheet's demo sets the year's targets
 
     out = io.StringIO()
     call_command("indicators", "--period", "2024-10", "--json", stdout=out)
     output = next(r for r in json.loads(out.getvalue()) if r["code"] == "industrial_output")
     assert 0.05 < output["growth"] < 0.15
     assert "家企业无上年同期数据" in output["note"] and "家企业上年同期有数据、本期无数据" in output["note"]
-    assert output["completion"] is not None and output["gap_pp"] is not None
+    assert output["target"] is None and "未设定年度目标" in output["note"]
 
-    counts = [
-        m.objects.count() for m in (EnterpriseMonthlyValue, ZoneMonthlyFigure, AnnualTarget, PeriodLock)
-    ]
+    counts = [m.objects.count() for m in (EnterpriseMonthlyValue, ZoneMonthlyFigure, PeriodLock)]
     assert generate_economy(TODAY) is None
-    assert [
-        m.objects.count() for m in (EnterpriseMonthlyValue, ZoneMonthlyFigure, AnnualTarget, PeriodLock)
-    ] == counts
+    assert [m.objects.count() for m in (EnterpriseMonthlyValue, ZoneMonthlyFigure, PeriodLock)] == counts
 
 
 ZONE_LEVEL = ("industrial_value_added", "gdp", "fixed_asset_investment", "general_budget_revenue")
 
 
 @pytest.mark.django_db
-def test_demo_has_zone_figures_area_targets_and_locks_consistent_with_the_reports():
+def test_demo_has_zone_figures_and_locks_consistent_with_the_reports():
     demo.generate(demo.DEFAULT_ENTERPRISES, today=TODAY)
     generate_economy(TODAY)
     park = Zone.objects.get(name=demo.PARK_NAME, parent=None)
@@ -86,21 +81,7 @@ def test_demo_has_zone_figures_area_targets_and_locks_consistent_with_the_report
     assert "增速采用统计部门公布数" in rows["gdp"]["note"]
     assert 0.05 < rows["fixed_asset_investment"]["growth"] < 0.15  # derived from last year's
     for code in ZONE_LEVEL:
-        assert rows[code]["ytd"] and rows[code]["completion"] is not None and rows[code]["gap_pp"] is not None
-
-    # Each 片区 has targets for the headline indicators; they add up to about the park's.
-    areas = list(park.children.all())
-    assert len(areas) >= 2
-    for code in ("industrial_output", "revenue", "tax_all_levels", "profit"):
-        targets = AnnualTarget.objects.filter(indicator__code=code, year=2024)
-        assert targets.filter(zone__in=areas).count() == len(areas)
-        by_area = targets.filter(zone__in=areas).aggregate(total=Sum("target_value"))["total"]
-        assert abs(by_area / targets.get(zone=None).target_value - 1) < D("0.01")
-    east = next(a for a in areas if a.name == "东区")
-    out = io.StringIO()
-    call_command("indicators", "--period", "2024-10", "--zone", east.name, "--json", stdout=out)
-    row = next(r for r in json.loads(out.getvalue()) if r["code"] == "industrial_output")
-    assert row["target"] and row["completion"] is not None
+        assert rows[code]["ytd"] and rows[code]["growth"] is not None
 
     assert sorted(PeriodLock.objects.values_list("period__month", flat=True)) == list(range(1, 13))
     assert set(PeriodLock.objects.values_list("period__year", flat=True)) == {2022}

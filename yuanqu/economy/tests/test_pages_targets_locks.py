@@ -1,22 +1,22 @@
-"""Annual targets (list/add/edit/delete, phasing that must add up to 100%) and month locks
-(lock and unlock by users with the grant, change-logged; a locked month refuses values)."""
+"""The link to the year's targets (the target sheet) and month locks (lock and unlock by users
+with the grant, change-logged; a locked month refuses values)."""
 
 import datetime
+import re
 from decimal import Decimal as D
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
-from yuanqu.core.models import AuditEvent, ObjectChange
-from yuanqu.economy.models import AnnualTarget, Indicator, PeriodLock
+from yuanqu.core.models import ObjectChange
+from yuanqu.economy.models import Indicator, PeriodLock
 from yuanqu.economy.services import record_enterprise_value
 
 from .test_pages_zone_figures import grant
 from .test_views import text
 
-TARGETS = reverse("economy:annualtarget_list")
-ADD = reverse("economy:annualtarget_add")
+SUMMARY = reverse("economy:summary")
 LOCKS = reverse("economy:periodlock_list")
 
 
@@ -26,67 +26,17 @@ def changes(model, pk, action):
     )
 
 
-@pytest.fixture
-def gdp(db):
-    return Indicator.objects.get(code="gdp")
-
-
-def test_targets_list_and_export(client, leader, grid_worker, east, gdp):
-    AnnualTarget.objects.create(indicator=gdp, year=2024, target_growth=D("0.09"))
-    AnnualTarget.objects.create(indicator=gdp, year=2024, zone=east, target_value=D(220))
+@pytest.mark.urls("yuanqu.economy.tests.sheet_urls")
+def test_the_summary_links_to_the_target_sheet_for_those_who_may_view_it(client, leader, grid_worker):
     client.force_login(leader)
-    body = text(client.get(TARGETS, {"year": 2024}))
-    assert "增长9.0%以上" in body and "全园区" in body and "东区" in body
-    assert "全园区" not in text(client.get(TARGETS, {"zone": east.pk})).split("分月进度")[-1]
-    rows = client.get(TARGETS, {"export": "xlsx"})
-    assert rows.status_code == 200 and AuditEvent.objects.filter(kind="export").exists()
-    client.force_login(grid_worker)
-    assert client.get(TARGETS).status_code == 403
-
-
-def test_add_with_even_phasing_then_edit_phasing_and_delete(client, alice, econ_dept, gdp):
-    client.force_login(alice)
-    data = {"indicator": gdp.pk, "year": 2024, "target_value": "", "target_growth": "9"}
-    # 部门人员 keep their own department's targets by default, not the park's.
-    assert "超出了您的权限范围" in text(client.post(ADD, data)) and not AnnualTarget.objects.exists()
-    grant(alice, "economy.annualtarget", ["add", "change", "delete"])
-    response = client.post(ADD, data)
-    target = AnnualTarget.objects.get()
-    assert response.status_code == 302 and response.url == reverse("economy:annualtarget", args=[target.pk])
-    assert (target.target_growth, target.monthly_phasing) == (D("0.09"), None)
-    assert changes(AnnualTarget, target.pk, "create").get().user_id == alice.pk
-    assert "按月均匀" in text(client.get(response.url))
-
-    edit = reverse("economy:annualtarget_edit", args=[target.pk])
-    shares = {f"share_{m}": "8" for m in range(1, 13)}
-    refused = client.post(edit, {**data, **shares})
-    assert "分月进度12个月合计应为100%，实际为96%" in text(refused)
-    partial = client.post(edit, {**data, "share_1": "50", "share_2": "50"})
-    assert "分月进度须12个月都填写或都留空（按月均匀），缺少：3月、4月" in text(partial)
-    assert AnnualTarget.objects.get().monthly_phasing is None
-    shares.update(share_12="12")  # 8 × 11 + 12 = 100
-    assert client.post(edit, {**data, **shares}).status_code == 302
-    target.refresh_from_db()
-    assert target.monthly_phasing[0] == pytest.approx(0.08) and target.monthly_phasing[-1] == 1.0
-    assert target.monthly_phasing[10] == pytest.approx(0.88)
-    assert changes(AnnualTarget, target.pk, "update").get().user_id == alice.pk
-    form = client.get(edit).context["form"]
-    assert form["share_12"].value() == D(12)
-
-    nothing = client.post(edit, {**data, "target_growth": ""})
-    assert "目标值和目标增速至少填写一项" in text(nothing)
-    assert client.post(reverse("economy:annualtarget_delete", args=[target.pk])).status_code == 302
-    assert not AnnualTarget.objects.exists() and changes(AnnualTarget, target.pk, "delete").exists()
-
-
-def test_department_targets_are_limited_to_own_department(client, alice, econ_dept, invest_dept, gdp):
-    client.force_login(alice)
-    data = {"indicator": gdp.pk, "year": 2024, "target_value": "30"}
-    response = client.post(ADD, {**data, "department": invest_dept.pk})
-    assert "超出了您的权限范围" in text(response) and not AnnualTarget.objects.exists()
-    assert client.post(ADD, {**data, "department": econ_dept.pk}).status_code == 302
-    other = AnnualTarget.objects.create(indicator=gdp, year=2025, department=invest_dept, target_value=1)
-    assert client.get(reverse("economy:annualtarget_edit", args=[other.pk])).status_code == 404
+    page = client.get(SUMMARY, {"period": "2024-08"}).content.decode()
+    sheet = re.search(r'href="([^"]*)">目标责任书</a>', page).group(1)
+    assert sheet.startswith("/targets/") and sheet.endswith("?year=2024")
+    assert sheet == reverse("targets:sheet") + "?year=2024"
+    assert client.get(sheet).status_code == 200
+    assert "/annual-targets/" not in page
+    client.force_login(grid_worker)  # no grant on the target sheet: no link to it
+    assert "目标责任书" not in client.get(SUMMARY, {"period": "2024-08"}).content.decode()
 
 
 # --- month locks ----------------------------------------------------------------------------

@@ -9,12 +9,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from yuanqu.economy.models import AnnualTarget, EnterpriseMonthlyValue, ZoneMonthlyFigure
+from yuanqu.economy.models import EnterpriseMonthlyValue, ZoneMonthlyFigure
 from yuanqu.economy.services import indicator_summary, record_enterprise_value
 from yuanqu.users.choices import Constraint
 from yuanqu.users.models import ObjectPermission
 from yuanqu.users.permissions import restrict
 from yuanqu.utilities.testing import factories as f
+
+from .sheet import sheet_target
 
 SUMMARY = reverse("economy:summary")
 OCT = datetime.date(2024, 10, 1)
@@ -42,7 +44,7 @@ def reports(owned_enterprise, other_enterprise, econ_dept, invest_dept, east, we
         for period, pair in ((OCT, now), (LAST_OCT, before), (LAST_DEC, december)):
             if pair:
                 record_enterprise_value(enterprise, output, period, month_value=pair[0], ytd_value=pair[1])
-    AnnualTarget.objects.create(indicator=output, year=2024, target_value=D(1900))
+    sheet_target(output, 2024, 1900)
     return figures
 
 

@@ -110,25 +110,3 @@ def test_zone_figures_are_versioned_with_the_published_growth(park):
     assert corrected.version == 2 and corrected.is_current
     assert corrected.published_growth == D("0.061")
     assert corrected.month_value is None  # a quarterly figure: no month value to derive it from
-
-
-def test_annual_target_needs_a_value_or_a_growth_and_a_sane_phasing(output):
-    from yuanqu.economy.models import AnnualTarget
-
-    with pytest.raises(ValidationError) as empty:
-        AnnualTarget(indicator=output, year=2024).full_clean()
-    assert empty.value.message_dict["target_value"] == ["目标值和目标增速至少填写一项"]
-    with pytest.raises(ValidationError) as short:
-        AnnualTarget(
-            indicator=output, year=2024, target_growth=D("0.09"), monthly_phasing=[0.5, 1]
-        ).full_clean()
-    assert short.value.message_dict["monthly_phasing"] == ["分月进度须为12个数（1–12月末的累计比例）"]
-    falling = [0.1, 0.2, 0.3, 0.2, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.98, 1]
-    with pytest.raises(ValidationError) as down:
-        AnnualTarget(
-            indicator=output, year=2024, target_growth=D("0.09"), monthly_phasing=falling
-        ).full_clean()
-    assert down.value.message_dict["monthly_phasing"] == ["分月进度须逐月不减，且在0到1之间"]
-    AnnualTarget(
-        indicator=output, year=2024, target_growth=D("0.09"), monthly_phasing=sorted(falling)
-    ).full_clean()

@@ -9,7 +9,7 @@ from decimal import Decimal as D
 from django.urls import reverse
 
 from yuanqu.economy.choices import IndicatorKind, IndicatorLevel, Population, Unit
-from yuanqu.economy.models import AnnualTarget, Indicator, ZoneMonthlyFigure
+from yuanqu.economy.models import Indicator, ZoneMonthlyFigure
 from yuanqu.economy.services import record_zone_figure
 from yuanqu.users.choices import ZoneKind
 from yuanqu.utilities.testing import factories as f
@@ -79,42 +79,3 @@ class TestZoneMonthlyFigureViews(
         assert logged["period"] == "2024-03-01"
         assert D(logged["ytd_value"]) == D("88.5")
         assert D(logged["published_growth"]) == D("0.065")  # typed in percent, kept as a fraction
-
-
-class TestAnnualTargetViews(ViewTestCases.PrimaryObjectViewTestCase):
-    model = AnnualTarget
-    base_grants = [
-        ("economy.indicator", ["view"], ALL),
-        ("users.zone", ["view"], ALL),
-        ("users.department", ["view"], ALL),
-    ]
-    edit_changes = {"year": "2029"}
-    invalid_edit_changes = {"target_value": "", "target_growth": ""}  # one of them is required
-
-    def output(self):
-        return Indicator.objects.get(code="industrial_output")
-
-    def make_record(self, department):  # a 片区 of its own names each record on the pages
-        zone = f.zone(f"目标片区{next(_serial)}", kind=ZoneKind.AREA)
-        return AnnualTarget.objects.create(
-            indicator=self.output(), year=2028, zone=zone, department=department, target_value=D(1000)
-        )
-
-    def record_text(self, record):
-        return record.zone.name
-
-    def listed_record_text(self, record):  # the 片区 names are choices of the list's filter too
-        return f'href="{reverse("economy:annualtarget", args=[record.pk])}"'
-
-    def create_data(self, department):
-        return {
-            "indicator": self.output().pk,
-            "year": "2030",
-            "department": department.pk,
-            "target_value": "3200",
-            "target_growth": "9",
-        }
-
-    def _assert_posted_values_logged(self, data, logged):
-        super()._assert_posted_values_logged({k: v for k, v in data.items() if k != "target_growth"}, logged)
-        assert D(logged["target_growth"]) == D("0.09")  # typed in percent, kept as a fraction
