@@ -5,7 +5,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("economy", "0005_covering_index_for_the_cockpit"),
+        ("economy", "0006_plan_indicators_and_units"),
         ("targets", "0003_from_economy_annual_targets"),
     ]
 
