@@ -61,6 +61,34 @@ def light(completion, time_progress) -> str:
     return "yellow" if gap >= -YELLOW_PP else "red"
 
 
+GROWTH_LIGHTS = {
+    "green": "绿灯：增速达到目标",
+    "yellow": "黄灯：增速略低于目标",
+    "red": "红灯：增速明显低于目标",
+}
+
+
+def card_light(row, bands=None) -> tuple[str, str]:
+    """The card's light and its words: by 完成率 against 序时进度 when the indicator has a
+    value target; else, for a growth target, the growth against the target growth judged by
+    the target sheet's growth bands (never a value made from the growth)."""
+    if row["completion"] is not None or row["growth"] is None or row["target_growth"] is None:
+        lit = light(row["completion"], row["time_progress"])
+        return lit, LIGHTS[lit]
+    from django.core.exceptions import ValidationError
+
+    from yuanqu.targets.choices import BandKind
+    from yuanqu.targets.progress import load_bands
+    from yuanqu.utilities.bands import band_light
+
+    bands = bands if bands is not None else load_bands()
+    try:
+        lit = band_light(bands[BandKind.GROWTH], (row["growth"] - row["target_growth"]) * 100)
+    except ValidationError:
+        return "grey", LIGHTS["grey"]
+    return lit, GROWTH_LIGHTS[lit]
+
+
 def _rate(value):
     return None if value is None else round(float(value), 4)
 
@@ -71,9 +99,13 @@ def _values_url(**params) -> str:
 
 
 def cards(period, zone, values, figures, indicators, scope=None) -> list[dict]:
+    from yuanqu.targets.progress import load_bands
+
     result = []
     rows = indicator_summary(period, zone, values=values, figures=figures, indicators=indicators, scope=scope)
+    bands = load_bands()
     for row in rows:
+        lit, lit_label = card_light(row, bands)
         indicator = row["indicator"]
         shown = display_unit(indicator)
         if indicator.level == IndicatorLevel.ENTERPRISE:
@@ -96,8 +128,8 @@ def cards(period, zone, values, figures, indicators, scope=None) -> list[dict]:
                 "time_progress": _rate(row["time_progress"]),
                 "time_progress_pct": percent(row["time_progress"]),
                 "gap_text": gap_text(row["gap_pp"]),
-                "light": light(row["completion"], row["time_progress"]),
-                "light_label": LIGHTS[light(row["completion"], row["time_progress"])],
+                "light": lit,
+                "light_label": lit_label,
                 "note": row["note"],
                 "url": url,
             }

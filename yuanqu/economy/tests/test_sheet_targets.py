@@ -59,7 +59,8 @@ def test_a_growth_target_shows_growth_against_growth_on_the_cockpit_card(gdp_aga
     assert card["target_text"] == f"增长8.8%，目标9%，{GAP}"
     assert card["target_growth"] == 0.09 and card["growth"] == 0.088
     assert card["completion"] is None and card["completion_pct"] == "—" and card["gap_text"] == ""
-    assert card["light"] == "grey"
+    # lit by growth against growth with the target sheet's bands: 0.2 points short is yellow
+    assert (card["light"], card["light_label"]) == ("yellow", "黄灯：增速略低于目标")
 
 
 def test_the_cockpit_page_compares_growth_with_the_growth_target(client, leader, owned_enterprise, output):
