@@ -227,9 +227,7 @@ def read_rows(data: bytes):
     try:
         return _collect_rows(xlsx_reader.iter_rows(data))
     except xlsx_reader.ForbiddenDTD as exc:
-        raise ImportRejected(
-            f"文件中“{exc.member}”含有 DTD 声明（DOCTYPE），疑似 XML 炸弹，已拒绝"
-        ) from exc
+        raise ImportRejected(f"文件中“{exc.member}”含有 DTD 声明（DOCTYPE），疑似 XML 炸弹，已拒绝") from exc
     except xlsx_reader.NotFast:
         pass
     from openpyxl import load_workbook  # uses defusedxml against XML bombs when installed
@@ -278,6 +276,47 @@ def _collect_rows(numbered_rows):
 # Importers
 
 
+@dataclass(frozen=True)
+class ImportOption:
+    """An option an importer (or an app's exporter) takes when constructed, beyond ``period``:
+    declared in its ``options``, given on the console as ``--NAME VALUE`` (``yuanqu import
+    targets FILE --year 2023``) and passed to the constructor as the keyword ``NAME``, a string
+    (None when not given). Its web import page adds a field of the same name to its upload
+    form. An importer that does not declare an option refuses it."""
+
+    name: str  # the keyword and the console flag (no leading dashes)
+    help: str
+
+
+RESERVED_OPTIONS = {"name", "file", "dry_run", "dry-run", "user", "period"}
+
+
+def declared_options(classes) -> list[ImportOption]:
+    """The options the given importer or exporter classes declare, each name once."""
+    found = {}
+    for cls in classes:
+        for option in getattr(cls, "options", ()):
+            if option.name in RESERVED_OPTIONS:
+                raise ValueError(f"{cls.__name__} declares the reserved option {option.name!r}")
+            found.setdefault(option.name, option)
+    return [found[name] for name in sorted(found)]
+
+
+def option_kwargs(cls, given: dict, what: str) -> dict:
+    """The constructor keywords of ``cls`` from the console's ``given`` option values (name →
+    value or None); raises CommandError for a value of an option ``cls`` does not declare."""
+    from django.core.management.base import CommandError
+
+    accepted = {option.name for option in getattr(cls, "options", ())}
+    kwargs = {}
+    for name, value in given.items():
+        if name in accepted:
+            kwargs[name] = value
+        elif value not in (None, ""):
+            raise CommandError(f"{what}不接受 --{name}")
+    return kwargs
+
+
 @dataclass
 class Column:
     """One column of the file, read into one field of the import form."""
@@ -311,6 +350,7 @@ class Importer:
     table = None
     template_filename = ""
     accepts_period = False  # takes ``period`` (a month, ``--period 2023-10``) when constructed
+    options: tuple[ImportOption, ...] = ()  # further keywords it takes (``--year 2023``)
     filename = ""  # the uploaded file's name, set by run_import()
 
     def __init__(self, user=None):
@@ -498,9 +538,13 @@ class Importer:
         order = {c.header: i for i, c in enumerate(self.columns)}
         return form, sorted(errors, key=lambda e: order.get(e.column, len(order)))
 
+    def find_existing(self, key, cells):
+        """The record the row updates, or None for a new one."""
+        return self.model._default_manager.filter(**{self.key: key}).first() if key else None
+
     def check_row(self, number, key, cells, result):
         """List a row's faults without saving it (a row that cannot be imported anyway)."""
-        existing = self.model._default_manager.filter(**{self.key: key}).first() if key else None
+        existing = self.find_existing(key, cells)
         result.errors.extend(self.row_errors(number, existing, cells)[1])
 
     def row_changes(self, existing, before, form) -> list:
@@ -510,7 +554,7 @@ class Importer:
 
     def read_row(self, number, key, cells, result):
         """Validate one row, and save it (inside the file's transaction) when it changes anything."""
-        existing = self.model._default_manager.filter(**{self.key: key}).first() if key else None
+        existing = self.find_existing(key, cells)
         before = _values(existing) if existing else None
         existing_label = str(existing) if existing else ""  # the form changes the instance in place
         form, errors = self.row_errors(number, existing, cells)
