@@ -5,7 +5,7 @@ from django.urls import path
 
 from yuanqu.utilities.import_views import ImportTemplateView
 
-from . import import_views
+from . import import_views, synonym_views
 from .importers import TargetImporter
 
 urlpatterns: list = [
@@ -16,4 +16,11 @@ urlpatterns: list = [
         name="target_import_template",
     ),
     path("targets/export/", import_views.TargetExportView.as_view(), name="target_export"),
+    path("targets/synonyms/", synonym_views.SynonymListView.as_view(), name="synonym_list"),
+    path("targets/synonyms/add/", synonym_views.SynonymEditView.as_view(), name="synonym_add"),
+    path("targets/synonyms/<int:pk>/", synonym_views.SynonymView.as_view(), name="synonym"),
+    path("targets/synonyms/<int:pk>/edit/", synonym_views.SynonymEditView.as_view(), name="synonym_edit"),
+    path(
+        "targets/synonyms/<int:pk>/delete/", synonym_views.SynonymDeleteView.as_view(), name="synonym_delete"
+    ),
 ]
