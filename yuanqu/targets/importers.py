@@ -19,7 +19,6 @@ from django.db import transaction
 
 from yuanqu.figures.catalogue import figures
 from yuanqu.registry import register_exporter
-from yuanqu.users.models import Department, Zone
 from yuanqu.utilities.forms import BaseModelForm
 from yuanqu.utilities.importing import (
     Column,
@@ -97,6 +96,20 @@ class TargetImportForm(BaseModelForm):
             "scope_department",
             "order",
         ]
+
+
+@dataclass(frozen=True)
+class TargetKey:
+    """What identifies a target in the file: 年度, 指标 and its scope (names; "" for none)."""
+
+    year: int
+    name: str
+    zone: str = ""
+    scope_department: str = ""
+
+    def __str__(self):
+        scope = self.zone or self.scope_department
+        return f"{self.name}（{scope}）" if scope else self.name
 
 
 @dataclass
@@ -204,8 +217,9 @@ class TargetImporter(Importer):
                 raise ValidationError(f"系统中没有名为“{text}”的片区") from None
             raise
 
-    def find_existing(self, key, cells):
-        """The target of the same 年度, 指标 and scope (片区, 口径部门; none: the whole zone)."""
+    def row_key(self, cells) -> "TargetKey | None":
+        """The row's 年度, 指标 and scope, or None when 年度 or 指标 is empty or unreadable (the
+        row's own check then says which)."""
         year, name = cells.get("year"), cells.get("name")
         if _blank(year) or _blank(name):
             return None
@@ -213,13 +227,16 @@ class TargetImporter(Importer):
             year = int(_text(year))
         except ValueError:
             return None
-        found = Target.objects.filter(year=year, name=_text(name))
-        for field, model in (("zone", Zone), ("scope_department", Department)):
-            raw = cells.get(field)
-            if _blank(raw):
-                found = found.filter(**{field: None})
-            else:
-                found = found.filter(**{field: model.objects.filter(name=_text(raw)).first()})
+        scope = ("" if _blank(cells.get(f)) else _text(cells[f]) for f in ("zone", "scope_department"))
+        return TargetKey(year, _text(name), *scope)
+
+    def existing_record(self, key):
+        """The target of the same 年度, 指标 and scope (片区, 口径部门; none: the whole zone)."""
+        if not key:
+            return None
+        found = Target.objects.filter(year=key.year, name=key.name)
+        for field, value in (("zone", key.zone), ("scope_department", key.scope_department)):
+            found = found.filter(**({f"{field}__name": value} if value else {field: None}))
         return found.first()
 
     def run(self, header, rows, result, commit):
@@ -237,21 +254,16 @@ class TargetImporter(Importer):
                     errors = self.row_errors(number, None, cells)[1]
                     result.errors.extend(e for e in errors if e.column != "年度")
                     continue
-                name = "" if _blank(cells.get("name")) else _text(cells["name"])
-                identity = tuple(
-                    "" if _blank(cells.get(f)) else _text(cells[f])
-                    for f in ("year", "zone", "scope_department")
-                )
-                key = (identity[0], name, identity[1], identity[2])
-                if name and key in seen:
+                key = self.row_key(cells)
+                if key is not None and key in seen:
                     message = f"与第{seen[key]}行重复（同一年度、同一口径的指标只能出现一次）"
                     result.errors.append(RowError(number, "指标", message))
                     continue
-                if name:
+                if key is not None:
                     seen[key] = number
                     match = self.match(cells)
-                    self.matches.append((number, name, match.text()))
-                self.read_row(number, name, cells, result)
+                    self.matches.append((number, key.name, match.text()))
+                self.read_row(number, key, cells, result)
             result.committed = commit and result.ok
             if not result.committed:
                 transaction.set_rollback(True)

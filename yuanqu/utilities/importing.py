@@ -227,7 +227,9 @@ def read_rows(data: bytes):
     try:
         return _collect_rows(xlsx_reader.iter_rows(data))
     except xlsx_reader.ForbiddenDTD as exc:
-        raise ImportRejected(f"文件中“{exc.member}”含有 DTD 声明（DOCTYPE），疑似 XML 炸弹，已拒绝") from exc
+        raise ImportRejected(
+            f"文件中“{exc.member}”含有 DTD 声明（DOCTYPE），疑似 XML 炸弹，已拒绝"
+        ) from exc
     except xlsx_reader.NotFast:
         pass
     from openpyxl import load_workbook  # uses defusedxml against XML bombs when installed
@@ -363,6 +365,11 @@ class Importer:
 
     def normalise_key(self, value: str) -> str:
         return value.strip()
+
+    def existing_record(self, key):
+        """The record a row's key names, or None (a new record); an importer whose records are
+        identified by several columns gives its key as it likes and finds the record here."""
+        return self.model._default_manager.filter(**{self.key: key}).first() if key else None
 
     def initial_for_new(self) -> dict:
         """Form values of a new record before the file's values are applied."""
@@ -538,13 +545,9 @@ class Importer:
         order = {c.header: i for i, c in enumerate(self.columns)}
         return form, sorted(errors, key=lambda e: order.get(e.column, len(order)))
 
-    def find_existing(self, key, cells):
-        """The record the row updates, or None for a new one."""
-        return self.model._default_manager.filter(**{self.key: key}).first() if key else None
-
     def check_row(self, number, key, cells, result):
         """List a row's faults without saving it (a row that cannot be imported anyway)."""
-        existing = self.find_existing(key, cells)
+        existing = self.existing_record(key)
         result.errors.extend(self.row_errors(number, existing, cells)[1])
 
     def row_changes(self, existing, before, form) -> list:
@@ -554,7 +557,7 @@ class Importer:
 
     def read_row(self, number, key, cells, result):
         """Validate one row, and save it (inside the file's transaction) when it changes anything."""
-        existing = self.find_existing(key, cells)
+        existing = self.existing_record(key)
         before = _values(existing) if existing else None
         existing_label = str(existing) if existing else ""  # the form changes the instance in place
         form, errors = self.row_errors(number, existing, cells)
