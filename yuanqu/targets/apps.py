@@ -8,6 +8,7 @@ class TargetsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
+        from . import importers  # noqa: F401  (registers the sheet's import and export)
         from .progress import ensure_default_bands
 
         post_migrate.connect(ensure_default_bands, sender=self)

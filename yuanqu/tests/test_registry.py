@@ -231,13 +231,14 @@ def test_search_looks_in_every_registered_model_within_the_grant(leader, enterpr
 
 
 IMPORTERS = ["demands", "enterprises", "investment-leads", "monthly", "peers", "project-progress", "projects",
+             "targets",
              "tasks", "zone-figures"]  # fmt: skip
 
 
 def test_import_and_export_lists_come_from_the_registry(db, tmp_path):
     assert importer_names() == IMPORTERS
     assert sorted(reg.importers()) == IMPORTERS
-    assert list(reg.exporters()) == ["monthly"]
+    assert sorted(reg.exporters()) == ["monthly", "targets"]
     with pytest.raises(CommandError) as exc:
         call_command("import", "nothing", str(tmp_path / "x.xlsx"))
     assert f"可用：{'、'.join(IMPORTERS)}" in str(exc.value)

@@ -131,7 +131,8 @@ class BulkImportView(ImporterView):
         if not form.is_valid():
             return self.render_page(request, form=form)
         upload = form.cleaned_data["file"]
-        options = {k: str(v) for k, v in form.cleaned_data.items() if k != "file"}
+        # An optional field left empty is not passed (the importer's default applies).
+        options = {k: str(v) for k, v in form.cleaned_data.items() if k != "file" and v not in (None, "")}
         result = run_import(self.importer(user=request.user, **options), upload, upload.name, commit=False)
         token = None
         if result.ok and result.to_write:

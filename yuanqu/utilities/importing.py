@@ -278,6 +278,47 @@ def _collect_rows(numbered_rows):
 # Importers
 
 
+@dataclass(frozen=True)
+class ImportOption:
+    """An option an importer (or an app's exporter) takes when constructed, beyond ``period``:
+    declared in its ``options``, given on the console as ``--NAME VALUE`` (``yuanqu import
+    targets FILE --year 2023``) and passed to the constructor as the keyword ``NAME``, a string
+    (None when not given). Its web import page adds a field of the same name to its upload
+    form. An importer that does not declare an option refuses it."""
+
+    name: str  # the keyword and the console flag (no leading dashes)
+    help: str
+
+
+RESERVED_OPTIONS = {"name", "file", "dry_run", "dry-run", "user", "period"}
+
+
+def declared_options(classes) -> list[ImportOption]:
+    """The options the given importer or exporter classes declare, each name once."""
+    found = {}
+    for cls in classes:
+        for option in getattr(cls, "options", ()):
+            if option.name in RESERVED_OPTIONS:
+                raise ValueError(f"{cls.__name__} declares the reserved option {option.name!r}")
+            found.setdefault(option.name, option)
+    return [found[name] for name in sorted(found)]
+
+
+def option_kwargs(cls, given: dict, what: str) -> dict:
+    """The constructor keywords of ``cls`` from the console's ``given`` option values (name →
+    value or None); raises CommandError for a value of an option ``cls`` does not declare."""
+    from django.core.management.base import CommandError
+
+    accepted = {option.name for option in getattr(cls, "options", ())}
+    kwargs = {}
+    for name, value in given.items():
+        if name in accepted:
+            kwargs[name] = value
+        elif value not in (None, ""):
+            raise CommandError(f"{what}不接受 --{name}")
+    return kwargs
+
+
 @dataclass
 class Column:
     """One column of the file, read into one field of the import form."""
@@ -311,6 +352,7 @@ class Importer:
     table = None
     template_filename = ""
     accepts_period = False  # takes ``period`` (a month, ``--period 2023-10``) when constructed
+    options: tuple[ImportOption, ...] = ()  # further keywords it takes (``--year 2023``)
     filename = ""  # the uploaded file's name, set by run_import()
 
     def __init__(self, user=None):

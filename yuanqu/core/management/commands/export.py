@@ -1,6 +1,7 @@
 """``yuanqu export NAME FILE [--period 2023-10] [--user USERNAME]``: the list page's Excel
 export, from the console; apps add exports of their own with ``yuanqu.registry.register_exporter`` (a
-class with ``model``, ``accepts_period``, ``title`` and ``export``)."""
+class with ``model``, ``accepts_period``, ``title`` and ``export``, and optionally ``options``:
+the ``ImportOption`` s its constructor takes, such as ``--year``)."""
 
 from pathlib import Path
 
@@ -12,7 +13,13 @@ from yuanqu.core.context import acting_as
 from yuanqu.registry import exporters
 from yuanqu.users.permissions import has_perm, restrict
 from yuanqu.utilities.excel import table_rows, write_xlsx
-from yuanqu.utilities.importing import command_user, get_importer, importer_names
+from yuanqu.utilities.importing import (
+    command_user,
+    declared_options,
+    get_importer,
+    importer_names,
+    option_kwargs,
+)
 
 
 def export_names() -> list[str]:
@@ -46,9 +53,12 @@ class Command(BaseCommand):
         parser.add_argument("file", help="要写入的 .xlsx 文件")
         parser.add_argument("--period", help="数据所属月份，如 2023-10（企业月报等按月导出的类型需要）")
         parser.add_argument("--user", help="只导出该用户可导出的记录（默认为命令行，导出全部）")
+        for option in declared_options(exporters().values()):
+            parser.add_argument(f"--{option.name}", dest=f"option_{option.name}", help=option.help)
 
     def handle(self, name, file, user=None, period=None, **options):
-        exporter = self.exporter(name, period)
+        given = {o.name: options.get(f"option_{o.name}") for o in declared_options(exporters().values())}
+        exporter = self.exporter(name, period, given)
         model = exporter.model
         acting = command_user(user)
         queryset = exporter.base_queryset() if hasattr(exporter, "base_queryset") else model.objects.all()
@@ -75,22 +85,25 @@ class Command(BaseCommand):
             )
         self.stdout.write(self.style.SUCCESS(f"已导出{title} {count} 行到 {path}"))
 
-    def exporter(self, name, period):
+    def exporter(self, name, period, given=None):
         exporter_class = exporters().get(name)
+        what = f"导出类型“{name}”"
         if exporter_class is None:
             importer_class = get_importer(name)
             if importer_class is None or importer_class.table is None:
                 raise CommandError(f"未知的导出类型“{name}”，可用：{'、'.join(export_names())}")
             if period:
                 raise CommandError(f"导出类型“{name}”不按月份导出，不能使用 --period")
+            option_kwargs(TableExporter, given or {}, what)  # a list page's export takes none
             return TableExporter(importer_class)
-        if not exporter_class.accepts_period:
-            if period:
-                raise CommandError(f"导出类型“{name}”不按月份导出，不能使用 --period")
-            return exporter_class()
-        if not period:
-            raise CommandError(f"导出类型“{name}”须用 --period 指定月份，如 --period 2023-10")
+        kwargs = option_kwargs(exporter_class, given or {}, what)
+        if exporter_class.accepts_period:
+            if not period:
+                raise CommandError(f"导出类型“{name}”须用 --period 指定月份，如 --period 2023-10")
+            kwargs["period"] = period
+        elif period:
+            raise CommandError(f"导出类型“{name}”不按月份导出，不能使用 --period")
         try:
-            return exporter_class(period=period)
+            return exporter_class(**kwargs)
         except ValidationError as exc:
             raise CommandError(exc.messages[0]) from None

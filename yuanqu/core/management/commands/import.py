@@ -1,5 +1,6 @@
 """``yuanqu import NAME FILE [--period 2023-10] [--dry-run] [--user USERNAME]``: the web import,
-from the console."""
+from the console. An importer's own options (``options``, e.g. ``--year 2023`` of the target
+sheet) are offered here too; a type that does not declare one refuses it."""
 
 from pathlib import Path
 
@@ -7,8 +8,20 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from yuanqu.core.context import acting_as
+from yuanqu.registry import importers
 from yuanqu.users.permissions import has_perm
-from yuanqu.utilities.importing import command_user, get_importer, importer_names, run_import
+from yuanqu.utilities.importing import (
+    command_user,
+    declared_options,
+    get_importer,
+    importer_names,
+    option_kwargs,
+    run_import,
+)
+
+
+def extra_options():
+    return declared_options(importers().values())
 
 
 class Command(BaseCommand):
@@ -20,6 +33,8 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="只检查并显示结果，不写入")
         parser.add_argument("--user", help="以该用户的身份和权限导入（默认为命令行，拥有全部权限）")
         parser.add_argument("--period", help="数据所属月份，如 2023-10（企业月报等按月导入的类型需要）")
+        for option in extra_options():
+            parser.add_argument(f"--{option.name}", dest=f"option_{option.name}", help=option.help)
 
     def handle(self, name, file, dry_run=False, user=None, period=None, **options):
         importer_class = get_importer(name)
@@ -35,6 +50,8 @@ class Command(BaseCommand):
             kwargs["period"] = period
         elif period:
             raise CommandError(f"导入类型“{name}”不按月份导入，不能使用 --period")
+        given = {o.name: options.get(f"option_{o.name}") for o in extra_options()}
+        kwargs.update(option_kwargs(importer_class, given, f"导入类型“{name}”"))
         acting = command_user(user)
         if acting is not None and not has_perm(acting, importer_class.model, "import"):
             raise CommandError(
