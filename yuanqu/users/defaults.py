@@ -138,6 +138,8 @@ DEFAULT_PERMISSIONS = [
     ("领导-汇率", R.LEADER, "figures.exchangerate", [V], C.ALL),
     ("部门人员-计量单位", R.STAFF, "figures.unit", [V], C.ALL),
     ("部门人员-汇率", R.STAFF, "figures.exchangerate", [V], C.ALL),
+    ("督查人员-计量单位", R.INSPECTOR, "figures.unit", [V], C.ALL),
+    ("督查人员-汇率", R.INSPECTOR, "figures.exchangerate", [V], C.ALL),
     # 亩均评价
     ("领导-亩均评价方案", R.LEADER, "evaluation.evaluationscheme", [V, E], C.ALL),
     ("领导-亩均评价指标", R.LEADER, "evaluation.schemeindicator", [V], C.ALL),

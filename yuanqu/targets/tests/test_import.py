@@ -31,8 +31,8 @@ PLAN = [
     [None, "省外到位资金", "总量", 110, "亿元", "不少于", "招商局", None],
     [None, "新增高新技术企业", "总量", 20, "家", None, "科技局", None],
     [None, "新增企业", "总量", 1200, "家", None, "经济发展局", None],
-    [None, "民生支出", "总量", 30.5, "亿元", "不少于", "财政局", None],
-    [None, "粮食产量", "总量", 5.2, "万吨", "以上", "农业农村局", None],
+    [None, "民生实事支出", "总量", 30.5, "亿元", "不少于", "财政局", None],
+    [None, "秸秆综合利用量", "总量", 5.2, "万吨", "以上", "农业农村局", None],
     [None, "单位GDP能耗增速", "增速", -3.5, "%", "不超过", "经济发展局", None],
     [None, "安全生产事故", "总量", 3, "件", "以内", "应急管理局", None],
     [None, "社会消费品零售总额", "增速", 8, "%", "左右", "经济发展局", None],
@@ -96,7 +96,7 @@ def test_plan_sheet_loads_whole_and_every_target_stands(tmp_path, plan):
     assert targets["省外到位资金"].figure == "investment.funds_out_of_province"
     assert targets["新增高新技术企业"].figure == "enterprises.hnte_new"
     assert targets["新增企业"].figure == "enterprises.founded"
-    assert targets["民生支出"].reported and targets["粮食产量"].reported
+    assert targets["民生实事支出"].reported and targets["秸秆综合利用量"].reported
     assert targets["安全生产事故"].reported and targets["单位GDP能耗增速"].reported
     gdp = targets["GDP"]
     assert (gdp.kind, gdp.value, gdp.unit.name, gdp.comparator) == ("growth", Decimal(9), "%", "ge")
@@ -104,7 +104,7 @@ def test_plan_sheet_loads_whole_and_every_target_stands(tmp_path, plan):
     assert targets["社会消费品零售总额"].comparator == "approx"
     assert targets["安全生产事故"].comparator == "le" and targets["单位GDP能耗增速"].comparator == "le"
     assert targets["新增企业"].comparator == "eq" and targets["新增企业"].stated() == "1200家"
-    assert targets["民生支出"].value == Decimal("30.5") and targets["粮食产量"].unit.name == "万吨"
+    assert targets["民生实事支出"].value == Decimal("30.5") and targets["秸秆综合利用量"].unit.name == "万吨"
     # The sheet keeps the file's order.
     assert [t.name for t in Target.objects.order_by("order")] == [row[1] for row in PLAN]
 
@@ -114,7 +114,7 @@ def test_plan_sheet_loads_whole_and_every_target_stands(tmp_path, plan):
     assert [row["indicator"] for row in rows] == [row[1] for row in PLAN]
     for row in rows:  # each with progress, or a note in Chinese saying why not
         assert row["actual"] is not None or row["note"], row
-    reported = {row["indicator"]: row for row in rows}["民生支出"]
+    reported = {row["indicator"]: row for row in rows}["民生实事支出"]
     assert reported["reported"] and "责任单位尚未填报" in reported["note"]
 
 
@@ -129,7 +129,7 @@ def test_preview_names_the_figure_each_row_matched(client, inspector, plan):
     assert matches["GDP"] == "地区生产总值（economy.gdp），按别名“GDP”匹配"
     assert matches["规上工业增加值"] == "规上工业增加值（economy.industrial_value_added），按名称匹配"
     assert matches["引进亿元以上项目"] == "亿元以上签约项目（investment.signed_100m），按数据项列匹配"
-    assert matches["民生支出"] == REPORTED == "填报指标（未匹配数据目录）"
+    assert matches["民生实事支出"] == REPORTED == "填报指标（未匹配数据目录）"
     assert "按别名“GDP”匹配" in page and "填报指标（未匹配数据目录）" in page
     confirmed = client.post(IMPORT_URL, {"confirm": "1", "token": response.context["token"]})
     assert confirmed.status_code == 302 and Target.objects.filter(year=2024).count() == 15
@@ -161,7 +161,7 @@ def test_import_page_is_for_those_who_keep_the_sheet(client, alice, inspector):
         ),
         ([2024, "GDP", "增速", 9, "亿元", "以上", "经济发展局", None], "第3行 单位：增速目标的单位应为%"),
         (
-            [2024, "民生支出", "总量", 30, "亿元", None, "民生办", None],
+            [2024, "民生实事支出", "总量", 30, "亿元", None, "民生办", None],
             "第3行 责任单位：系统中没有名为“民生办”的部门",
         ),
         ([None, "新增企业", "总量", 1200, "家", None, None, None], "第3行 年度：必填，不能为空"),
