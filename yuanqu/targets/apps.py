@@ -8,6 +8,15 @@ class TargetsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
+        from yuanqu import registry
+
         from .progress import ensure_default_bands
 
         post_migrate.connect(ensure_default_bands, sender=self)
+        registry.register_demo("peers", "yuanqu.targets.demo.generate_peers", order=80, requires=["economy"])
+        registry.register_demo(
+            "targets",
+            "yuanqu.targets.demo.generate_targets",
+            order=85,
+            requires=["economy", "demands", "projects", "investment"],
+        )
