@@ -8,11 +8,12 @@ class TargetsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from yuanqu import registry
-
         from .progress import ensure_default_bands
 
         post_migrate.connect(ensure_default_bands, sender=self)
+
+        from yuanqu import registry
+
         registry.register_demo("peers", "yuanqu.targets.demo.generate_peers", order=80, requires=["economy"])
         registry.register_demo(
             "targets",

@@ -71,6 +71,7 @@ SHEET = [
     ("粮食产量", "", "total", "吨", "ge", "规划国土局", Light.GREEN, 12000),
     ("一般公共预算收入", "economy.general_budget_revenue", "growth", "%", "ge", "财政局", Light.GREEN, 8),
     ("全口径税收", "economy.tax_all_levels", "total", "亿元", "ge", "财政局", Light.GREEN, 12),
+    ("利润总额", "economy.profit", "total", "亿元", "ge", "财政局", Light.GREEN, 15),
     ("民生支出", "", "total", "亿元", "ge", "财政局", Light.GREEN, 9.6),
     ("签约项目", "investment.signed", "total", "个", "ge", "招商局", Light.GREEN, 60),
     ("亿元以上签约项目", "investment.signed_100m", "total", "个", "ge", "招商局", Light.GREEN, 50),
