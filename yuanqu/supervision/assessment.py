@@ -1,6 +1,6 @@
 """目标管理考核: the department ranking the supervision office publishes (周通报 / 月小结).
 
-For each department and period [start_on, end_on] four rates (in %) are measured:
+For each department and period [start_on, end_on] five rates (in %) are measured:
 
 * 任务按时完成率 — of the tasks it leads that fall due in the period (not cancelled), those
   done on or before their due date (``done_on <= due_on``);
@@ -8,7 +8,14 @@ For each department and period [start_on, end_on] four rates (in %) are measured
   whole cycles, up to its due date), those met by a report filed after the previous date and
   on or before that one;
 * 诉求按时办结率 and 诉求满意率 — ``demands.services.statistics`` for demands received in
-  the period, the department's row.
+  the period, the department's row;
+* 目标完成率 — the targets of the year's target sheet (``targets.Target``) the department is
+  responsible for, judged by ``targets.progress.stand`` (console rights) at the last complete
+  month of the period: the month of ``end_on`` when ``end_on`` is that month's last day, else
+  the month before (a week ending 10-06 is judged at September; a month's 小结 at its own
+  month). The targets are those of that month's year, so a week early in January judges last
+  year's sheet at December. Rate = (green + 0.5 × yellow) / targets with a light; targets
+  without a light (no data, no report yet) are left out, and none lit is nothing to rate.
 
 A component scores ``weight × rate / 100``; a department with nothing to rate in a component
 gets the full weight (nothing went wrong). The deduction is ``overdue_deduction`` per overdue
@@ -25,6 +32,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from yuanqu.targets.choices import Light
+from yuanqu.targets.progress import sheet, stand
 from yuanqu.users.models import Department
 
 from .choices import OPEN_STATUSES, TaskStatus
@@ -38,7 +47,9 @@ COMPONENTS = [
     ("report", "weight_reports", "按时报送"),
     ("demand_on_time", "weight_demands_on_time", "诉求按时办结"),
     ("demand_satisfied", "weight_demands_satisfied", "诉求满意"),
+    ("target", "weight_targets", "目标完成"),
 ]
+HALF = Decimal("0.5")
 
 
 def rate(part: int, whole: int) -> Decimal | None:
@@ -92,6 +103,34 @@ def overdue_count(tasks, items, end, calendar=None) -> int:
     return count
 
 
+def judged_month(period) -> datetime.date:
+    """The last complete month within the period (its first day): ``end_on``'s month when
+    ``end_on`` is the month's last day, else the month before."""
+    end = period.end_on
+    if (end + datetime.timedelta(days=1)).day == 1:
+        return end.replace(day=1)
+    return (end.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+
+
+def target_rate(lights: list[str]) -> Decimal | None:
+    """(green + 0.5 × yellow) / targets with a light, in %; None when none is lit."""
+    lit = [light for light in lights if light]
+    if not lit:
+        return None
+    points = lit.count(Light.GREEN) + HALF * lit.count(Light.YELLOW)
+    return (Decimal(100) * points / len(lit)).quantize(TENTH, ROUND_HALF_UP)
+
+
+def target_lights(period) -> dict[int, list[str]]:
+    """department id → the lights of the targets it is responsible for, at the judged month."""
+    month = judged_month(period)
+    targets = sheet(month.year).exclude(department=None)
+    lights: dict[int, list[str]] = {}
+    for standing in stand(targets, month):
+        lights.setdefault(standing.target.department_id, []).append(standing.light)
+    return lights
+
+
 @dataclass
 class Row:
     department: Department
@@ -106,7 +145,7 @@ class Row:
 
 
 def score_row(period, department, rates: dict, overdue: int, notices: int) -> Row:
-    """One department's scores from its four rates and its counts, by the period's rules."""
+    """One department's scores from its five rates and its counts, by the period's rules."""
     scores = {key: component_score(getattr(period, weight), rates[key]) for key, weight, _ in COMPONENTS}
     deduction = (
         overdue * Decimal(period.overdue_deduction) + notices * Decimal(period.notice_deduction)
@@ -124,7 +163,8 @@ def rank(rows: list[Row]) -> list[Row]:
 
 
 def compute(period, today=None, calendar=None) -> list[Row]:
-    """The ranking of every department that leads a task or handled a demand in the period."""
+    """The ranking of every department that leads a task, handled a demand in the period or is
+    responsible for a target of the judged month's year."""
     from yuanqu.demands.services import statistics
 
     start, end = period.start_on, period.end_on
@@ -135,7 +175,8 @@ def compute(period, today=None, calendar=None) -> list[Row]:
     notices: dict[int, int] = {}
     for department_id in period.notices.values_list("department_id", flat=True):
         notices[department_id] = notices.get(department_id, 0) + 1
-    department_ids = {t.department_id for t in tasks} | set(notices)
+    lights = target_lights(period)
+    department_ids = {t.department_id for t in tasks} | set(notices) | set(lights)
     departments = Department.objects.filter(pk__in=department_ids) | Department.objects.filter(
         name__in=demands
     )
@@ -153,6 +194,7 @@ def compute(period, today=None, calendar=None) -> list[Row]:
             "report": rate(met, scheduled),
             "demand_on_time": _decimal(stats.on_time_rate) if stats else None,
             "demand_satisfied": _decimal(stats.satisfaction_rate) if stats else None,
+            "target": target_rate(lights.get(department.pk, [])),
         }
         own_items = [i for i in items if i.department_id == department.pk]
         overdue = overdue_count(own, own_items, end, calendar)
@@ -177,10 +219,12 @@ def save(period, rows: list[Row]) -> list[AssessmentScore]:
             report_rate=row.rates["report"],
             demand_on_time_rate=row.rates["demand_on_time"],
             demand_satisfied_rate=row.rates["demand_satisfied"],
+            target_rate=row.rates["target"],
             task_score=row.scores["task"],
             report_score=row.scores["report"],
             demand_on_time_score=row.scores["demand_on_time"],
             demand_satisfied_score=row.scores["demand_satisfied"],
+            target_score=row.scores["target"],
             overdue_count=row.overdue,
             notice_count=row.notices,
             deduction=row.deduction,

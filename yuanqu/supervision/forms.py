@@ -145,6 +145,7 @@ class AssessmentPeriodForm(BaseModelForm):
             "weight_reports",
             "weight_demands_on_time",
             "weight_demands_satisfied",
+            "weight_targets",
             "overdue_deduction",
             "notice_deduction",
         ]
@@ -160,7 +161,7 @@ class AssessmentPeriodForm(BaseModelForm):
             self.add_error("end_on", "截止日期不能早于起始日期")
         weights = [data.get(f) for f in self.Meta.fields if f.startswith("weight_")]
         if all(w is not None for w in weights) and sum(weights) != 100:
-            self.add_error(None, f"四项权重之和应为100，当前为{sum(weights)}")
+            self.add_error(None, f"五项权重之和应为100，当前为{sum(weights)}")
         for name in self.Meta.fields:
             value = data.get(name)
             if (

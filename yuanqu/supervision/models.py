@@ -210,19 +210,27 @@ class LookbackReview(ChildMixin, ChangeLoggedModel):
 
 class AssessmentPeriod(ChangeLoggedModel):
     """One assessment period (a week's 通报, a month's 小结 …) with its rules: the weights of
-    the four components (they add up to 100) and the points deducted per item."""
+    the five components (they add up to 100) and the points deducted per item. Periods made
+    before the 目标完成 component keep their four weights and a target weight of 0."""
 
     name = models.CharField(_("名称"), max_length=50, unique=True)
     kind = models.CharField(_("类型"), max_length=20, choices=PeriodKind.choices)
     start_on = models.DateField(_("起始日期"))
     end_on = models.DateField(_("截止日期"))
-    weight_tasks = models.DecimalField(_("任务按时完成率权重"), max_digits=5, decimal_places=2, default=40)
-    weight_reports = models.DecimalField(_("按时报送率权重"), max_digits=5, decimal_places=2, default=20)
+    weight_tasks = models.DecimalField(_("任务按时完成率权重"), max_digits=5, decimal_places=2, default=30)
+    weight_reports = models.DecimalField(_("按时报送率权重"), max_digits=5, decimal_places=2, default=15)
     weight_demands_on_time = models.DecimalField(
         _("诉求按时办结率权重"), max_digits=5, decimal_places=2, default=20
     )
     weight_demands_satisfied = models.DecimalField(
-        _("诉求满意率权重"), max_digits=5, decimal_places=2, default=20
+        _("诉求满意率权重"), max_digits=5, decimal_places=2, default=15
+    )
+    weight_targets = models.DecimalField(
+        _("目标完成率权重"),
+        max_digits=5,
+        decimal_places=2,
+        default=20,
+        help_text=_("按责任单位的年度目标亮灯计算：（绿灯数 + 0.5 × 黄灯数）÷ 亮灯目标数"),
     )
     overdue_deduction = models.DecimalField(_("每项逾期扣分"), max_digits=5, decimal_places=2, default=2)
     notice_deduction = models.DecimalField(_("每次通报扣分"), max_digits=5, decimal_places=2, default=5)
@@ -281,10 +289,12 @@ class AssessmentScore(ChildMixin, ChangeLoggedModel):
     report_rate = models.DecimalField(_("按时报送率"), max_digits=5, decimal_places=1, null=True)
     demand_on_time_rate = models.DecimalField(_("诉求按时办结率"), max_digits=5, decimal_places=1, null=True)
     demand_satisfied_rate = models.DecimalField(_("诉求满意率"), max_digits=5, decimal_places=1, null=True)
+    target_rate = models.DecimalField(_("目标完成率"), max_digits=5, decimal_places=1, null=True)
     task_score = models.DecimalField(_("任务得分"), max_digits=6, decimal_places=2)
     report_score = models.DecimalField(_("报送得分"), max_digits=6, decimal_places=2)
     demand_on_time_score = models.DecimalField(_("办结得分"), max_digits=6, decimal_places=2)
     demand_satisfied_score = models.DecimalField(_("满意得分"), max_digits=6, decimal_places=2)
+    target_score = models.DecimalField(_("目标得分"), max_digits=6, decimal_places=2)
     overdue_count = models.PositiveIntegerField(_("逾期事项"))
     notice_count = models.PositiveIntegerField(_("通报次数"))
     deduction = models.DecimalField(_("扣分"), max_digits=6, decimal_places=2)

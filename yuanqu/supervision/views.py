@@ -414,6 +414,7 @@ def _ranking_context(request, period):
         "object": period,
         "rows": assessment.ranking(period, scores),
         "previous": assessment.previous_period(period),
+        "judged": assessment.judged_month(period),
     }
 
 
@@ -482,6 +483,8 @@ RANKING_HEADER = [
     "办结得分",
     "诉求满意率（%）",
     "满意得分",
+    "目标完成率（%）",
+    "目标得分",
     "逾期事项",
     "通报次数",
     "扣分",
@@ -505,6 +508,8 @@ def assessment_export(request, pk):
             s.demand_on_time_score,
             s.demand_satisfied_rate,
             s.demand_satisfied_score,
+            s.target_rate,
+            s.target_score,
             s.overdue_count,
             s.notice_count,
             s.deduction,

@@ -12,3 +12,13 @@ class TargetsConfig(AppConfig):
         from .progress import ensure_default_bands
 
         post_migrate.connect(ensure_default_bands, sender=self)
+
+        from yuanqu import registry
+
+        registry.register_demo("peers", "yuanqu.targets.demo.generate_peers", order=80, requires=["economy"])
+        registry.register_demo(
+            "targets",
+            "yuanqu.targets.demo.generate_targets",
+            order=85,
+            requires=["economy", "demands", "projects", "investment"],
+        )

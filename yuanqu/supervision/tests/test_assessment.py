@@ -1,5 +1,6 @@
-"""目标管理考核 with hand-computed figures (July 2024, default rules 40/20/20/20, 2 points per
-overdue item, 5 per 通报)."""
+"""目标管理考核 with hand-computed figures (July 2024 with the four-component rules 40/20/20/20
+and a target weight of 0, as periods made before the 目标完成 component keep them; 2 points per
+overdue item, 5 per 通报), then the 目标完成 component on the default rules 30/15/20/15/20."""
 
 import datetime
 from decimal import Decimal
@@ -21,10 +22,19 @@ def at(m, d, hour=10):
     return datetime.datetime(2024, m, d, hour, tzinfo=SHANGHAI)
 
 
+OLD_RULES = {
+    "weight_tasks": 40,
+    "weight_reports": 20,
+    "weight_demands_on_time": 20,
+    "weight_demands_satisfied": 20,
+    "weight_targets": 0,
+}
+
+
 @pytest.fixture
 def july(db):
     return AssessmentPeriod.objects.create(
-        name="2024年7月", kind="month", start_on=D(2024, 7, 1), end_on=D(2024, 7, 31)
+        name="2024年7月", kind="month", start_on=D(2024, 7, 1), end_on=D(2024, 7, 31), **OLD_RULES
     )
 
 
@@ -41,14 +51,16 @@ def test_score_row_deducts_overdue_items_and_notices(july, econ_dept):
         "report": Decimal(75),
         "demand_on_time": Decimal(80),
         "demand_satisfied": None,
+        "target": Decimal(50),
     }
     row = assessment.score_row(july, econ_dept, rates, overdue=2, notices=1)
-    # 20 + 15 + 16 + 20 = 71; 2 × 2 + 1 × 5 = 9 → 62
+    # 20 + 15 + 16 + 20 + 0 (weight 0) = 71; 2 × 2 + 1 × 5 = 9 → 62
     assert row.scores == {
         "task": Decimal("20.00"),
         "report": Decimal("15.00"),
         "demand_on_time": Decimal("16.00"),
         "demand_satisfied": Decimal("20.00"),
+        "target": Decimal("0.00"),
     }
     assert (row.deduction, row.total) == (Decimal("9.00"), Decimal("62.00"))
     # The total never goes below zero.
@@ -153,6 +165,7 @@ def test_compute_ranks_the_departments(july, july_records, econ_dept, invest_dep
         "report": Decimal("50.0"),
         "demand_on_time": Decimal("50.0"),
         "demand_satisfied": Decimal("50.0"),
+        "target": None,
     }
     assert (econ.overdue, econ.notices, econ.deduction, econ.total) == (
         1,

@@ -43,7 +43,11 @@ def test_my_work_merges_tasks_and_demands_by_deadline(client, alice, task, other
     ]
     assert [r["light"] for r in rows] == ["red", "red"]
     page = text(response)
-    assert "我的待办 导出Excel 待办（2） 已办待确认（0）" in page and "新厂房临时用电增容" in page and "红灯" in page
+    assert (
+        "我的待办 导出Excel 待办（2） 已办待确认（0）" in page
+        and "新厂房临时用电增容" in page
+        and "红灯" in page
+    )
     assert f'href="{demand.get_absolute_url()}"' in response.content.decode()
     # The export holds what alice may export: her department's tasks (staff hold no export
     # grant on demands).
@@ -118,11 +122,12 @@ def test_inspector_sets_rules_computes_prints_and_exports(
         "weight_reports": "30",
         "weight_demands_on_time": "20",
         "weight_demands_satisfied": "20",
+        "weight_targets": "0",
         "overdue_deduction": "2",
         "notice_deduction": "5",
     }
     response = client.post(reverse("supervision:assessmentperiod_add"), data)
-    assert "四项权重之和应为100，当前为110" in text(response)
+    assert "五项权重之和应为100，当前为110" in text(response)
     response = client.post(reverse("supervision:assessmentperiod_add"), {**data, "weight_reports": "20"})
     period = AssessmentPeriod.objects.get()
     client.post(

@@ -113,6 +113,7 @@ class TestAssessmentPeriodViews(
             "weight_reports": "20.00",
             "weight_demands_on_time": "20.00",
             "weight_demands_satisfied": "20.00",
+            "weight_targets": "0.00",
             "overdue_deduction": "2.00",
             "notice_deduction": "5.00",
         }
