@@ -95,14 +95,24 @@ class Standing:
         return Light(self.light).label if self.light else "无法亮灯"
 
     def gap_text(self) -> str:
-        """“低于目标0.2个百分点”, “落后序时进度5.7个百分点” …"""
+        """“低于目标0.2个百分点”, “落后序时进度5.7个百分点”; for a cap (``le``) the words of a
+        cap: “在控制目标以内0.4个百分点”, “低于序时控制线25个百分点” …"""
         if self.gap_pp is None:
             return ""
         gap = round(self.gap_pp, 1)
+        cap = self.target.comparator == Comparator.LE
         if self.target.kind == TargetKind.GROWTH:
             if gap == 0:
-                return "与目标持平"
+                return "与控制目标持平" if cap else "与目标持平"
+            if cap:
+                return f"{'超出' if gap > 0 else '在'}控制目标{'' if gap > 0 else '以内'}{abs(gap)}个百分点"
             return f"{'高于' if gap > 0 else '低于'}目标{abs(gap)}个百分点"
+        if cap:
+            if self.completion is not None and self.completion > 1:
+                return f"已超出全年控制目标{round((self.completion - 1) * HUNDRED, 1)}%"
+            if gap == 0:
+                return "与序时控制线持平"
+            return f"{'高于' if gap > 0 else '低于'}序时控制线{abs(gap)}个百分点"
         if gap == 0:
             return "与序时进度持平"
         return f"{'超' if gap > 0 else '落后'}序时进度{abs(gap)}个百分点"

@@ -147,11 +147,15 @@ def test_le_targets_are_good_at_or_under_the_target():
     TargetReport.objects.create(target=energy, period=D(2024, 10, 1), actual=Decimal("-3.4"))
     rows = run("--year", "2024", "--period", "2024-10")
     assert rows["较大安全事故"]["light"] == "green" and rows["单位GDP能耗增长"]["light"] == "green"
+    assert "低于序时控制线33.3个百分点" in rows["较大安全事故"]["note"]  # 1 of 2 by October
+    assert "在控制目标以内0.4个百分点" in rows["单位GDP能耗增长"]["note"]
     TargetReport.objects.filter(target=accidents).update(actual=Decimal(3))
     TargetReport.objects.filter(target=energy).update(actual=Decimal("-1.2"))
     rows = run("--year", "2024", "--period", "2024-10")
     assert rows["较大安全事故"]["light"] == "red" and rows["单位GDP能耗增长"]["light"] == "red"
     assert rows["单位GDP能耗增长"]["gap_pp"] == 1.8
+    assert "已超出全年控制目标50.0%" in rows["较大安全事故"]["note"]
+    assert "超出控制目标1.8个百分点" in rows["单位GDP能耗增长"]["note"]
 
 
 def test_phasing_sets_the_time_progress():
