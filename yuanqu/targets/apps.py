@@ -10,8 +10,10 @@ class TargetsConfig(AppConfig):
 
         from . import importers  # noqa: F401  (registers the sheet's import and export)
         from .progress import ensure_default_bands
+        from .synonyms import ensure_synonyms
 
         post_migrate.connect(ensure_default_bands, sender=self)
+        post_migrate.connect(ensure_synonyms, sender=self)
 
         from yuanqu import registry
 

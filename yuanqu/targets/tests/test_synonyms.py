@@ -37,18 +37,18 @@ def keeper(client, inspector):
 def test_figure_is_picked_from_the_catalogue(keeper):
     page = keeper.get(reverse("targets:synonym_add")).content.decode()
     assert '<option value="economy.gdp">地区生产总值（亿元）</option>' in page
-    response = keeper.post(reverse("targets:synonym_add"), {"name": " GDP ", "figure": "economy.gdp"})
+    response = keeper.post(reverse("targets:synonym_add"), {"name": " 园区GDP ", "figure": "economy.gdp"})
     assert response.status_code == 302
-    synonym = Synonym.objects.get()
-    assert (synonym.name, synonym.figure) == ("GDP", "economy.gdp")
+    synonym = Synonym.objects.get(name="园区GDP")
+    assert synonym.figure == "economy.gdp"
     listed = keeper.get(reverse("targets:synonym_list")).content.decode()
-    assert "GDP" in listed and "地区生产总值（economy.gdp）" in listed
+    assert "园区GDP" in listed and "地区生产总值（economy.gdp）" in listed
 
 
 def test_unknown_figure_key_is_refused(keeper):
     changes = ObjectChange.objects.count()
-    response = keeper.post(reverse("targets:synonym_add"), {"name": "FDI", "figure": "economy.fdi"})
-    assert response.status_code == 200 and not Synonym.objects.exists()
+    response = keeper.post(reverse("targets:synonym_add"), {"name": "外资FDI", "figure": "economy.fdi"})
+    assert response.status_code == 200 and not Synonym.objects.filter(name="外资FDI").exists()
     assert "economy.fdi" in response.content.decode()  # “选择一个有效的选项……”
     assert response.context["form"].errors["figure"]
     assert ObjectChange.objects.count() == changes
@@ -62,7 +62,17 @@ def test_a_stored_key_no_longer_in_the_catalogue_is_refused_on_save(db):
 
 
 def test_staff_see_the_synonyms_but_do_not_edit_them(client, alice):
-    Synonym.objects.create(name="GDP", figure="economy.gdp")
     client.force_login(alice)
     assert "GDP" in client.get(reverse("targets:synonym_list")).content.decode()
     assert client.get(reverse("targets:synonym_add")).status_code == 403
+
+
+def test_the_common_synonyms_are_seeded_once_and_a_deleted_one_stays_deleted(db):
+    from yuanqu.targets.synonyms import DEFAULT_SYNONYMS, ensure_synonyms
+
+    assert dict(Synonym.objects.values_list("name", "figure")) == DEFAULT_SYNONYMS
+    Synonym.objects.filter(name="固投").delete()
+    Synonym.objects.filter(name="GDP").update(figure="economy.industrial_output")
+    ensure_synonyms()
+    assert not Synonym.objects.filter(name="固投").exists()
+    assert Synonym.objects.get(name="GDP").figure == "economy.industrial_output"
