@@ -185,7 +185,6 @@ class SheetView(View):
             "counts": light_counts(shown),
             "summary": department_summary(rows),
             "can_export": has_perm(user, Target, "export"),
-            "can_add": has_perm(user, Target, "add"),
         }
         return render(request, self.template_name, context)
 
@@ -251,8 +250,10 @@ class TargetView(generic.ObjectView):
                 if period.year != obj.year:
                     error = f"月份{period:%Y-%m}不在目标年度{obj.year}年内，已显示{describe(latest)}"
                     period = latest
-        last = latest if obj.year == last_complete_month().year else datetime.date(obj.year, 12, 1)
-        months = [datetime.date(obj.year, m, 1) for m in range(1, last.month + 1)]
+        done = last_complete_month()
+        # the months of the year that have ended: all twelve of a past year, none of a future one
+        ended = 12 if obj.year < done.year else done.month if obj.year == done.year else 0
+        months = [datetime.date(obj.year, m, 1) for m in range(1, ended + 1)]
         by_month = [row_of(stand([obj], month, user=user)[0], user) for month in months]
         current = next((row for row in by_month if row["standing"].period == period), None)
         if current is None:

@@ -12,6 +12,7 @@ from yuanqu.core.models import AuditEvent
 from yuanqu.economy.models import Indicator, ZoneMonthlyFigure
 from yuanqu.figures.models import Unit
 from yuanqu.targets.models import LightBand, Target, TargetReport
+from yuanqu.utilities.periods import describe_ytd, last_complete_month
 from yuanqu.utilities.testing.changes import assert_nothing_changed
 from yuanqu.utilities.testing.views import OUTSIDE_GRANT_ERROR, form_post_data, xlsx_rows
 
@@ -321,3 +322,18 @@ def test_staff_see_the_bands_but_may_not_edit_them(client, alice):
     assert "修改规则" not in page
     with assert_nothing_changed(LightBand):
         assert client.get(reverse("targets:lightband_edit", args=["growth"])).status_code == 403
+
+
+def test_the_sheet_opens_on_the_last_complete_month(client, inspector, econ_dept):
+    month = last_complete_month()
+    spending = make("民生支出", 12, "亿元", department=econ_dept)
+    Target.objects.filter(pk=spending.pk).update(year=month.year)
+    TargetReport.objects.create(target_id=spending.pk, period=month, actual=Decimal(month.month))
+    client.force_login(inspector)
+    page = client.get(SHEET).content.decode()
+    assert f"{month.year}年目标责任书 · {describe_ytd(month)}" in page
+    assert "与序时进度持平" in page  # a twelfth of the target for each month gone
+    future = make("新增企业", 1200, "家", department=econ_dept)
+    Target.objects.filter(pk=future.pk).update(year=month.year + 1)
+    page = client.get(reverse("targets:target", args=[future.pk])).content.decode()
+    assert f"{month.year + 1}年尚无已结束的月份" in page
