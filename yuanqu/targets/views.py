@@ -86,7 +86,8 @@ def row_of(standing, user) -> dict:
         "light_label": standing.light_label,
         "department": target.department,
         "source": source_text(target),
-        "note": standing.note,
+        # the gap has its own column: 说明 keeps the other notes
+        "note": "；".join(n for n in standing.notes if n and n != standing.gap_text()),
     }
 
 

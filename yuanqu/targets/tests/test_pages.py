@@ -79,6 +79,11 @@ def test_the_leader_reads_the_growth_target_against_growth(client, leader, plan)
     assert "light-yellow" in gdp and "黄灯" in gdp
     assert "economy.gdp" in gdp and "经济发展局" in gdp
     assert "完成率" not in gdp  # growth is never a 完成率
+    assert (
+        f'<a href="{reverse("economy:indicator", args=[Indicator.objects.get(code="gdp").pk])}?period=2024-09">8.8%</a>'
+        in gdp
+    )
+    assert gdp.count("低于目标0.2个百分点") == 1  # the gap is not repeated in 说明
 
 
 def test_a_count_target_shows_its_completion_and_time_progress(client, leader, plan):
@@ -280,6 +285,8 @@ def test_a_report_is_corrected_and_deleted_from_the_targets_page(client, alice, 
     assert edit_url in page and delete_url in page
     data = form_post_data(client.get(edit_url).context["form"])
     assert data["period"] == "2024-09"
+    with assert_nothing_changed(TargetReport):
+        assert client.post(edit_url, data).status_code == 302  # saved unchanged
     assert client.post(edit_url, {**data, "actual": "7.5"}).status_code == 302
     report.refresh_from_db()
     assert report.actual == Decimal("7.5")
