@@ -280,7 +280,11 @@ class TargetEditView(generic.ObjectEditView):
     template_name = "targets/target_edit.html"
 
     def initial(self, obj):
-        return {"year": last_complete_month().year}
+        user = self.request.user
+        initial = {"year": last_complete_month().year}
+        if user.role == Role.STAFF and user.department_id:
+            initial["department"] = user.department_id  # 部门人员 set their own department's targets
+        return initial
 
 
 class TargetDeleteView(generic.ObjectDeleteView):

@@ -140,6 +140,9 @@ def test_a_month_outside_the_year_or_a_bad_month_is_explained(client, leader, pl
 def test_staff_see_the_whole_sheet_and_report_for_their_own_department(client, alice, charlie, plan):
     page = open_sheet(client, alice)
     assert all(f'id="target-{t.pk}"' in page for t in plan.values())
+    assert (
+        client.get(reverse("targets:target_add")).context["form"].initial["department"] == alice.department_id
+    )
     own = client.get(reverse("targets:target", args=[plan["spending"].pk])).content.decode()
     assert "填报进度" in own and reverse("targets:target_edit", args=[plan["spending"].pk]) in own
     other = client.get(reverse("targets:target", args=[plan["projects"].pk])).content.decode()
