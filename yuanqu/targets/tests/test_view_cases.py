@@ -27,7 +27,11 @@ def target_of(department, **extra) -> Target:
 
 class TestTargetViews(ViewTestCases.PrimaryObjectViewTestCase):
     model = Target
-    base_grants = [("users.department", ["view"], ALL), ("users.zone", ["view"], ALL)]
+    base_grants = [
+        ("users.department", ["view"], ALL),
+        ("users.zone", ["view"], ALL),
+        ("figures.unit", ["view"], ALL),
+    ]
     edit_changes = {"name": "引进亿元以上项目（调整）", "value": "80.0000"}
 
     def make_record(self, department):
