@@ -168,6 +168,8 @@ def test_staff_see_the_whole_sheet_and_report_for_their_own_department(client, a
 def test_the_inspector_maintains_the_sheet(client, inspector, plan):
     page = open_sheet(client, inspector)
     assert "新建目标" in page and "导出Excel" in page
+    for url in ("targets:target_import", "targets:synonym_list", "targets:lightband_list"):
+        assert f'href="{reverse(url)}"' in page
     page = client.get(reverse("targets:target", args=[plan["projects"].pk])).content.decode()
     assert "填报进度" in page and "修改" in page and "删除" in page
 
