@@ -19,6 +19,11 @@ DEFAULT_SYNONYMS = {
     "R&D经费支出": "economy.rd_expenditure",
     "R&D投入强度": "economy.rd_intensity",
     "新增高企": "enterprises.hnte_new",
+    "工业总产值": "economy.industrial_output",
+    "税金": "economy.tax_all_levels",
+    "上缴税金": "economy.tax_all_levels",
+    "税收收入": "economy.tax_all_levels",
+    "新引进亿元以上投资项目": "investment.signed_100m",
     "引进亿元以上项目": "investment.signed_100m",
     "签约亿元以上项目": "investment.signed_100m",
 }
