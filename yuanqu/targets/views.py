@@ -165,7 +165,10 @@ class SheetView(View):
         targets = sheet(year, user)
         if exporting:
             targets = targets.restrict(user, "export")
-        rows = [row_of(s, user) for s in stand(targets, period, user=user)]
+        # The sheet is the committee's: every viewer reads the same progress, computed over
+        # all records as the assessment computes it (the links to the records behind a figure
+        # are still offered only to those who may open them).
+        rows = [row_of(s, user) for s in stand(targets, period)]
         departments = sorted({r["department"] for r in rows if r["department"]}, key=lambda d: d.name)
         department = next((d for d in departments if d.pk == department_id), None)
         if department_id is not None and department is None:
@@ -255,10 +258,10 @@ class TargetView(generic.ObjectView):
         # the months of the year that have ended: all twelve of a past year, none of a future one
         ended = 12 if obj.year < done.year else done.month if obj.year == done.year else 0
         months = [datetime.date(obj.year, m, 1) for m in range(1, ended + 1)]
-        by_month = [row_of(stand([obj], month, user=user)[0], user) for month in months]
+        by_month = [row_of(stand([obj], month)[0], user) for month in months]
         current = next((row for row in by_month if row["standing"].period == period), None)
         if current is None:
-            current = row_of(stand([obj], period, user=user)[0], user)
+            current = row_of(stand([obj], period)[0], user)
         reports = sorted(obj.reports.all(), key=lambda r: r.period)
         return {
             "period": period,

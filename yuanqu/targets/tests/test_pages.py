@@ -86,6 +86,14 @@ def test_the_leader_reads_the_growth_target_against_growth(client, leader, plan)
     assert gdp.count("低于目标0.2个百分点") == 1  # the gap is not repeated in 说明
 
 
+def test_every_viewer_reads_the_same_progress_and_only_openers_get_the_link(client, inspector, plan):
+    """The 督查室 may not open the economy's records: it still reads the sheet's progress,
+    the committee's figure, without the link to the records behind it."""
+    gdp = row_html(open_sheet(client, inspector), plan["gdp"])
+    assert "8.8%" in gdp and "低于目标0.2个百分点" in gdp and "黄灯" in gdp
+    assert reverse("economy:indicator", args=[Indicator.objects.get(code="gdp").pk]) not in gdp
+
+
 def test_a_count_target_shows_its_completion_and_time_progress(client, leader, plan):
     page = open_sheet(client, leader)
     projects = row_html(page, plan["projects"])
