@@ -81,3 +81,21 @@ def test_one_rollup_rebuild_reads_far_fewer_rows_than_the_value_table(demo_sized
                 lookups = (f"SEARCH {alias} USING INDEX", f"SEARCH {alias} USING COVERING INDEX")
                 assert any(d.startswith(lookups) for d in details), details
             assert not any(d.startswith(("SCAN b", "SCAN v")) for d in details), details
+
+
+@pytest.mark.django_db
+def test_a_zone_rebuild_refreshes_the_statistics_first_on_postgresql(demo_sized, east):
+    """An enterprise moving between 片区 rebuilds whole 片区: planned on statistics taken
+    before the zone's values were loaded, the self-join went quadratic (a 600-enterprise demo
+    zone took 156 s on PostgreSQL); the rebuild now analyzes first."""
+    indicators, _ = demo_sized
+    IndicatorRollup.objects.all().delete()
+    with CaptureQueriesContext(connection) as queries:
+        rollups.rebuild([east.pk])
+    statements = [q["sql"] for q in queries.captured_queries]
+    inserts = [i for i, s in enumerate(statements) if "INSERT INTO" in s]
+    assert inserts, statements
+    if connection.vendor == "postgresql":
+        analyzed = [i for i, s in enumerate(statements) if s.startswith("ANALYZE")]
+        assert analyzed and max(analyzed) < min(inserts)
+    assert IndicatorRollup.objects.get(indicator=indicators[0], period=MONTHS[-1], zone=east).paired_count == 400
