@@ -34,9 +34,9 @@ run_postgres() {
     -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null || {
     cat "$dir/server.log"; return 1; }
   echo "== pytest on PostgreSQL (127.0.0.1:$port)"
-  # Two workers: a PostgreSQL test spends half its time waiting on the server, so two
-  # overlap on one core while SQLite's run takes the other.
-  DATABASE_URL="postgres://postgres@127.0.0.1:$port/postgres" $VENV/bin/pytest -n "${YUANQU_TEST_PG_WORKERS:-2}" "$@"
+  # The page-level checks (browser tests, the link crawler) run once, on SQLite: they test
+  # what the pages offer, and every query under them runs here too through the view tests.
+  DATABASE_URL="postgres://postgres@127.0.0.1:$port/postgres" $VENV/bin/pytest -m "not e2e and not pages" "$@"
   rc=$?
   "${as[@]}" "$pgbin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null
   rm -rf "$dir"

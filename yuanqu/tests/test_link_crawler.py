@@ -22,6 +22,10 @@ from django.urls import Resolver404, resolve
 from yuanqu.users.choices import Role
 from yuanqu.users.models import Department, User
 
+# What the pages offer is checked once, on SQLite (scripts/run-tests.sh); every query under
+# these pages runs on PostgreSQL too, through the view tests.
+pytestmark = pytest.mark.pages
+
 # Caps that keep each role's crawl within seconds: a route (URL name + set of query keys) is
 # visited twice without a query (two records) and once with one, an export once, and a URL
 # name with at most a few sets of query keys (filters, sorting, paging, periods …).
