@@ -114,12 +114,14 @@ def _reset():
 def bench_size(n):
     from yuanqu.economy.demo import generate_economy
     from yuanqu.enterprises.demo import generate
+    from yuanqu.targets.demo import generate_targets
 
     _reset()
     start = time.perf_counter()
     generate(n=n)
     generate_economy()
     seed_s = time.perf_counter() - start
+    generate_targets()  # the demo's target sheet, over the figures of this zone
     _progress(f"seed {n}", seed_s * 1000)
     staff, grid = _client("staff"), _client("grid")
     rows = [("seed the demo zone with three years of monthly reports", seed_s * 1000)]
@@ -140,9 +142,10 @@ def bench_size(n):
     rows.append(("经济运行 summary, all indicators (leader)", median_ms(_get(leader, "/economy/"))))
     rows.append(("驾驶舱 cockpit (leader)", median_ms(_get(leader, "/cockpit/"))))
     rows.append(("驾驶舱 cockpit (grid worker, own 片区)", median_ms(_get(grid, "/cockpit/"))))
-    from yuanqu.bench_figures import catalogue_rows
+    from yuanqu.bench_figures import catalogue_rows, target_rows
 
     rows += catalogue_rows(median_ms, leader)
+    rows += target_rows(median_ms, leader)
     from yuanqu.economy.models import EnterpriseMonthlyValue
 
     rows.append(("monthly values stored", float(EnterpriseMonthlyValue.objects.count())))
@@ -445,9 +448,11 @@ def scale_bench() -> dict:
     out = io.StringIO()
     command = ("indicators", "--period", f"{last:%Y-%m}", "--json")
     add("`yuanqu indicators` command", median_ms(lambda: call_command(*command, stdout=out), runs=3))
-    from yuanqu.bench_figures import catalogue_rows
+    from yuanqu.bench_figures import catalogue_rows, target_rows
 
     for label, ms in catalogue_rows(lambda func: median_ms(func, runs=3)):
+        add(label, ms)
+    for label, ms in target_rows(lambda func: median_ms(func, runs=3)):
         add(label, ms)
     stored = EnterpriseMonthlyValue.objects.count()
     return {

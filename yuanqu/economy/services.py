@@ -429,10 +429,13 @@ def _values_by_enterprise(values, indicator, period, field_name):
     return dict(rows.order_by().values_list("enterprise_id", field_name))
 
 
-def _zone_figure(figures, indicator, period, zone):
+def _zone_figures(figures, periods, zone) -> dict:
+    """The current zone figures of ``zone`` for these months, by (indicator id, month): one
+    query for every indicator of the summary."""
     if zone is None:
-        return None
-    return figures.filter(indicator=indicator, period=period, zone=zone, is_current=True).first()
+        return {}
+    rows = figures.filter(period__in=periods, zone=zone, is_current=True).order_by("pk")
+    return {(row.indicator_id, row.period): row for row in rows}
 
 
 def _from_values(values, indicator, period):
@@ -495,10 +498,11 @@ def indicator_summary(
     targets = sheet_targets(period.year)
     if scope is not None:
         scope.load(indicators, {period, last_year(period)})
+    zone_figures = _zone_figures(figures, [period, last_year(period)], figure_zone)
     rows = []
     for indicator in indicators:
         notes = []
-        figure = _zone_figure(figures, indicator, period, figure_zone)
+        figure = zone_figures.get((indicator.pk, period))
         if indicator.level == IndicatorLevel.ENTERPRISE:
             if scope is not None:
                 month, ytd, growth = _rolled_up(scope, indicator, period)
@@ -512,7 +516,7 @@ def indicator_summary(
                 notes.append(growth.note)
             base, rate = growth.base, growth.value
         else:
-            previous = _zone_figure(figures, indicator, last_year(period), figure_zone)
+            previous = zone_figures.get((indicator.pk, last_year(period)))
             ytd = Figure(figure.ytd_value if figure else None)
             month = Figure(figure.month_value if figure else None)
             base = previous.ytd_value if previous else None

@@ -5,7 +5,7 @@ to the 规上 population of the year, for the park, a 片区, a department or a 
 from functools import partial
 from urllib.parse import urlencode
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef
 from django.urls import reverse
 
 from yuanqu.figures.catalogue import Figure, Result
@@ -79,15 +79,22 @@ def founded(query, foreign=False) -> Result:
     return result
 
 
+def _holders(query) -> dict:
+    """{kind: number of enterprises holding it} at the end of the query's period, one query
+    for every kind."""
+
+    def fetch():
+        held = qualifications(query).filter(valid_on_q(query.last_day)).order_by()
+        return dict(
+            held.values("kind").annotate(n=Count("enterprise", distinct=True)).values_list("kind", "n")
+        )
+
+    return query.cached("enterprises.holders", fetch)
+
+
 def holders(kind, query) -> Result:
     def count(q):
-        return (
-            qualifications(q)
-            .filter(valid_on_q(q.last_day), kind=kind)
-            .values("enterprise")
-            .distinct()
-            .count()
-        )
+        return _holders(q).get(kind, 0)
 
     result = _both(count, query)
     result.link = _link(
@@ -99,23 +106,40 @@ def holders(kind, query) -> Result:
     return result
 
 
+def _grants_within(query) -> list[tuple]:
+    """(kind, level, enterprise id, granted before (same kind), granted before (same kind and
+    level)) of every grant within the query's period, read once per run for all the kinds and
+    levels the catalogue counts."""
+    from .models import Qualification
+
+    def fetch():
+        before = Qualification.objects.filter(
+            enterprise=OuterRef("enterprise"), kind=OuterRef("kind"), granted_on__lt=query.first_day
+        )
+        within = qualifications(query).filter(granted_on__gte=query.first_day, granted_on__lte=query.last_day)
+        return list(
+            within.annotate(again=Exists(before), again_level=Exists(before.filter(level=OuterRef("level"))))
+            .order_by()
+            .values_list("kind", "level", "enterprise_id", "again", "again_level")
+        )
+
+    return query.cached("enterprises.grants_within", fetch)
+
+
 def first_grants(kind, query, level=None, renewed=False) -> Result:
     """Enterprises granted ``kind`` (at ``level``) within the period: for the first time, or
     (``renewed``) again after an earlier grant of the same kind (and level)."""
 
     def count(q):
-        grants = qualifications(q).filter(kind=kind)
-        if level:
-            grants = grants.filter(level=level)
-        earlier = grants.model.objects.filter(
-            enterprise=OuterRef("enterprise"),
-            kind=kind,
-            granted_on__lt=q.first_day,
-            **({"level": level} if level else {}),
+        return len(
+            {
+                enterprise
+                for grant_kind, grant_level, enterprise, again, again_level in _grants_within(q)
+                if grant_kind == kind
+                and (not level or grant_level == level)
+                and (again_level if level else again) == renewed
+            }
         )
-        within = grants.filter(granted_on__gte=q.first_day, granted_on__lte=q.last_day)
-        within = within.filter(Exists(earlier)) if renewed else within.exclude(Exists(earlier))
-        return within.values("enterprise").distinct().count()
 
     result = _both(count, query)
     result.link = _link("enterprises:qualification_list", kind=kind, level=level or "")
