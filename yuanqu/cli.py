@@ -9,7 +9,7 @@ import os
 import sys
 
 # Commands whose console name differs from the Django command module.
-ALIASES = {"seed-demo": "seed_demo"}
+ALIASES = {"seed-demo": "seed_demo", "check-draft": "check_draft"}
 
 
 def _setup(debug_default: str | None = None) -> None:

@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "yuanqu.supervision",
     "yuanqu.investment",
     "yuanqu.projects",
+    "yuanqu.documents",
     "yuanqu.notifications",
 ]
 

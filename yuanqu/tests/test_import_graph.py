@@ -18,6 +18,7 @@ DOMAIN = {
     "demands",
     "supervision",
     "notifications",
+    "documents",
 }
 # Test code: test modules, browser tests, fixtures and the test factories (utilities/testing).
 NOT_COUNTED = {"tests", "migrations", "e2e", "testing", "conftest"}
