@@ -32,7 +32,10 @@ def test_json_has_findings_and_claims(tmp_path):
 def test_plain_output_is_one_chinese_line_per_finding(tmp_path):
     draft = tmp_path / "draft.txt"
     draft.write_text("概况\n全年完成投资***亿元。\n", encoding="utf-8")
-    assert run(str(draft)).splitlines() == ["第2段 第7–9字 未填数字：“***”", "共发现 1 处问题"]
+    assert run(str(draft)).splitlines() == [
+        "第2段 第7–9字 未填数字：“***”（“全年完成投资***亿元。”）",
+        "共发现 1 处问题",
+    ]
 
 
 def test_word_files_are_refused_with_exit_1(tmp_path):

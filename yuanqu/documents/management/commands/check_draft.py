@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from yuanqu.documents.draftcheck import check
+from yuanqu.documents.draftcheck import check, paragraphs
 
 
 class Command(BaseCommand):
@@ -31,6 +31,13 @@ class Command(BaseCommand):
         if options["json"]:
             self.stdout.write(json.dumps({"findings": findings, "claims": []}, ensure_ascii=False, indent=2))
             return
+        lines = paragraphs(text)
         for f in findings:
-            self.stdout.write(f"第{f['paragraph']}段 第{f['start'] + 1}–{f['end']}字 {f['message']}")
+            line = lines[f["paragraph"] - 1]
+            # the words around it, so the line can be found in the draft without counting
+            around = line[max(0, f["start"] - 8) : f["end"] + 6].strip()
+            where = f"第{f['paragraph']}段 第{f['start'] + 1}–{f['end']}字"
+            self.stdout.write(
+                f"{where} {f['message']}" + (f"（“{around}”）" if f["kind"] == "placeholder" else "")
+            )
         self.stdout.write(f"共发现 {len(findings)} 处问题" if findings else "未发现问题")
