@@ -1,5 +1,4 @@
 from django import forms
-from django.core.exceptions import ValidationError
 
 from yuanqu.demands.models import DemandCategory
 from yuanqu.economy.forms import MonthField
@@ -8,10 +7,8 @@ from yuanqu.users.models import User
 from yuanqu.users.permissions import restrict
 from yuanqu.utilities.forms import BaseForm, BaseModelForm, DateField, DateInput
 
-from .choices import RuleKind
-from .models import Blocker, KeyProject, LightRule, Milestone, MonthlyProgress, ProjectYearPlan, WeeklyReport
+from .models import Blocker, KeyProject, Milestone, MonthlyProgress, ProjectYearPlan, WeeklyReport
 from .services.conversions import DEMAND_CATEGORY
-from .services.lights import check_rules
 from .services.recording import record_progress
 from .services.weekly import record_weekly, week_of
 
@@ -163,49 +160,6 @@ class WeeklyReportForm(ChildForm):
             user=self.user,
         )
         return self.instance
-
-
-class LightRuleForm(forms.ModelForm):
-    class Meta:
-        model = LightRule
-        fields = ["lower", "upper", "light"]
-
-
-class BaseLightRuleFormSet(forms.BaseModelFormSet):
-    """The bands of one rule kind, checked together: the line must be covered exactly once."""
-
-    def __init__(self, *args, kind=None, **kwargs):
-        self.kind = kind
-        super().__init__(*args, **kwargs)
-
-    def clean(self):
-        super().clean()
-        if any(self.errors):
-            return
-        bands = []
-        for form in self.forms:
-            if not form.has_changed() and form.instance.pk is None:
-                continue
-            if self.can_delete and self._should_delete_form(form):
-                continue
-            data = form.cleaned_data
-            if (
-                data.get("lower") is not None
-                and data.get("upper") is not None
-                and data["lower"] >= data["upper"]
-            ):
-                raise ValidationError(f"区间[{data['lower']}, {data['upper']})的下限须小于上限")
-            bands.append(
-                LightRule(
-                    kind=self.kind, lower=data.get("lower"), upper=data.get("upper"), light=data.get("light")
-                )
-            )
-        check_rules(bands, f"“{RuleKind(self.kind).label}”亮灯规则")
-
-
-LightRuleFormSet = forms.modelformset_factory(
-    LightRule, form=LightRuleForm, formset=BaseLightRuleFormSet, extra=2, can_delete=True
-)
 
 
 class StatisticsForm(forms.Form):

@@ -8,12 +8,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from yuanqu.figures.catalogue import figures
-from yuanqu.utilities.bands import check_rules
 from yuanqu.utilities.forms import BaseModelForm
 from yuanqu.utilities.periods import parse_period
 
-from .choices import BandKind
-from .models import LightBand, Target, TargetReport
+from .models import Target, TargetReport
 
 MONTHS = range(1, 13)
 REPORTED_CHOICE = ("", "填报指标（责任单位填报）")
@@ -142,40 +140,3 @@ class TargetReportForm(BaseModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["target"].queryset = Target.objects.select_related("unit", "zone", "scope_department")
-
-
-class LightBandForm(forms.ModelForm):
-    class Meta:
-        model = LightBand
-        fields = ["lower", "upper", "light"]
-
-
-class BaseLightBandFormSet(forms.BaseModelFormSet):
-    """The bands of one kind, checked together: they must cover the whole line exactly once
-    (``utilities.bands.check_rules``), else nothing is saved."""
-
-    def __init__(self, *args, kind=None, **kwargs):
-        self.kind = kind
-        super().__init__(*args, **kwargs)
-
-    def clean(self):
-        super().clean()
-        if any(self.errors):
-            return
-        bands = []
-        for form in self.forms:
-            if not form.has_changed() and form.instance.pk is None:
-                continue
-            if self.can_delete and self._should_delete_form(form):
-                continue
-            data = form.cleaned_data
-            lower, upper = data.get("lower"), data.get("upper")
-            if lower is not None and upper is not None and lower >= upper:
-                raise ValidationError(f"区间[{lower}, {upper})的下限须小于上限")
-            bands.append(LightBand(kind=self.kind, lower=lower, upper=upper, light=data.get("light")))
-        check_rules(bands, f"“{BandKind(self.kind).label}”亮灯规则")
-
-
-LightBandFormSet = forms.modelformset_factory(
-    LightBand, form=LightBandForm, formset=BaseLightBandFormSet, extra=2, can_delete=True
-)

@@ -5,17 +5,14 @@ light bands edited a kind at a time."""
 import datetime
 from collections import Counter
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.views import View
 
 from yuanqu.users.choices import Role
 from yuanqu.users.permissions import can_add_child, has_perm, restrict
 from yuanqu.utilities import views as generic
-from yuanqu.utilities.bands import check_rules
+from yuanqu.utilities.bands import BandSetEditView, band_sets
 from yuanqu.utilities.excel import export_xlsx, query_filters
 from yuanqu.utilities.links import can_open
 from yuanqu.utilities.periods import (
@@ -30,7 +27,7 @@ from yuanqu.utilities.templatetags.numbers import number
 
 from .choices import BandKind, TargetKind
 from .filtersets import TargetFilterSet
-from .forms import LightBandFormSet, TargetForm, TargetReportForm, percent_text
+from .forms import TargetForm, TargetReportForm, percent_text
 from .models import LightBand, Target, TargetReport
 from .progress import sheet, stand
 from .tables import TargetTable
@@ -329,16 +326,7 @@ class LightBandListView(View):
     def get(self, request):
         if not self.allows():
             raise PermissionDenied("没有查看权限")
-        bands = list(restrict(LightBand.objects.all(), request.user, "view"))
-        sets = []
-        for kind in BandKind:
-            kept = [b for b in bands if b.kind == kind]
-            try:
-                check_rules(kept, f"“{kind.label}”亮灯规则")
-                problem = ""
-            except ValidationError as exc:
-                problem = exc.messages[0]
-            sets.append({"kind": kind, "bands": kept, "error": problem})
+        sets = band_sets(LightBand, list(restrict(LightBand.objects.all(), request.user, "view")), BandKind)
         return render(
             request,
             "targets/lightband_list.html",
@@ -346,45 +334,8 @@ class LightBandListView(View):
         )
 
 
-class LightBandSetEditView(View):
-    """All bands of one kind edited together (add, change, delete), saved only when they
-    cover the whole line exactly once; otherwise the gap or overlap is the form's error and
-    nothing is saved."""
-
-    template_name = "targets/lightband_edit.html"
-
-    def allows(self, kind=None, **kwargs):
-        return kind in BandKind.values and has_perm(self.request.user, LightBand, "change")
-
-    def dispatch(self, request, kind):
-        if kind not in BandKind.values:
-            raise Http404("没有该类亮灯规则")
-        if not has_perm(request.user, LightBand, "change"):
-            raise PermissionDenied("没有修改亮灯规则的权限")
-        self.kind = BandKind(kind)
-        self.bands = restrict(LightBand.objects.filter(kind=kind), request.user, "change")
-        return super().dispatch(request, kind)
-
-    def render_page(self, request, formset):
-        return render(request, self.template_name, {"kind": self.kind, "formset": formset})
-
-    def get(self, request, kind):
-        return self.render_page(request, LightBandFormSet(queryset=self.bands, kind=kind))
-
-    def post(self, request, kind):
-        formset = LightBandFormSet(request.POST, queryset=self.bands, kind=kind)
-        if not formset.is_valid():
-            return self.render_page(request, formset)
-        new = [f for f in formset.extra_forms if f.has_changed() and not formset._should_delete_form(f)]
-        if new and not has_perm(request.user, LightBand, "add"):
-            raise PermissionDenied("没有新增亮灯规则的权限")
-        if formset.deleted_forms and not has_perm(request.user, LightBand, "delete"):
-            raise PermissionDenied("没有删除亮灯规则的权限")
-        with transaction.atomic():
-            for band in formset.save(commit=False):
-                band.kind = kind
-                band.save()
-            for band in formset.deleted_objects:
-                band.delete()
-        messages.success(request, f"已保存“{self.kind.label}”亮灯规则。")
-        return redirect("targets:lightband_list")
+class LightBandSetEditView(BandSetEditView):
+    model = LightBand
+    kinds = BandKind
+    title = "修改目标亮灯规则"
+    list_url = "targets:lightband_list"

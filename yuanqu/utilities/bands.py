@@ -4,7 +4,15 @@ Used by the project lights and the target sheet's lights."""
 
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views import View
+
+from yuanqu.users.permissions import has_perm, restrict
 
 
 def _bound(value) -> str:
@@ -39,3 +47,113 @@ def band_light(bands, value: Decimal, kind_label="亮灯规则") -> str:
         if (band.lower is None or value >= band.lower) and (band.upper is None or value < band.upper):
             return band.light
     raise ValidationError(f"{kind_label}配置错误：{value}不在任何区间内")  # unreachable when checked
+
+
+# --- editing the bands of one kind together ---------------------------------------------------
+
+
+def kind_label(model, kind) -> str:
+    return f"“{dict(model._meta.get_field('kind').choices)[kind]}”亮灯规则"
+
+
+def band_sets(model, bands, kinds) -> list[dict]:
+    """The bands of each kind with the coverage check's message ("" when the set is whole)."""
+    sets = []
+    for kind in kinds:
+        kept = [b for b in bands if b.kind == kind]
+        try:
+            check_rules(kept, kind_label(model, kind))
+            problem = ""
+        except ValidationError as exc:
+            problem = exc.messages[0]
+        sets.append({"kind": kind, "bands": kept, "error": problem})
+    return sets
+
+
+class BandFormSet(forms.BaseModelFormSet):
+    """The bands of one kind (a model with kind, lower, upper, light), checked together: they
+    must cover the whole line exactly once, else nothing is saved."""
+
+    def __init__(self, *args, kind=None, **kwargs):
+        self.kind = kind
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        bands = []
+        for form in self.forms:
+            if not form.has_changed() and form.instance.pk is None:
+                continue
+            if self.can_delete and self._should_delete_form(form):
+                continue
+            data = form.cleaned_data
+            lower, upper = data.get("lower"), data.get("upper")
+            if lower is not None and upper is not None and lower >= upper:
+                raise ValidationError(f"区间[{lower}, {upper})的下限须小于上限")
+            bands.append(self.model(kind=self.kind, lower=lower, upper=upper, light=data.get("light")))
+        check_rules(bands, kind_label(self.model, self.kind))
+
+
+def band_formset(model):
+    return forms.modelformset_factory(
+        model, fields=["lower", "upper", "light"], formset=BandFormSet, extra=2, can_delete=True
+    )
+
+
+class BandSetEditView(View):
+    """All bands of one kind edited together (add, change, delete), saved only when they cover
+    the whole line exactly once; otherwise the gap or overlap is the form's error and nothing
+    is saved. Set ``model``, ``kinds`` (its kind choices), ``title`` and ``list_url``."""
+
+    model = None
+    kinds = None
+    title = "修改亮灯规则"
+    list_url = ""
+    template_name = "generic/bandset_edit.html"
+
+    def allows(self, kind=None, **kwargs):
+        return kind in self.kinds.values and has_perm(self.request.user, self.model, "change")
+
+    def dispatch(self, request, kind):
+        from django.http import Http404
+
+        if kind not in self.kinds.values:
+            raise Http404("没有该类亮灯规则")
+        if not has_perm(request.user, self.model, "change"):
+            raise PermissionDenied("没有修改亮灯规则的权限")
+        self.kind = self.kinds(kind)
+        self.bands = restrict(self.model.objects.filter(kind=kind), request.user, "change")
+        self.formset_class = band_formset(self.model)
+        return super().dispatch(request, kind)
+
+    def render_page(self, request, formset):
+        context = {
+            "kind": self.kind,
+            "formset": formset,
+            "title": self.title,
+            "list_url": reverse(self.list_url),
+        }
+        return render(request, self.template_name, context)
+
+    def get(self, request, kind):
+        return self.render_page(request, self.formset_class(queryset=self.bands, kind=kind))
+
+    def post(self, request, kind):
+        formset = self.formset_class(request.POST, queryset=self.bands, kind=kind)
+        if not formset.is_valid():
+            return self.render_page(request, formset)
+        new = [f for f in formset.extra_forms if f.has_changed() and not formset._should_delete_form(f)]
+        if new and not has_perm(request.user, self.model, "add"):
+            raise PermissionDenied("没有新增亮灯规则的权限")
+        if formset.deleted_forms and not has_perm(request.user, self.model, "delete"):
+            raise PermissionDenied("没有删除亮灯规则的权限")
+        with transaction.atomic():
+            for band in formset.save(commit=False):
+                band.kind = kind
+                band.save()
+            for band in formset.deleted_objects:
+                band.delete()
+        messages.success(request, f"已保存“{self.kind.label}”亮灯规则。")
+        return redirect(self.list_url)
