@@ -195,10 +195,28 @@ def _judge(standing, target, bands, basis):
 def stand(targets, period: datetime.date, user=None, basis: str = "months") -> list[Standing]:
     """Each target's standing at the end of ``period`` (a month of the targets' year).
     ``user``: figures count only the records that user may view (None: the console)."""
-    from yuanqu.figures.catalogue import figures
+    return _stand(targets, period, user, basis, _Rules())
 
-    catalogue = figures()
-    bands = load_bands()
+
+def stand_by_month(target, months, user=None, basis: str = "months") -> list[Standing]:
+    """One target's standing at the end of each of ``months`` (its page's table), reading the
+    catalogue and the bands once."""
+    rules = _Rules()
+    return [_stand([target], month, user, basis, rules)[0] for month in months]
+
+
+class _Rules:
+    """What judging reads once per call: the figure catalogue and the light bands."""
+
+    def __init__(self):
+        from yuanqu.figures.catalogue import figures
+
+        self.catalogue = figures()
+        self.bands = load_bands()
+
+
+def _stand(targets, period, user, basis, rules) -> list[Standing]:
+    catalogue, bands = rules.catalogue, rules.bands
     memo: dict = {}
     result = []
     for target in targets:

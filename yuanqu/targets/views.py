@@ -29,7 +29,7 @@ from .choices import BandKind, TargetKind
 from .filtersets import TargetFilterSet
 from .forms import TargetForm, TargetReportForm, percent_text
 from .models import LightBand, Target, TargetReport
-from .progress import sheet, stand
+from .progress import sheet, stand, stand_by_month
 from .tables import TargetTable
 
 TARGETS = Target.objects.select_related("unit", "department", "zone", "scope_department")
@@ -255,7 +255,7 @@ class TargetView(generic.ObjectView):
         # the months of the year that have ended: all twelve of a past year, none of a future one
         ended = 12 if obj.year < done.year else done.month if obj.year == done.year else 0
         months = [datetime.date(obj.year, m, 1) for m in range(1, ended + 1)]
-        by_month = [row_of(stand([obj], month)[0], user) for month in months]
+        by_month = [row_of(s, user) for s in stand_by_month(obj, months)]
         current = next((row for row in by_month if row["standing"].period == period), None)
         if current is None:
             current = row_of(stand([obj], period)[0], user)
