@@ -584,7 +584,9 @@ def _disagree(value, unit, factor, other_value, other_unit, other_factor) -> boo
         (other_value - other_step) * other_factor,
         (other_value + other_step) * other_factor,
     )
-    return high < other_low or low > other_high
+    if step == 0 or other_step == 0:
+        return high < other_low or low > other_high
+    return high <= other_low or low >= other_high  # rounding half up: [v − h, v + h)
 
 
 def _comparable(claim: Claim) -> bool:
@@ -617,10 +619,10 @@ def _growth_disagrees(claim: Claim) -> str:
     if dimension != base_dimension:
         return ""
     value, base = claim.value, claim.base
-    low_base = (base - half_step(base)) * base_factor
-    high_base = (base + half_step(base)) * base_factor
-    low_value = (value - half_step(value)) * factor
-    high_value = (value + half_step(value)) * factor
+    # “由10亿元增长到12.3亿元”: 10 is read to the decimals of 12.3 (writers drop a trailing 0)
+    level_step = half_step(value if decimals(value) >= decimals(base) else base)
+    low_base, high_base = (base - level_step) * base_factor, (base + level_step) * base_factor
+    low_value, high_value = (value - level_step) * factor, (value + level_step) * factor
     if low_base <= 0:
         return ""
     lowest = (low_value / high_base - 1) * 100
