@@ -62,10 +62,16 @@ NUMBER = re.compile(
 CLAUSE_BREAK = re.compile(r"[，、：:（）()；;]|,(?!\d{3})")
 SENTENCE_BREAK = re.compile(r"[。！？!?；;]")
 AFTER_WORDS = {"以上": "ge", "左右": "approx", "以内": "le", "以下": "le"}
-BEFORE_WORDS = (
-    ("不少于", "ge"), ("不低于", "ge"), ("不超过", "le"), ("超过", "ge"), ("控制在", "eq"), ("约", "approx"),
-    ("近", "approx"),
-)  # fmt: skip
+BEFORE_WORDS = {
+    "不少于": "ge",
+    "不低于": "ge",
+    "不超过": "le",
+    "超过": "ge",
+    "控制在": "eq",
+    "约": "approx",
+    "近": "approx",
+}
+BEFORE = re.compile(r"(不少于|不低于|不超过|超过|控制在|约|近)(?:达到|达|为)?$")
 GROWTH_WORDS = re.compile(
     r"(?:同比|比上年|比去年|较上年|较去年|比去年同期|较去年同期|比上年同期|较上年同期)?"
     r"(?P<word>增长|增速为|增速|增幅为|增幅|上升|提高|增加|下降|减少|回落|降低|下滑)(?:了)?$"
@@ -354,11 +360,8 @@ def _comparator(match, head) -> str:
         return AFTER_WORDS[match["after"]]
     if match["more"] or match["low"]:
         return "ge"
-    stripped = head.rstrip()
-    for word, comparator in BEFORE_WORDS:
-        if stripped.endswith(word) or re.search(re.escape(word) + r"(?:达到|达|为)?$", stripped):
-            return comparator
-    return "eq"
+    found = BEFORE.search(head.rstrip())
+    return BEFORE_WORDS[found[1]] if found else "eq"
 
 
 def _is_cjk(char: str) -> bool:
@@ -484,11 +487,11 @@ def mismatches(claims: list[Claim], lines: list[str], user=None, catalogue=None)
     and rounded to the decimals the claim printed. ``ge``/``le`` claims hold when the record is
     on their side; ``approx`` claims are not checked."""
     from yuanqu.figures.catalogue import Query, evaluate, figures
-    from yuanqu.figures.units import UnitError, convert
 
     from .draftcheck import finding
 
     catalogue = figures() if catalogue is None else catalogue
+    convert = _converter()
     memos: dict = {}
     results: dict = {}
     found = []
@@ -507,10 +510,7 @@ def mismatches(claims: list[Claim], lines: list[str], user=None, catalogue=None)
         where = f"（{ytd_label(claim.period)}累计·{query.scope_label()}）"
         link = f"，见 {result.link}" if result.link else ""
         if claim.kind == "level" and result.value is not None and claim.comparator != "approx":
-            try:
-                record = convert(result.value, figure.unit, claim.unit, claim.period.year)
-            except UnitError:
-                record = None
+            record = convert(result.value, figure.unit, claim.unit, claim.period.year)
             if record is not None:
                 shown = rounded(record, decimals(claim.value))
                 if _differs(shown, claim.value, claim.comparator):
@@ -526,6 +526,31 @@ def mismatches(claims: list[Claim], lines: list[str], user=None, catalogue=None)
                 message = f"记录为{words}{printed(abs(shown))}%{where}{link}"
                 found.append(finding(MISMATCH, claim.paragraph, start, end, line, message))
     return found
+
+
+def _converter():
+    """``convert(value, source, target, year)``: as ``figures.units.convert`` with the units
+    read once (a check converts hundreds of values), None where it cannot convert."""
+    from yuanqu.figures.models import Unit
+    from yuanqu.figures.units import UnitError
+    from yuanqu.figures.units import convert as convert_units
+
+    units = {u.name: (u.dimension, u.factor) for u in Unit.objects.all()}
+
+    def convert(value, source, target, year):
+        if source == target:
+            return Decimal(str(value))
+        if source not in units or target not in units:
+            return None
+        (dimension, factor), (target_dimension, target_factor) = units[source], units[target]
+        if dimension == target_dimension:
+            return Decimal(str(value)) * factor / target_factor
+        try:
+            return convert_units(value, source, target, year)  # 人民币 ↔ 美元: the year's rate
+        except UnitError:
+            return None
+
+    return convert
 
 
 def _differs(record: Decimal, claimed: Decimal, comparator: str) -> bool:
