@@ -186,6 +186,7 @@ def find(lines: list[str], *, period=None, matcher=None, zones=None) -> list[Cla
         zones = zone_names()
     found = []
     year = None
+    matched: dict = {}  # subject → (figure_key, zone, names): a draft repeats its subjects
     for number_, raw in enumerate(lines, 1):
         line = raw.translate(FULL_WIDTH)
         periods = list(_periods(line, year))
@@ -196,7 +197,10 @@ def find(lines: list[str], *, period=None, matcher=None, zones=None) -> list[Cla
                 claim.period = period
             else:
                 claim.period = _period_at(periods, claim.text_start)
-            _match(claim, matcher, zones)
+            if claim.subject not in matched:
+                _match(claim, matcher, zones)
+                matched[claim.subject] = (claim.figure_key, claim.zone, claim.names)
+            claim.figure_key, claim.zone, claim.names = matched[claim.subject]
             found.append(claim)
     return found
 

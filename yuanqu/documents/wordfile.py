@@ -115,7 +115,13 @@ def _runs(paragraph):
 
 
 def _run_elements(paragraph):
-    return [r for r in paragraph.iter(W + "r") if r.getparent().tag != W + "del"]
+    """The paragraph's runs, in hyperlinks and insertions too, but not deleted ones nor the
+    runs of the paragraphs of a text box drawn inside it."""
+    return [
+        r
+        for r in paragraph.iter(W + "r")
+        if r.getparent().tag != W + "del" and next(r.iterancestors(W + "p"), None) is paragraph
+    ]
 
 
 def _line(runs) -> str:
