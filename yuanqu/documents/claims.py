@@ -46,6 +46,8 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils import timezone
+
 from .draftcheck import paragraphs
 
 FULL_WIDTH = str.maketrans("０１２３４５６７８９．％", "0123456789.%")
@@ -131,6 +133,7 @@ class Claim:
     period: datetime.date | None = None
     figure_key: str | None = None
     zone: object = None
+    target: bool = False  # in a plan's sentence (目标/力争/确保 …): a target, not a record
     names: list = field(default_factory=list)  # the names tried against the catalogue
 
     @property
@@ -201,6 +204,7 @@ def find(lines: list[str], *, period=None, matcher=None, zones=None) -> list[Cla
                 _match(claim, matcher, zones)
                 matched[claim.subject] = (claim.figure_key, claim.zone, claim.names)
             claim.figure_key, claim.zone, claim.names = matched[claim.subject]
+            claim.target = _is_plan(claim, line)
             found.append(claim)
     return found
 
@@ -489,20 +493,24 @@ def mismatches(claims: list[Claim], lines: list[str], user=None, catalogue=None)
     """Claims whose figure the records hold with another value for the claim's period and
     scope (the park, or the 片区 the subject names): the record converted to the claim's unit
     and rounded to the decimals the claim printed. ``ge``/``le`` claims hold when the record is
-    on their side; ``approx`` claims are not checked."""
+    on their side; ``approx`` claims, a plan's targets (目标/力争/确保 … in the sentence) and
+    claims of a month not yet over are not checked."""
     from yuanqu.figures.catalogue import Query, evaluate, figures
 
     from .draftcheck import finding
 
     catalogue = figures() if catalogue is None else catalogue
     convert = _converter()
+    this_month = timezone.localdate().replace(day=1)
     memos: dict = {}
     results: dict = {}
     found = []
     for claim in claims:
         figure = catalogue.get(claim.figure_key or "")
-        if figure is None or claim.period is None or claim.unit == POINTS:
+        if figure is None or claim.period is None or claim.unit == POINTS or claim.target:
             continue
+        if claim.period >= this_month:
+            continue  # the month is not over: its records are not complete
         scope, target = ("zone", claim.zone) if claim.zone is not None else ("park", None)
         key = (figure.key, claim.period, scope, getattr(target, "pk", None))
         if key not in results:
@@ -578,7 +586,7 @@ def inconsistencies(claims: list[Claim], lines: list[str]) -> list[dict]:
         for kind, value, unit, start, end in _values(claim) if _comparable(claim) else ():
             dimension, factor = _factor(unit)
             scope = claim.period or ("paragraph", claim.paragraph)
-            key = (claim.subject, kind, scope, dimension, claim.comparator)
+            key = (claim.subject, kind, scope, dimension, claim.comparator, claim.target)
             if key not in first:
                 first[key] = (claim, value, unit, factor)
                 continue
@@ -680,6 +688,11 @@ def is_target(claim: dict, line: str) -> bool:
     before = line[: at if at >= 0 else len(line)]
     sentence = SENTENCE_BREAK.split(before)[-1]
     return any(word in sentence + claim["text"] for word in PLAN_WORDS)
+
+
+def _is_plan(claim: Claim, line: str) -> bool:
+    sentence = SENTENCE_BREAK.split(line[: claim.start])[-1]
+    return any(word in sentence for word in PLAN_WORDS)
 
 
 def target_rows(claims: list[dict], text: str, *, year: int | None = None) -> list[list]:
