@@ -85,7 +85,7 @@ FROM_WORDS = re.compile(r"(?:由|从)$")
 BASE_WORDS = re.compile(r"^(?:去年同期|上年同期|去年|上年|同期)(?:为|是|仅)?$")
 # Stripped from the end of the words before a number, again and again.
 TRAILING = re.compile(
-    r"(?:不少于|不低于|不超过|超过|控制在|约|近|达到|达|为|是|实现|完成|突破|累计|共计|合计|总计|共|分别|了|的|"
+    r"(?:(?:增长|增加|提高|上升|提升|下降|减少|降低|回落)(?:到|至)|不少于|不低于|不超过|超过|控制在|约|近|达到|达|为|是|实现|完成|突破|累计|共计|合计|总计|共|分别|了|的|"
     r"同比|比上年|较上年|均|都)$"
 )
 # Verbs before the indicator: the subject starts after the last one. Kept in the subject: 新增.
@@ -303,8 +303,7 @@ def _sentence_claims(paragraph, line, sentence_start, sentence) -> list[Claim]:
                 previous = (match, True, clause_start + head_start + _text_start(head))
                 continue
             if BASE_WORDS.match(_strip_leading(head.strip())) and claims and unit != "%":
-                claims[-1].base, claim_unit = value, unit
-                claims[-1].base_unit = claim_unit
+                claims[-1].base, claims[-1].base_unit = value, unit  # 去年同期10亿元
                 previous = (match, False, start)
                 continue
             growth_word = GROWTH_WORDS.search(head)
