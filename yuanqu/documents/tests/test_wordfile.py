@@ -139,6 +139,17 @@ def test_what_is_not_a_docx_is_refused_in_chinese(data, message):
         read_docx(data)
 
 
+def test_a_draft_with_an_embedded_workbook_is_read():
+    """A chart in Word embeds an .xlsx (a zip, binary): not an XML part, not refused."""
+    source = io.BytesIO(as_docx("概况\n全年投资***亿元。"))
+    out = io.BytesIO()
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as copy:
+        for info in original.infolist():
+            copy.writestr(info, original.read(info))
+        copy.writestr("word/embeddings/Microsoft_Excel_Worksheet.xlsx", b"PK\x03\x04\x00\x00" + bytes(300))
+    assert read_docx(out.getvalue()) == "概况\n全年投资***亿元。"
+
+
 @override_settings(YUANQU_IMPORT_MAX_BYTES=1000)
 def test_a_file_over_the_size_limit_is_refused():
     with pytest.raises(ValueError, match="文件大小超过上限"):
