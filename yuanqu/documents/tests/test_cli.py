@@ -136,6 +136,20 @@ def test_plan_targets_are_written_in_the_import_layout_and_import(tmp_path):
     assert "新增 6 行" in out.getvalue() and "检查通过（试运行，未写入任何数据）" in out.getvalue()
 
 
+def test_a_target_of_a_zone_goes_to_the_zone_column(tmp_path, east):
+    draft = tmp_path / "要点.txt"
+    draft.write_text("2027年，力争东区规上工业总产值达到150亿元。", encoding="utf-8")
+    sheet = tmp_path / "目标.xlsx"
+    run(str(draft), "--targets-xlsx", str(sheet))
+    rows = list(openpyxl.load_workbook(sheet).active.iter_rows(values_only=True))
+    assert rows[1:] == [
+        (2027, "规上工业总产值", "总量", 150, "亿元", None, None, "economy.industrial_output", "东区", None)
+    ]
+    out = io.StringIO()
+    call_command("import", "targets", str(sheet), "--dry-run", stdout=out)
+    assert "新增 1 行" in out.getvalue()
+
+
 def test_the_year_option_sets_the_targets_year(tmp_path):
     draft = tmp_path / "要点.txt"
     draft.write_text("力争新增企业1200家。", encoding="utf-8")

@@ -58,6 +58,11 @@ def comments(data: bytes) -> list[tuple[str, str, str]]:
     return found
 
 
+def bold_by_character(data: bytes) -> list[bool]:
+    document = docx.Document(io.BytesIO(data))
+    return [bool(run.bold) for p in document.paragraphs for run in p.runs for _ in run.text]
+
+
 def test_reading_gives_one_line_per_paragraph_with_table_cells_in_order():
     data = as_docx("标题\n第一段\n\n第三段", table=[["指标", "数值"], ["地区生产总值", "120亿元"]])
     assert read_docx(data).splitlines() == [
@@ -88,8 +93,9 @@ def test_each_finding_becomes_a_comment_on_its_text():
     assert len(found) == len(findings)
     assert {author for _, _, author in found} == {AUTHOR}
     assert sorted((f["text"], f["message"]) for f in findings) == sorted((a, m) for a, m, _ in found)
-    # the text is unchanged: only comment marks were added
+    # the text and its formatting are unchanged: only comment marks were added
     assert read_docx(annotated) == read_docx(data)
+    assert bold_by_character(annotated) == bold_by_character(data)
     first = findings[0]
     assert (first["text"], first["message"]) == ("**", "未填数字：“**”")
 
