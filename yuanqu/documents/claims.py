@@ -184,6 +184,8 @@ def find(lines: list[str], *, period=None, matcher=None, zones=None) -> list[Cla
         from yuanqu.utilities.periods import parse_period
 
         period = parse_period(period)
+    if period:
+        period = period.replace(day=1)  # a month is its first day (utilities.periods)
     if matcher is None:
         from yuanqu.targets.matching import FigureMatcher
 
