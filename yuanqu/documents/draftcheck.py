@@ -1,6 +1,7 @@
 """Draft check (材料校核) of a plain-text report draft.
 
-``check(text)`` returns ``{"findings": [...]}``; each finding is a dict
+``check(text, *, period=None, user=None)`` returns ``{"findings": [...], "claims": [...]}``
+(the claims: ``claims.py``); each finding is a dict
 ``{kind, paragraph, start, end, text, message}``: ``paragraph`` is the 1-based index of the
 non-empty paragraph (one line of the text), ``start``/``end`` are character offsets within
 that line (``end`` exclusive), ``text`` the flagged characters and ``message`` a Chinese
@@ -24,9 +25,17 @@ Kinds:
     Two sentences of at least 15 characters, of lengths within 2 of each other, at most
     2 characters apart (edit distance), e.g. 坚决不移 / 坚持不移; one finding per later
     sentence, naming the paragraph of the earlier one.
+``mismatch``
+    A claim whose catalogue figure the records hold with another value for its period and
+    scope; the message gives the record's value and the link to the records
+    (``claims.mismatches``).
+``inconsistent``
+    Two different figures for the same subject, kind and period in one draft, or a growth the
+    two levels quoted with it do not give (``claims.inconsistencies``).
 """
 
 import re
+from collections import Counter
 
 PLACEHOLDER = "placeholder"
 REPEAT = "repeat"
@@ -170,18 +179,40 @@ def _chunks(length: int) -> list[tuple[int, int]]:
 
 
 def edit_distance(a: str, b: str, limit: int) -> int:
-    """Levenshtein distance of ``a`` and ``b``, or ``limit + 1`` once it exceeds ``limit``."""
+    """Levenshtein distance of ``a`` and ``b``, or ``limit + 1`` once it exceeds ``limit``.
+
+    Only the cells within ``limit`` of the diagonal are computed (a path leaving that band
+    costs more than ``limit``), so a pair of sentences costs their length times 2·limit + 1."""
     if abs(len(a) - len(b)) > limit:
         return limit + 1
-    previous = list(range(len(b) + 1))
+    # each edit changes the characters' counts by at most two: a cheap lower bound first
+    counts = Counter(a)
+    counts.subtract(b)
+    if sum(map(abs, counts.values())) > 2 * limit:
+        return limit + 1
+    over = limit + 1
+    width = len(b)
+    previous = {j: j for j in range(0, min(width, limit) + 1)}
     for i, char_a in enumerate(a, 1):
-        current = [i] + [0] * len(b)
-        for j, char_b in enumerate(b, 1):
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b))
-        if min(current) > limit:
-            return limit + 1
+        current = {}
+        low, high = max(0, i - limit), min(width, i + limit)
+        best = over
+        for j in range(low, high + 1):
+            if j == 0:
+                cost = i
+            else:
+                cost = min(
+                    previous.get(j, over) + 1,
+                    current.get(j - 1, over) + 1,
+                    previous.get(j - 1, over) + (char_a != b[j - 1]),
+                )
+            current[j] = cost
+            if cost < best:
+                best = cost
+        if best > limit:
+            return over
         previous = current
-    return previous[-1]
+    return min(previous.get(width, over), over)
 
 
 def _repeats(lines: list[str]) -> list[dict]:
@@ -237,9 +268,18 @@ def _nearest(text: str, index: dict) -> tuple[str, int, int] | None:
     return best
 
 
-def check(text: str) -> dict:
+def check(text: str, *, period=None, user=None) -> dict:
+    """``{"findings": [...], "claims": [...]}`` of a draft; ``period`` (a date or “2026-10”)
+    is the period of every claim, else each claim's is read from the draft; ``user`` is who
+    checks (None in the console): the records a claim is compared with are the ones they may
+    view."""
+    from . import claims as claims_module
+
     lines = paragraphs(text)
     findings = [f for number, line in enumerate(lines, 1) for f in _placeholders(number, line)]
     findings += _repeats(lines)
+    found = claims_module.find(lines, period=period)
+    findings += claims_module.mismatches(found, lines, user)
+    findings += claims_module.inconsistencies(found, lines)
     findings.sort(key=lambda f: (f["paragraph"], f["start"], f["kind"]))
-    return {"findings": findings}
+    return {"findings": findings, "claims": [c.as_dict(lines[c.paragraph - 1]) for c in found]}
