@@ -140,7 +140,15 @@ DATABASES = {
 # WAL: readers never wait for the writer, and a commit appends to the log instead of
 # rewriting pages; synchronous=NORMAL syncs at checkpoints, not at every commit (safe
 # against corruption in WAL mode; a power cut may lose the last commits, not the file).
-YUANQU_SQLITE_OPTIONS = {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL"}
+# timeout: a writer waits up to 20 s for another writer (busy timeout). IMMEDIATE: a
+# transaction takes the write lock when it begins, so it waits there; a deferred one that
+# read first and then writes after another connection committed fails at once with
+# “database is locked”, whatever the timeout (a delete reads what it deletes first).
+YUANQU_SQLITE_OPTIONS = {
+    "timeout": 20,
+    "transaction_mode": "IMMEDIATE",
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+}
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # Connections persist like PostgreSQL's (YUANQU_DB_CONN_MAX_AGE): opening one and running
