@@ -196,6 +196,10 @@ try:
     }
 except ValueError as exc:  # an unknown scheme, a port that is no number …
     raise ImproperlyConfigured(f"环境变量 DATABASE_URL 无法识别：{exc}") from None
+# Behind PgBouncer in transaction pooling a cursor cannot outlive its transaction: set
+# YUANQU_DB_DISABLE_SERVER_SIDE_CURSORS=true there (QuerySet.iterator() then reads in chunks
+# on the client). See docs/deployment.md.
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool("YUANQU_DB_DISABLE_SERVER_SIDE_CURSORS", False)
 # WAL: readers never wait for the writer, and a commit appends to the log instead of
 # rewriting pages; synchronous=NORMAL syncs at checkpoints, not at every commit (safe
 # against corruption in WAL mode; a power cut may lose the last commits, not the file).

@@ -168,3 +168,17 @@ def test_a_truncated_key_file_is_refused_not_used(tmp_path):
         local_secret_key(tmp_path)
     fresh = tmp_path / "fresh"
     assert local_secret_key(fresh) == local_secret_key(fresh)
+
+
+def test_pooling_settings_are_read_from_the_environment(tmp_path):
+    shown = run(
+        tmp_path,
+        "python",
+        "-c",
+        "from yuanqu import settings as s; d = s.DATABASES['default'];"
+        " print(d['CONN_MAX_AGE'], d['DISABLE_SERVER_SIDE_CURSORS'])",
+        YUANQU_DB_CONN_MAX_AGE="0",
+        YUANQU_DB_DISABLE_SERVER_SIDE_CURSORS="true",
+    )
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.split() == ["0", "True"]
