@@ -2,6 +2,11 @@
 
 ``yuanqu demo`` and ``yuanqu serve`` are handled here; everything else is a Django
 management command (``yuanqu migrate``, ``yuanqu import enterprises FILE`` …).
+
+Every command runs with no environment (a local install, see ``yuanqu.settings``); serving
+with ``YUANQU_DEBUG`` false refuses to start without its own settings. Either way a setting
+that cannot be read stops the command with one line in Chinese and exit code 2, never a
+traceback.
 """
 
 import argparse
@@ -10,15 +15,57 @@ import sys
 
 # Commands whose console name differs from the Django command module.
 ALIASES = {"seed-demo": "seed_demo", "check-draft": "check_draft"}
+# Exit code of a refusal for want of settings (gunicorn halts when a worker exits with 4,
+# “App failed to load”, instead of starting it again).
+SETTINGS_ERROR = 2
+APP_LOAD_ERROR = 4
 
 
-def _setup(debug_default: str | None = None) -> None:
+def _refuse(message: str, code: int = SETTINGS_ERROR) -> None:
+    sys.stderr.write(f"yuanqu：{message}\n")
+    sys.stderr.flush()
+    raise SystemExit(code)
+
+
+def _setup(debug_default: str | None = None, code: int = SETTINGS_ERROR) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yuanqu.settings")
     if debug_default is not None:
         os.environ.setdefault("YUANQU_DEBUG", debug_default)
     import django
+    from django.core.exceptions import ImproperlyConfigured
 
-    django.setup()
+    try:
+        django.setup()
+    except ImproperlyConfigured as exc:
+        _refuse(str(exc), code)
+
+
+def require_serving(code: int = SETTINGS_ERROR) -> None:
+    """Read the settings for serving, or stop with one Chinese line naming what production
+    serving lacks (``settings.SERVING_MISSING``). Used by ``yuanqu serve`` and yuanqu.wsgi;
+    the apps are loaded afterwards, by the WSGI application in each worker."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yuanqu.settings")
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        missing = settings.SERVING_MISSING
+    except ImproperlyConfigured as exc:
+        _refuse(str(exc), code)
+    if missing:
+        _refuse(
+            f"生产环境启动服务须设置环境变量 {'、'.join(missing)}"
+            "（本机试用请设 YUANQU_DEBUG=true 或运行 yuanqu demo，见 docs/deployment.md）",
+            code,
+        )
+
+
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name) or str(default)
+    try:
+        return int(value)
+    except ValueError:
+        _refuse(f"环境变量 {name} 应为整数，现为“{value}”")
 
 
 def _serve(host: str, port: int, workers: int) -> int:
@@ -65,10 +112,10 @@ def demo(argv: list[str]) -> int:
 def serve(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="yuanqu serve", description="启动 yuanqu 服务（gunicorn）")
     parser.add_argument("--host", default=os.environ.get("YUANQU_HOST", "127.0.0.1"))
-    parser.add_argument("--port", type=int, default=int(os.environ.get("YUANQU_PORT", "8000")))
-    parser.add_argument("--workers", type=int, default=int(os.environ.get("YUANQU_WORKERS", "2")))
+    parser.add_argument("--port", type=int, default=_env_int("YUANQU_PORT", 8000))
+    parser.add_argument("--workers", type=int, default=_env_int("YUANQU_WORKERS", 2))
     args = parser.parse_args(argv)
-    _setup()
+    require_serving()
     return _serve(args.host, args.port, args.workers)
 
 

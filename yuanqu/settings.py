@@ -1,10 +1,27 @@
 """Settings for yuanqu, read from the environment.
 
-Defaults run a trial on SQLite under ``var/``. Production (``YUANQU_DEBUG`` false, the
-default) must set ``YUANQU_SECRET_KEY`` and ``YUANQU_ALLOWED_HOSTS``.
+Local and production:
+
+- **Local** is everything that does not serve HTTP to others: every console command
+  (``yuanqu migrate``, ``yuanqu check``, ``yuanqu import …``, ``yuanqu backup`` …), the demo
+  and the tests. It needs no environment at all: the database is SQLite under ``var/``
+  (``YUANQU_VAR_DIR``) and, without ``YUANQU_SECRET_KEY``, the secret key is the one in
+  ``var/secret_key`` — generated there on first use (mode 0600, written atomically) and
+  reused after.
+- **Production** is serving with ``YUANQU_DEBUG`` false (the default): gunicorn on
+  ``yuanqu.wsgi`` or ``yuanqu serve``. It refuses to start, with one line in Chinese naming
+  what is missing, unless the environment sets ``YUANQU_SECRET_KEY``, ``YUANQU_ALLOWED_HOSTS``
+  and ``DATABASE_URL`` (``SERVING_MISSING`` below; checked by ``yuanqu.cli.require_serving``).
+  ``YUANQU_DEBUG=true`` serves with the local defaults (the demo, development).
+
+A value that cannot be read (``YUANQU_DEBUG=maybe``, a port that is no integer) stops every
+command with one line in Chinese naming the variable (``ImproperlyConfigured``, printed by
+``yuanqu.cli``). See docs/deployment.md.
 """
 
 import os
+import secrets
+import tempfile
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -24,7 +41,7 @@ def env_bool(name: str, default: bool) -> bool:
         return True
     if lowered in {"0", "false", "no", "off"}:
         return False
-    raise ImproperlyConfigured(f"{name} must be true or false, not {value!r}")
+    raise ImproperlyConfigured(f"环境变量 {name} 应为 true 或 false，现为“{value}”")
 
 
 def env_int(name: str, default: int) -> int:
@@ -33,19 +50,52 @@ def env_int(name: str, default: int) -> int:
         return default
     try:
         return int(value)
-    except ValueError as exc:
-        raise ImproperlyConfigured(f"{name} must be an integer, not {value!r}") from exc
+    except ValueError:
+        raise ImproperlyConfigured(f"环境变量 {name} 应为整数，现为“{value}”") from None
 
 
 def env_decimal(name: str, default: str) -> Decimal:
     value = os.environ.get(name) or default
     try:
         number = Decimal(value.strip())
-    except InvalidOperation as exc:
-        raise ImproperlyConfigured(f"{name} must be a number, not {value!r}") from exc
+    except InvalidOperation:
+        raise ImproperlyConfigured(f"环境变量 {name} 应为数值，现为“{value}”") from None
     if not number.is_finite() or number < 0:
-        raise ImproperlyConfigured(f"{name} must be a number not below 0, not {value!r}")
+        raise ImproperlyConfigured(f"环境变量 {name} 应为不小于 0 的数值，现为“{value}”")
     return number
+
+
+def local_secret_key(var_dir: Path) -> str:
+    """The secret key of a local install: ``var_dir/secret_key``, generated on first use.
+
+    The new key is written to a private temporary file (mode 0600) and linked into place,
+    which fails if another process got there first — then its key is read. So the file is
+    never seen half-written and two first runs agree on one key."""
+    path = var_dir / "secret_key"
+    try:
+        key = path.read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        var_dir.mkdir(parents=True, exist_ok=True)
+        fd, temporary = tempfile.mkstemp(dir=var_dir, prefix=".secret_key.")  # mode 0600
+        try:
+            with os.fdopen(fd, "w", encoding="ascii") as handle:
+                handle.write(secrets.token_urlsafe(50) + "\n")
+                handle.flush()
+                os.fsync(handle.fileno())
+            try:
+                os.link(temporary, path)
+            except FileExistsError:
+                pass
+        finally:
+            os.unlink(temporary)
+        key = path.read_text(encoding="ascii").strip()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ImproperlyConfigured(f"无法读取密钥文件 {path}：{exc.strerror or exc}") from None
+    if len(key) < 50:
+        raise ImproperlyConfigured(
+            f"密钥文件 {path} 内容不完整（少于 50 个字符），请删除后重新运行以生成新密钥"
+        )
+    return key
 
 
 def env_list(name: str, default: str = "") -> list[str]:
@@ -54,15 +104,21 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 DEBUG = env_bool("YUANQU_DEBUG", False)
 
-SECRET_KEY = os.environ.get("YUANQU_SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("YUANQU_SECRET_KEY must be set when YUANQU_DEBUG is false")
-    SECRET_KEY = "insecure-development-key-only-for-yuanqu-demo-and-tests-0123456789"
+# What production serving needs from its environment (empty when debugging); the console
+# and the demo run without it. yuanqu.cli.require_serving refuses to serve while it is not.
+SERVING_MISSING = (
+    []
+    if DEBUG
+    else [
+        name
+        for name in ("YUANQU_SECRET_KEY", "YUANQU_ALLOWED_HOSTS", "DATABASE_URL")
+        if not os.environ.get(name)
+    ]
+)
+
+SECRET_KEY = os.environ.get("YUANQU_SECRET_KEY") or local_secret_key(VAR_DIR)
 
 ALLOWED_HOSTS = env_list("YUANQU_ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
-if not DEBUG and not ALLOWED_HOSTS:
-    raise ImproperlyConfigured("YUANQU_ALLOWED_HOSTS must be set when YUANQU_DEBUG is false")
 CSRF_TRUSTED_ORIGINS = env_list("YUANQU_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
@@ -131,16 +187,31 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {
-    "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'yuanqu.sqlite3'}",
-        conn_max_age=env_int("YUANQU_DB_CONN_MAX_AGE", 60),
-    )
-}
+try:
+    DATABASES = {
+        "default": dj_database_url.parse(
+            os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'yuanqu.sqlite3'}",
+            conn_max_age=env_int("YUANQU_DB_CONN_MAX_AGE", 60),
+        )
+    }
+except ValueError as exc:  # an unknown scheme, a port that is no number …
+    raise ImproperlyConfigured(f"环境变量 DATABASE_URL 无法识别：{exc}") from None
+# Behind PgBouncer in transaction pooling a cursor cannot outlive its transaction: set
+# YUANQU_DB_DISABLE_SERVER_SIDE_CURSORS=true there (QuerySet.iterator() then reads in chunks
+# on the client). See docs/deployment.md.
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool("YUANQU_DB_DISABLE_SERVER_SIDE_CURSORS", False)
 # WAL: readers never wait for the writer, and a commit appends to the log instead of
 # rewriting pages; synchronous=NORMAL syncs at checkpoints, not at every commit (safe
 # against corruption in WAL mode; a power cut may lose the last commits, not the file).
-YUANQU_SQLITE_OPTIONS = {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL"}
+# timeout: a writer waits up to 20 s for another writer (busy timeout). IMMEDIATE: a
+# transaction takes the write lock when it begins, so it waits there; a deferred one that
+# read first and then writes after another connection committed fails at once with
+# “database is locked”, whatever the timeout (a delete reads what it deletes first).
+YUANQU_SQLITE_OPTIONS = {
+    "timeout": 20,
+    "transaction_mode": "IMMEDIATE",
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+}
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # Connections persist like PostgreSQL's (YUANQU_DB_CONN_MAX_AGE): opening one and running
@@ -209,7 +280,7 @@ YUANQU_IMPORT_MAX_BYTES = env_int("YUANQU_IMPORT_MAX_BYTES", 10 * 1024 * 1024)
 YUANQU_IMPORT_MAX_UNCOMPRESSED_BYTES = env_int("YUANQU_IMPORT_MAX_UNCOMPRESSED_BYTES", 200 * 1024 * 1024)
 YUANQU_IMPORT_MAX_ROWS = env_int("YUANQU_IMPORT_MAX_ROWS", 50000)
 # The cockpit warns of enterprises whose YTD output fell by more than this share year on year.
-YUANQU_WARNING_DROP = float(os.environ.get("YUANQU_WARNING_DROP") or 0.2)
+YUANQU_WARNING_DROP = float(env_decimal("YUANQU_WARNING_DROP", "0.2"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = YUANQU_IMPORT_MAX_BYTES
 DATA_UPLOAD_MAX_MEMORY_SIZE = YUANQU_IMPORT_MAX_BYTES + 1024 * 1024
 
