@@ -272,6 +272,11 @@ YUANQU_ATTACHMENT_MAX_BYTES = env_int("YUANQU_ATTACHMENT_MAX_BYTES", 10 * 1024 *
 
 # The target sheet: how far an “approx” (左右) target may fall short before it counts, when
 # the target sets no tolerance of its own — percentage points of growth, percent of a total.
+# The key of the audit trail's hash chain (core.chain); derived from the secret key when unset.
+# Set it in production and keep it apart from the database: whoever holds it can re-link a
+# rewritten trail.
+AUDIT_KEY = os.environ.get("YUANQU_AUDIT_KEY", "")
+
 YUANQU_TARGET_TOLERANCE_PP = env_decimal("YUANQU_TARGET_TOLERANCE_PP", "0.5")
 YUANQU_TARGET_TOLERANCE_PERCENT = env_decimal("YUANQU_TARGET_TOLERANCE_PERCENT", "5")
 

@@ -8,7 +8,7 @@ class CoreConfig(AppConfig):
     def ready(self):
         from yuanqu.registry import register_navigation as nav
 
-        from . import signals
+        from . import checks, signals  # noqa: F401  (checks registers the deployment checks)
 
         # First app in INSTALLED_APPS: the change-log receivers other apps rely on come first.
         signals.connect()

@@ -22,3 +22,4 @@ class AuditEventKind(models.TextChoices):
     IMPORT_REJECTED = "import_rejected", _("导入被拒绝")
     TEMPLATE_DOWNLOAD = "template_download", _("下载导入模板")
     ACCESS_DENIED = "access_denied", _("越权访问")
+    AUDIT_PURGE = "audit_purge", _("清理过期审计记录")

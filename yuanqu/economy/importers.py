@@ -690,6 +690,7 @@ def insert_first_versions(new, period, user):
     bulk: one executemany each on SQLite, COPY on PostgreSQL."""
     from django.contrib.contenttypes.models import ContentType
 
+    from yuanqu.core import chain
     from yuanqu.core.context import current
     from yuanqu.core.models import ObjectChange
 
@@ -741,9 +742,7 @@ def insert_first_versions(new, period, user):
                  str(ids[(enterprise_id, indicator_id)]), f"{name} {indicator} {when}（第1版）"[:300], parent_type,
                  str(enterprise_id), None, after, "")
             )  # fmt: skip
-        _insert(
-            ObjectChange,
-            ["time", "user_id", "user_name", "request_id", "ip", "source", "action", "content_type", "object_id",
-             "object_repr", "related_type", "related_id", "prechange_data", "postchange_data", "message"],
-            rows,
-        )  # fmt: skip
+        change_fields = ["time", "user_id", "user_name", "request_id", "ip", "source", "action", "content_type",
+                         "object_id", "object_repr", "related_type", "related_id", "prechange_data",
+                         "postchange_data", "message"]  # fmt: skip
+        _insert(ObjectChange, *chain.link_rows(ObjectChange, change_fields, rows, using=connection.alias))

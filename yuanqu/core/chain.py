@@ -1,0 +1,220 @@
+"""The audit trail's hash chain: each change record and each audit event carries a keyed hash
+of its own content and of the record before it, so a row rewritten, removed or slipped in
+with the database's own login shows up as the first broken link (``yuanqu audit verify``).
+
+- The link is an HMAC with SM3 where the OpenSSL build has it, else SHA-256, written
+  ``"sm3:<hex>"`` / ``"sha256:<hex>"`` so a database moved to another build still verifies.
+  The key is ``YUANQU_AUDIT_KEY`` when set, else derived from the secret key: whoever can
+  write the tables but does not hold the key cannot make a link that verifies.
+- Each table is one chain in ``id`` order. ``AuditChain`` holds its head (the last link);
+  appending locks the head row first (``UPDATE … RETURNING``), so two writers never link to
+  the same predecessor, and takes the time from the database in the same statement: the
+  timestamps are the database's (a trigger refuses a row whose time is not).
+- The head is held until the writer's transaction ends: a long import serialises other
+  writers of the trail behind it, as it already does on SQLite.
+- ``purge`` (``yuanqu audit purge``) removes rows older than the retention (the database
+  refuses younger ones) and writes an ``audit_purge`` event, itself chained, with the last
+  removed link of each table: ``verify`` starts from that anchor.
+"""
+
+import datetime
+import hashlib
+import hmac
+import json
+import uuid
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connections, router, transaction
+from django.utils import timezone
+
+GENESIS = "genesis"
+RETENTION_DAYS = 180
+ALGORITHM = "sm3" if "sm3" in hashlib.algorithms_available else "sha256"
+
+
+def _key() -> bytes:
+    own = getattr(settings, "AUDIT_KEY", "")
+    if own:
+        return own.encode()
+    return hmac.new(settings.SECRET_KEY.encode(), b"yuanqu-audit-chain", hashlib.sha256).digest()
+
+
+def _fields(model) -> list:
+    return [f for f in model._meta.concrete_fields if f.name not in ("id", "chain")]
+
+
+def _json(value) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), cls=DjangoJSONEncoder)
+
+
+def _normal(field, value):
+    """A value as it reads back from either database: the same text for the same fact."""
+    if value is None:
+        return None
+    internal = field.get_internal_type()
+    if internal == "DateTimeField":
+        if isinstance(value, str):
+            value = datetime.datetime.fromisoformat(value)
+        if timezone.is_naive(value):
+            value = value.replace(tzinfo=datetime.UTC)
+        return value.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")
+    if internal == "UUIDField":
+        return str(value if isinstance(value, uuid.UUID) else uuid.UUID(str(value)))
+    if internal == "JSONField":
+        return _json(json.loads(_json(value)))
+    if internal in ("ForeignKey", "BigIntegerField", "IntegerField", "AutoField", "BigAutoField"):
+        return int(value)
+    return str(value)
+
+
+def digest(model, values: dict, previous: str) -> str:
+    """The link of one row: ``values`` maps each field's attname to its value."""
+    canonical = {f.attname: _normal(f, values.get(f.attname)) for f in _fields(model)}
+    message = f"{previous}|{model._meta.label_lower}|{_json(canonical)}".encode()
+    algorithm, _, _ = previous.partition(":") if previous != GENESIS else (ALGORITHM, "", "")
+    algorithm = algorithm if algorithm in ("sm3", "sha256") else ALGORITHM
+    return f"{algorithm}:{hmac.new(_key(), message, algorithm).hexdigest()}"
+
+
+def _now_sql(vendor: str) -> str:
+    if vendor == "postgresql":
+        return "clock_timestamp()"
+    return "strftime('%%Y-%%m-%%d %%H:%%M:%%f', 'now')"  # with parameters: % doubled
+
+
+def _take_head(model, using) -> tuple[str, datetime.datetime]:
+    """Lock the chain's head for this transaction; its last link and the database's time."""
+    connection = connections[using]
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        sql = f"UPDATE core_auditchain SET length = length WHERE name = %s RETURNING last_hash, {_now_sql(connection.vendor)}"
+        cursor.execute(sql, [table])
+        row = cursor.fetchone()
+        if row is None:
+            cursor.execute(
+                "INSERT INTO core_auditchain (name, last_hash, length) VALUES (%s, %s, 0)", [table, GENESIS]
+            )
+            cursor.execute(sql, [table])
+            row = cursor.fetchone()
+    previous, now = row
+    if isinstance(now, str):
+        now = datetime.datetime.fromisoformat(now).replace(tzinfo=datetime.UTC)
+    return previous, now
+
+
+def _move_head(model, using, last: str, count: int):
+    with connections[using].cursor() as cursor:
+        cursor.execute(
+            "UPDATE core_auditchain SET last_hash = %s, length = length + %s WHERE name = %s",
+            [last, count, model._meta.db_table],
+        )
+
+
+def link(objs, using=None) -> None:
+    """Set ``time`` (the database's, unless given) and ``chain`` on unsaved rows of one
+    audit model, in order, and move the head past them. Call inside the transaction that
+    inserts them, right before the insert."""
+    if not objs:
+        return
+    model = type(objs[0])
+    using = using or router.db_for_write(model)
+    if not transaction.get_connection(using).in_atomic_block:
+        raise RuntimeError("audit rows are linked inside the transaction that writes them")
+    previous, now = _take_head(model, using)
+    for obj in objs:
+        if obj.time is None:
+            obj.time = now
+        obj.chain = previous = digest(
+            model, {f.attname: getattr(obj, f.attname) for f in _fields(model)}, previous
+        )
+    _move_head(model, using, previous, len(objs))
+
+
+def link_rows(model, fields: list[str], rows: list[tuple], using="default") -> tuple[list[str], list[tuple]]:
+    """The same for rows written with raw SQL (tuples in the order of ``fields``, values as
+    the database takes them): the ``time`` column becomes the database's time, a ``chain``
+    column is added. Returns the fields and rows to insert."""
+    if not rows:
+        return fields, rows
+    connection = connections[using]
+    previous, now = _take_head(model, using)
+    attnames = [model._meta.get_field(name).attname for name in fields]
+    json_columns = [
+        f.attname for f in _fields(model) if f.get_internal_type() == "JSONField" and f.attname in attnames
+    ]
+    at = attnames.index("time")
+    stamp = connection.ops.adapt_datetimefield_value(now) if connection.vendor == "sqlite" else now
+    linked = []
+    for row in rows:
+        row = row[:at] + (stamp,) + row[at + 1 :]
+        values = dict(zip(attnames, row, strict=True))
+        values["time"] = now
+        for name in json_columns:  # the raw rows carry JSON as text
+            if isinstance(values[name], str):
+                values[name] = json.loads(values[name])
+        previous = digest(model, values, previous)
+        linked.append(row + (previous,))
+    _move_head(model, using, previous, len(rows))
+    return [*fields, "chain"], linked
+
+
+@dataclass
+class Break:
+    table: str
+    id: int
+    time: datetime.datetime | None
+    reason: str
+
+    def __str__(self):
+        when = f"{timezone.localtime(self.time):%Y-%m-%d %H:%M:%S}" if self.time else "—"
+        return f"{self.table} 第{self.id}条（{when}）：{self.reason}"
+
+
+def anchors(using="default") -> dict:
+    """The last removed link of each table, from the latest purge event (GENESIS if none)."""
+    from .models import AuditEvent
+
+    event = (
+        AuditEvent.objects.using(using)
+        .filter(kind="audit_purge")
+        .order_by("-id")
+        .values_list("data", flat=True)
+        .first()
+    )
+    return {
+        table: entry.get("anchor", GENESIS)
+        for table, entry in (event or {}).items()
+        if isinstance(entry, dict)
+    }
+
+
+def verify(model, using="default", chunk=5000) -> tuple[int, Break | None]:
+    """Walk one table's chain in id order: (rows checked, the first broken link or None)."""
+    from .models import AuditChain
+
+    table = model._meta.db_table
+    fields = _fields(model)
+    attnames = [f.attname for f in fields]
+    previous = anchors(using).get(table, GENESIS)
+    checked, last_id = 0, 0
+    queryset = model.objects.using(using).order_by("id")
+    while True:
+        rows = list(queryset.filter(id__gt=last_id).values_list("id", "chain", *attnames)[:chunk])
+        if not rows:
+            break
+        for row in rows:
+            pk, chain, values = row[0], row[1], dict(zip(attnames, row[2:], strict=True))
+            if not chain:
+                return checked, Break(table, pk, values.get("time"), "没有校验值（不是经由系统写入的记录）")
+            if chain != digest(model, values, previous):
+                reason = "内容与校验值不符（记录被改写，或它之前的记录被删除、插入）"
+                return checked, Break(table, pk, values.get("time"), reason)
+            previous = chain
+            checked += 1
+            last_id = pk
+    head = AuditChain.objects.using(using).filter(name=table).values_list("last_hash", flat=True).first()
+    if head is not None and head != previous:
+        return checked, Break(table, last_id, None, "链尾与记录的最后一条不符（末尾的记录被删除）")
+    return checked, None
