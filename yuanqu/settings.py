@@ -171,6 +171,14 @@ AUTH_PASSWORD_VALIDATORS = [
 YUANQU_LOGIN_MAX_FAILURES = env_int("YUANQU_LOGIN_MAX_FAILURES", 5)
 YUANQU_LOGIN_LOCK_MINUTES = env_int("YUANQU_LOGIN_LOCK_MINUTES", 30)
 SESSION_COOKIE_AGE = env_int("YUANQU_SESSION_IDLE_MINUTES", 30) * 60
+# Accounts (等保三级): failed logins from one address (any usernames) within the window lock
+# the address; a password is changed after so many days; a session ends after so many hours
+# however busy; an API token expires after so many days (and on every password change).
+YUANQU_LOGIN_ADDRESS_MAX_FAILURES = env_int("YUANQU_LOGIN_ADDRESS_MAX_FAILURES", 20)
+YUANQU_LOGIN_ADDRESS_WINDOW_MINUTES = env_int("YUANQU_LOGIN_ADDRESS_WINDOW_MINUTES", 15)
+YUANQU_PASSWORD_MAX_AGE_DAYS = env_int("YUANQU_PASSWORD_MAX_AGE_DAYS", 90)
+YUANQU_SESSION_ABSOLUTE_HOURS = env_int("YUANQU_SESSION_ABSOLUTE_HOURS", 12)
+YUANQU_API_TOKEN_DAYS = env_int("YUANQU_API_TOKEN_DAYS", 90)
 # The expiry moves with each request, but the session is saved at most once a minute
 # (yuanqu.users.sessions.IdleSessionMiddleware), not on every request.
 SESSION_SAVE_EVERY_REQUEST = False

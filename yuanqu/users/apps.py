@@ -16,4 +16,5 @@ class UsersConfig(AppConfig):
         nav("admin", "部门", "users:department_list", "users.department", order=10)
         nav("admin", "园区/片区", "users:zone_list", "users.zone", order=20)
         nav("admin", "用户", "users:user_list", "users.user", order=30)
+        nav("admin", "账号申请", "users:accountrequest_list", "users.accountrequest", order=35)
         nav("admin", "权限", "users:objectpermission_list", "users.objectpermission", order=110)

@@ -35,6 +35,7 @@ DEFAULT_PERMISSIONS = [
     ("系统管理员-部门", R.SYSADMIN, "users.department", [V, A, CH, D, E], C.ALL),
     ("系统管理员-园区片区", R.SYSADMIN, "users.zone", [V, A, CH, D, E], C.ALL),
     ("系统管理员-用户", R.SYSADMIN, "users.user", [V, A, CH, E], C.ALL),
+    ("系统管理员-账号申请", R.SYSADMIN, "users.accountrequest", [V], C.ALL),
     ("系统管理员-产业链", R.SYSADMIN, "enterprises.industrychain", [V, A, CH, D], C.ALL),
     ("领导-部门", R.LEADER, "users.department", [V], C.ALL),
     ("部门人员-部门", R.STAFF, "users.department", [V], C.ALL),
@@ -51,6 +52,7 @@ DEFAULT_PERMISSIONS = [
     ("安全管理员-权限", R.SECADMIN, "users.objectpermission", [V, A, CH, D], C.ALL),
     ("安全管理员-用户", R.SECADMIN, "users.user", [V, CH], C.ALL),
     ("安全管理员-解除锁定", R.SECADMIN, "users.user", ["unlock"], C.ALL),
+    ("安全管理员-审批账号申请", R.SECADMIN, "users.accountrequest", [V, CH], C.ALL),
     # 审计员：只读审计记录
     ("审计员-变更记录", R.AUDITOR, "core.objectchange", [V, E], C.ALL),
     ("审计员-安全事件", R.AUDITOR, "core.auditevent", [V, E], C.ALL),

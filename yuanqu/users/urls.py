@@ -27,6 +27,16 @@ urlpatterns = [
     path("permissions/", views.ObjectPermissionListView.as_view(), name="objectpermission_list"),
     path("permissions/add/", views.ObjectPermissionEditView.as_view(), name="objectpermission_add"),
     path("permissions/<int:pk>/", views.ObjectPermissionView.as_view(), name="objectpermission"),
-    path("permissions/<int:pk>/edit/", views.ObjectPermissionEditView.as_view(), name="objectpermission_edit"),
-    path("permissions/<int:pk>/delete/", views.ObjectPermissionDeleteView.as_view(), name="objectpermission_delete"),
+    path(
+        "permissions/<int:pk>/edit/", views.ObjectPermissionEditView.as_view(), name="objectpermission_edit"
+    ),
+    path(
+        "permissions/<int:pk>/delete/",
+        views.ObjectPermissionDeleteView.as_view(),
+        name="objectpermission_delete",
+    ),
+    path("account-requests/", views.AccountRequestListView.as_view(), name="accountrequest_list"),
+    path("account-requests/<int:pk>/", views.AccountRequestView.as_view(), name="accountrequest"),
+    path("account-requests/<int:pk>/approve/", views.approve_request, name="accountrequest_approve"),
+    path("account-requests/<int:pk>/reject/", views.reject_request, name="accountrequest_reject"),
 ]

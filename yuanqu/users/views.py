@@ -1,6 +1,6 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect, render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 from rest_framework.authtoken.models import Token
 
@@ -8,12 +8,19 @@ from yuanqu.core.changelog import audit
 from yuanqu.utilities import views as generic
 from yuanqu.utilities.grants import get_for_action
 
-from .choices import Role
-from .filtersets import DepartmentFilterSet, ObjectPermissionFilterSet, UserFilterSet, ZoneFilterSet
-from .forms import ADMIN_ROLES, DepartmentForm, ObjectPermissionForm, SecurityUserForm, UserForm, ZoneForm
-from .models import Department, ObjectPermission, User, Zone
+from . import accounts
+from .choices import ADMIN_ROLES, RequestStatus, Role
+from .filtersets import (
+    AccountRequestFilterSet,
+    DepartmentFilterSet,
+    ObjectPermissionFilterSet,
+    UserFilterSet,
+    ZoneFilterSet,
+)
+from .forms import DepartmentForm, ObjectPermissionForm, SecurityUserForm, UserForm, ZoneForm
+from .models import AccountRequest, Department, ObjectPermission, User, Zone
 from .permissions import can, has_perm
-from .tables import DepartmentTable, ObjectPermissionTable, UserTable, ZoneTable
+from .tables import AccountRequestTable, DepartmentTable, ObjectPermissionTable, UserTable, ZoneTable
 
 
 class DepartmentListView(generic.ObjectListView):
@@ -90,6 +97,13 @@ class UserEditView(generic.ObjectEditView):
     def get_form_class(self):
         return SecurityUserForm if self.request.user.role == Role.SECADMIN else UserForm
 
+    def saved_message(self, saved, is_new) -> str:
+        message = super().saved_message(saved, is_new)
+        request = getattr(saved, "_account_request", None)
+        if request is not None:
+            message += f"{request.get_kind_display()}已提交安全管理员审批，批准后密码生效。"
+        return message
+
 
 class ObjectPermissionListView(generic.ObjectListView):
     queryset = ObjectPermission.objects.select_related("user")
@@ -108,6 +122,63 @@ class ObjectPermissionEditView(generic.ObjectEditView):
 
 class ObjectPermissionDeleteView(generic.ObjectDeleteView):
     queryset = ObjectPermission.objects.all()
+
+    def post(self, request, pk):
+        permission = get_object_or_404(self.restricted("delete"), pk=pk)
+        if permission.protects_audit():
+            messages.error(request, "审计员的审计记录授权不能撤销（三权分立）。")
+            return redirect(permission.get_absolute_url())
+        return super().post(request, pk)
+
+
+class AccountRequestListView(generic.ObjectListView):
+    queryset = AccountRequest.objects.select_related("account", "requested_by", "decided_by")
+    filterset = AccountRequestFilterSet
+    table = AccountRequestTable
+
+
+class AccountRequestView(generic.ObjectView):
+    queryset = AccountRequest.objects.select_related("account", "requested_by", "decided_by")
+    template_name = "users/accountrequest.html"
+
+    def extra_context(self, obj):
+        user = self.request.user
+        may_decide = (
+            obj.status == RequestStatus.PENDING
+            and user.role == Role.SECADMIN
+            and user.pk not in (obj.requested_by_id, obj.account_id)
+            and can(user, obj, "change")
+        )
+        return {"may_decide": may_decide}
+
+
+def _decide(request, pk, decision):
+    """Approve or reject a pending account request: the security administrator's step."""
+    if request.user.role != Role.SECADMIN:
+        raise PermissionDenied("只有安全管理员可以审批账号申请")
+    account_request = get_for_action(
+        AccountRequest, pk, request.user, "change", message="没有审批账号申请的权限"
+    )
+    try:
+        if decision == "approve":
+            accounts.approve(account_request, request.user)
+            messages.success(request, f"已批准{account_request}，密码已生效，用户首次登录须修改密码。")
+        else:
+            accounts.reject(account_request, request.user, request.POST.get("reason", ""))
+            messages.success(request, f"已驳回{account_request}。")
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    return redirect(account_request.get_absolute_url())
+
+
+@require_POST
+def approve_request(request, pk):
+    return _decide(request, pk, "approve")
+
+
+@require_POST
+def reject_request(request, pk):
+    return _decide(request, pk, "reject")
 
 
 @require_POST
@@ -129,4 +200,8 @@ def my_token(request):
         Token.objects.filter(user=request.user).delete()
         token = Token.objects.create(user=request.user)
         audit("token_created", detail="生成新的接口令牌")
-    return render(request, "users/token.html", {"token": token, "has_token": Token.objects.filter(user=request.user).exists()})
+    return render(
+        request,
+        "users/token.html",
+        {"token": token, "has_token": Token.objects.filter(user=request.user).exists()},
+    )

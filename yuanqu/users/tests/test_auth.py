@@ -92,7 +92,9 @@ def test_user_form_shows_the_password_policy_in_chinese(client, sysadmin, econ_d
     response = client.post(reverse("users:user_add"), user_form(department=econ_dept.pk, password=password))
     assert response.status_code == 200
     html = response.content.decode()
-    field = re.search(r'<div class="field has-error">\s*<label for="id_password">.*?</div>\s*</div>', html, re.S)
+    field = re.search(
+        r'<div class="field has-error">\s*<label for="id_password">.*?</div>\s*</div>', html, re.S
+    )
     assert field and reason in field.group(0)
     assert 'value="zhangwei"' in html  # the rest of the input is kept
     assert not User.objects.filter(username="zhangwei").exists()
@@ -104,7 +106,12 @@ def test_user_form_creates_the_user_with_a_good_password(client, sysadmin, econ_
     response = client.post(reverse("users:user_add"), user_form(department=econ_dept.pk))
     assert response.status_code == 302
     user = User.objects.get(username="zhangwei")
-    assert user.password.startswith("argon2") and user.check_password("Zq7-mountain-Lake")
+    # The password waits for the security administrator (test_separation_of_duties.py).
+    assert not user.has_usable_password()
+    from yuanqu.users.models import AccountRequest
+
+    request = AccountRequest.objects.get(account=user)
+    assert request.password.startswith("argon2") and "Zq7-mountain-Lake" not in request.password
 
 
 # --- login, lockout, logout --------------------------------------------------------------
@@ -138,7 +145,11 @@ def test_five_failures_lock_the_account_for_thirty_minutes(client, alice):
     assert "连续5次登录失败，账号已锁定30分钟。" in error_text(response)
     alice.refresh_from_db()
     assert alice.is_locked
-    assert before + datetime.timedelta(minutes=29) < alice.locked_until <= timezone.now() + datetime.timedelta(minutes=30)
+    assert (
+        before + datetime.timedelta(minutes=29)
+        < alice.locked_until
+        <= timezone.now() + datetime.timedelta(minutes=30)
+    )
 
     # The sixth attempt, with the right password, is refused while the lock lasts.
     response = client.post(LOGIN, {"username": "alice", "password": PASSWORD})
@@ -173,7 +184,9 @@ def test_a_good_login_resets_the_failure_count(client, alice):
 
 @pytest.fixture
 def locked_alice(alice):
-    User.objects.filter(pk=alice.pk).update(locked_until=timezone.now() + datetime.timedelta(minutes=20), failed_login_count=0)
+    User.objects.filter(pk=alice.pk).update(
+        locked_until=timezone.now() + datetime.timedelta(minutes=20), failed_login_count=0
+    )
     alice.refresh_from_db()
     return alice
 
