@@ -170,6 +170,24 @@ class User(ChangeLoggedModel, AbstractUser):
         return self.password_changed_at + timedelta(days=days) <= timezone.now()
 
 
+class LoginThrottle(models.Model):
+    """Failed logins from one address, whatever the usernames: past the limit within the
+    window the address is locked (yuanqu.users.auth). Kept out of the change log — the audit
+    trail records each failure and each lock."""
+
+    address = models.GenericIPAddressField(_("来源地址"), unique=True)
+    failures = models.PositiveIntegerField(_("失败次数"), default=0)
+    window_start = models.DateTimeField(_("计数起始"), default=timezone.now)
+    locked_until = models.DateTimeField(_("锁定至"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("登录来源限制")
+        verbose_name_plural = _("登录来源限制")
+
+    def __str__(self):
+        return self.address
+
+
 # The audit trail: granted to auditors only, read-only.
 AUDIT_MODELS = {"core.objectchange", "core.auditevent"}
 
