@@ -109,6 +109,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "yuanqu.core.middleware.RequestContextMiddleware",
     "yuanqu.users.middleware.LoginRequiredMiddleware",
+    "yuanqu.users.middleware.PasswordChangeRequiredMiddleware",
 ]
 
 ROOT_URLCONF = "yuanqu.urls"
@@ -162,6 +163,7 @@ PASSWORD_HASHERS = [
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "yuanqu.users.validators.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "yuanqu.users.validators.MaximumLengthValidator", "OPTIONS": {"max_length": 128}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "yuanqu.users.validators.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
@@ -236,7 +238,7 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "yuanqu.users.tokens.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["yuanqu.utilities.api.RestrictedPermission"],

@@ -6,6 +6,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.hashers import make_password
 from django.db.models import F, Q
@@ -14,6 +15,7 @@ from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
+from rest_framework.authtoken.models import Token
 
 from yuanqu.core.changelog import audit
 
@@ -150,12 +152,27 @@ def logout_view(request):
     return redirect("users:login")
 
 
+class PasswordChangeForm(auth_forms.PasswordChangeForm):
+    def clean_new_password1(self):
+        password = self.cleaned_data.get("new_password1")
+        if password and self.user.check_password(password):
+            raise forms.ValidationError("新密码不能与原密码相同")
+        return password
+
+
 class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "users/password_change.html"
+    form_class = PasswordChangeForm
     success_url = reverse_lazy("home")
 
     def form_valid(self, form):
+        # The user's own password now: no longer the administrator's, its age starts again
+        # (User.set_password), and API tokens made with the old one stop working.
+        form.user.must_change_password = False
         response = super().form_valid(form)
-        audit("password_changed", user=self.request.user, request=self.request)
-        messages.success(self.request, "密码已修改。")
+        revoked = Token.objects.filter(user=self.request.user).delete()[0]
+        audit(
+            "password_changed", user=self.request.user, request=self.request, data={"tokens_revoked": revoked}
+        )
+        messages.success(self.request, "密码已修改。" + ("原接口令牌已失效，请重新生成。" if revoked else ""))
         return response

@@ -116,7 +116,13 @@ DEFAULT_PERMISSIONS = [
     ("领导-园区月度数据", R.LEADER, "economy.zonemonthlyfigure", [V, E], C.ALL),
     ("领导-经济指标", R.LEADER, "economy.indicator", [V, E], C.ALL),
     ("部门人员-查看企业月报数据", R.STAFF, "economy.enterprisemonthlyvalue", [V], C.ALL),
-    ("部门人员-本部门企业月报数据", R.STAFF, "economy.enterprisemonthlyvalue", [A, CH, IM, E], C.OWN_DEPARTMENT),
+    (
+        "部门人员-本部门企业月报数据",
+        R.STAFF,
+        "economy.enterprisemonthlyvalue",
+        [A, CH, IM, E],
+        C.OWN_DEPARTMENT,
+    ),
     ("部门人员-园区月度数据", R.STAFF, "economy.zonemonthlyfigure", [V], C.ALL),
     ("部门人员-经济指标", R.STAFF, "economy.indicator", [V], C.ALL),
     ("领导-月份锁定", R.LEADER, "economy.periodlock", [V], C.ALL),
@@ -149,7 +155,13 @@ DEFAULT_PERMISSIONS = [
     ("领导-亩均评价基础数据", R.LEADER, "evaluation.evaluationinput", [V, E], C.ALL),
     ("领导-亩均评价申诉", R.LEADER, "evaluation.appeal", [V, E], C.ALL),
     ("部门人员-查看亩均评价方案", R.STAFF, "evaluation.evaluationscheme", [V], C.ALL),
-    ("部门人员-本部门亩均评价方案", R.STAFF, "evaluation.evaluationscheme", [A, CH, D, "evaluate"], C.OWN_DEPARTMENT),
+    (
+        "部门人员-本部门亩均评价方案",
+        R.STAFF,
+        "evaluation.evaluationscheme",
+        [A, CH, D, "evaluate"],
+        C.OWN_DEPARTMENT,
+    ),
     ("部门人员-查看亩均评价指标", R.STAFF, "evaluation.schemeindicator", [V], C.ALL),
     ("部门人员-本部门亩均评价指标", R.STAFF, "evaluation.schemeindicator", [A, CH, D], C.OWN_DEPARTMENT),
     ("部门人员-亩均评价结果", R.STAFF, "evaluation.evaluationresult", [V, E], C.ALL),
@@ -232,6 +244,12 @@ def ensure_default_permissions(sender=None, **kwargs):
             continue
         ObjectPermission.objects.get_or_create(
             name=name,
-            defaults={"role": role, "model": model, "actions": actions, "constraint": constraint, "is_default": True},
+            defaults={
+                "role": role,
+                "model": model,
+                "actions": actions,
+                "constraint": constraint,
+                "is_default": True,
+            },
         )
         SeededDefault.objects.get_or_create(kind="permission", key=name)

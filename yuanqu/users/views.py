@@ -19,7 +19,7 @@ from .filtersets import (
 )
 from .forms import DepartmentForm, ObjectPermissionForm, SecurityUserForm, UserForm, ZoneForm
 from .models import AccountRequest, Department, ObjectPermission, User, Zone
-from .permissions import can, has_perm
+from .permissions import can, has_perm, restrict
 from .tables import AccountRequestTable, DepartmentTable, ObjectPermissionTable, UserTable, ZoneTable
 
 
@@ -72,7 +72,11 @@ class UserView(generic.ObjectView):
     template_name = "users/user.html"
 
     def extra_context(self, obj):
-        return {"can_unlock": can(self.request.user, obj, "unlock")}
+        requests = restrict(AccountRequest.objects.filter(account=obj), self.request.user, "view")
+        return {
+            "can_unlock": can(self.request.user, obj, "unlock"),
+            "pending_requests": list(requests.filter(status=RequestStatus.PENDING)),
+        }
 
 
 class UserEditView(generic.ObjectEditView):
@@ -194,14 +198,19 @@ def unlock_user(request, pk):
 
 
 def my_token(request):
-    """A user's own API token: shown once when created, replaced on request."""
+    """A user's own API token: shown once when created, replaced on request; it ends after
+    ``YUANQU_API_TOKEN_DAYS`` and when the password changes (yuanqu.users.tokens)."""
+    from .tokens import expires_at
+
     token = None
     if request.method == "POST":
         Token.objects.filter(user=request.user).delete()
         token = Token.objects.create(user=request.user)
         audit("token_created", detail="生成新的接口令牌")
-    return render(
-        request,
-        "users/token.html",
-        {"token": token, "has_token": Token.objects.filter(user=request.user).exists()},
-    )
+    current = Token.objects.filter(user=request.user).first()
+    context = {
+        "token": token,
+        "has_token": current is not None,
+        "expires": expires_at(current) if current else None,
+    }
+    return render(request, "users/token.html", context)

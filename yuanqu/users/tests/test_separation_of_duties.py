@@ -191,6 +191,9 @@ def test_a_new_account_waits_for_the_secadmins_approval(client, cast, econ_dept,
     )
     assert NEW_PASSWORD not in request.password
 
+    page = client.get(account.get_absolute_url()).content.decode()
+    assert "尚未生效（待安全管理员批准）" in page and request.get_absolute_url() in page
+
     # The system administrator cannot approve its own request.
     with assert_nothing_changed(AccountRequest):
         assert client.post(reverse("users:accountrequest_approve", args=[request.pk])).status_code == 403
@@ -358,6 +361,12 @@ def test_a_new_zone_starts_on_the_console(client, monkeypatch, econ_dept):
     # Django's createsuperuser still makes a system administrator, never a superuser.
     root = User.objects.create_superuser("root", "root@example.cn", "Console-Passw0rd-2")
     assert root.role == Role.SYSADMIN and not root.is_superuser
+
+    # Until they change their passwords, the administrators reach nothing else.
+    client.force_login(sysadmin)
+    response = client.get(ADD_USER)
+    assert response.status_code == 302 and response["Location"] == reverse("users:password_change")
+    User.objects.filter(pk__in=[sysadmin.pk, secadmin.pk]).update(must_change_password=False)
 
     # The first leader: asked for by the system administrator, approved by the security one.
     client.force_login(sysadmin)
