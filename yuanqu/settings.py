@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_filters",
     "django_htmx",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django_tables2",
     "rest_framework",
     "rest_framework.authtoken",
@@ -181,6 +183,11 @@ YUANQU_LOGIN_ADDRESS_WINDOW_MINUTES = env_int("YUANQU_LOGIN_ADDRESS_WINDOW_MINUT
 YUANQU_PASSWORD_MAX_AGE_DAYS = env_int("YUANQU_PASSWORD_MAX_AGE_DAYS", 90)
 YUANQU_SESSION_ABSOLUTE_HOURS = env_int("YUANQU_SESSION_ABSOLUTE_HOURS", 12)
 YUANQU_API_TOKEN_DAYS = env_int("YUANQU_API_TOKEN_DAYS", 90)
+# Roles that must add a one-time code (TOTP) to the password; others may. By default the three
+# administrators and leaders in production, nobody in the demo (debug) — set it to require it there.
+YUANQU_OTP_REQUIRED_ROLES = env_list(
+    "YUANQU_OTP_REQUIRED_ROLES", "" if DEBUG else "sysadmin,secadmin,auditor,leader"
+)
 # The expiry moves with each request, but the session is saved at most once a minute
 # (yuanqu.users.sessions.IdleSessionMiddleware), not on every request.
 SESSION_SAVE_EVERY_REQUEST = False

@@ -29,3 +29,5 @@ class AuditEventKind(models.TextChoices):
     TOKEN_REJECTED = "token_rejected", _("接口令牌失效")
     SESSION_EXPIRED = "session_expired", _("会话到期")
     ADDRESS_LOCKED = "address_locked", _("来源地址锁定")
+    OTP_ENROLLED = "otp_enrolled", _("绑定动态口令")
+    OTP_FAILED = "otp_failed", _("动态口令错误")

@@ -19,6 +19,7 @@ from rest_framework.authtoken.models import Token
 
 from yuanqu.core.changelog import audit
 
+from . import otp
 from .models import LoginThrottle, User
 
 # One answer for an unknown account, a wrong password and a locked account or address: the
@@ -135,6 +136,8 @@ def login_view(request):
         user = attempt_login(request, username, form.cleaned_data["password"])
         if user is None:
             form.add_error(None, REFUSED)
+        elif otp.needs_code(user):
+            return otp.start(request, user, next_url)
         else:
             login(request, user)
             audit("login", user=user, request=request)

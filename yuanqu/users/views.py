@@ -73,8 +73,11 @@ class UserView(generic.ObjectView):
 
     def extra_context(self, obj):
         requests = restrict(AccountRequest.objects.filter(account=obj), self.request.user, "view")
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
         return {
             "can_unlock": can(self.request.user, obj, "unlock"),
+            "otp_bound": TOTPDevice.objects.filter(user=obj, confirmed=True).exists(),
             "pending_requests": list(requests.filter(status=RequestStatus.PENDING)),
         }
 
@@ -194,6 +197,27 @@ def unlock_user(request, pk):
     User.objects.filter(pk=user.pk).update(locked_until=None, failed_login_count=0)
     audit("unlock", detail=f"解除用户 {user.username} 的锁定", data={"target": user.username})
     messages.success(request, f"已解除 {user} 的锁定。")
+    return redirect(user.get_absolute_url())
+
+
+@require_POST
+def reset_otp(request, pk):
+    """The security administrator unbinds a lost authenticator (the ``unlock`` grant): the
+    user binds a new one at the next login."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    if not has_perm(request.user, User, "unlock"):
+        raise PermissionDenied("没有重置动态口令的权限")
+    user = get_for_action(User, pk, request.user, "unlock", message="没有重置动态口令的权限")
+    if user.pk == request.user.pk:
+        raise PermissionDenied("不能重置自己的动态口令")
+    removed = TOTPDevice.objects.filter(user=user).delete()[0]
+    audit(
+        "unlock",
+        detail=f"重置用户 {user.username} 的动态口令验证器",
+        data={"target": user.username, "otp": removed},
+    )
+    messages.success(request, f"已重置 {user} 的动态口令验证器，其下次登录时重新绑定。")
     return redirect(user.get_absolute_url())
 
 
