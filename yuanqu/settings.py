@@ -130,6 +130,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_filters",
     "django_htmx",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django_tables2",
     "rest_framework",
     "rest_framework.authtoken",
@@ -165,6 +167,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "yuanqu.core.middleware.RequestContextMiddleware",
     "yuanqu.users.middleware.LoginRequiredMiddleware",
+    "yuanqu.users.middleware.PasswordChangeRequiredMiddleware",
 ]
 
 ROOT_URLCONF = "yuanqu.urls"
@@ -233,6 +236,7 @@ PASSWORD_HASHERS = [
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "yuanqu.users.validators.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "yuanqu.users.validators.MaximumLengthValidator", "OPTIONS": {"max_length": 128}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "yuanqu.users.validators.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
@@ -242,6 +246,19 @@ AUTH_PASSWORD_VALIDATORS = [
 YUANQU_LOGIN_MAX_FAILURES = env_int("YUANQU_LOGIN_MAX_FAILURES", 5)
 YUANQU_LOGIN_LOCK_MINUTES = env_int("YUANQU_LOGIN_LOCK_MINUTES", 30)
 SESSION_COOKIE_AGE = env_int("YUANQU_SESSION_IDLE_MINUTES", 30) * 60
+# Accounts (等保三级): failed logins from one address (any usernames) within the window lock
+# the address; a password is changed after so many days; a session ends after so many hours
+# however busy; an API token expires after so many days (and on every password change).
+YUANQU_LOGIN_ADDRESS_MAX_FAILURES = env_int("YUANQU_LOGIN_ADDRESS_MAX_FAILURES", 20)
+YUANQU_LOGIN_ADDRESS_WINDOW_MINUTES = env_int("YUANQU_LOGIN_ADDRESS_WINDOW_MINUTES", 15)
+YUANQU_PASSWORD_MAX_AGE_DAYS = env_int("YUANQU_PASSWORD_MAX_AGE_DAYS", 90)
+YUANQU_SESSION_ABSOLUTE_HOURS = env_int("YUANQU_SESSION_ABSOLUTE_HOURS", 12)
+YUANQU_API_TOKEN_DAYS = env_int("YUANQU_API_TOKEN_DAYS", 90)
+# Roles that must add a one-time code (TOTP) to the password; others may. By default the three
+# administrators and leaders in production, nobody in the demo (debug) — set it to require it there.
+YUANQU_OTP_REQUIRED_ROLES = env_list(
+    "YUANQU_OTP_REQUIRED_ROLES", "" if DEBUG else "sysadmin,secadmin,auditor,leader"
+)
 # The expiry moves with each request, but the session is saved at most once a minute
 # (yuanqu.users.sessions.IdleSessionMiddleware), not on every request.
 SESSION_SAVE_EVERY_REQUEST = False
@@ -304,7 +321,7 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "yuanqu.users.tokens.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["yuanqu.utilities.api.RestrictedPermission"],

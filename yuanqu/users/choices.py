@@ -13,6 +13,10 @@ class Role(models.TextChoices):
     INSPECTOR = "inspector", _("督查人员")
 
 
+# 三权分立: the three administrators. Their grants are the system's presets only.
+ADMIN_ROLES = frozenset({Role.SYSADMIN, Role.SECADMIN, Role.AUDITOR})
+
+
 class Action(models.TextChoices):
     VIEW = "view", _("查看")
     ADD = "add", _("新建")
@@ -38,3 +42,15 @@ class Constraint(models.TextChoices):
 class ZoneKind(models.TextChoices):
     PARK = "park", _("园区")
     AREA = "area", _("片区")
+
+
+class RequestKind(models.TextChoices):
+    CREATE = "create", _("新建账号")
+    RESET_PASSWORD = "reset_password", _("重置密码")
+
+
+class RequestStatus(models.TextChoices):
+    PENDING = "pending", _("待批准")
+    APPROVED = "approved", _("已批准")
+    REJECTED = "rejected", _("已驳回")
+    SUPERSEDED = "superseded", _("已被新申请取代")

@@ -35,6 +35,7 @@ DEFAULT_PERMISSIONS = [
     ("系统管理员-部门", R.SYSADMIN, "users.department", [V, A, CH, D, E], C.ALL),
     ("系统管理员-园区片区", R.SYSADMIN, "users.zone", [V, A, CH, D, E], C.ALL),
     ("系统管理员-用户", R.SYSADMIN, "users.user", [V, A, CH, E], C.ALL),
+    ("系统管理员-账号申请", R.SYSADMIN, "users.accountrequest", [V], C.ALL),
     ("系统管理员-产业链", R.SYSADMIN, "enterprises.industrychain", [V, A, CH, D], C.ALL),
     ("领导-部门", R.LEADER, "users.department", [V], C.ALL),
     ("部门人员-部门", R.STAFF, "users.department", [V], C.ALL),
@@ -51,6 +52,7 @@ DEFAULT_PERMISSIONS = [
     ("安全管理员-权限", R.SECADMIN, "users.objectpermission", [V, A, CH, D], C.ALL),
     ("安全管理员-用户", R.SECADMIN, "users.user", [V, CH], C.ALL),
     ("安全管理员-解除锁定", R.SECADMIN, "users.user", ["unlock"], C.ALL),
+    ("安全管理员-审批账号申请", R.SECADMIN, "users.accountrequest", [V, CH], C.ALL),
     # 审计员：只读审计记录
     ("审计员-变更记录", R.AUDITOR, "core.objectchange", [V, E], C.ALL),
     ("审计员-安全事件", R.AUDITOR, "core.auditevent", [V, E], C.ALL),
@@ -114,7 +116,13 @@ DEFAULT_PERMISSIONS = [
     ("领导-园区月度数据", R.LEADER, "economy.zonemonthlyfigure", [V, E], C.ALL),
     ("领导-经济指标", R.LEADER, "economy.indicator", [V, E], C.ALL),
     ("部门人员-查看企业月报数据", R.STAFF, "economy.enterprisemonthlyvalue", [V], C.ALL),
-    ("部门人员-本部门企业月报数据", R.STAFF, "economy.enterprisemonthlyvalue", [A, CH, IM, E], C.OWN_DEPARTMENT),
+    (
+        "部门人员-本部门企业月报数据",
+        R.STAFF,
+        "economy.enterprisemonthlyvalue",
+        [A, CH, IM, E],
+        C.OWN_DEPARTMENT,
+    ),
     ("部门人员-园区月度数据", R.STAFF, "economy.zonemonthlyfigure", [V], C.ALL),
     ("部门人员-经济指标", R.STAFF, "economy.indicator", [V], C.ALL),
     ("领导-月份锁定", R.LEADER, "economy.periodlock", [V], C.ALL),
@@ -147,7 +155,13 @@ DEFAULT_PERMISSIONS = [
     ("领导-亩均评价基础数据", R.LEADER, "evaluation.evaluationinput", [V, E], C.ALL),
     ("领导-亩均评价申诉", R.LEADER, "evaluation.appeal", [V, E], C.ALL),
     ("部门人员-查看亩均评价方案", R.STAFF, "evaluation.evaluationscheme", [V], C.ALL),
-    ("部门人员-本部门亩均评价方案", R.STAFF, "evaluation.evaluationscheme", [A, CH, D, "evaluate"], C.OWN_DEPARTMENT),
+    (
+        "部门人员-本部门亩均评价方案",
+        R.STAFF,
+        "evaluation.evaluationscheme",
+        [A, CH, D, "evaluate"],
+        C.OWN_DEPARTMENT,
+    ),
     ("部门人员-查看亩均评价指标", R.STAFF, "evaluation.schemeindicator", [V], C.ALL),
     ("部门人员-本部门亩均评价指标", R.STAFF, "evaluation.schemeindicator", [A, CH, D], C.OWN_DEPARTMENT),
     ("部门人员-亩均评价结果", R.STAFF, "evaluation.evaluationresult", [V, E], C.ALL),
@@ -230,6 +244,12 @@ def ensure_default_permissions(sender=None, **kwargs):
             continue
         ObjectPermission.objects.get_or_create(
             name=name,
-            defaults={"role": role, "model": model, "actions": actions, "constraint": constraint, "is_default": True},
+            defaults={
+                "role": role,
+                "model": model,
+                "actions": actions,
+                "constraint": constraint,
+                "is_default": True,
+            },
         )
         SeededDefault.objects.get_or_create(kind="permission", key=name)

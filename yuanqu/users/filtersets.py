@@ -2,8 +2,8 @@ import django_filters
 
 from yuanqu.utilities.filtersets import BaseFilterSet
 
-from .choices import Role
-from .models import Department, ObjectPermission, User, Zone
+from .choices import RequestStatus, Role
+from .models import AccountRequest, Department, ObjectPermission, User, Zone
 
 
 class DepartmentFilterSet(BaseFilterSet):
@@ -38,3 +38,12 @@ class ObjectPermissionFilterSet(BaseFilterSet):
     class Meta:
         model = ObjectPermission
         fields = ["q", "role", "enabled"]
+
+
+class AccountRequestFilterSet(BaseFilterSet):
+    search_fields = ("account__username", "account__name", "requested_by__username")
+    status = django_filters.ChoiceFilter(choices=RequestStatus.choices, label="状态")
+
+    class Meta:
+        model = AccountRequest
+        fields = ["q", "status", "kind"]

@@ -3,7 +3,7 @@ from django.contrib.auth import password_validation
 
 from yuanqu.utilities.forms import BaseModelForm
 
-from .choices import Action, Role
+from .choices import ADMIN_ROLES, Action, RequestKind, Role
 from .models import Department, ObjectPermission, User, Zone
 from .permissions import permission_model_choices
 
@@ -20,7 +20,7 @@ class ZoneForm(BaseModelForm):
         fields = ["name", "kind", "parent", "code", "area_km2", "order"]
 
 
-ADMIN_ROLES = {Role.SYSADMIN, Role.SECADMIN, Role.AUDITOR}
+__all__ = ["ADMIN_ROLES"]
 
 
 class UserForm(BaseModelForm):
@@ -31,12 +31,22 @@ class UserForm(BaseModelForm):
         label="初始密码",
         required=False,
         widget=forms.PasswordInput(render_value=False),
-        help_text="新建用户时必填；修改用户时留空表示不改密码。",
+        help_text="新建用户时必填；修改用户时留空表示不改密码。密码经安全管理员批准后生效，用户首次登录须修改。",
     )
 
     class Meta:
         model = User
-        fields = ["username", "name", "role", "department", "zone", "enterprise", "mobile", "email", "is_active"]
+        fields = [
+            "username",
+            "name",
+            "role",
+            "department",
+            "zone",
+            "enterprise",
+            "mobile",
+            "email",
+            "is_active",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -63,11 +73,21 @@ class UserForm(BaseModelForm):
                 self.add_error("password", exc)
 
     def save(self, commit=True):
+        """The account is saved; its password is only asked for (the two-person rule,
+        yuanqu.users.accounts): a new account cannot log in until the security administrator
+        approves, a reset leaves the old password in place until then."""
+        from .accounts import request_password
+
         user = super().save(commit=False)
-        if self.cleaned_data.get("password"):
-            user.set_password(self.cleaned_data["password"])
+        password = self.cleaned_data.get("password")
+        is_new = user.pk is None
+        if is_new:
+            user.set_unusable_password()
         if commit:
             user.save()
+            if password:
+                kind = RequestKind.CREATE if is_new else RequestKind.RESET_PASSWORD
+                user._account_request = request_password(user, password, self.user, kind)
         return user
 
 
@@ -87,11 +107,33 @@ class SecurityUserForm(BaseModelForm):
             raise forms.ValidationError("该账号未指定负责片区，不能设为网格员；请系统管理员先指定片区")
         return role
 
+    def clean(self):
+        cleaned = super().clean()
+        role = cleaned.get("role")
+        if role in ADMIN_ROLES and self.instance.object_permissions.exists():
+            self.add_error(
+                "role",
+                f"该账号有单独授予的权限，不能设为{Role(role).label}；请先撤销这些权限（管理员只有系统预置的权限）",
+            )
+        return cleaned
+
 
 class ObjectPermissionForm(BaseModelForm):
     model = forms.ChoiceField(label="对象", choices=permission_model_choices)
-    actions = forms.MultipleChoiceField(label="操作", choices=Action.choices, widget=forms.CheckboxSelectMultiple)
+    actions = forms.MultipleChoiceField(
+        label="操作", choices=Action.choices, widget=forms.CheckboxSelectMultiple
+    )
 
     class Meta:
         model = ObjectPermission
         fields = ["name", "description", "enabled", "role", "user", "model", "actions", "constraint"]
+
+    def clean(self):
+        cleaned = super().clean()
+        editor = self.user
+        if editor is not None:
+            if cleaned.get("user") is not None and cleaned["user"].pk == editor.pk:
+                self.add_error("user", "不能给自己授权")
+            if cleaned.get("role") and cleaned["role"] == editor.role:
+                self.add_error("role", "不能给自己所在的角色授权")
+        return cleaned

@@ -8,7 +8,8 @@ minute per user, and the stored expiry is never more than a minute behind the la
 
 The session data is also checked on its own: a session whose last touch is older than the idle
 timeout is flushed here, before the user is loaded, whatever the session backend's own expiry
-says.
+says. So is a session logged in longer than ``YUANQU_SESSION_ABSOLUTE_HOURS`` (12), however
+busy its user: the time of the login is kept in the session too.
 """
 
 import time
@@ -16,7 +17,36 @@ import time
 from django.conf import settings
 
 TOUCHED = "_yuanqu_touched"  # epoch seconds of the last save of the session
+LOGGED_IN = "_yuanqu_logged_in"  # epoch seconds of the login: the absolute limit counts from it
 TOUCH_SECONDS = 60
+
+
+def mark_login(sender, request, user, **kwargs):
+    """``user_logged_in``: the session's absolute limit starts now."""
+    if hasattr(request, "session"):
+        request.session[LOGGED_IN] = int(time.time())
+
+
+def _end_absolute(session, now) -> bool:
+    """Flush a logged-in session older than ``YUANQU_SESSION_ABSOLUTE_HOURS``, however busy;
+    True when it ended. A session from before this rule starts its count now."""
+    if not session.get("_auth_user_id"):
+        return False
+    started = session.get(LOGGED_IN)
+    if started is None:
+        session[LOGGED_IN] = now
+        return False
+    hours = settings.YUANQU_SESSION_ABSOLUTE_HOURS
+    if not hours or now - started < hours * 3600:
+        return False
+    from yuanqu.core.changelog import audit
+
+    from .models import User
+
+    user = User.objects.filter(pk=session["_auth_user_id"]).first()
+    session.flush()
+    audit("session_expired", user=user, detail=f"登录已满{hours}小时，需重新登录")
+    return True
 
 
 class IdleSessionMiddleware:
@@ -32,6 +62,8 @@ class IdleSessionMiddleware:
             now = int(time.time())
             if touched is not None and now - touched >= settings.SESSION_COOKIE_AGE:
                 session.flush()  # idle too long: logged out
+            elif _end_absolute(session, now):
+                pass  # logged in too long: logged out
             elif touched is None or now - touched >= TOUCH_SECONDS:
                 session[TOUCHED] = now  # modified: SessionMiddleware saves it with a fresh expiry
         response = self.get_response(request)

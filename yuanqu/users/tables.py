@@ -2,7 +2,7 @@ import django_tables2 as tables
 
 from yuanqu.utilities.tables import BaseTable
 
-from .models import Department, ObjectPermission, User, Zone
+from .models import AccountRequest, Department, ObjectPermission, User, Zone
 
 
 class DepartmentTable(BaseTable):
@@ -39,3 +39,12 @@ class ObjectPermissionTable(BaseTable):
     class Meta(BaseTable.Meta):
         model = ObjectPermission
         fields = ("name", "enabled", "role", "user", "model", "actions", "constraint", "is_default")
+
+
+class AccountRequestTable(BaseTable):
+    id = tables.Column(linkify=True, verbose_name="编号")
+    account = tables.Column(accessor="account__username", verbose_name="账号")
+
+    class Meta(BaseTable.Meta):
+        model = AccountRequest
+        fields = ("id", "kind", "account", "requested_by", "created", "status", "decided_by", "decided_at")

@@ -1,11 +1,13 @@
 from django.urls import path
 
-from . import auth, views
+from . import auth, otp, views
 
 app_name = "users"
 
 urlpatterns = [
     path("login/", auth.login_view, name="login"),
+    path("login/code/", otp.verify, name="otp_verify"),
+    path("login/authenticator/", otp.enrol, name="otp_enrol"),
     path("logout/", auth.logout_view, name="logout"),
     path("account/password/", auth.PasswordChangeView.as_view(), name="password_change"),
     path("account/token/", views.my_token, name="token"),
@@ -24,9 +26,20 @@ urlpatterns = [
     path("users/<int:pk>/", views.UserView.as_view(), name="user"),
     path("users/<int:pk>/edit/", views.UserEditView.as_view(), name="user_edit"),
     path("users/<int:pk>/unlock/", views.unlock_user, name="user_unlock"),
+    path("users/<int:pk>/reset-otp/", views.reset_otp, name="user_reset_otp"),
     path("permissions/", views.ObjectPermissionListView.as_view(), name="objectpermission_list"),
     path("permissions/add/", views.ObjectPermissionEditView.as_view(), name="objectpermission_add"),
     path("permissions/<int:pk>/", views.ObjectPermissionView.as_view(), name="objectpermission"),
-    path("permissions/<int:pk>/edit/", views.ObjectPermissionEditView.as_view(), name="objectpermission_edit"),
-    path("permissions/<int:pk>/delete/", views.ObjectPermissionDeleteView.as_view(), name="objectpermission_delete"),
+    path(
+        "permissions/<int:pk>/edit/", views.ObjectPermissionEditView.as_view(), name="objectpermission_edit"
+    ),
+    path(
+        "permissions/<int:pk>/delete/",
+        views.ObjectPermissionDeleteView.as_view(),
+        name="objectpermission_delete",
+    ),
+    path("account-requests/", views.AccountRequestListView.as_view(), name="accountrequest_list"),
+    path("account-requests/<int:pk>/", views.AccountRequestView.as_view(), name="accountrequest"),
+    path("account-requests/<int:pk>/approve/", views.approve_request, name="accountrequest_approve"),
+    path("account-requests/<int:pk>/reject/", views.reject_request, name="accountrequest_reject"),
 ]

@@ -38,3 +38,20 @@ class MinimumLengthValidator(password_validation.MinimumLengthValidator):
 
     def get_help_text(self):
         return f"密码至少需要{self.min_length}个字符。"
+
+
+class MaximumLengthValidator:
+    """A password no longer than N characters: hashing a very long one costs the server,
+    and nobody types one."""
+
+    def __init__(self, max_length=128):
+        self.max_length = max_length
+
+    def validate(self, password, user=None):
+        if len(password) > self.max_length:
+            raise ValidationError(
+                f"密码太长，最多{self.max_length}个字符（现有{len(password)}个）", code="password_too_long"
+            )
+
+    def get_help_text(self):
+        return f"密码最多{self.max_length}个字符。"

@@ -27,7 +27,9 @@ def current_values(task) -> dict:
     list=extend_schema(summary="督办任务列表", description="筛选条件与督办任务列表页相同（含亮灯）。"),
     retrieve=extend_schema(summary="督办任务详情"),
     create=extend_schema(
-        summary="新建督办任务", description="按任务编辑页的表单校验；牵头单位须在您的权限范围内。"
+        summary="新建督办任务",
+        description="按任务编辑页的表单校验；牵头单位须在您的权限范围内。"
+        "新建时状态只读：新任务一律为“未开始”，请求中的 status、done_on 不生效。",
     ),
     update=extend_schema(summary="修改督办任务"),
     partial_update=extend_schema(summary="修改督办任务（部分字段）"),
@@ -47,7 +49,12 @@ class TaskViewSet(
     filterset_class = TaskFilterSet
 
     def create(self, request, *args, **kwargs):
-        return self.save_form(Task(), request.data, "add", status.HTTP_201_CREATED)
+        # The status is read-only on create: a new task starts in the initial status whatever
+        # the request says, so a grant to add tasks is no grant to file them as done.
+        data = request.data.copy()
+        data["status"] = Task._meta.get_field("status").default
+        data.pop("done_on", None)
+        return self.save_form(Task(), data, "add", status.HTTP_201_CREATED)
 
     def update(self, request, *args, **kwargs):
         task = self.get_object()  # 404 outside the change grant

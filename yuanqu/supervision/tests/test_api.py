@@ -53,7 +53,7 @@ class TestTaskAPI(
             "report_cycle": "weekly",
             "start_on": "2024-01-02",
             "due_on": "2024-12-31",
-            "status": "on_track",
+            "status": "not_started",  # the only status a new task takes
         }
 
     def test_create_is_checked_by_the_task_form(self):
@@ -63,6 +63,18 @@ class TestTaskAPI(
         assert response.status_code == 400
         assert response.json() == {"due_on": ["完成时限2023-12-31早于开始日期2024-01-02"]}
         assert not Task.objects.exists()
+
+    def test_a_new_task_cannot_be_filed_as_done(self):
+        # Issue 12, finding 11: a grant to add tasks is no grant to close them. The status is
+        # read-only on create, whatever the request says.
+        self.grant(["view", "add"], model="supervision.task")
+        for given in ("done", "on_track", "cancelled"):
+            data = {**self.create_data(self.own_department), "status": given, "done_on": "2024-06-30"}
+            response = self.client.post(self.list_url(), data, format="json")
+            assert response.status_code == 201, response.content
+            assert response.json()["status"] == "not_started" and response.json()["done_on"] is None
+        assert set(Task.objects.values_list("status", flat=True)) == {"not_started"}
+        assert not Task.objects.filter(done_on__isnull=False).exists()
 
     def test_lights_and_filters_as_on_the_list_page(self):
         late = task_of(self.own_department, due_on=datetime.date(2024, 6, 28))
