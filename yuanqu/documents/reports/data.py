@@ -97,13 +97,15 @@ def target_rows(year: int, period: datetime.date, user=None) -> list[dict]:
 
 
 def plan_text(target) -> str:
-    """The target as the plan words it: “增长8%以上”, “280亿元”, “3起以内”."""
+    """The target as the plan words it: “增长8%以上”, “280亿元”, “3起以内” (“3%以内” after a
+    name that says 增长 itself, as “综合能耗增长”)."""
     from yuanqu.targets.choices import TargetKind
 
     words = COMPARATOR_WORDS.get(target.comparator, "")
     value = plain(target.value, 2)
     if target.kind == TargetKind.GROWTH:
-        return f"增长{value}%{words}"
+        said = target.name.endswith(("增长", "增速", "增幅"))
+        return f"{'' if said else '增长'}{value}%{words}"
     return f"{value}{target.unit.name}{words}"
 
 

@@ -183,13 +183,19 @@ def _table(document, table: dict):
         caption = document.add_paragraph()
         caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
         _lines(caption, indent=False, before=6)
+        caption.paragraph_format.keep_with_next = True  # never a caption alone at a page's foot
         _font(caption.add_run(table["title"]), "heiti", SI_HAO)
     header, rows = table["header"], table["rows"]
     grid = document.add_table(rows=1, cols=len(header))
     grid.style = document.styles["Table Grid"]
     grid.alignment = WD_TABLE_ALIGNMENT.CENTER
+    grid.autofit = False
+    widths = _widths(header, rows)
+    for column, width in zip(grid.columns, widths, strict=True):
+        column.width = width
     for column, label in enumerate(header):
         cell = grid.rows[0].cells[column]
+        cell.width = widths[column]
         paragraph = cell.paragraphs[0]
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         _font(paragraph.add_run(label), "heiti", WU_HAO)
@@ -200,6 +206,7 @@ def _table(document, table: dict):
     for row in rows:
         cells = grid.add_row().cells  # row by row: indexing grid.rows lists them all each time
         for column, runs in enumerate(row):
+            cells[column].width = widths[column]
             paragraph = cells[column].paragraphs[0]
             text = "".join(run.text for run in runs) if isinstance(runs, list) else str(runs)
             if _numeric(text):
@@ -209,6 +216,19 @@ def _table(document, table: dict):
             else:
                 _font(paragraph.add_run(str(runs)), "fangsong", WU_HAO)
     document.add_paragraph()
+
+
+def _widths(header, rows) -> list:
+    """Column widths over the type area (156 mm) in proportion to each column's longest text
+    (header or cell, counted up to 24 characters): names and reasons wide, numbers narrow."""
+    longest = [min(len(label), 24) for label in header]
+    for row in rows:
+        for column, runs in enumerate(row):
+            text = "".join(run.text for run in runs) if isinstance(runs, list) else str(runs)
+            longest[column] = max(longest[column], min(len(text), 24))
+    weights = [max(n, 4) + 2 for n in longest]
+    total = sum(weights)
+    return [Mm(156 * w / total) for w in weights]
 
 
 def _numeric(text: str) -> bool:

@@ -143,6 +143,6 @@ def test_the_word_file_renders_to_a4_pages_that_are_not_blank(pages):
     assert count == len(images) and 8 <= count <= 40
     first = Image.open(images[0]).convert("L")
     assert abs(first.height / first.width - 297 / 210) < 0.01
-    dark = sum(1 for value in first.getdata() if value < 128)
+    dark = sum(first.histogram()[:128])  # pixels darker than mid-grey
     assert dark > 0.005 * first.width * first.height  # the title and the opening text
     assert Path(images[-1]).stat().st_size > 0

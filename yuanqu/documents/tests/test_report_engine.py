@@ -193,3 +193,4 @@ def test_plan_report_prints_next_years_targets_as_entered(month):
     text = "\n".join(b.text for b in report.blocks)
     gdp = Target.objects.get(year=month.year, name="地区生产总值")
     assert f"地区生产总值增长{gdp.value.normalize():f}%以上" in text
+    assert "综合能耗增长增长" not in text and "综合能耗增长3%以内" in text
