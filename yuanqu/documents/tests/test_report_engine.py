@@ -194,3 +194,26 @@ def test_plan_report_prints_next_years_targets_as_entered(month):
     gdp = Target.objects.get(year=month.year, name="地区生产总值")
     assert f"地区生产总值增长{gdp.value.normalize():f}%以上" in text
     assert "综合能耗增长增长" not in text and "综合能耗增长3%以内" in text
+
+
+def test_a_users_report_counts_only_the_records_that_user_may_view(month):
+    from yuanqu.users.models import User
+
+    def output(report):
+        """The printed 规上工业总产值 in 万元 (a small 片区's is printed in 万元, the park's in 亿元)."""
+        entry = next(f for f in report.figures if f["key"] == "economy.industrial_output")
+        return {"value": entry["value"] * (10000 if entry["unit"] == "亿元" else 1)}
+
+    park = generate("monthly", period=f"{month:%Y-%m}")
+    leader = generate("monthly", period=f"{month:%Y-%m}", user=User.objects.get(username="leader"))
+    grid_user = User.objects.get(username="grid")
+    grid = generate("monthly", period=f"{month:%Y-%m}", user=grid_user)
+    assert output(leader)["value"] == output(park)["value"]
+    assert 0 < output(grid)["value"] < output(park)["value"]
+    top = next(b.table for b in grid.blocks if b.kind == "table" and b.table["header"][0] == "名次")
+    from yuanqu.enterprises.models import Enterprise
+
+    own = set(
+        Enterprise.objects.filter(zone_id__in=grid_user.zone.subtree_ids()).values_list("name", flat=True)
+    )
+    assert {"".join(run.text for run in row[1]) for row in top["rows"]} <= own
