@@ -193,6 +193,7 @@ def _table(document, table: dict):
     widths = _widths(header, rows)
     for column, width in zip(grid.columns, widths, strict=True):
         column.width = width
+    # A fixed layout (autofit off) takes the widths of the grid and the first row.
     for column, label in enumerate(header):
         cell = grid.rows[0].cells[column]
         cell.width = widths[column]
@@ -206,7 +207,6 @@ def _table(document, table: dict):
     for row in rows:
         cells = grid.add_row().cells  # row by row: indexing grid.rows lists them all each time
         for column, runs in enumerate(row):
-            cells[column].width = widths[column]
             paragraph = cells[column].paragraphs[0]
             text = "".join(run.text for run in runs) if isinstance(runs, list) else str(runs)
             if _numeric(text):
