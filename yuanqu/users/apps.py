@@ -11,7 +11,7 @@ class UsersConfig(AppConfig):
 
         from yuanqu.registry import register_navigation as nav
 
-        from .defaults import ensure_default_permissions
+        from .seeding import ensure_default_permissions
         from .sessions import mark_login
 
         post_migrate.connect(ensure_default_permissions, sender=self)

@@ -231,25 +231,3 @@ DEFAULT_PERMISSIONS = [
     ("领导-指标别名", R.LEADER, "targets.synonym", [V], C.ALL),
     ("系统管理员-指标别名", R.SYSADMIN, "targets.synonym", [V, A, CH, D], C.ALL),
 ]
-
-
-def ensure_default_permissions(sender=None, **kwargs):
-    from yuanqu.core.models import SeededDefault
-
-    from .models import ObjectPermission
-
-    seeded = set(SeededDefault.objects.filter(kind="permission").values_list("key", flat=True))
-    for name, role, model, actions, constraint in DEFAULT_PERMISSIONS:
-        if name in seeded:
-            continue
-        ObjectPermission.objects.get_or_create(
-            name=name,
-            defaults={
-                "role": role,
-                "model": model,
-                "actions": actions,
-                "constraint": constraint,
-                "is_default": True,
-            },
-        )
-        SeededDefault.objects.get_or_create(kind="permission", key=name)
