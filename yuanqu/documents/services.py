@@ -1,0 +1,347 @@
+"""材料报告 workflow: the templates seeded once, writing a document and its versions with the
+report engine, the sign-off (三级审核) and the comparison of a published document's figures
+with the records as they are now (数据已更正).
+
+Who may act, each a grant on ``documents.document`` reaching the document (``restrict()``):
+
+- the drafter's steps (write, revise, submit): ``change`` — by default the staff of the
+  document's department;
+- the department head's review: ``review`` — given to the head of a department as a grant of
+  their own (a user grant, constraint 本部门), so a department names its head as data;
+- the leader's approval: ``approve`` — by default the leader role.
+
+Nobody signs off a document they drafted. Every step saves the document's status and a
+``SignOff`` row, both in the change log, in one transaction.
+"""
+
+import datetime
+from decimal import Decimal, InvalidOperation
+from importlib import resources
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from yuanqu.users.permissions import has_perm, restrict
+
+from .choices import KIND_PARAM, Decision, DocumentStatus, ReportKind, SignOffStep, VersionSource
+from .models import Document, DocumentVersion, ReportTemplate, SignOff
+
+S = DocumentStatus
+SEEDED_KIND = "report_template"
+
+# --- templates ---------------------------------------------------------------------------------
+
+
+def shipped_text(kind: str) -> str:
+    """The engine's shipped template text of a kind ("" when the engine ships none)."""
+    try:
+        from . import reports
+    except ImportError:
+        return ""
+    getter = getattr(reports, "shipped_text", None) or getattr(reports, "template_text", None)
+    if getter is not None:
+        return getter(kind)
+    for entry in resources.files(reports).iterdir():
+        if entry.is_file() and entry.name.split(".")[0] == kind and not entry.name.endswith(".py"):
+            return entry.read_text(encoding="utf-8")
+    return ""
+
+
+def ensure_default_template(kind: str) -> ReportTemplate | None:
+    """The kind's default template, created from the shipped text the first time it is
+    needed; once seeded it is never brought back (a deleted one stays deleted)."""
+    from yuanqu.core.models import SeededDefault
+
+    if SeededDefault.objects.filter(kind=SEEDED_KIND, key=kind).exists():
+        return None
+    text = shipped_text(kind)
+    if not text:
+        return None
+    with transaction.atomic():
+        template, _ = ReportTemplate.objects.get_or_create(
+            name=f"{ReportKind(kind).label}（系统内置）", defaults={"kind": kind, "text": text}
+        )
+        SeededDefault.objects.get_or_create(kind=SEEDED_KIND, key=kind)
+    return template
+
+
+def template_for(kind: str) -> ReportTemplate | None:
+    """The template a new document of this kind is written from: the first active one of
+    the kind (the default seeded when there is none yet), or None (the shipped text)."""
+    found = ReportTemplate.objects.filter(kind=kind, active=True).order_by("pk").first()
+    return found or ensure_default_template(kind)
+
+
+def reset_template(template: ReportTemplate) -> ReportTemplate:
+    """Put the shipped text back into a template the zone edited."""
+    text = shipped_text(template.kind)
+    if not text:
+        raise ValidationError("系统没有该类型的内置模板文本")
+    template.text = text
+    template.save()
+    return template
+
+
+# --- writing -------------------------------------------------------------------------------------
+
+
+def check_params(kind: str, *, period=None, date=None, year=None) -> dict:
+    """The one parameter a kind is written for, or a Chinese ValidationError naming it."""
+    need = KIND_PARAM[ReportKind(kind)]
+    given = {"period": period, "date": date, "year": year}
+    labels = {"period": "月份", "date": "日期", "year": "年度"}
+    if not given[need]:
+        raise ValidationError({need: f"{ReportKind(kind).label}须填写{labels[need]}"})
+    params = {need: given[need]}
+    if need == "period":
+        params["period"] = period.replace(day=1)
+    return params
+
+
+def render(kind: str, *, user, template_text: str | None, **params):
+    """The engine's report; its errors (a template error, a month with no data) become a
+    ValidationError with the engine's Chinese message."""
+    from .reports import generate
+
+    try:
+        return generate(kind, user=user, template_text=template_text or None, **params)
+    except ValidationError:
+        raise
+    except Exception as error:  # the engine's errors carry the Chinese reason
+        raise ValidationError(str(error) or "材料生成失败") from error
+
+
+def _version_from(report, document, user, source, text) -> DocumentVersion:
+    number = (document.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    pdf = None
+    if getattr(report, "pdf", None) is not None:
+        try:
+            pdf = report.pdf()
+        except Exception:  # PDF is optional (LibreOffice may be absent)
+            pdf = None
+    return DocumentVersion.objects.create(
+        document=document,
+        number=number,
+        source=source,
+        template_text=text or "",
+        html=report.html(),
+        figures=list(report.figures),
+        docx=report.to_docx(),
+        pdf=pdf or None,
+        author=user,
+    )
+
+
+def write(kind: str, *, user, period=None, date=None, year=None, title="") -> Document:
+    """A new document of ``kind`` written now by ``user`` for their department (version 1)."""
+    if not has_perm(user, Document, "add"):
+        raise PermissionDenied("没有生成材料的权限")
+    params = check_params(kind, period=period, date=date, year=year)
+    template = template_for(kind)
+    text = template.text if template is not None and template.text.strip() else None
+    report = render(kind, user=user, template_text=text, **params)
+    with transaction.atomic():
+        document = Document.objects.create(
+            kind=kind,
+            title=(title or report.title)[:200],
+            department=user.department,
+            drafter=user,
+            template=template,
+            year=params.get("year") or (params.get("period") or params.get("date")).year,
+            period=params.get("period"),
+            date=params.get("date"),
+        )
+        _version_from(report, document, user, VersionSource.GENERATED, text)
+        if not restrict(Document.objects.filter(pk=document.pk), user, "add").exists():
+            raise PermissionDenied("生成的材料超出了您的权限范围（例如不属于本部门）")
+    return document
+
+
+def may_edit(document, user) -> bool:
+    return document.status in (S.DRAFT, S.RETURNED) and _reaches(document, user, "change")
+
+
+def revise(document, user, template_text: str) -> DocumentVersion:
+    """A new version written from the drafter's text (the document's own copy of the
+    template), while the document is a draft or returned."""
+    if not may_edit(document, user):
+        raise PermissionDenied(_refusal(document, "修改"))
+    report = render(document.kind, user=user, template_text=template_text, **_engine_params(document))
+    with transaction.atomic():
+        return _version_from(report, document, user, VersionSource.EDITED, template_text)
+
+
+def _engine_params(document) -> dict:
+    need = KIND_PARAM[ReportKind(document.kind)]
+    return {need: getattr(document, need)}
+
+
+# --- sign-off ----------------------------------------------------------------------------------
+
+# status → (step, grant that acts on it, status after 同意)
+STEPS = {
+    S.DEPT_REVIEW: (SignOffStep.DEPT, "review", S.LEADER_REVIEW),
+    S.LEADER_REVIEW: (SignOffStep.LEADER, "approve", S.PUBLISHED),
+}
+
+
+def _reaches(document, user, action) -> bool:
+    return restrict(Document.objects.filter(pk=document.pk), user, action).exists()
+
+
+def _refusal(document, what) -> str:
+    return f"材料“{document}”当前状态为“{document.get_status_display()}”，您不能{what}"
+
+
+def may_submit(document, user) -> bool:
+    return may_edit(document, user) and document.versions.exists()
+
+
+def may_sign(document, user) -> bool:
+    """Whether ``user`` may take the current review step (同意 or 退回)."""
+    if document.status not in STEPS or document.drafter_id == user.pk:
+        return False
+    return _reaches(document, user, STEPS[document.status][1])
+
+
+def submit(document, user, comment: str = "") -> SignOff:
+    """The drafter hands the document to the department head."""
+    if not may_submit(document, user):
+        raise PermissionDenied(_refusal(document, "提交审核"))
+    return _step(document, user, SignOffStep.SUBMIT, Decision.SUBMIT, comment, S.DEPT_REVIEW)
+
+
+def sign(document, user, decision: str, comment: str = "") -> SignOff:
+    """The department head's or the leader's decision: 同意 moves it on (the leader's
+    publishes it), 退回 sends it back to the drafter and needs a comment."""
+    if not may_sign(document, user):
+        if document.status in STEPS and document.drafter_id == user.pk:
+            raise PermissionDenied("不能审核本人起草的材料")
+        raise PermissionDenied(_refusal(document, "审核"))
+    comment = (comment or "").strip()
+    step, _action, after = STEPS[document.status]
+    if decision == Decision.RETURN:
+        if not comment:
+            raise ValidationError({"comment": "退回时须填写退回意见"})
+        return _step(document, user, step, Decision.RETURN, comment, S.RETURNED)
+    if decision != Decision.APPROVE:
+        raise ValidationError({"decision": f"未知的审核意见“{decision}”"})
+    return _step(document, user, step, Decision.APPROVE, comment, after)
+
+
+def _step(document, user, step, decision, comment, status) -> SignOff:
+    with transaction.atomic():
+        document = Document.objects.select_for_update().get(pk=document.pk)
+        document.status = status
+        if status == S.PUBLISHED:
+            document.published = timezone.now()
+        document.save()
+        latest = document.latest_version()
+        return SignOff.objects.create(
+            document=document,
+            step=step,
+            decision=decision,
+            user=user,
+            comment=comment,
+            version=latest.number if latest else None,
+        )
+
+
+def actions_for(document, user) -> dict:
+    return {
+        "edit": may_edit(document, user),
+        "submit": may_submit(document, user),
+        "sign": may_sign(document, user),
+        "step": STEPS[document.status][0].label if document.status in STEPS else "",
+    }
+
+
+# --- 数据已更正: a version's figures against the records now -----------------------------------
+
+
+def compare(version: DocumentVersion, user) -> list[dict]:
+    """Each figure of the version as written, with the value the records give now for the
+    same key, period and scope (as ``user`` may see them): ``changed`` when it differs at
+    the precision it was written with, ``now`` the new value, ``note`` why there is none."""
+    from yuanqu.figures.catalogue import Query, evaluate, figures
+
+    catalogue = figures()
+    memo: dict = {}
+    rows = []
+    for written in version.figures or []:
+        row = {**written, "now": None, "changed": False, "note": ""}
+        figure = catalogue.get(written.get("key") or "")
+        period = _period_of(written.get("period"))
+        scope, target = _scope_of(written.get("scope"))
+        if figure is None or period is None or scope is None:
+            row["note"] = "数据目录中已无此数据项或口径" if figure is None or scope is None else ""
+            rows.append(row)
+            continue
+        result = evaluate(figure, Query(period, scope, target, user=user, memo=memo))
+        now = result.value
+        if written.get("field") == "growth" or (figure.kind != "growth" and _is_growth(written)):
+            now = None if result.growth is None else result.growth * 100
+        row["now"] = now
+        row["note"] = result.note
+        row["link"] = result.link or written.get("link", "")
+        row["changed"] = _differs(written.get("value"), now)
+        rows.append(row)
+    return rows
+
+
+def _is_growth(written) -> bool:
+    return str(written.get("unit", "")).strip() in ("%", "％") and "增" in str(written.get("name", ""))
+
+
+def _period_of(value) -> datetime.date | None:
+    if isinstance(value, datetime.date):
+        return value.replace(day=1)
+    text = str(value or "")[:7]
+    try:
+        return datetime.date(int(text[:4]), int(text[5:7]), 1)
+    except ValueError:
+        return None
+
+
+def _scope_of(value):
+    """(scope, target) of a written scope: 园区/park, or a 片区, 部门 or 产业链 by name."""
+    from django.apps import apps
+
+    name = str(value or "").strip()
+    if name in ("", "park", "园区"):
+        return "park", None
+    if ":" in name:  # "zone:3"
+        kind, _, pk = name.partition(":")
+        models = {
+            "zone": "users.Zone",
+            "department": "users.Department",
+            "chain": "enterprises.IndustryChain",
+        }
+        if kind in models and pk.isdigit():
+            target = apps.get_model(models[kind]).objects.filter(pk=int(pk)).first()
+            return (kind, target) if target else (None, None)
+    for kind, label in (
+        ("zone", "users.Zone"),
+        ("department", "users.Department"),
+        ("chain", "enterprises.IndustryChain"),
+    ):
+        target = apps.get_model(label).objects.filter(name=name).first()
+        if target is not None:
+            return kind, target
+    return None, None
+
+
+def _differs(written, now) -> bool:
+    if written is None and now is None:
+        return False
+    if written is None or now is None:
+        return True
+    try:
+        old = Decimal(str(written))
+        new = Decimal(str(now))
+    except InvalidOperation:
+        return str(written) != str(now)
+    exponent = old.as_tuple().exponent if isinstance(old.as_tuple().exponent, int) else 0
+    places = Decimal(1).scaleb(min(exponent, 0))
+    return old.quantize(places) != new.quantize(places)
