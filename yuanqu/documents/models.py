@@ -101,7 +101,8 @@ class Document(ChangeLoggedModel):
 
 class DocumentVersion(ChangeLoggedModel):
     """One version of a document as written: the template text it was written from, the HTML,
-    the figure list and the Word file (kept, so a published version never changes)."""
+    the figure list and (in ``VersionFile``) the Word file, kept so a published version never
+    changes."""
 
     document = models.ForeignKey(
         Document, on_delete=models.CASCADE, related_name="versions", verbose_name=_("材料")
@@ -113,8 +114,6 @@ class DocumentVersion(ChangeLoggedModel):
     template_text = models.TextField(_("模板文本"), blank=True)
     html = models.TextField(_("正文"))
     figures = models.JSONField(_("数据清单"), default=list, blank=True)
-    docx = models.BinaryField(_("Word文件"), null=True, blank=True, editable=False)
-    pdf = models.BinaryField(_("PDF文件"), null=True, blank=True, editable=False)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("撰写人")
     )
@@ -133,6 +132,27 @@ class DocumentVersion(ChangeLoggedModel):
 
     def changelog_parent(self):
         return self.document
+
+
+class VersionFile(models.Model):
+    """A version's Word (or PDF) file as the engine wrote it. The bytes stay out of the change
+    log (the version's creation is logged); a file is written once with its version."""
+
+    FORMATS = {"docx": "Word", "pdf": "PDF"}
+
+    version = models.ForeignKey(
+        DocumentVersion, on_delete=models.CASCADE, related_name="files", verbose_name=_("版本")
+    )
+    fmt = models.CharField(_("格式"), max_length=10, choices=list(FORMATS.items()))
+    content = models.BinaryField(_("文件"))
+
+    class Meta:
+        verbose_name = _("材料文件")
+        verbose_name_plural = _("材料文件")
+        constraints = [models.UniqueConstraint(fields=["version", "fmt"], name="version_file_unique")]
+
+    def __str__(self):
+        return f"{self.version} {self.FORMATS.get(self.fmt, self.fmt)}"
 
 
 class SignOff(ChangeLoggedModel):

@@ -25,7 +25,7 @@ from django.utils import timezone
 from yuanqu.users.permissions import has_perm, restrict
 
 from .choices import KIND_PARAM, Decision, DocumentStatus, ReportKind, SignOffStep, VersionSource
-from .models import Document, DocumentVersion, ReportTemplate, SignOff
+from .models import Document, DocumentVersion, ReportTemplate, SignOff, VersionFile
 
 S = DocumentStatus
 SEEDED_KIND = "report_template"
@@ -120,17 +120,19 @@ def _version_from(report, document, user, source, text) -> DocumentVersion:
             pdf = report.pdf()
         except Exception:  # PDF is optional (LibreOffice may be absent)
             pdf = None
-    return DocumentVersion.objects.create(
+    version = DocumentVersion.objects.create(
         document=document,
         number=number,
         source=source,
         template_text=text or "",
         html=report.html(),
         figures=list(report.figures),
-        docx=report.to_docx(),
-        pdf=pdf or None,
         author=user,
     )
+    VersionFile.objects.create(version=version, fmt="docx", content=report.to_docx())
+    if pdf:
+        VersionFile.objects.create(version=version, fmt="pdf", content=pdf)
+    return version
 
 
 def write(kind: str, *, user, period=None, date=None, year=None, title="") -> Document:

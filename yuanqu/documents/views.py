@@ -138,7 +138,7 @@ class DocumentView(ObjectView):
 
     def extra_context(self, obj):
         request, user = self.request, self.request.user
-        versions = list(obj.versions.select_related("author").defer("docx", "pdf"))
+        versions = list(obj.versions.select_related("author"))
         number = request.GET.get("version", "")
         version = next((v for v in versions if str(v.number) == number), versions[0] if versions else None)
         comparing = obj.frozen or request.GET.get("compare") == "1"
@@ -148,10 +148,7 @@ class DocumentView(ObjectView):
             for row in rows:
                 link = row.get("link") or ""
                 row["link"] = link if link and can_open(user, link.split("?")[0]) else ""
-        files = {}
-        if version is not None:
-            stored = type(version).objects.filter(pk=version.pk).values("docx", "pdf").first() or {}
-            files = {"docx": bool(stored.get("docx")), "pdf": bool(stored.get("pdf"))}
+        files = set(version.files.values_list("fmt", flat=True)) if version is not None else set()
         return {
             "versions": versions,
             "version": version,
@@ -161,7 +158,7 @@ class DocumentView(ObjectView):
             "signoffs": obj.signoffs.select_related("user"),
             "actions": services.actions_for(obj, user),
             "can_download": restrict(Document.objects.filter(pk=obj.pk), user, "export").exists(),
-            "files": files,
+            "files": {fmt: fmt in files for fmt in ("docx", "pdf")},
             "sign_form": SignForm(user=user),
         }
 
@@ -285,9 +282,10 @@ class DownloadView(View):
         version = (
             get_object_or_404(versions, number=number) if number and number.isdigit() else versions.first()
         )
-        content = getattr(version, fmt, None) if version is not None else None
-        if not content:
-            raise PermissionDenied("该版本没有此格式的文件")
+        stored = version.files.filter(fmt=fmt).first() if version is not None else None
+        if stored is None:
+            raise Http404("该版本没有此格式的文件")
+        content = stored.content
         label = "Word" if fmt == "docx" else "PDF"
         audit(
             "export",
