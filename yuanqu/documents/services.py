@@ -16,7 +16,6 @@ Nobody signs off a document they drafted. Every step saves the document's status
 
 import datetime
 from decimal import Decimal, InvalidOperation
-from importlib import resources
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -34,18 +33,10 @@ SEEDED_KIND = "report_template"
 
 
 def shipped_text(kind: str) -> str:
-    """The engine's shipped template text of a kind ("" when the engine ships none)."""
-    try:
-        from . import reports
-    except ImportError:
-        return ""
-    getter = getattr(reports, "shipped_text", None) or getattr(reports, "template_text", None)
-    if getter is not None:
-        return getter(kind)
-    for entry in resources.files(reports).iterdir():
-        if entry.is_file() and entry.name.split(".")[0] == kind and not entry.name.endswith(".py"):
-            return entry.read_text(encoding="utf-8")
-    return ""
+    """The engine's shipped template text of a kind."""
+    from .reports import shipped_template
+
+    return shipped_template(kind)
 
 
 def ensure_default_template(kind: str) -> ReportTemplate | None:
@@ -102,13 +93,11 @@ def check_params(kind: str, *, period=None, date=None, year=None) -> dict:
 def render(kind: str, *, user, template_text: str | None, **params):
     """The engine's report; its errors (a template error, a month with no data) become a
     ValidationError with the engine's Chinese message."""
-    from .reports import generate
+    from .reports import ReportError, generate
 
     try:
         return generate(kind, user=user, template_text=template_text or None, **params)
-    except ValidationError:
-        raise
-    except Exception as error:  # the engine's errors carry the Chinese reason
+    except ReportError as error:  # a template error, a month with no data: said in Chinese
         raise ValidationError(str(error) or "材料生成失败") from error
 
 
@@ -234,14 +223,17 @@ def sign(document, user, decision: str, comment: str = "") -> SignOff:
 
 def _step(document, user, step, decision, comment, status) -> SignOff:
     with transaction.atomic():
-        document = Document.objects.select_for_update().get(pk=document.pk)
-        document.status = status
+        fresh = Document.objects.select_for_update().get(pk=document.pk)
+        if fresh.status != document.status:  # acted on meanwhile by someone else
+            raise PermissionDenied(_refusal(fresh, "办理"))
+        fresh.status = status
         if status == S.PUBLISHED:
-            document.published = timezone.now()
-        document.save()
-        latest = document.latest_version()
+            fresh.published = timezone.now()
+        fresh.save()
+        document.status, document.published = fresh.status, fresh.published
+        latest = fresh.latest_version()
         return SignOff.objects.create(
-            document=document,
+            document=fresh,
             step=step,
             decision=decision,
             user=user,
@@ -263,37 +255,46 @@ def actions_for(document, user) -> dict:
 
 
 def compare(version: DocumentVersion, user) -> list[dict]:
-    """Each figure of the version as written, with the value the records give now for the
-    same key, period and scope (as ``user`` may see them): ``changed`` when it differs at
-    the precision it was written with, ``now`` the new value, ``note`` why there is none."""
-    from yuanqu.figures.catalogue import Query, evaluate, figures
+    """Each figure of the version as written, evaluated again by the engine for the same key,
+    period and scope over the records ``user`` may see now, printed the same way: ``changed``
+    when the printed number differs (数据已更正), with ``now_text``/``now`` the new one and
+    ``note`` why there is none."""
+    from .reports.engine import Helpers, ReportError
 
-    catalogue = figures()
-    memo: dict = {}
+    helpers: dict = {}
     rows = []
     for written in version.figures or []:
-        row = {**written, "now": None, "changed": False, "note": ""}
-        figure = catalogue.get(written.get("key") or "")
-        period = _period_of(written.get("period"))
-        scope, target = _scope_of(written.get("scope"))
-        if figure is None or period is None or scope is None:
-            row["note"] = "数据目录中已无此数据项或口径" if figure is None or scope is None else ""
-            rows.append(row)
-            continue
-        result = evaluate(figure, Query(period, scope, target, user=user, memo=memo))
-        now = result.value
-        if written.get("field") == "growth" or (figure.kind != "growth" and _is_growth(written)):
-            now = None if result.growth is None else result.growth * 100
-        row["now"] = now
-        row["note"] = result.note
-        row["link"] = result.link or written.get("link", "")
-        row["changed"] = _differs(written.get("value"), now)
+        row = {**written, "now": None, "now_text": "", "changed": False, "note": ""}
         rows.append(row)
+        period = _period_of(written.get("period"))
+        if period is None:
+            row["note"] = "数据清单中的月份无法识别"
+            continue
+        helper = helpers.setdefault(period, Helpers(period, user))
+        if written.get("key") not in helper.catalogue:
+            row["note"] = "数据目录中已无此数据项"
+            continue
+        write = helper.growth if _is_growth(written, helper.catalogue[written["key"]]) else helper.figure
+        try:
+            write(written["key"], scope=written.get("scope") or None, period=period)
+        except ReportError as error:
+            row["note"] = str(error)
+            continue
+        now = helper.figures[-1]
+        row.update(
+            {"now": now["value"], "now_text": now["text"], "link": now["link"] or written.get("link", "")}
+        )
+        row["changed"] = now["text"] != written.get("text") or _differs(written.get("value"), now["value"])
     return rows
 
 
-def _is_growth(written) -> bool:
-    return str(written.get("unit", "")).strip() in ("%", "％") and "增" in str(written.get("name", ""))
+GROWTH_WORDS = ("增长", "下降", "与上年持平")
+
+
+def _is_growth(written, figure) -> bool:
+    """Whether the engine printed the figure's growth (``growth()``), not its value."""
+    text = str(written.get("text") or "")
+    return text.startswith(GROWTH_WORDS) or written.get("name") == f"{figure.name}增速"
 
 
 def _period_of(value) -> datetime.date | None:
@@ -306,44 +307,10 @@ def _period_of(value) -> datetime.date | None:
         return None
 
 
-def _scope_of(value):
-    """(scope, target) of a written scope: 园区/park, or a 片区, 部门 or 产业链 by name."""
-    from django.apps import apps
-
-    name = str(value or "").strip()
-    if name in ("", "park", "园区"):
-        return "park", None
-    if ":" in name:  # "zone:3"
-        kind, _, pk = name.partition(":")
-        models = {
-            "zone": "users.Zone",
-            "department": "users.Department",
-            "chain": "enterprises.IndustryChain",
-        }
-        if kind in models and pk.isdigit():
-            target = apps.get_model(models[kind]).objects.filter(pk=int(pk)).first()
-            return (kind, target) if target else (None, None)
-    for kind, label in (
-        ("zone", "users.Zone"),
-        ("department", "users.Department"),
-        ("chain", "enterprises.IndustryChain"),
-    ):
-        target = apps.get_model(label).objects.filter(name=name).first()
-        if target is not None:
-            return kind, target
-    return None, None
-
-
 def _differs(written, now) -> bool:
-    if written is None and now is None:
-        return False
     if written is None or now is None:
-        return True
+        return (written is None) != (now is None)
     try:
-        old = Decimal(str(written))
-        new = Decimal(str(now))
+        return Decimal(str(written)) != Decimal(str(now))
     except InvalidOperation:
         return str(written) != str(now)
-    exponent = old.as_tuple().exponent if isinstance(old.as_tuple().exponent, int) else 0
-    places = Decimal(1).scaleb(min(exponent, 0))
-    return old.quantize(places) != new.quantize(places)

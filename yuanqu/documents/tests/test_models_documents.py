@@ -82,9 +82,14 @@ def fake_engine(monkeypatch):
 
     engine = types.ModuleType("yuanqu.documents.reports")
     engine.generate = generate
-    engine.shipped_text = lambda kind: SHIPPED
+    engine.shipped_template = lambda kind: SHIPPED
+    engine.ReportError = FakeReportError
     monkeypatch.setitem(sys.modules, "yuanqu.documents.reports", engine)
     return recorded
+
+
+class FakeReportError(Exception):
+    pass
 
 
 class Calls(list):
@@ -213,7 +218,7 @@ def test_without_the_add_grant_nothing_is_written(fake_engine, econ_dept):
 def test_an_engine_error_writes_nothing_and_says_why(fake_engine, alice):
     from django.core.exceptions import ValidationError
 
-    fake_engine.fail = ValueError("2024年8月没有数据")
+    fake_engine.fail = FakeReportError("2024年8月没有数据")
     with pytest.raises(ValidationError, match="2024年8月没有数据"):
         services.write(ReportKind.MONTHLY, user=alice, period=AUG_2024)
     assert not Document.objects.exists() and not DocumentVersion.objects.exists()
