@@ -51,10 +51,9 @@ class ReportTemplateListView(ObjectListView):
     template_name = "documents/reporttemplate_list.html"
 
     def extra_context(self, queryset):
-        # The shipped defaults appear the first time anyone looks for them.
-        for kind in ReportKind.values:
-            services.ensure_default_template(kind)
-        return {}
+        # Kinds with no template yet: offered as a new template filled with the shipped text.
+        have = set(ReportTemplate.objects.values_list("kind", flat=True).distinct())
+        return {"missing_kinds": [(k, label) for k, label in ReportKind.choices if k not in have]}
 
 
 class ReportTemplateView(ObjectView):
