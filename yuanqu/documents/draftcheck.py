@@ -1,6 +1,7 @@
 """Draft check (材料校核) of a plain-text report draft.
 
-``check(text)`` returns ``{"findings": [...]}``; each finding is a dict
+``check(text, *, period=None, user=None)`` returns ``{"findings": [...], "claims": [...]}``
+(the claims: ``claims.py``); each finding is a dict
 ``{kind, paragraph, start, end, text, message}``: ``paragraph`` is the 1-based index of the
 non-empty paragraph (one line of the text), ``start``/``end`` are character offsets within
 that line (``end`` exclusive), ``text`` the flagged characters and ``message`` a Chinese
@@ -24,6 +25,13 @@ Kinds:
     Two sentences of at least 15 characters, of lengths within 2 of each other, at most
     2 characters apart (edit distance), e.g. 坚决不移 / 坚持不移; one finding per later
     sentence, naming the paragraph of the earlier one.
+``mismatch``
+    A claim whose catalogue figure the records hold with another value for its period and
+    scope; the message gives the record's value and the link to the records
+    (``claims.mismatches``).
+``inconsistent``
+    Two different figures for the same subject, kind and period in one draft, or a growth the
+    two levels quoted with it do not give (``claims.inconsistencies``).
 """
 
 import re
@@ -237,9 +245,18 @@ def _nearest(text: str, index: dict) -> tuple[str, int, int] | None:
     return best
 
 
-def check(text: str) -> dict:
+def check(text: str, *, period=None, user=None) -> dict:
+    """``{"findings": [...], "claims": [...]}`` of a draft; ``period`` (a date or “2026-10”)
+    is the period of every claim, else each claim's is read from the draft; ``user`` is who
+    checks (None in the console): the records a claim is compared with are the ones they may
+    view."""
+    from . import claims as claims_module
+
     lines = paragraphs(text)
     findings = [f for number, line in enumerate(lines, 1) for f in _placeholders(number, line)]
     findings += _repeats(lines)
+    found = claims_module.find(lines, period=period)
+    findings += claims_module.mismatches(found, lines, user)
+    findings += claims_module.inconsistencies(found, lines)
     findings.sort(key=lambda f: (f["paragraph"], f["start"], f["kind"]))
-    return {"findings": findings}
+    return {"findings": findings, "claims": [c.as_dict(lines[c.paragraph - 1]) for c in found]}

@@ -4,9 +4,9 @@ The columns are the plan's: 年度 (may be left out when the year is given as ``
 the upload form), 指标, 类型 (增速|总量), 目标值, 单位, 口径 (以上|不少于|左右|以内|不超过|blank),
 责任单位, 数据项, and for a target that counts one part of the zone only, 片区 or 口径部门.
 
-指标 is matched to the figure catalogue when 数据项 is empty: by the figure's key, then its
-name, then the synonyms the administrator keeps (``Synonym``: GDP = 地区生产总值); a 指标 that
-matches nothing is a reported target (its department enters its progress). A target is
+指标 is matched to the figure catalogue when 数据项 is empty (``matching.match_figure``): by
+the figure's key, then its name, then the synonyms the administrator keeps (``Synonym``: GDP =
+地区生产总值); a 指标 that matches nothing is a reported target (its department enters its progress). A target is
 identified by 年度 + 指标 + its scope: an existing one is updated, never duplicated, and the
 export writes this very layout, so an exported sheet re-imports unchanged.
 """
@@ -17,7 +17,6 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from yuanqu.figures.catalogue import figures
 from yuanqu.registry import register_exporter
 from yuanqu.utilities.forms import BaseModelForm
 from yuanqu.utilities.importing import (
@@ -32,9 +31,10 @@ from yuanqu.utilities.importing import (
 from yuanqu.utilities.periods import parse_year
 
 from .choices import COMPARATOR_WORDS, Comparator, TargetKind
-from .models import Synonym, Target
+from .matching import REPORTED as REPORTED  # re-exported: the import page names unmatched rows
+from .matching import Match, match_figure
+from .models import Target
 
-REPORTED = "填报指标（未匹配数据目录）"
 KIND_WORDS = {
     "增速": TargetKind.GROWTH,
     "增长": TargetKind.GROWTH,
@@ -110,38 +110,6 @@ class TargetKey:
     def __str__(self):
         scope = self.zone or self.scope_department
         return f"{self.name}（{scope}）" if scope else self.name
-
-
-@dataclass
-class Match:
-    """How a row's 指标 found its figure."""
-
-    key: str = ""
-    how: str = ""  # 数据项 / 代码 / 名称 / 别名“GDP”
-
-    def text(self) -> str:
-        if not self.key:
-            return REPORTED
-        figure = figures().get(self.key)
-        name = f"{figure.name}（{self.key}）" if figure else self.key
-        return f"{name}，按{self.how}匹配"
-
-
-def match_figure(name: str) -> Match:
-    """The catalogue figure a 指标 names: by key, by name, then by a synonym; else reported."""
-    catalogue = figures()
-    text = name.strip()
-    folded = text.casefold()
-    for key in catalogue:
-        if key.casefold() == folded:
-            return Match(key, "数据项代码")
-    for key, figure in catalogue.items():
-        if figure.name == text:
-            return Match(key, "名称")
-    synonym = Synonym.objects.filter(name__iexact=text).first()
-    if synonym is not None:
-        return Match(synonym.figure, f"别名“{synonym.name}”")
-    return Match()
 
 
 @register
