@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from yuanqu.utilities.forms import BaseForm, BaseModelForm, DateField
@@ -7,8 +8,8 @@ from yuanqu.utilities.periods import parse_period
 from .choices import KIND_PARAM, Decision, ReportKind
 from .models import ReportTemplate
 
-# A pasted draft or an uploaded .docx is checked in memory: keep it to a real document's size.
-MAX_DRAFT_BYTES = 10 * 1024 * 1024
+# A pasted draft is checked in memory: keep it to a real document's size (an uploaded .docx
+# has the import's limit, YUANQU_IMPORT_MAX_BYTES, and the zip checks of wordfile.check_docx).
 MAX_DRAFT_CHARS = 200_000
 
 
@@ -121,10 +122,10 @@ class CheckForm(BaseForm):
             return None
         if not upload.name.lower().endswith(".docx"):
             raise ValidationError(f"文件“{upload.name}”不是Word文件（.docx），请另存为.docx后上传")
-        if upload.size > MAX_DRAFT_BYTES:
+        limit = settings.YUANQU_IMPORT_MAX_BYTES
+        if upload.size > limit:
             raise ValidationError(
-                f"文件“{upload.name}”大小为{upload.size / 1024 / 1024:.1f} MB，超过上限"
-                f"{MAX_DRAFT_BYTES // 1024 // 1024} MB"
+                f"文件“{upload.name}”大小为{upload.size / 1024 / 1024:.1f} MB，超过上限{limit / 1024 / 1024:.0f} MB"
             )
         head = upload.read(4)
         upload.seek(0)

@@ -129,10 +129,10 @@ def write(kind: str, *, user, period=None, date=None, year=None, title="") -> Do
     if not has_perm(user, Document, "add"):
         raise PermissionDenied("没有生成材料的权限")
     params = check_params(kind, period=period, date=date, year=year)
-    template = template_for(kind)
-    text = template.text if template is not None and template.text.strip() else None
-    report = render(kind, user=user, template_text=text, **params)
-    with transaction.atomic():
+    with transaction.atomic():  # a report that cannot be written leaves no seeded template
+        template = template_for(kind)
+        text = template.text if template is not None and template.text.strip() else None
+        report = render(kind, user=user, template_text=text, **params)
         document = Document.objects.create(
             kind=kind,
             title=(title or report.title)[:200],

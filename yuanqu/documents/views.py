@@ -3,6 +3,7 @@ with the preview, the figure list, the versions and the sign-off), the downloads
 材料校核 page."""
 
 import base64
+import re
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -310,6 +311,7 @@ FINDING_KINDS = {
     "mismatch": "与系统数据不符",
     "inconsistent": "前后矛盾",
 }
+RECORD_LINK = re.compile(r"，见 (/\S+)")
 COMPARATORS = {"ge": "以上", "le": "以内", "approx": "左右", "eq": ""}
 
 
@@ -344,12 +346,13 @@ class CheckView(View):
             data = upload.read()
             try:
                 text = read_docx(data)
-            except Exception:
-                form.add_error("file", f"无法读取文件“{upload.name}”，请确认是Word文件（.docx）")
+            except ValueError as error:  # not a .docx, too big, a zip bomb: said in Chinese
+                form.add_error("file", f"文件“{upload.name}”：{error}")
                 audit(
                     "import_rejected",
                     user=request.user,
-                    detail=f"材料校核：无法读取“{upload.name}”",
+                    detail=f"材料校核：文件“{upload.name}”被拒绝（{error}）",
+                    data={"model": "documents.document", "check": upload.name},
                     request=request,
                 )
                 return render(request, self.template_name, {"form": form})
@@ -360,6 +363,11 @@ class CheckView(View):
         for finding in findings:
             finding["kind_label"] = FINDING_KINDS.get(finding.get("kind"), finding.get("kind"))
             link = finding.get("link") or ""
+            if not link:  # a mismatch names the records' page in its message: “，见 /indicators/…”
+                found = RECORD_LINK.search(finding.get("message") or "")
+                if found:
+                    link = found.group(1)
+                    finding["message"] = RECORD_LINK.sub("", finding["message"])
             finding["link"] = link if link and can_open(request.user, link.split("?")[0]) else ""
         for claim in claims:
             claim["comparator_label"] = COMPARATORS.get(claim.get("comparator") or "eq", "")

@@ -24,6 +24,7 @@ pytestmark = pytest.mark.django_db
 AUG_2024 = datetime.date(2024, 8, 1)
 SHIPPED = "{{ title }}\n一、主要经济指标\n规上工业总产值{{ figure('economy.industrial_output') }}。"
 
+LINK = "/economy/?period=2024-08"
 OUTPUT_FIGURE = {
     "key": "economy.industrial_output",
     "name": "规上工业总产值",
@@ -32,7 +33,7 @@ OUTPUT_FIGURE = {
     "value": 122,
     "unit": "万元",
     "text": "122万元",
-    "link": "/indicators/industrial_output/?period=2024-08",
+    "link": LINK,
 }
 
 
@@ -45,10 +46,7 @@ class FakeReport:
         self.params = {}
         self.blocks = []
         self.figures = list(figures if figures is not None else [OUTPUT_FIGURE])
-        self._html = (
-            html
-            or f"<h1>{self.title}</h1><p>规上工业总产值<a href='{OUTPUT_FIGURE['link']}'>122</a>万元。</p>"
-        )
+        self._html = html or f'<h1>{self.title}</h1><p>规上工业总产值<a href="{LINK}">122万元</a>。</p>'
 
     def html(self):
         return self._html
