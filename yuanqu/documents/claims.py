@@ -55,21 +55,22 @@ UNIT_WORDS = (
 COUNT_UNITS = {"家", "个", "件", "项", "宗", "户", "人"}
 POINTS = "个百分点"
 NUMBER = re.compile(
-    r"(?<![\d.A-Za-z])(?P<number>\d+(?:,\d{3})*(?:\.\d+)?)(?P<more>余|多)?(?P<unit>"
+    r"(?<![\d.A-Za-z*×Ｘｘ])(?:(?P<low>\d+(?:\.\d+)?)%?[-－—~～](?=\d))?(?P<number>\d+(?:,\d{3})*(?:\.\d+)?)(?P<more>余|多)?(?P<unit>"
     + "|".join(re.escape(u) for u in UNIT_WORDS)
     + r")(?P<after>以上|左右|以内|以下)?"
 )
-CLAUSE_BREAK = re.compile(r"[，,、：:（）()；;]")
+CLAUSE_BREAK = re.compile(r"[，、：:（）()；;]|,(?!\d{3})")
 SENTENCE_BREAK = re.compile(r"[。！？!?；;]")
 AFTER_WORDS = {"以上": "ge", "左右": "approx", "以内": "le", "以下": "le"}
 BEFORE_WORDS = (
-    ("不少于", "ge"), ("不低于", "ge"), ("超过", "ge"), ("不超过", "le"), ("控制在", "eq"), ("约", "approx"),
+    ("不少于", "ge"), ("不低于", "ge"), ("不超过", "le"), ("超过", "ge"), ("控制在", "eq"), ("约", "approx"),
     ("近", "approx"),
 )  # fmt: skip
 GROWTH_WORDS = re.compile(
     r"(?:同比|比上年|比去年|较上年|较去年|比去年同期|较去年同期|比上年同期|较上年同期)?"
     r"(?P<word>增长|增速为|增速|增幅为|增幅|上升|提高|增加|下降|减少|回落|降低|下滑)(?:了)?$"
 )
+COMPARED = ("高于", "低于", "快于", "慢于", "比", "较", "超出")
 NEGATIVE = {"下降", "减少", "回落", "降低", "下滑"}
 TO_WORDS = re.compile(r"(?:增长|增加|提高|上升|提升|下降|减少|降低|回落)?(?:到|至)$")
 FROM_WORDS = re.compile(r"(?:由|从)$")
@@ -77,7 +78,7 @@ BASE_WORDS = re.compile(r"^(?:去年同期|上年同期|去年|上年|同期)(?:
 # Stripped from the end of the words before a number, again and again.
 TRAILING = re.compile(
     r"(?:不少于|不低于|不超过|超过|控制在|约|近|达到|达|为|是|实现|完成|突破|累计|共计|合计|总计|共|分别|了|的|"
-    r"同比|比上年|较上年|总额|总量)$"
+    r"同比|比上年|较上年|均|都)$"
 )
 # Verbs before the indicator: the subject starts after the last one. Kept in the subject: 新增.
 VERBS = re.compile(r"累计完成|累计实现|累计引进|实现|完成|达到|引进|签约|新签约|新引进|新增|净增")
@@ -94,6 +95,11 @@ PERIOD = re.compile(
 )
 NAMED_MONTHS = {"前三季度": 9, "前两季度": 6, "上半年": 6, "一季度": 3, "第一季度": 3, "全年": 12}
 SUBJECT_MAX = 24
+# Where what a number counts ends (“4家企业产值首次突破…” counts 企业).
+COUNTED_STOPS = (
+    "同比", "增长", "下降", "投资", "总投资", "产值", "首次", "顺利", "实现", "达到", "完成", "突破", "排名",
+    "年度", "考核", "中", "的", "已", "均", "共", "在", "全部", "正在", "入规", "投产", "开工", "竣工", "落地",
+)  # fmt: skip
 
 
 @dataclass
@@ -109,6 +115,7 @@ class Claim:
     start: int
     end: int
     text_start: int
+    text_tail: int = 0  # the end of the words after the number that are its subject
     comparator: str = "eq"
     growth: Decimal | None = None
     growth_start: int | None = None
@@ -122,7 +129,7 @@ class Claim:
 
     @property
     def text_end(self) -> int:
-        return max(self.end, self.growth_end or 0)
+        return max(self.end, self.growth_end or 0, self.text_tail)
 
     def as_dict(self, line: str) -> dict:
         return {
@@ -249,12 +256,13 @@ def _sentence_claims(paragraph, line, sentence_start, sentence) -> list[Claim]:
         subject_here = ""
         previous = None  # the number before in this clause: (match, was it a 由/从 base)
         for match in NUMBER.finditer(clause):
+            head_start = position
             head = clause[position : match.start()]
-            position = match.end()
             if clause[: match.start()].endswith("第"):
+                position = match.end()
                 continue
             tail = clause[match.end() :]
-            value = Decimal(match["number"].replace(",", ""))
+            value = Decimal((match["low"] or match["number"]).replace(",", ""))
             unit = match["unit"]
             start, end = clause_start + match.start(), clause_start + match.end()
             if (
@@ -263,7 +271,8 @@ def _sentence_claims(paragraph, line, sentence_start, sentence) -> list[Claim]:
                 and _is_cjk(tail[0])
                 and not tail.startswith(("同比", "增长", "的目标"))
             ):
-                continue  # “10亿元以上项目”: a figure qualifying a noun
+                continue  # “10亿元以上项目”: a figure qualifying a noun, part of the next head
+            position = match.end()
             if previous is not None and previous[1] and TO_WORDS.search(head):
                 # 由10亿元增长到12.3亿元: the claim is the second, grown from the first
                 base = previous[0]
@@ -277,7 +286,7 @@ def _sentence_claims(paragraph, line, sentence_start, sentence) -> list[Claim]:
             is_from = bool(FROM_WORDS.search(head))
             if is_from:
                 subject_here = subject_here or _subject(clause[: match.start() - 1]) or last_subject
-                previous = (match, True, clause_start + _text_start(clause, match.start() - 1))
+                previous = (match, True, clause_start + head_start + _text_start(head))
                 continue
             if BASE_WORDS.match(_strip_leading(head.strip())) and claims and unit != "%":
                 claims[-1].base, claim_unit = value, unit
@@ -292,7 +301,9 @@ def _sentence_claims(paragraph, line, sentence_start, sentence) -> list[Claim]:
             if unit == POINTS:
                 value = sign * value
             own = _subject(head) if previous is None else ""
-            count_subject = _counted(head, tail) if unit in COUNT_UNITS else ""
+            if unit == POINTS and own.startswith(COMPARED):
+                own = ""  # 高于全市2.1个百分点: the subject is the one before
+            count_subject, counted_length = _counted(head, tail) if unit in COUNT_UNITS else ("", 0)
             subject = count_subject or own or subject_here or last_subject
             if unit == "%" and growth_word:
                 growth = sign * value
@@ -318,9 +329,13 @@ def _sentence_claims(paragraph, line, sentence_start, sentence) -> list[Claim]:
                 claim = _level(paragraph, subject, value, unit, match, start, end)
             claim.comparator = _comparator(match, head)
             if own or count_subject:
-                claim.text_start = clause_start + _text_start(clause, match.start(), count_subject)
+                claim.text_start = clause_start + head_start + _text_start(head)
+            elif growth_word:
+                claim.text_start = clause_start + head_start + growth_word.start()
             else:
                 claim.text_start = start
+            if count_subject:
+                claim.text_tail = end + counted_length
             claims.append(claim)
             subject_here = subject_here or own
             previous = (match, False, start)
@@ -337,7 +352,7 @@ def _level(paragraph, subject, value, unit, match, start, end) -> Claim:
 def _comparator(match, head) -> str:
     if match["after"]:
         return AFTER_WORDS[match["after"]]
-    if match["more"]:
+    if match["more"] or match["low"]:
         return "ge"
     stripped = head.rstrip()
     for word, comparator in BEFORE_WORDS:
@@ -375,32 +390,32 @@ def _subject(head: str) -> str:
     if verbs:
         last = verbs[-1]
         rest = core[last.end() :]
-        if rest:
+        if len(rest) >= 3 or (rest and last.group() in KEPT_VERBS):
             core = (last.group() if last.group() in KEPT_VERBS else "") + rest
     core = _strip_leading(core)
     return core[-SUBJECT_MAX:]
 
 
-def _counted(head: str, tail: str) -> str:
-    """In “新增15家规上工业企业”, what the number counts: 新增规上工业企业; "" when the number
-    ends its phrase (“企业15家”)."""
+def _counted(head: str, tail: str) -> tuple[str, int]:
+    """In “新增15家规上工业企业”, what the number counts (新增规上工业企业) and how many
+    characters of ``tail`` say it; ("", 0) when the number ends its phrase (“企业15家”)."""
     noun = re.match(r"[\u4e00-\u9fffA-Za-z&]+", tail)
     if not noun or tail.startswith(("以上", "左右", "以内", "以下", "同比", "增长", "下降", "的")):
-        return ""
+        return "", 0
     words = noun.group()
-    for stop in ("同比", "增长", "下降", "投资", "总投资"):
-        at = words.find(stop, 1)
+    for stop in COUNTED_STOPS:
+        at = words.find(stop, 2)
         if at > 0:
             words = words[:at]
+    words = words[:SUBJECT_MAX]
     verb = re.search(r"(新增|净增)$", _strip_trailing(head))
-    return ((verb.group() if verb else "") + words)[:SUBJECT_MAX]
+    return (verb.group() if verb else "") + words, len(words)
 
 
-def _text_start(clause: str, number_at: int, counted: str = "") -> int:
-    """Where the statement of the number at ``number_at`` starts in its clause: at its subject."""
-    head = clause[:number_at]
-    stripped = _strip_leading(head)
-    return len(head) - len(stripped)
+def _text_start(head: str) -> int:
+    """Where the statement starts in the words before its number: after the time and the
+    plan's words."""
+    return len(head) - len(_strip_leading(head))
 
 
 def _match(claim: Claim, matcher, zones: dict) -> None:
@@ -531,7 +546,7 @@ def inconsistencies(claims: list[Claim], lines: list[str]) -> list[dict]:
     first: dict = {}
     for claim in claims:
         line = lines[claim.paragraph - 1]
-        for kind, value, unit, start, end in _values(claim):
+        for kind, value, unit, start, end in _values(claim) if _comparable(claim) else ():
             dimension, factor = _factor(unit)
             scope = claim.period or ("paragraph", claim.paragraph)
             key = (claim.subject, kind, scope, dimension, claim.comparator)
@@ -539,10 +554,7 @@ def inconsistencies(claims: list[Claim], lines: list[str]) -> list[dict]:
                 first[key] = (claim, value, unit, factor)
                 continue
             other, other_value, other_unit, other_factor = first[key]
-            low, high = (value - half_step(value)) * factor, (value + half_step(value)) * factor
-            other_low = (other_value - half_step(other_value)) * other_factor
-            other_high = (other_value + half_step(other_value)) * other_factor
-            if high < other_low or low > other_high:
+            if _disagree(value, unit, factor, other_value, other_unit, other_factor):
                 what = "增速" if kind == "growth" else "数值"
                 message = (
                     f"与第{other.paragraph}段“{claim.subject}”的{what}不一致："
@@ -558,6 +570,37 @@ def inconsistencies(claims: list[Claim], lines: list[str]) -> list[dict]:
                     )
                 )
     return found
+
+
+def _disagree(value, unit, factor, other_value, other_unit, other_factor) -> bool:
+    """Whether two printed values cannot be the same number: printed alike (unit and
+    decimals), they must be equal; else their rounding intervals must meet. A count is exact."""
+    if unit == other_unit and decimals(value) == decimals(other_value):
+        return value != other_value
+    step = 0 if unit in COUNT_UNITS else half_step(value)
+    other_step = 0 if other_unit in COUNT_UNITS else half_step(other_value)
+    low, high = (value - step) * factor, (value + step) * factor
+    other_low, other_high = (
+        (other_value - other_step) * other_factor,
+        (other_value + other_step) * other_factor,
+    )
+    if step == 0 or other_step == 0:
+        return high < other_low or low > other_high
+    return high <= other_low or low >= other_high  # rounding half up: [v − h, v + h)
+
+
+def _comparable(claim: Claim) -> bool:
+    """Whether the claim's subject names one thing another claim may state again: a figure of
+    the catalogue, or a plain name (no masked characters, not a share “占…”, not what a number
+    counts in “4家企业…”, where drafts list parts)."""
+    if claim.figure_key:
+        return True
+    return (
+        len(claim.subject) >= 3
+        and not any(char in claim.subject for char in "*×Xx")
+        and not claim.subject.startswith("占")
+        and not claim.text_tail
+    )
 
 
 def _values(claim: Claim):
@@ -576,10 +619,10 @@ def _growth_disagrees(claim: Claim) -> str:
     if dimension != base_dimension:
         return ""
     value, base = claim.value, claim.base
-    low_base = (base - half_step(base)) * base_factor
-    high_base = (base + half_step(base)) * base_factor
-    low_value = (value - half_step(value)) * factor
-    high_value = (value + half_step(value)) * factor
+    # “由10亿元增长到12.3亿元”: 10 is read to the decimals of 12.3 (writers drop a trailing 0)
+    level_step = half_step(value if decimals(value) >= decimals(base) else base)
+    low_base, high_base = (base - level_step) * base_factor, (base + level_step) * base_factor
+    low_value, high_value = (value - level_step) * factor, (value + level_step) * factor
     if low_base <= 0:
         return ""
     lowest = (low_value / high_base - 1) * 100

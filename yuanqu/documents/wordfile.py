@@ -111,7 +111,11 @@ def _runs(paragraph):
     """The runs of a paragraph element that carry its text (inside hyperlinks too)."""
     from docx.text.run import Run
 
-    return [Run(r, None) for r in paragraph.iter(W + "r") if r.getparent().tag != W + "del"]
+    return [Run(r, None) for r in _run_elements(paragraph)]
+
+
+def _run_elements(paragraph):
+    return [r for r in paragraph.iter(W + "r") if r.getparent().tag != W + "del"]
 
 
 def _line(runs) -> str:
@@ -163,7 +167,7 @@ def _split_at(paragraph, offset: int) -> None:
     from docx.text.run import Run
 
     at = 0
-    for r in _runs(paragraph):
+    for r in _run_elements(paragraph):
         text = Run(r, None).text
         if at < offset < at + len(text):
             cut = offset - at
