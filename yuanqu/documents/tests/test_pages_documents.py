@@ -368,3 +368,36 @@ def test_the_period_of_a_check_must_be_a_month(client, alice):
         client, alice, reverse("documents:check"), {"text": PLANTED, "period": "十月"}
     ).content.decode()
     assert "月份“十月”格式不对" in body
+
+
+# --- every role against the entry pages ----------------------------------------------------------
+
+ROLE_PAGES = {
+    "documents": lambda: reverse("documents:document_list"),
+    "export": lambda: reverse("documents:document_list") + "?export=xlsx",
+    "generate": lambda: reverse("documents:generate"),
+    "check": lambda: reverse("documents:check"),
+    "templates": lambda: reverse("documents:reporttemplate_list"),
+    "template_add": lambda: reverse("documents:reporttemplate_add"),
+}
+
+# fmt: off
+ROLE_EXPECTED = {
+    #               docs export generate check templates template+
+    "anonymous":   (302,  302,   302,     302,  302,      302),
+    "leader":      (200,  200,   403,     200,  200,      403),
+    "staff":       (200,  200,   200,     200,  200,      200),
+    "grid":        (403,  403,   403,     403,  403,      403),
+    "enterprise":  (403,  403,   403,     403,  403,      403),
+    "sysadmin":    (403,  403,   403,     403,  403,      403),
+    "secadmin":    (403,  403,   403,     403,  403,      403),
+    "auditor":     (403,  403,   403,     403,  403,      403),
+}
+# fmt: on
+
+
+@pytest.mark.parametrize("role", list(ROLE_EXPECTED))
+def test_the_document_pages_answer_each_role_as_the_grants_say(client, request, role):
+    from yuanqu.tests.test_permission_matrix_modules import check_pages
+
+    check_pages(client, request, role, ROLE_PAGES, ROLE_EXPECTED)
