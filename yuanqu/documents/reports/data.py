@@ -110,7 +110,7 @@ def plan_rows(year: int, user=None) -> list[dict]:
             "scope": str(target.zone or target.scope_department or "园区"),
             "figure_key": target.figure or "",
         }
-        for target in sheet(year, user).order_by("department__name", "pk")
+        for target in sheet(year, user).order_by("pk")
     ]
 
 

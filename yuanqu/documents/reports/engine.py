@@ -176,7 +176,7 @@ class Sandbox(SandboxedEnvironment):
 
 
 def environment() -> Sandbox:
-    return Sandbox(undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, autoescape=False)
+    return Sandbox(undefined=StrictUndefined, lstrip_blocks=True, autoescape=False)
 
 
 class Helpers:
@@ -330,11 +330,11 @@ class Helpers:
 
     def figures_table(self, keys, title="", scope=None, period=None):
         """A table of catalogue figures: 指标, 单位, the value and its growth (each in the figure
-        list); figures that cannot be computed for the scope are left out."""
+        list); figures without a value for the scope and month are left out."""
         rows = []
         for key in keys:
             figure, query, result = self.result(key, scope, period)
-            if result.value is None and result.note.startswith("该数据项只能"):
+            if result.value is None:  # not computed for the scope, or no data this month
                 continue
             if figure.kind == "growth":
                 value = self.figure(key, scope, period)
@@ -351,9 +351,13 @@ class Helpers:
 
     def _bare(self, marker):
         """A figure printed as a bare number in a table whose header gives the unit."""
-        entry = self.figures[int(FIGURE_MARK.match(marker).group(1))]
-        if entry["value"] is not None:
-            entry["text"] = plain(entry["value"], 2)
+        index = int(FIGURE_MARK.match(marker).group(1))
+        entry = self.figures[index]
+        if entry["value"] is None:
+            if index == len(self.figures) - 1:
+                self.figures.pop()  # not printed: not in the figure list
+            return "—"
+        entry["text"] = plain(entry["value"], 2)
         return marker
 
     def pagebreak(self):
@@ -436,6 +440,9 @@ def _message(exc) -> str:
 def render(text: str, context: dict, helpers: Helpers) -> list[Block]:
     """The template rendered over ``context`` and the helpers, read into blocks."""
     env = environment()
+    # also as a test and filters: ``keys | select("has")``, ``keys | map("name")``
+    env.tests["has"] = helpers.has
+    env.filters.update(name=helpers.name, value=helpers.value, rate=helpers.rate)
     try:
         template = env.from_string(text)
         rendered = template.render({**context, **helpers.functions()})

@@ -1,7 +1,9 @@
 """The report writer on the demo zone: the shipped templates render, every printed number is
 in the figure list with its catalogue key and link, and a template is sandboxed."""
 
+import contextlib
 import io
+import json
 
 import pytest
 from django.core.management import call_command
@@ -86,3 +88,93 @@ def test_model_instances_are_closed_to_a_template(alice):
         env.from_string("{{ user.password }}").render(user=alice)
     with pytest.raises(SecurityError):
         env.from_string("{{ user.department.name }}").render(user=alice)
+
+
+def run_report(*args) -> tuple[int, str, str]:
+    """``yuanqu report …`` as the console runs it: (exit status, stdout, stderr)."""
+    from yuanqu.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            status = main(["report", *args])
+        except SystemExit as exit:
+            status = exit.code
+    return status or 0, out.getvalue(), err.getvalue()
+
+
+def test_cli_writes_the_word_file_the_html_and_the_figure_list(month, tmp_path):
+    docx, html, figures = tmp_path / "m.docx", tmp_path / "m.html", tmp_path / "m.json"
+    status, out, err = run_report(
+        "monthly",
+        "--period",
+        f"{month:%Y-%m}",
+        "--out",
+        str(docx),
+        "--html",
+        str(html),
+        "--figures",
+        str(figures),
+    )
+    assert status == 0, err
+    assert "经济运行分析" in out and docx.read_bytes()[:2] == b"PK"
+    listed = json.loads(figures.read_text(encoding="utf-8"))
+    assert listed and all(
+        set(e) == {"key", "name", "period", "scope", "value", "unit", "text"} for e in listed
+    )
+    output = next(e for e in listed if e["key"] == "economy.industrial_output")
+    assert output["period"] == f"{month:%Y-%m}" and output["scope"] == "园区" and output["unit"] == "亿元"
+    assert output["text"] == f"{output['value']:g}亿元".replace("亿元", "亿元")
+    page = html.read_text(encoding="utf-8")
+    link = '<a class="figure" data-figure="0" href="/indicators/'
+    assert link in page and output["text"] in page
+    assert page.count('class="figure"') == len(listed)
+
+
+@pytest.mark.parametrize(
+    "args, reason",
+    [
+        (["monthly", "--period", "2019-01"], "2019年1月没有经济运行数据"),
+        (["monthly", "--period", "2026-13"], "月份“2026-13”格式不对"),
+        (["weekly", "--date", "2026-10-32"], "日期“2026-10-32”格式不对"),
+        (["annual", "--year", "2019"], "2019年没有经济运行数据"),
+        (["plan", "--year", "2031"], "2031年的目标责任书尚未录入"),
+        (["annual"], "年度工作总结需要指定年份"),
+    ],
+)
+def test_cli_refuses_with_one_chinese_line(month, args, reason):
+    status, out, err = run_report(*args)
+    assert status == 1 and reason in err and len(err.strip().splitlines()) == 1
+
+
+def test_weekly_report_lists_what_is_behind(month):
+    day = month.replace(day=28)
+    report = generate("weekly", date=day.isoformat())
+    headings = [b.number + b.text for b in report.blocks if b.kind == "heading"]
+    assert headings == [
+        "一、重点项目推进情况",
+        "二、企业诉求办理情况",
+        "三、督查督办任务落实情况",
+        "四、部门考核排名",
+    ]
+    tables = {b.table["title"]: b.table for b in report.blocks if b.kind == "table"}
+    from yuanqu.demands.choices import Light
+    from yuanqu.demands.models import Demand
+    from yuanqu.demands.services import light_q
+
+    overdue = Demand.objects.filter(light_q(Light.RED, today=day)).count()
+    if overdue:
+        assert len(tables["逾期诉求"]["rows"]) == overdue
+        assert tables["逾期诉求"]["header"][-1] == "逾期（天）"
+    assert "进度落后的重点项目" in tables
+
+
+def test_plan_report_prints_next_years_targets_as_entered(month):
+    from yuanqu.targets.models import Target
+
+    report = generate("plan", year=month.year)
+    table = next(b.table for b in report.blocks if b.kind == "table")
+    assert len(table["rows"]) == Target.objects.filter(year=month.year).count()
+    text = "\n".join(b.text for b in report.blocks)
+    gdp = Target.objects.get(year=month.year, name="地区生产总值")
+    assert f"地区生产总值增长{gdp.value.normalize():f}%以上" in text
