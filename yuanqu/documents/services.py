@@ -103,12 +103,6 @@ def render(kind: str, *, user, template_text: str | None, **params):
 
 def _version_from(report, document, user, source, text) -> DocumentVersion:
     number = (document.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
-    pdf = None
-    if getattr(report, "pdf", None) is not None:
-        try:
-            pdf = report.pdf()
-        except Exception:  # PDF is optional (LibreOffice may be absent)
-            pdf = None
     version = DocumentVersion.objects.create(
         document=document,
         number=number,
@@ -119,9 +113,33 @@ def _version_from(report, document, user, source, text) -> DocumentVersion:
         author=user,
     )
     VersionFile.objects.create(version=version, fmt="docx", content=report.to_docx())
-    if pdf:
-        VersionFile.objects.create(version=version, fmt="pdf", content=pdf)
     return version
+
+
+def pdf_available() -> bool:
+    """Whether the engine can make PDF here (LibreOffice installed)."""
+    from .reports.pdf import soffice
+
+    return soffice() is not None
+
+
+def version_file(version, fmt: str) -> bytes | None:
+    """A version's Word file, or its PDF: converted from that same Word file the first time it
+    is asked for (so it shows the version as written) and kept; None when there is none."""
+    stored = version.files.filter(fmt=fmt).first()
+    if stored is not None:
+        return bytes(stored.content)
+    if fmt != "pdf" or not pdf_available():
+        return None
+    docx = version.files.filter(fmt="docx").first()
+    if docx is None:
+        return None
+    from .reports.pdf import docx_to_pdf
+
+    content = docx_to_pdf(bytes(docx.content))
+    if content:
+        VersionFile.objects.get_or_create(version=version, fmt="pdf", defaults={"content": content})
+    return content
 
 
 def write(kind: str, *, user, period=None, date=None, year=None, title="") -> Document:

@@ -149,6 +149,8 @@ class DocumentView(ObjectView):
                 link = row.get("link") or ""
                 row["link"] = link if link and can_open(user, link.split("?")[0]) else ""
         files = set(version.files.values_list("fmt", flat=True)) if version is not None else set()
+        if "docx" in files and services.pdf_available():
+            files.add("pdf")
         return {
             "versions": versions,
             "version": version,
@@ -282,10 +284,9 @@ class DownloadView(View):
         version = (
             get_object_or_404(versions, number=number) if number and number.isdigit() else versions.first()
         )
-        stored = version.files.filter(fmt=fmt).first() if version is not None else None
-        if stored is None:
+        content = services.version_file(version, fmt) if version is not None else None
+        if not content:
             raise Http404("该版本没有此格式的文件")
-        content = stored.content
         label = "Word" if fmt == "docx" else "PDF"
         audit(
             "export",

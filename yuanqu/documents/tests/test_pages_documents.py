@@ -158,7 +158,8 @@ def test_the_word_file_download_is_audited_as_an_export(client, alice):
     assert event.data["model"] == "documents.document" and event.data["pk"] == document.pk
 
 
-def test_no_download_without_the_grant_or_the_file(client, alice, charlie, leader):
+def test_no_download_without_the_grant_or_the_file(client, alice, charlie, leader, monkeypatch):
+    monkeypatch.setattr(services, "pdf_available", lambda: False)  # no LibreOffice here
     document = make_document(alice)
     assert (
         page(client, charlie, reverse("documents:document_download", args=[document.pk, "docx"])).status_code
@@ -178,6 +179,25 @@ def test_no_download_without_the_grant_or_the_file(client, alice, charlie, leade
         page(client, leader, reverse("documents:document_download", args=[document.pk, "docx"])).status_code
         == 200
     )
+
+
+def test_the_pdf_is_made_once_from_the_versions_word_file(client, alice, monkeypatch):
+    from yuanqu.documents.reports import pdf
+
+    converted = []
+    monkeypatch.setattr(services, "pdf_available", lambda: True)
+    monkeypatch.setattr(pdf, "docx_to_pdf", lambda content: converted.append(content) or b"%PDF-1.7 test")
+    document = make_document(alice)
+    assert "下载PDF" in page(client, alice, document.get_absolute_url()).content.decode()
+    url = reverse("documents:document_download", args=[document.pk, "pdf"])
+    for _ in range(2):
+        response = page(client, alice, url, version=1)
+        assert response.status_code == 200 and response.content == b"%PDF-1.7 test"
+        assert response["Content-Type"] == "application/pdf"
+    assert converted == [b"PK\x03\x04 docx"]  # the stored Word file of version 1, converted once
+    assert [e.detail for e in AuditEvent.objects.filter(kind="export")] == [
+        f"下载材料“{document}”第1版（PDF）"
+    ] * 2
 
 
 # --- 数据已更正 ----------------------------------------------------------------------------------
@@ -265,6 +285,34 @@ def test_generating_writes_version_one_and_opens_it(client, alice):
     assert response.status_code == 302 and response["Location"] == document.get_absolute_url()
     assert (document.drafter, document.department, document.period) == (alice, alice.department, AUG_2024)
     assert document.versions.get().number == 1
+
+
+ZONE_TEMPLATE = (
+    "# {{ park }}{{ ytd_label }}经济运行简况\n"
+    "## 主要指标\n"
+    "{{ ytd_label }}，全区规上工业总产值{{ figure('economy.industrial_output') }}，"
+    "同比{{ growth('economy.industrial_output') }}。\n"
+)
+
+
+@pytest.mark.usefixtures("zone_data")
+def test_the_engine_writes_the_zones_template_and_its_numbers_open_their_records(client, alice):
+    template = ReportTemplate.objects.create(kind="monthly", name="本区月度简况", text=ZONE_TEMPLATE)
+    response = post(client, alice, reverse("documents:generate"), {"kind": "monthly", "period": "2024-08"})
+    document = Document.objects.get()
+    assert response.status_code == 302
+    assert document.template == template and document.title.endswith("经济运行简况")
+    version = document.versions.get()
+    assert version.template_text == ZONE_TEMPLATE
+    assert [(f["key"], f["period"], f["scope"], f["text"]) for f in version.figures] == [
+        ("economy.industrial_output", "2024-08", "园区", "122万元"),
+        ("economy.industrial_output", "2024-08", "园区", "增长12%"),
+    ]
+    assert bytes(version.files.get(fmt="docx").content).startswith(b"PK")
+    body = page(client, alice, document.get_absolute_url()).content.decode()
+    link = version.figures[0]["link"]
+    assert link.startswith("/indicators/")
+    assert f'<a class="figure" data-figure="0" href="{link}"' in body
 
 
 # --- templates: preview -------------------------------------------------------------------------
