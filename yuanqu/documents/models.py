@@ -100,9 +100,9 @@ class Document(ChangeLoggedModel):
 
 
 class DocumentVersion(ChangeLoggedModel):
-    """One version of a document as written: the template text it was written from, the HTML,
-    the figure list and (in ``VersionFile``) the Word file, kept so a published version never
-    changes."""
+    """One version of a document as written: the template text it was written from, the figure
+    list, and (in ``VersionFile``) the HTML and the Word file, kept so a published version
+    never changes."""
 
     document = models.ForeignKey(
         Document, on_delete=models.CASCADE, related_name="versions", verbose_name=_("材料")
@@ -112,7 +112,6 @@ class DocumentVersion(ChangeLoggedModel):
         _("来源"), max_length=20, choices=VersionSource.choices, default=VersionSource.GENERATED
     )
     template_text = models.TextField(_("模板文本"), blank=True)
-    html = models.TextField(_("正文"))
     figures = models.JSONField(_("数据清单"), default=list, blank=True)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("撰写人")
@@ -133,12 +132,19 @@ class DocumentVersion(ChangeLoggedModel):
     def changelog_parent(self):
         return self.document
 
+    @property
+    def html(self) -> str:
+        """The HTML preview as written (kept with the files: charts are embedded images)."""
+        stored = self.files.filter(fmt="html").first()
+        return bytes(stored.content).decode("utf-8") if stored is not None else ""
+
 
 class VersionFile(models.Model):
-    """A version's Word (or PDF) file as the engine wrote it. The bytes stay out of the change
-    log (the version's creation is logged); a file is written once with its version."""
+    """A version's HTML preview, Word file (or PDF) as the engine wrote them. The bytes stay
+    out of the change log (the version's creation is logged, with its figure list); a file is
+    written once with its version."""
 
-    FORMATS = {"docx": "Word", "pdf": "PDF"}
+    FORMATS = {"html": "HTML", "docx": "Word", "pdf": "PDF"}
 
     version = models.ForeignKey(
         DocumentVersion, on_delete=models.CASCADE, related_name="files", verbose_name=_("版本")

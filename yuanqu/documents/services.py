@@ -108,10 +108,10 @@ def _version_from(report, document, user, source, text) -> DocumentVersion:
         number=number,
         source=source,
         template_text=text or "",
-        html=report.html(),
         figures=list(report.figures),
         author=user,
     )
+    VersionFile.objects.create(version=version, fmt="html", content=report.html().encode("utf-8"))
     VersionFile.objects.create(version=version, fmt="docx", content=report.to_docx())
     return version
 

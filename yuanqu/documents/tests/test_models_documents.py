@@ -109,10 +109,10 @@ def make_document(drafter, *, kind=ReportKind.MONTHLY, status=DocumentStatus.DRA
         document=document,
         number=1,
         template_text=SHIPPED,
-        html=FakeReport(kind).html(),
         figures=list(figures if figures is not None else [OUTPUT_FIGURE]),
         author=drafter,
     )
+    version.files.create(fmt="html", content=FakeReport(kind).html().encode())
     version.files.create(fmt="docx", content=b"PK\x03\x04 docx")
     return document
 
