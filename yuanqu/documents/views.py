@@ -20,7 +20,7 @@ from yuanqu.utilities.links import can_open
 from yuanqu.utilities.views import ObjectDeleteView, ObjectEditView, ObjectListView, ObjectView
 
 from . import services
-from .choices import KIND_PARAM, Decision, ReportKind
+from .choices import KIND_PARAM, Decision, DocumentStatus, ReportKind
 from .filtersets import DocumentFilterSet, ReportTemplateFilterSet
 from .forms import CheckForm, GenerateForm, PreviewForm, ReportTemplateForm, ReviseForm, SignForm
 from .models import Document, ReportTemplate
@@ -158,6 +158,11 @@ class DocumentView(ObjectView):
             "comparing": comparing,
             "changed": sum(1 for r in rows if r.get("changed")),
             "signoffs": obj.signoffs.select_related("user"),
+            "returned": (
+                obj.signoffs.filter(decision=Decision.RETURN).select_related("user").last()
+                if obj.status == DocumentStatus.RETURNED
+                else None
+            ),
             "actions": services.actions_for(obj, user),
             "can_download": restrict(Document.objects.filter(pk=obj.pk), user, "export").exists(),
             "files": {fmt: fmt in files for fmt in ("docx", "pdf")},

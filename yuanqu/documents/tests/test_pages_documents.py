@@ -143,6 +143,36 @@ def test_the_sign_off_page_takes_posts_only(client, alice):
     assert page(client, alice, signoff_url(document, "submit")).status_code == 405
 
 
+@pytest.mark.usefixtures("fake_engine")
+def test_a_returned_document_shows_why_and_is_revised_into_a_new_version(client, alice, head):
+    document = make_document(alice, status=S.DEPT_REVIEW)
+    post(client, head, signoff_url(document, "sign"), {"decision": Decision.RETURN, "comment": "口径写错了"})
+    body = page(client, alice, document.get_absolute_url()).content.decode()
+    assert "陈科长于" in body and "退回（部门负责人审核）：口径写错了" in body
+    url = reverse("documents:document_revise", args=[document.pk])
+    form = page(client, alice, url).content.decode()
+    assert "{{ title }}" in form  # the version's own template text, to edit
+    response = post(client, alice, url, {"text": "{{ title }}\n改正后的口径"})
+    assert response.status_code == 302
+    version = document.versions.get(number=2)
+    assert (version.source, version.template_text, version.author) == (
+        "edited",
+        "{{ title }}\n改正后的口径",
+        alice,
+    )
+    assert "第2版" in page(client, alice, document.get_absolute_url()).content.decode()
+
+
+def test_revising_is_the_drafters_and_only_before_it_is_handed_on(client, alice, charlie, leader):
+    document = make_document(alice, status=S.LEADER_REVIEW)
+    url = reverse("documents:document_revise", args=[document.pk])
+    with assert_nothing_changed(Document, DocumentVersion):
+        assert page(client, alice, url).status_code == 403
+        assert post(client, alice, url, {"text": "改"}).status_code == 403
+        assert post(client, charlie, url, {"text": "改"}).status_code == 404
+        assert post(client, leader, url, {"text": "改"}).status_code == 403
+
+
 # --- downloads ---------------------------------------------------------------------------------
 
 
@@ -343,6 +373,13 @@ def test_the_preview_asks_for_what_the_kind_is_written_for(client, econ_dept):
     data = {"kind": "annual", "name": "年度", "text": "{{ title }}", "preview": "1"}
     body = post(client, editor, reverse("documents:reporttemplate_add"), data).content.decode()
     assert "年度工作总结须填写年度" in body
+
+
+def test_a_template_left_empty_takes_the_shipped_text(client, econ_dept):
+    editor = f.user("editor", Role.STAFF, econ_dept, name="材料员")
+    data = {"kind": "plan", "name": "要点（内置）", "active": "on", "text": ""}
+    assert post(client, editor, reverse("documents:reporttemplate_add"), data).status_code == 302
+    assert ReportTemplate.objects.get().text == services.shipped_text("plan")
 
 
 def test_a_template_is_reset_to_the_shipped_text(client, econ_dept):
