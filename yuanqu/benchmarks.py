@@ -19,7 +19,8 @@ Environment: ``YUANQU_BENCH_SIZES`` (demo sizes, default ``600,6000``), ``YUANQU
 ``YUANQU_BENCH_FULL_IMPORT`` (``0`` skips the writing import). ``python -m yuanqu.benchmarks
 --import-only`` runs only the monthly import on a small registry and prints its table;
 ``--export-only`` only the Excel export at the bench sizes (default ``600,10000``);
-``--load-only`` only the HTTP load test against ``yuanqu serve`` (``yuanqu/bench_load.py``).
+``--load-only`` only the HTTP load test against ``yuanqu serve`` (``yuanqu/bench_load.py``);
+``--draft-only`` only the draft check (材料校核) of a 40,000-character draft on a small zone.
 """
 
 import datetime
@@ -146,10 +147,65 @@ def bench_size(n):
 
     rows += catalogue_rows(median_ms, leader)
     rows += target_rows(median_ms, leader)
+    rows.append(draft_check_row())
     from yuanqu.economy.models import EnterpriseMonthlyValue
 
     rows.append(("monthly values stored", float(EnterpriseMonthlyValue.objects.count())))
     return rows
+
+
+DRAFT_CHARS = 40000
+
+
+def bench_draft(period, chars=DRAFT_CHARS) -> str:
+    """A draft of ``chars`` characters: the two sample reports, then paragraphs of figures of
+    the catalogue for ``period`` as a monthly analysis states them (value, unit, growth)."""
+    from yuanqu.figures.catalogue import figures
+
+    samples = Path(__file__).resolve().parent / "documents" / "tests" / "samples"
+    parts = [p.read_text(encoding="utf-8") for p in sorted(samples.glob("*.txt"))]
+    names = [(f.name, f.unit) for f in figures().values() if f.unit not in ("%", "")]
+    rng = random.Random(11)
+    text = "\n".join(parts)
+    while len(text) < chars:
+        name, unit = rng.choice(names)
+        value, growth = rng.uniform(1, 900), rng.uniform(-20, 30)
+        words = "增长" if growth >= 0 else "下降"
+        text += (
+            f"\n{period.year}年1—{period.month}月，园区{name}{value:.1f}{unit}，同比{words}{abs(growth):.1f}%，"
+            f"较上月提高{rng.uniform(0, 3):.1f}个百分点；新增企业{rng.randint(10, 900)}家，"
+            f"引进亿元以上项目{rng.randint(1, 90)}个，完成投资{rng.uniform(1, 90):.2f}亿元。"
+        )
+    return text[:chars]
+
+
+def draft_check_row():
+    """The draft check (材料校核) of a 40,000-character draft, every claim compared with the
+    catalogue for the demo's last month."""
+    from yuanqu.documents.draftcheck import check
+    from yuanqu.economy.models import EnterpriseMonthlyValue
+
+    latest = EnterpriseMonthlyValue.objects.order_by("-period").values_list("period", flat=True).first()
+    period = latest or datetime.date.today().replace(day=1)
+    text = bench_draft(period)
+    ms = median_ms(lambda: check(text, period=period), runs=5)
+    return (
+        f"draft check (材料校核) of a {len(text):,}-character draft (target < 1 s)",
+        _progress("draft check", ms),
+    )
+
+
+def draft_only():
+    """``--draft-only``: the draft check on a small demo zone."""
+    from yuanqu.economy.demo import generate_economy
+    from yuanqu.enterprises.demo import generate
+
+    _reset()
+    generate(n=int(os.environ.get("YUANQU_BENCH_DRAFT_SIZE", "600")))
+    generate_economy()
+    label, ms = draft_check_row()
+    print(f"| {label} | {ms:.1f} |")
+    return 0
 
 
 def export_row(n):
@@ -230,6 +286,9 @@ def main():
     if "--export-only" in sys.argv:  # the export figures alone, without the monthly reports
         _setup()
         return export_only()
+    if "--draft-only" in sys.argv:  # the draft check alone, on a small demo zone
+        _setup()
+        return draft_only()
     if "--scale-only" in sys.argv:  # the PostgreSQL run, in its own process
         _setup()
         result = scale_bench()

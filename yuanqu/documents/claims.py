@@ -46,6 +46,8 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils import timezone
+
 from .draftcheck import paragraphs
 
 FULL_WIDTH = str.maketrans("０１２３４５６７８９．％", "0123456789.%")
@@ -62,10 +64,16 @@ NUMBER = re.compile(
 CLAUSE_BREAK = re.compile(r"[，、：:（）()；;]|,(?!\d{3})")
 SENTENCE_BREAK = re.compile(r"[。！？!?；;]")
 AFTER_WORDS = {"以上": "ge", "左右": "approx", "以内": "le", "以下": "le"}
-BEFORE_WORDS = (
-    ("不少于", "ge"), ("不低于", "ge"), ("不超过", "le"), ("超过", "ge"), ("控制在", "eq"), ("约", "approx"),
-    ("近", "approx"),
-)  # fmt: skip
+BEFORE_WORDS = {
+    "不少于": "ge",
+    "不低于": "ge",
+    "不超过": "le",
+    "超过": "ge",
+    "控制在": "eq",
+    "约": "approx",
+    "近": "approx",
+}
+BEFORE = re.compile(r"(不少于|不低于|不超过|超过|控制在|约|近)(?:达到|达|为)?$")
 GROWTH_WORDS = re.compile(
     r"(?:同比|比上年|比去年|较上年|较去年|比去年同期|较去年同期|比上年同期|较上年同期)?"
     r"(?P<word>增长|增速为|增速|增幅为|增幅|上升|提高|增加|下降|减少|回落|降低|下滑)(?:了)?$"
@@ -77,7 +85,7 @@ FROM_WORDS = re.compile(r"(?:由|从)$")
 BASE_WORDS = re.compile(r"^(?:去年同期|上年同期|去年|上年|同期)(?:为|是|仅)?$")
 # Stripped from the end of the words before a number, again and again.
 TRAILING = re.compile(
-    r"(?:不少于|不低于|不超过|超过|控制在|约|近|达到|达|为|是|实现|完成|突破|累计|共计|合计|总计|共|分别|了|的|"
+    r"(?:(?:增长|增加|提高|上升|提升|下降|减少|降低|回落)(?:到|至)|不少于|不低于|不超过|超过|控制在|约|近|达到|达|为|是|实现|完成|突破|累计|共计|合计|总计|共|分别|了|的|"
     r"同比|比上年|较上年|均|都)$"
 )
 # Verbs before the indicator: the subject starts after the last one. Kept in the subject: 新增.
@@ -125,6 +133,7 @@ class Claim:
     period: datetime.date | None = None
     figure_key: str | None = None
     zone: object = None
+    target: bool = False  # in a plan's sentence (目标/力争/确保 …): a target, not a record
     names: list = field(default_factory=list)  # the names tried against the catalogue
 
     @property
@@ -180,6 +189,7 @@ def find(lines: list[str], *, period=None, matcher=None, zones=None) -> list[Cla
         zones = zone_names()
     found = []
     year = None
+    matched: dict = {}  # subject → (figure_key, zone, names): a draft repeats its subjects
     for number_, raw in enumerate(lines, 1):
         line = raw.translate(FULL_WIDTH)
         periods = list(_periods(line, year))
@@ -190,7 +200,11 @@ def find(lines: list[str], *, period=None, matcher=None, zones=None) -> list[Cla
                 claim.period = period
             else:
                 claim.period = _period_at(periods, claim.text_start)
-            _match(claim, matcher, zones)
+            if claim.subject not in matched:
+                _match(claim, matcher, zones)
+                matched[claim.subject] = (claim.figure_key, claim.zone, claim.names)
+            claim.figure_key, claim.zone, claim.names = matched[claim.subject]
+            claim.target = _is_plan(claim, line)
             found.append(claim)
     return found
 
@@ -289,8 +303,7 @@ def _sentence_claims(paragraph, line, sentence_start, sentence) -> list[Claim]:
                 previous = (match, True, clause_start + head_start + _text_start(head))
                 continue
             if BASE_WORDS.match(_strip_leading(head.strip())) and claims and unit != "%":
-                claims[-1].base, claim_unit = value, unit
-                claims[-1].base_unit = claim_unit
+                claims[-1].base, claims[-1].base_unit = value, unit  # 去年同期10亿元
                 previous = (match, False, start)
                 continue
             growth_word = GROWTH_WORDS.search(head)
@@ -354,11 +367,8 @@ def _comparator(match, head) -> str:
         return AFTER_WORDS[match["after"]]
     if match["more"] or match["low"]:
         return "ge"
-    stripped = head.rstrip()
-    for word, comparator in BEFORE_WORDS:
-        if stripped.endswith(word) or re.search(re.escape(word) + r"(?:达到|达|为)?$", stripped):
-            return comparator
-    return "eq"
+    found = BEFORE.search(head.rstrip())
+    return BEFORE_WORDS[found[1]] if found else "eq"
 
 
 def _is_cjk(char: str) -> bool:
@@ -482,20 +492,24 @@ def mismatches(claims: list[Claim], lines: list[str], user=None, catalogue=None)
     """Claims whose figure the records hold with another value for the claim's period and
     scope (the park, or the 片区 the subject names): the record converted to the claim's unit
     and rounded to the decimals the claim printed. ``ge``/``le`` claims hold when the record is
-    on their side; ``approx`` claims are not checked."""
+    on their side; ``approx`` claims, a plan's targets (目标/力争/确保 … in the sentence) and
+    claims of a month not yet over are not checked."""
     from yuanqu.figures.catalogue import Query, evaluate, figures
-    from yuanqu.figures.units import UnitError, convert
 
     from .draftcheck import finding
 
     catalogue = figures() if catalogue is None else catalogue
+    convert = _converter()
+    this_month = timezone.localdate().replace(day=1)
     memos: dict = {}
     results: dict = {}
     found = []
     for claim in claims:
         figure = catalogue.get(claim.figure_key or "")
-        if figure is None or claim.period is None or claim.unit == POINTS:
+        if figure is None or claim.period is None or claim.unit == POINTS or claim.target:
             continue
+        if claim.period >= this_month:
+            continue  # the month is not over: its records are not complete
         scope, target = ("zone", claim.zone) if claim.zone is not None else ("park", None)
         key = (figure.key, claim.period, scope, getattr(target, "pk", None))
         if key not in results:
@@ -507,10 +521,7 @@ def mismatches(claims: list[Claim], lines: list[str], user=None, catalogue=None)
         where = f"（{ytd_label(claim.period)}累计·{query.scope_label()}）"
         link = f"，见 {result.link}" if result.link else ""
         if claim.kind == "level" and result.value is not None and claim.comparator != "approx":
-            try:
-                record = convert(result.value, figure.unit, claim.unit, claim.period.year)
-            except UnitError:
-                record = None
+            record = convert(result.value, figure.unit, claim.unit, claim.period.year)
             if record is not None:
                 shown = rounded(record, decimals(claim.value))
                 if _differs(shown, claim.value, claim.comparator):
@@ -526,6 +537,31 @@ def mismatches(claims: list[Claim], lines: list[str], user=None, catalogue=None)
                 message = f"记录为{words}{printed(abs(shown))}%{where}{link}"
                 found.append(finding(MISMATCH, claim.paragraph, start, end, line, message))
     return found
+
+
+def _converter():
+    """``convert(value, source, target, year)``: as ``figures.units.convert`` with the units
+    read once (a check converts hundreds of values), None where it cannot convert."""
+    from yuanqu.figures.models import Unit
+    from yuanqu.figures.units import UnitError
+    from yuanqu.figures.units import convert as convert_units
+
+    units = {u.name: (u.dimension, u.factor) for u in Unit.objects.all()}
+
+    def convert(value, source, target, year):
+        if source == target:
+            return Decimal(str(value))
+        if source not in units or target not in units:
+            return None
+        (dimension, factor), (target_dimension, target_factor) = units[source], units[target]
+        if dimension == target_dimension:
+            return Decimal(str(value)) * factor / target_factor
+        try:
+            return convert_units(value, source, target, year)  # 人民币 ↔ 美元: the year's rate
+        except UnitError:
+            return None
+
+    return convert
 
 
 def _differs(record: Decimal, claimed: Decimal, comparator: str) -> bool:
@@ -549,7 +585,7 @@ def inconsistencies(claims: list[Claim], lines: list[str]) -> list[dict]:
         for kind, value, unit, start, end in _values(claim) if _comparable(claim) else ():
             dimension, factor = _factor(unit)
             scope = claim.period or ("paragraph", claim.paragraph)
-            key = (claim.subject, kind, scope, dimension, claim.comparator)
+            key = (claim.subject, kind, scope, dimension, claim.comparator, claim.target)
             if key not in first:
                 first[key] = (claim, value, unit, factor)
                 continue
@@ -651,6 +687,11 @@ def is_target(claim: dict, line: str) -> bool:
     before = line[: at if at >= 0 else len(line)]
     sentence = SENTENCE_BREAK.split(before)[-1]
     return any(word in sentence + claim["text"] for word in PLAN_WORDS)
+
+
+def _is_plan(claim: Claim, line: str) -> bool:
+    sentence = SENTENCE_BREAK.split(line[: claim.start])[-1]
+    return any(word in sentence for word in PLAN_WORDS)
 
 
 def target_rows(claims: list[dict], text: str, *, year: int | None = None) -> list[list]:

@@ -35,6 +35,7 @@ Kinds:
 """
 
 import re
+from collections import Counter
 
 PLACEHOLDER = "placeholder"
 REPEAT = "repeat"
@@ -178,18 +179,40 @@ def _chunks(length: int) -> list[tuple[int, int]]:
 
 
 def edit_distance(a: str, b: str, limit: int) -> int:
-    """Levenshtein distance of ``a`` and ``b``, or ``limit + 1`` once it exceeds ``limit``."""
+    """Levenshtein distance of ``a`` and ``b``, or ``limit + 1`` once it exceeds ``limit``.
+
+    Only the cells within ``limit`` of the diagonal are computed (a path leaving that band
+    costs more than ``limit``), so a pair of sentences costs their length times 2·limit + 1."""
     if abs(len(a) - len(b)) > limit:
         return limit + 1
-    previous = list(range(len(b) + 1))
+    # each edit changes the characters' counts by at most two: a cheap lower bound first
+    counts = Counter(a)
+    counts.subtract(b)
+    if sum(map(abs, counts.values())) > 2 * limit:
+        return limit + 1
+    over = limit + 1
+    width = len(b)
+    previous = {j: j for j in range(0, min(width, limit) + 1)}
     for i, char_a in enumerate(a, 1):
-        current = [i] + [0] * len(b)
-        for j, char_b in enumerate(b, 1):
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b))
-        if min(current) > limit:
-            return limit + 1
+        current = {}
+        low, high = max(0, i - limit), min(width, i + limit)
+        best = over
+        for j in range(low, high + 1):
+            if j == 0:
+                cost = i
+            else:
+                cost = min(
+                    previous.get(j, over) + 1,
+                    current.get(j - 1, over) + 1,
+                    previous.get(j - 1, over) + (char_a != b[j - 1]),
+                )
+            current[j] = cost
+            if cost < best:
+                best = cost
+        if best > limit:
+            return over
         previous = current
-    return previous[-1]
+    return min(previous.get(width, over), over)
 
 
 def _repeats(lines: list[str]) -> list[dict]:

@@ -4,7 +4,7 @@
 table cells (row by row, cell by cell, nested tables within their cell) in reading order, one
 line per paragraph (a line break or tab inside a paragraph reads as a space), so that the
 paragraph numbers of the check's findings index the same paragraphs. A file that is not a
-.docx, is too big, or unpacks like a zip bomb is refused with a Chinese ``ValueError`` (the
+.docx, is too big, unpacks like a zip bomb or declares a DTD is refused with a Chinese ``ValueError`` (the
 import's limits: ``utilities.importing``).
 
 ``annotate_docx(data, findings)`` gives the draft back with each finding as a Word comment by
@@ -74,13 +74,30 @@ def check_docx(data: bytes) -> None:
                 f"文件中“{m.filename}”的压缩比异常（超过 {MAX_COMPRESSION_RATIO} 倍），疑似压缩炸弹，已拒绝"
             )
     try:
-        xlsx_reader.scan(archive)
-    except xlsx_reader.ForbiddenDTD as exc:
-        raise ValueError(f"文件中“{exc.member}”含有 DTD 或实体声明，Word 文档不需要，已拒绝") from None
-    except xlsx_reader.NotFast:
-        raise ValueError(f"{NOT_DOCX}（文件中有无法读取的部分）") from None
-    except (zipfile.BadZipFile, OSError, EOFError):
+        member = _declaring_member(archive)
+    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError):
         raise ValueError(NOT_DOCX) from None
+    if member:
+        raise ValueError(f"文件中“{member}”含有 DTD 或实体声明，Word 文档不需要，已拒绝")
+
+
+def _declaring_member(archive) -> str:
+    """The first XML part declaring a DTD or an entity (how XML bombs work), or "". Only the
+    XML parts are read: a chart's embedded workbook, pictures and fonts are not XML."""
+    for info in archive.infolist():
+        if info.is_dir() or not info.filename.lower().endswith((".xml", ".rels")):
+            continue
+        tail = b""
+        with archive.open(info) as part:
+            while chunk := part.read(xlsx_reader.CHUNK):
+                text = tail + chunk
+                start = text.find(b"<!")
+                while start != -1:
+                    if text[start + 2 : start + 9].upper().startswith(xlsx_reader.DECLARATIONS):
+                        return info.filename
+                    start = text.find(b"<!", start + 2)
+                tail = text[-16:]
+    return ""
 
 
 def _open(data: bytes):
@@ -115,7 +132,13 @@ def _runs(paragraph):
 
 
 def _run_elements(paragraph):
-    return [r for r in paragraph.iter(W + "r") if r.getparent().tag != W + "del"]
+    """The paragraph's runs, in hyperlinks and insertions too, but not deleted ones nor the
+    runs of the paragraphs of a text box drawn inside it."""
+    return [
+        r
+        for r in paragraph.iter(W + "r")
+        if r.getparent().tag != W + "del" and next(r.iterancestors(W + "p"), None) is paragraph
+    ]
 
 
 def _line(runs) -> str:

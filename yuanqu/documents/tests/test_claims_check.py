@@ -142,3 +142,18 @@ def test_the_samples_raise_no_mismatch_or_inconsistency(period, zone_data):  # n
         result = check(sample.read_text(encoding="utf-8"), period=period)
         assert result["claims"], sample.name
         assert kinds(result, "mismatch", "inconsistent") == [], sample.name
+
+
+def test_a_plans_target_is_not_compared_with_the_records(zone_data):  # noqa: F811
+    text = "2024年1—8月，力争规上工业总产值达到150万元。2024年1—8月，规上工业总产值150万元。"
+    found = kinds(check(text), "mismatch", "inconsistent")
+    assert [(kind, text) for kind, _, text, _ in found] == [("mismatch", "150万元")]
+    assert found[0][3].startswith("记录为122万元")
+
+
+def test_a_month_not_yet_over_is_not_compared(zone_data):  # noqa: F811
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    text = f"{today.year}年1—{today.month}月，规上工业总产值999万元。"
+    assert kinds(check(text), "mismatch") == []

@@ -58,6 +58,11 @@ def comments(data: bytes) -> list[tuple[str, str, str]]:
     return found
 
 
+def bold_by_character(data: bytes) -> list[bool]:
+    document = docx.Document(io.BytesIO(data))
+    return [bool(run.bold) for p in document.paragraphs for run in p.runs for _ in run.text]
+
+
 def test_reading_gives_one_line_per_paragraph_with_table_cells_in_order():
     data = as_docx("标题\n第一段\n\n第三段", table=[["指标", "数值"], ["地区生产总值", "120亿元"]])
     assert read_docx(data).splitlines() == [
@@ -88,8 +93,9 @@ def test_each_finding_becomes_a_comment_on_its_text():
     assert len(found) == len(findings)
     assert {author for _, _, author in found} == {AUTHOR}
     assert sorted((f["text"], f["message"]) for f in findings) == sorted((a, m) for a, m, _ in found)
-    # the text is unchanged: only comment marks were added
+    # the text and its formatting are unchanged: only comment marks were added
     assert read_docx(annotated) == read_docx(data)
+    assert bold_by_character(annotated) == bold_by_character(data)
     first = findings[0]
     assert (first["text"], first["message"]) == ("**", "未填数字：“**”")
 
@@ -137,6 +143,17 @@ def zipped(files: dict) -> bytes:
 def test_what_is_not_a_docx_is_refused_in_chinese(data, message):
     with pytest.raises(ValueError, match=message):
         read_docx(data)
+
+
+def test_a_draft_with_an_embedded_workbook_is_read():
+    """A chart in Word embeds an .xlsx (a zip, binary): not an XML part, not refused."""
+    source = io.BytesIO(as_docx("概况\n全年投资***亿元。"))
+    out = io.BytesIO()
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as copy:
+        for info in original.infolist():
+            copy.writestr(info, original.read(info))
+        copy.writestr("word/embeddings/Microsoft_Excel_Worksheet.xlsx", b"PK\x03\x04\x00\x00" + bytes(300))
+    assert read_docx(out.getvalue()) == "概况\n全年投资***亿元。"
 
 
 @override_settings(YUANQU_IMPORT_MAX_BYTES=1000)
