@@ -250,7 +250,7 @@ def _step(document, user, step, decision, comment, status) -> SignOff:
         fresh.save()
         document.status, document.published = fresh.status, fresh.published
         latest = fresh.latest_version()
-        return SignOff.objects.create(
+        signed = SignOff.objects.create(
             document=fresh,
             step=step,
             decision=decision,
@@ -258,6 +258,52 @@ def _step(document, user, step, decision, comment, status) -> SignOff:
             comment=comment,
             version=latest.number if latest else None,
         )
+        _tell(fresh, signed)
+        return signed
+
+
+def _tell(document, signed) -> None:
+    """The people the document now waits for, or its drafter when it came back or went out."""
+    from yuanqu.notifications.services import notify
+
+    link = document.get_absolute_url()
+    if document.status in STEPS:
+        step, action, _after = STEPS[document.status]
+        notify(
+            _actors(document, action),
+            f"待{step.label}：{document}",
+            f"{signed.user}已{signed.get_decision_display()}。",
+            link,
+            "document",
+        )
+    elif document.status == S.RETURNED:
+        notify(
+            [document.drafter],
+            f"材料被退回：{document}",
+            f"{signed.user}退回：{signed.comment}",
+            link,
+            "document",
+        )
+    elif document.status == S.PUBLISHED:
+        notify([document.drafter], f"材料已发布：{document}", f"{signed.user}审定同意。", link, "document")
+
+
+def _actors(document, action) -> list:
+    """Who may take ``action`` on the document (by a role's grant or their own), its drafter
+    aside."""
+    from django.db.models import Q
+
+    from yuanqu.users.models import ObjectPermission, User
+
+    grants = [
+        g
+        for g in ObjectPermission.objects.filter(enabled=True, model="documents.document")
+        if action in (g.actions or [])
+    ]
+    roles = {g.role for g in grants if g.role}
+    people = {g.user_id for g in grants if g.user_id}
+    candidates = User.objects.filter(is_active=True).filter(Q(role__in=roles) | Q(pk__in=people))
+    return [u for u in candidates.exclude(pk=document.drafter_id) if _reaches(document, u, action)]
 
 
 def actions_for(document, user) -> dict:

@@ -14,6 +14,7 @@ from yuanqu.documents.tests.test_models_documents import (  # noqa: F401 (fixtur
     grant_review,
     make_document,
 )
+from yuanqu.notifications.models import Notification
 from yuanqu.users.choices import Role
 from yuanqu.utilities.testing import factories as f
 from yuanqu.utilities.testing.changes import assert_nothing_changed
@@ -49,7 +50,7 @@ def step(user, action, document, *args):
 
 
 def refused(user, action, document, *args, error=PermissionDenied, match=None):
-    with assert_nothing_changed(Document, DocumentVersion, SignOff):
+    with assert_nothing_changed(Document, DocumentVersion, SignOff, Notification):
         with pytest.raises(error, match=match):
             step(user, action, document, *args)
 
@@ -80,6 +81,12 @@ def test_the_three_steps_publish_the_document_each_in_the_change_log(alice, head
         (leader.pk, "published"),
     ]
     assert change_log(SignOff).filter(action="create").count() == 3
+    told = [(n.recipient, n.title) for n in Notification.objects.order_by("pk")]
+    assert told == [
+        (head, f"待部门负责人审核：{document}"),
+        (leader, f"待领导审定：{document}"),
+        (alice, f"材料已发布：{document}"),
+    ]
 
 
 @pytest.mark.usefixtures("fake_engine")
@@ -89,6 +96,7 @@ def test_the_head_returns_it_with_a_comment_and_the_drafter_revises_and_submits_
     document.refresh_from_db()
     assert document.status == S.RETURNED
     assert document.signoffs.get().comment == "第二段数据口径不对"
+    assert Notification.objects.get(recipient=alice).body == "陈科长退回：第二段数据口径不对"
     version = step(alice, services.revise, document, "修改后的文本")
     assert version.number == 2
     step(alice, services.submit, document)
