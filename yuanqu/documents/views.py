@@ -253,6 +253,8 @@ class SignOffView(View):
     """提交审核 / 同意 / 退回 (POST only)."""
 
     def post(self, request, pk, step):
+        if step not in ("submit", "sign"):
+            raise Http404("没有这个审核环节")
         user = request.user
         document = get_object_or_404(restrict(Document.objects.all(), user, "view"), pk=pk)
         try:

@@ -140,9 +140,11 @@ def test_who_may_not_sign_gets_403_or_404_and_nothing_changes(client, alice, bob
         assert post(client, alice, signoff_url(document, "submit")).status_code == 403
 
 
-def test_the_sign_off_page_takes_posts_only(client, alice):
+def test_the_sign_off_page_takes_posts_only_and_known_steps(client, alice):
     document = make_document(alice)
     assert page(client, alice, signoff_url(document, "submit")).status_code == 405
+    with assert_nothing_changed(Document, SignOff):
+        assert post(client, alice, signoff_url(document, "publish")).status_code == 404
 
 
 @pytest.mark.usefixtures("fake_engine")
@@ -163,6 +165,18 @@ def test_a_returned_document_shows_why_and_is_revised_into_a_new_version(client,
         alice,
     )
     assert "第2版" in page(client, alice, document.get_absolute_url()).content.decode()
+
+
+@pytest.mark.usefixtures("zone_data")
+def test_a_revision_with_a_template_error_keeps_the_text_and_writes_nothing(client, alice):
+    document = make_document(alice)
+    url = reverse("documents:document_revise", args=[document.pk])
+    text = "{{ title }}\n{{ figure('economy.nothing_like_it') }}"
+    with assert_nothing_changed(Document, DocumentVersion):
+        response = post(client, alice, url, {"text": text})
+    body = response.content.decode()
+    assert response.status_code == 200 and "数据项“economy.nothing_like_it”不在数据目录中" in body
+    assert "economy.nothing_like_it&#x27;) }}</textarea>" in body
 
 
 def test_revising_is_the_drafters_and_only_before_it_is_handed_on(client, alice, charlie, leader):
