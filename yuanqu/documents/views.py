@@ -377,8 +377,13 @@ class CheckView(View):
                     link = found.group(1)
                     finding["message"] = RECORD_LINK.sub("", finding["message"])
             finding["link"] = link if link and can_open(request.user, link.split("?")[0]) else ""
+        from yuanqu.figures.catalogue import figures
+
+        catalogue = figures()
         for claim in claims:
             claim["comparator_label"] = COMPARATORS.get(claim.get("comparator") or "eq", "")
+            known = catalogue.get(claim.get("figure_key") or "")
+            claim["figure_name"] = known.name if known is not None else ""
         annotated = ""
         name = upload.name if upload is not None else "粘贴文字"
         if data is not None and findings:
@@ -400,7 +405,11 @@ class CheckView(View):
         )
         stem = name.rsplit(".", 1)[0]
         context = {
-            "form": CheckForm(user=request.user, initial={"period": f"{period:%Y-%m}" if period else ""}),
+            # the pasted text stays, to be corrected and checked again
+            "form": CheckForm(
+                user=request.user,
+                initial={"period": f"{period:%Y-%m}" if period else "", "text": "" if upload else text},
+            ),
             "checked": True,
             "name": name,
             "findings": findings,

@@ -42,3 +42,21 @@ def test_generate_a_monthly_report_and_click_a_number_to_its_records(page, alice
     page.locator("#preview a.figure", has_text="122万元").click()
     page.wait_for_url("**/indicators/*/?period=2024-08")
     assert "规上工业总产值" in page.inner_text("h1")
+
+
+def test_the_draft_check_reads_on_a_phone(page, alice):
+    from yuanqu.documents.tests.test_pages_documents import PLANTED
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    login_as(page, "alice")
+    page.goto("/documents/check/")
+    page.fill(
+        "textarea[name=text]",
+        PLANTED + "\n" + "全区规上工业总产值122万元，同比增长12%，引进亿元以上项目78个。" * 3,
+    )
+    page.click("button:has-text('开始校核')")
+    page.wait_for_selector("#findings")
+    assert "数字未填" in page.inner_text("#findings")
+    assert "78" in page.inner_text("#claims")
+    assert page.evaluate(FITS)
+    page.screenshot(path="/tmp/document-check-phone.png", full_page=True)

@@ -421,13 +421,19 @@ PLANTED = "一、主要经济指标\n全年实现规上工业总产值***亿元�
 
 
 def test_the_check_page_finds_a_planted_placeholder_and_audits_the_check(client, alice):
-    response = post(client, alice, reverse("documents:check"), {"text": PLANTED})
+    response = post(
+        client, alice, reverse("documents:check"), {"text": PLANTED + "\n全年引进亿元以上项目78个。"}
+    )
     assert response.status_code == 200
     body = response.content.decode()
     assert "发现问题 2 处" in body
     assert body.count("数字未填") == 2 and "第2段" in body
     assert "科技创新不断突破" not in body.split('id="findings"')[1].split('id="claims"')[0]
-    assert "识别的数据" in body
+    from yuanqu.figures.catalogue import figures
+
+    name = figures()["investment.signed_100m"].name
+    assert "识别的数据（1条）" in body and f"<td>亿元以上项目</td><td>{name}</td>" in body
+    assert "全年实现规上工业总产值***亿元" in body.split("</textarea>")[0]  # the text stays to be corrected
     event = AuditEvent.objects.get(kind="import")
     assert event.user_id == alice.pk and "发现问题2处" in event.detail
 
