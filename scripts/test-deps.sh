@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Debian packages the tests need: chromium (browser tests), postgresql (second database
-# run) and a Chinese font (so screenshots show Chinese, not boxes). Installed only when missing.
+# run), a Chinese font (so screenshots show Chinese, not boxes), and LibreOffice Writer and
+# poppler (the report tests render the Word output to page images). Installed only when missing.
 set -euo pipefail
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
@@ -8,6 +9,8 @@ if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb 
   missing+=(postgresql)
 fi
 fc-list 2>/dev/null | grep -qiE 'wqy|noto sans cjk' || missing+=(fonts-wqy-microhei)
+command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-writer-nogui)
+command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing Debian packages: ${missing[*]}"
   SUDO=""

@@ -148,6 +148,9 @@ def bench_size(n):
     rows += catalogue_rows(median_ms, leader)
     rows += target_rows(median_ms, leader)
     rows.append(draft_check_row())
+    from yuanqu.documents.reports.bench import annual_rows
+
+    rows += annual_rows(median_ms)
     from yuanqu.economy.models import EnterpriseMonthlyValue
 
     rows.append(("monthly values stored", float(EnterpriseMonthlyValue.objects.count())))

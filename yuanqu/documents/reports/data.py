@@ -27,6 +27,16 @@ def park_name() -> str:
     return root.name if root else "园区"
 
 
+def zone_names() -> list[str]:
+    """The park's 片区 (the root's children), by name."""
+    from yuanqu.users.models import Zone
+
+    root = Zone.objects.filter(parent=None).order_by("pk").first()
+    if root is None:
+        return []
+    return list(Zone.objects.filter(parent=root).order_by("code", "name").values_list("name", flat=True))
+
+
 def _number(value, unit) -> str:
     return "—" if value is None else amount(value, unit)[2]
 
@@ -127,19 +137,35 @@ def economy_breakdown(period: datetime.date, user=None) -> dict:
     return data
 
 
-def monthly_trend(helpers, key: str, period: datetime.date) -> dict:
-    """The figure's 1–N月累计 and growth for each month of the year up to ``period``."""
-    months = [period.replace(month=m) for m in range(1, period.month + 1)]
-    totals = [helpers.value(key, period=m) for m in months]
-    unit = helpers.catalogue[key].unit
-    if unit in ("万元", "万美元") and max((abs(v) for v in totals if v is not None), default=0) >= 10000:
-        totals = [None if v is None else round(v / 10000, 2) for v in totals]
-        unit = unit.replace("万", "亿")
+def monthly_trend(period: datetime.date, user=None) -> dict:
+    """The primary indicator's month values of this year and last year and the growth of each
+    month, from the cockpit's trends (its rollups where the user's view allows)."""
+    from yuanqu.economy.cockpit import PRIMARY, trends
+    from yuanqu.economy.models import EnterpriseMonthlyValue, Indicator
+    from yuanqu.economy.rollups import Scope, scope_for
+
+    empty = {"labels": [], "this_year": [], "last_year": [], "rates": [], "unit": "", "name": ""}
+    indicator = Indicator.objects.filter(code=PRIMARY, active=True).first()
+    if indicator is None:
+        return empty
+    values = _visible(EnterpriseMonthlyValue.objects.filter(is_current=True), user)
+    scope = Scope(None) if user is None else scope_for(user)
+    found = trends(period, None, values, [indicator], scope)
+    if not found:
+        return empty
+    row = found[0]
+    last = row["last_year"][: period.month]
+    rates = [
+        None if now is None or not before else round((now / before - 1) * 100, 1)
+        for now, before in zip(row["this_year"], last, strict=True)
+    ]
     return {
-        "labels": [f"{m.month}月" for m in months],
-        "totals": totals,
-        "rates": [helpers.rate(key, period=m) for m in months],
-        "unit": unit,
+        "labels": [f"{m}月" for m in range(1, period.month + 1)],
+        "this_year": row["this_year"],
+        "last_year": last,
+        "rates": rates,
+        "unit": row["unit"],
+        "name": row["name"],
     }
 
 

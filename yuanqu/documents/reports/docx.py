@@ -9,6 +9,7 @@ they are installed, then Noto CJK, then whatever CJK face is present) and is set
 Asian text (``w:eastAsia``) as well as Latin, so Word and LibreOffice both use it.
 """
 
+import copy
 import functools
 import io
 import subprocess
@@ -71,6 +72,20 @@ def fonts() -> dict[str, str]:
 
 
 def _font(run, role: str, size, bold: bool = False):
+    """Give the run the role's face, size and weight: a copy of one run properties element
+    made per (role, size, bold), python-docx's setters being slow at thousands of runs."""
+    key = (role, size, bold)
+    if key not in _RUN_PROPERTIES:
+        scratch = Document().add_paragraph().add_run()
+        _set_font(scratch, role, size, bold)
+        _RUN_PROPERTIES[key] = scratch._r.rPr
+    run._r.insert(0, copy.deepcopy(_RUN_PROPERTIES[key]))
+
+
+_RUN_PROPERTIES: dict = {}
+
+
+def _set_font(run, role: str, size, bold: bool = False):
     name = fonts()[role]
     run.font.name = name
     run.font.size = size
@@ -170,7 +185,7 @@ def _table(document, table: dict):
         _lines(caption, indent=False, before=6)
         _font(caption.add_run(table["title"]), "heiti", SI_HAO)
     header, rows = table["header"], table["rows"]
-    grid = document.add_table(rows=1 + len(rows), cols=len(header))
+    grid = document.add_table(rows=1, cols=len(header))
     grid.style = document.styles["Table Grid"]
     grid.alignment = WD_TABLE_ALIGNMENT.CENTER
     for column, label in enumerate(header):
@@ -182,8 +197,8 @@ def _table(document, table: dict):
     repeat = OxmlElement("w:tblHeader")  # the header repeats on every page the table runs to
     repeat.set(qn("w:val"), "true")
     header_row.append(repeat)
-    for r, row in enumerate(rows, start=1):
-        cells = grid.rows[r].cells
+    for row in rows:
+        cells = grid.add_row().cells  # row by row: indexing grid.rows lists them all each time
         for column, runs in enumerate(row):
             paragraph = cells[column].paragraphs[0]
             text = "".join(run.text for run in runs) if isinstance(runs, list) else str(runs)

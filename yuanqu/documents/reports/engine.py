@@ -193,6 +193,7 @@ class Helpers:
         self.figures: list[dict] = []
         self.blocks: list[Block] = []
         self.results: dict = {}
+        self.scopes: dict = {}
 
     # figures
     def _query(self, scope, period):
@@ -200,10 +201,12 @@ class Helpers:
         from yuanqu.figures.scopes import ScopeError, find_scope
         from yuanqu.utilities.periods import parse_period
 
-        try:
-            kind, target = find_scope(scope)
-        except ScopeError as exc:
-            raise ReportError(str(exc)) from None
+        if scope not in self.scopes:  # each name is looked up once per report
+            try:
+                self.scopes[scope] = find_scope(scope)
+            except ScopeError as exc:
+                raise ReportError(str(exc)) from None
+        kind, target = self.scopes[scope]
         if period is None:
             month = self.period
         elif isinstance(period, datetime.date):

@@ -91,10 +91,7 @@ def _monthly(user, *, period, **_):
     context["indicators"] = data.indicators(helpers.catalogue)
     context["targets"] = data.target_rows(month.year, month, user)
     context["economy"] = data.economy_breakdown(month, user)
-    key = context["economy"]["primary_key"]
-    context["trend"] = (
-        data.monthly_trend(helpers, key, month) if key else {"labels": [], "totals": [], "rates": []}
-    )
+    context["trend"] = data.monthly_trend(month, user)
     title = f"{data.park_name()}{context['ytd_label']}经济运行分析"
     return context, helpers, {"period": f"{month:%Y-%m}"}, title
 
@@ -139,12 +136,10 @@ def _annual(user, *, year, **_):
             "targets": data.target_rows(year, month, user),
             "economy": data.economy_breakdown(month, user),
             "next_targets": data.plan_rows(year + 1, user),
+            "zones": data.zone_names(),
         }
     )
-    key = context["economy"]["primary_key"]
-    context["trend"] = (
-        data.monthly_trend(helpers, key, month) if key else {"labels": [], "totals": [], "rates": []}
-    )
+    context["trend"] = data.monthly_trend(month, user)
     day = min(datetime.date(year, 12, 31), datetime.date.today())
     context["projects"] = data.projects_behind(day, user)
     context["demands"] = data.demands_overdue(day, user)

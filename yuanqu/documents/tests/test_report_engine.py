@@ -103,32 +103,47 @@ def run_report(*args) -> tuple[int, str, str]:
     return status or 0, out.getvalue(), err.getvalue()
 
 
-def test_cli_writes_the_word_file_the_html_and_the_figure_list(month, tmp_path):
-    docx, html, figures = tmp_path / "m.docx", tmp_path / "m.html", tmp_path / "m.json"
-    status, out, err = run_report(
-        "monthly",
-        "--period",
-        f"{month:%Y-%m}",
-        "--out",
-        str(docx),
-        "--html",
-        str(html),
-        "--figures",
-        str(figures),
-    )
+def test_cli_writes_the_figure_list_of_the_shipped_monthly_report(month, tmp_path):
+    figures = tmp_path / "m.json"
+    status, out, err = run_report("monthly", "--period", f"{month:%Y-%m}", "--figures", str(figures))
     assert status == 0, err
-    assert "经济运行分析" in out and docx.read_bytes()[:2] == b"PK"
+    assert "经济运行分析" in out
     listed = json.loads(figures.read_text(encoding="utf-8"))
-    assert listed and all(
-        set(e) == {"key", "name", "period", "scope", "value", "unit", "text"} for e in listed
-    )
+    assert len(listed) > 20
+    assert all(set(e) == {"key", "name", "period", "scope", "value", "unit", "text"} for e in listed)
     output = next(e for e in listed if e["key"] == "economy.industrial_output")
     assert output["period"] == f"{month:%Y-%m}" and output["scope"] == "园区" and output["unit"] == "亿元"
-    assert output["text"] == f"{output['value']:g}亿元".replace("亿元", "亿元")
+    assert output["text"] == f"{output['value']:g}亿元"
+    growth = next(e for e in listed if e["name"] == "规上工业总产值增速")
+    assert growth["unit"] == "%" and growth["text"] == f"增长{growth['value']:g}%"
+
+
+TEMPLATE = """# {{ park }}{{ period_label }}快报
+## 工业
+规上工业总产值{{ figure("economy.industrial_output") }}，{{ growth("economy.industrial_output") }}。
+{{ table(economy.chains, [["name", "产业链"], ["ytd", "累计", economy.primary.unit]], "分产业链") }}
+{{ chart("分产业链", economy.chains | map(attribute="name") | list, economy.chains | map(attribute="ytd") | list, "亿元") }}
+"""
+
+
+def test_cli_takes_an_edited_template_and_writes_word_html_and_figures(month, tmp_path):
+    template = tmp_path / "quick.j2"
+    template.write_text(TEMPLATE, encoding="utf-8")
+    docx, html, figures = tmp_path / "q.docx", tmp_path / "q.html", tmp_path / "q.json"
+    status, out, err = run_report(
+        "monthly", "--period", f"{month:%Y-%m}", "--template", str(template),
+        "--out", str(docx), "--html", str(html), "--figures", str(figures),
+    )  # fmt: skip
+    assert status == 0, err
+    assert out.startswith(f"已生成《示范高新技术产业开发区{month.year}年{month.month}月快报》：2个数据")
+    assert docx.read_bytes()[:2] == b"PK"
+    listed = json.loads(figures.read_text(encoding="utf-8"))
+    assert [e["key"] for e in listed] == ["economy.industrial_output", "economy.industrial_output"]
     page = html.read_text(encoding="utf-8")
-    link = '<a class="figure" data-figure="0" href="/indicators/'
-    assert link in page and output["text"] in page
-    assert page.count('class="figure"') == len(listed)
+    assert page.count('class="figure"') == 2
+    assert '<a class="figure" data-figure="0" href="/indicators/' in page and listed[0]["text"] in page
+    assert "<th>累计（亿元）</th>" in page and 'src="data:image/png;base64,' in page
+    assert '<h2 class="report-heading level-1">一、工业</h2>' in page
 
 
 @pytest.mark.parametrize(
