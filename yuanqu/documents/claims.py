@@ -6,7 +6,8 @@
     What a reader calls the indicator: the noun phrase before the number, without the time
     (“1—10月”、“全年”、“2026年”), the verbs of doing (实现、完成、达到、引进、签约、累计 …),
     the words of a plan (力争、确保、预计、目标 …) and the growth and comparator words
-    (同比增长、不少于 …). “新增”/“净增” are kept: 新增企业 is an indicator, 企业 another.
+    (同比增长、不少于 …). “新增”/“净增” are kept: 新增企业 is an indicator, 企业 another; a
+    verb is dropped only when three characters or more remain (签约项目 stays 签约项目).
     A 片区 named in it stays in it (“东区工业总产值”). In “新增15家规上工业企业” (number first)
     the subject is what the number counts, with the 新增 before it: 新增规上工业企业.
 ``figure_key``
@@ -16,10 +17,12 @@
 ``kind``
     ``growth`` for a rate of growth (“增长9%”、“同比下降3.5%”、“增速10.1%”); ``level`` for an
     amount or a share (“12.3亿元”、“78个”、“研发投入强度2.5%”) and for a change in percentage
-    points (“提高1.2个百分点”, unit 个百分点, signed as growth is).
+    points (“提高1.2个百分点”, unit 个百分点, signed as growth is; in “高于全市2.1个百分点” the
+    subject is the one stated before). Never compared with the records.
 ``value``, ``unit``
     The number as printed (full-width digits read, thousands separators dropped) and its unit;
-    a growth claim's value is the growth itself, unit “%”.
+    a growth claim's value is the growth itself, unit “%”. A range (“增长8%—9%”、“5-10家”)
+    claims its lower end with comparator ``ge``.
 ``growth``
     The growth in percent as printed (10.1), negative for 下降/减少/回落/降低; for a level, the
     growth stated right after it (“12.3亿元、增长10.1%”, “12.3亿元，同比增长10.1%”); else null.
@@ -181,6 +184,8 @@ def find(lines: list[str], *, period=None, matcher=None, zones=None) -> list[Cla
         from yuanqu.utilities.periods import parse_period
 
         period = parse_period(period)
+    if period:
+        period = period.replace(day=1)  # a month is its first day (utilities.periods)
     if matcher is None:
         from yuanqu.targets.matching import FigureMatcher
 

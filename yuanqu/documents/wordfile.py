@@ -163,15 +163,7 @@ def annotate_docx(data: bytes, findings: list[dict]) -> bytes:
             by_paragraph.setdefault(f["paragraph"], []).append(f)
     for number, found in by_paragraph.items():
         element = paragraphs[number - 1]
-        cuts = sorted({f["start"] for f in found} | {f["end"] for f in found})
-        for cut in cuts:
-            _split_at(element, cut)
-        spans = []
-        at = 0
-        for r in _runs(element):
-            length = len(r.text)
-            spans.append((at, at + length, r._r))
-            at += length
+        spans = _split_runs(element, sorted({f["start"] for f in found} | {f["end"] for f in found}))
         for f in found:
             covered = [
                 r for start, end, r in spans if start >= f["start"] and end <= f["end"] and end > start
@@ -185,18 +177,28 @@ def annotate_docx(data: bytes, findings: list[dict]) -> bytes:
     return out.getvalue()
 
 
-def _split_at(paragraph, offset: int) -> None:
-    """Make ``offset`` (characters into the paragraph's text) a boundary between runs."""
+def _split_runs(paragraph, cuts: list[int]) -> list[tuple[int, int, object]]:
+    """Make each offset of ``cuts`` (characters into the paragraph's text) a boundary between
+    runs, in one pass; (start, end, run element) of the runs after."""
     from docx.text.run import Run
 
+    spans = []
     at = 0
     for r in _run_elements(paragraph):
         text = Run(r, None).text
-        if at < offset < at + len(text):
-            cut = offset - at
-            second = copy.deepcopy(r)
-            r.addnext(second)
-            Run(r, None).text = text[:cut]
-            Run(second, None).text = text[cut:]
-            return
+        inside = [c - at for c in cuts if at < c < at + len(text)]
+        if inside:
+            bounds = [0, *inside, len(text)]
+            element = r
+            Run(r, None).text = text[: bounds[1]]
+            spans.append((at, at + bounds[1], r))
+            for left, right in zip(bounds[1:], bounds[2:], strict=False):
+                piece = copy.deepcopy(r)
+                Run(piece, None).text = text[left:right]
+                element.addnext(piece)
+                element = piece
+                spans.append((at + left, at + right, piece))
+        else:
+            spans.append((at, at + len(text), r))
         at += len(text)
+    return spans

@@ -175,6 +175,14 @@ def test_bad_options_are_refused_with_exit_1(tmp_path, args, message):
     assert caught.value.returncode == 1
 
 
+def test_an_output_that_cannot_be_written_is_exit_1(tmp_path):
+    draft = tmp_path / "要点.txt"
+    draft.write_text("力争新增企业1200家。", encoding="utf-8")
+    with pytest.raises(CommandError, match="无法写入文件") as caught:
+        run(str(draft), "--targets-xlsx", str(tmp_path / "没有的目录" / "目标.xlsx"))
+    assert caught.value.returncode == 1
+
+
 def test_other_files_are_refused_with_exit_1(tmp_path):
     for name, message in (
         ("draft.doc", "旧版 Word（.doc）"),

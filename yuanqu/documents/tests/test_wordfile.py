@@ -38,21 +38,23 @@ def as_docx(text: str, *, table=None, split_runs=False) -> bytes:
 
 
 def comments(data: bytes) -> list[tuple[str, str, str]]:
-    """(anchored text, comment text, author) of each comment of the document."""
+    """(anchored text, comment text, author) of each comment of the document, in the order
+    their ranges start."""
     document = docx.Document(io.BytesIO(data))
     by_id = {c.comment_id: c for c in document.comments}
-    body = document.element.body
+    texts: dict[str, list[str]] = {}
+    open_ids: list[str] = []
+    for element in document.element.body.iter():
+        if element.tag == W + "commentRangeStart":
+            texts[element.get(W + "id")] = []
+            open_ids.append(element.get(W + "id"))
+        elif element.tag == W + "commentRangeEnd":
+            open_ids.remove(element.get(W + "id"))
+        elif element.tag == W + "t":
+            for comment_id in open_ids:
+                texts[comment_id].append(element.text or "")
     found = []
-    for start in body.iter(W + "commentRangeStart"):
-        comment_id = start.get(W + "id")
-        text, inside = [], False
-        for element in body.iter():
-            if element.tag == W + "commentRangeStart" and element.get(W + "id") == comment_id:
-                inside = True
-            elif element.tag == W + "commentRangeEnd" and element.get(W + "id") == comment_id:
-                break
-            elif inside and element.tag == W + "t":
-                text.append(element.text or "")
+    for comment_id, text in texts.items():
         comment = by_id[int(comment_id)]
         found.append(("".join(text), comment.text, comment.author))
     return found

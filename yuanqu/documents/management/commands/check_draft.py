@@ -72,13 +72,16 @@ class Command(BaseCommand):
                 ) from None
         result = check(text, period=period)
         findings = result["findings"]
-        if options["out"]:
-            Path(options["out"]).write_bytes(wordfile.annotate_docx(data, findings))
-        if options["targets_xlsx"]:
-            rows = target_rows(result["claims"], text, year=year)
-            write_targets_xlsx(options["targets_xlsx"], rows)
-            if not options["json"]:
-                self.stdout.write(f"已写出 {len(rows)} 个目标：{options['targets_xlsx']}")
+        try:
+            if options["out"]:
+                Path(options["out"]).write_bytes(wordfile.annotate_docx(data, findings))
+            if options["targets_xlsx"]:
+                rows = target_rows(result["claims"], text, year=year)
+                write_targets_xlsx(options["targets_xlsx"], rows)
+                if not options["json"]:
+                    self.stdout.write(f"已写出 {len(rows)} 个目标：{options['targets_xlsx']}")
+        except OSError as exc:
+            raise CommandError(f"无法写入文件{exc.filename or ''}：{exc.strerror}", returncode=1) from None
         if options["json"]:
             self.stdout.write(json.dumps(result, ensure_ascii=False, indent=2))
             return
