@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("yuanqu.notifications.urls")),
     path("", include("yuanqu.figures.urls")),
     path("", include("yuanqu.targets.urls")),
+    path("", include("yuanqu.documents.urls")),
     path("api/", include("yuanqu.api_urls")),
 ]
 

@@ -15,7 +15,6 @@ class CoreConfig(AppConfig):
         # Modules of the product not built yet: shown disabled, in their place in the menu.
         nav("modules", "网格走访", None, None, order=90)
         nav("modules", "土地载体", None, None, order=100)
-        nav("modules", "材料报告", None, None, order=110)
         nav("admin", "工作日历", "core:calendarday_list", "core.calendarday", order=90)
         nav("admin", "日历年度", "core:calendaryear_list", "core.calendaryear", order=100, action="change")
         nav("admin", "变更记录", "core:objectchange_list", "core.objectchange", order=120)

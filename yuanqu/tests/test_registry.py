@@ -44,7 +44,8 @@ MODULES = [
     ("数据目录", "figures:catalogue", "figures.unit"),
     ("网格走访", None, None),
     ("土地载体", None, None),
-    ("材料报告", None, None),
+    ("材料报告", "documents:document_list", "documents.document"),
+    ("材料校核", "documents:check", "documents.document"),
 ]
 ENTERPRISE_MODULES = [
     ("本企业", "enterprises:enterprise", "enterprises.enterprise"),
@@ -180,7 +181,7 @@ def test_every_role_sees_the_menus_it_saw_before(leader, alice, grid_worker, ent
         assert (module_items(user), admin_items(user)) == former_menus(user), user.username
     leader_menu = module_items(leader)
     assert [i["label"] for i in leader_menu] == [m[0] for m in MODULES]
-    assert [i["label"] for i in leader_menu if i["url"] is None] == ["网格走访", "土地载体", "材料报告"]
+    assert [i["label"] for i in leader_menu if i["url"] is None] == ["网格走访", "土地载体"]
     own = module_items(enterprise_user)
     assert [i["label"] for i in own] == [m[0] for m in ENTERPRISE_MODULES]
     assert own[0]["url"] == reverse("enterprises:enterprise", args=[enterprise_user.enterprise_id])

@@ -30,6 +30,8 @@ class Action(models.TextChoices):
     EVALUATE = "evaluate", _("运行评价")
     URGE = "urge", _("催办")
     WATCH = "watch", _("周调度关注")
+    REVIEW = "review", _("部门审核")
+    APPROVE = "approve", _("领导审定")
 
 
 class Constraint(models.TextChoices):

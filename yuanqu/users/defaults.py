@@ -230,4 +230,10 @@ DEFAULT_PERMISSIONS = [
     ("部门人员-指标别名", R.STAFF, "targets.synonym", [V], C.ALL),
     ("领导-指标别名", R.LEADER, "targets.synonym", [V], C.ALL),
     ("系统管理员-指标别名", R.SYSADMIN, "targets.synonym", [V, A, CH, D], C.ALL),
+    # 材料报告：本部门人员起草（生成、修改、提交、下载），领导审定；部门负责人审核（review）
+    # 由安全管理员按人授予本部门范围，不按角色预置
+    ("部门人员-本部门材料", R.STAFF, "documents.document", [V, A, CH, E], C.OWN_DEPARTMENT),
+    ("领导-材料", R.LEADER, "documents.document", [V, E, "approve"], C.ALL),
+    ("部门人员-材料模板", R.STAFF, "documents.reporttemplate", [V, A, CH, D], C.ALL),
+    ("领导-材料模板", R.LEADER, "documents.reporttemplate", [V], C.ALL),
 ]
