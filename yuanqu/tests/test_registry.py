@@ -58,6 +58,7 @@ ADMIN = [
     ("部门", "users:department_list", "users.department", "view"),
     ("园区/片区", "users:zone_list", "users.zone", "view"),
     ("用户", "users:user_list", "users.user", "view"),
+    ("账号申请", "users:accountrequest_list", "users.accountrequest", "view"),
     ("产业链", "enterprises:industrychain_list", "enterprises.industrychain", "view"),
     ("诉求类别", "demands:demandcategory_list", "demands.demandcategory", "view"),
     ("经济指标", "economy:indicator_list", "economy.indicator", "change"),
