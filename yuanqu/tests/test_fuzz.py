@@ -208,6 +208,15 @@ def test_json_numbers_in_form_backed_api_fields_are_400s(api, value):
     assert "start_on" in task.json() or "due_on" in task.json()
 
 
+@pytest.mark.parametrize("body", [[], [["a", 1]], "text", 5, None])
+def test_a_json_body_that_is_no_object_is_a_400(api, body):
+    staff = APIClient(raise_request_exception=False)
+    staff.force_authenticate(demo_user("staff"))
+    for url in ("/api/demands/", "/api/supervision-tasks/"):
+        response = staff.post(url, body, format="json")
+        assert response.status_code == 400, (url, body, response.status_code)
+
+
 def demand_data(received_at):
     from yuanqu.demands.models import DemandCategory
     from yuanqu.enterprises.models import Enterprise

@@ -1,4 +1,5 @@
 import datetime
+from collections.abc import Mapping
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -170,6 +171,8 @@ def plain_data(data, fields):
     (the Python values an importer gives: dates, numbers, ids) is left as it is."""
     if data is None or isinstance(data, MultiValueDict):
         return data
+    if not isinstance(data, Mapping):  # a JSON body that is a list, a number, a string
+        return {}
     plain = dict(data)
     for name, value in data.items():
         field = fields.get(name)
