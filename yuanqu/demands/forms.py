@@ -1,6 +1,7 @@
 from django import forms
 from django.utils import timezone
 
+from yuanqu.core.workdays import CalendarMissing, received_on
 from yuanqu.enterprises.models import Enterprise
 from yuanqu.users.models import Department
 from yuanqu.users.permissions import restrict
@@ -58,6 +59,11 @@ class DemandForm(BaseForm):
         when = data.get("received_at")
         if when and when > timezone.now():
             self.add_error("received_at", "受理时间不能晚于当前时间")
+        elif when:
+            try:  # the clock starts on the day of receipt: its year must be in the calendar
+                received_on(when)
+            except CalendarMissing as exc:
+                self.add_error("received_at", f"受理时间{when:%Y-%m-%d}超出工作日历：{exc}，无法计算办理期限")
         return data
 
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 
-from yuanqu.core.workdays import WorkCalendar
+from yuanqu.core.workdays import CalendarMissing, WorkCalendar
 from yuanqu.users.choices import Role
 from yuanqu.users.permissions import has_perm, restrict
 from yuanqu.utilities import views as generic
@@ -188,6 +188,8 @@ class DemandCreateView(View):
                 form.add_error(None, "该企业不在您的受理范围内，未保存。")
             except (services.DemandError, NotAllowed) as exc:
                 form.add_error(None, str(exc))
+            except CalendarMissing as exc:  # a deadline reaching a year the calendar lacks
+                form.add_error(None, f"{exc}，无法计算办理期限，未保存。")
             else:
                 messages.success(request, f"已受理诉求{demand.number}，办理期限{demand.due_on:%Y-%m-%d}。")
                 return redirect(demand.get_absolute_url())
@@ -235,6 +237,8 @@ class DemandActionView(View):
                 raise
             except (services.DemandError, NotAllowed) as exc:
                 form.add_error(None, str(exc))
+            except CalendarMissing as exc:  # a deadline reaching a year the calendar lacks
+                form.add_error(None, f"{exc}，无法计算办理期限，未保存。")
             else:
                 return self.done(request, demand, f"诉求{demand.number}已{label}。")
         # Nothing was saved: the demand as stored, the form as the user filled it.

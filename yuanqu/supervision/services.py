@@ -72,8 +72,16 @@ def task_next_report_due(task) -> datetime.date:
     return next_report_due(task.report_cycle, last or task.start_on)
 
 
+# No run of days off is this long (the Spring Festival with its weekends is nine days).
+LONGEST_DAYS_OFF = 14
+
+
 def missed(due_on: datetime.date, today: datetime.date, calendar=None) -> bool:
-    """A deadline is missed from the working day after it (a working day in (due_on, today])."""
+    """A deadline is missed from the working day after it (a working day in (due_on, today]).
+    A date long past is missed without asking the calendar, which may not cover its year
+    (a task due in 1990 would otherwise fail every page listing it)."""
+    if today - due_on > datetime.timedelta(days=LONGEST_DAYS_OFF):
+        return True
     return today > due_on and workdays_between(due_on, today, calendar) >= 1
 
 

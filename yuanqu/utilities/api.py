@@ -21,11 +21,15 @@ from django.db import transaction
 from django.db.models import ProtectedError
 from rest_framework import serializers, status
 from rest_framework.exceptions import APIException, PermissionDenied
+from rest_framework.exceptions import ValidationError as APIValidationError
+from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.permissions import BasePermission
 
+from yuanqu.core.workdays import CalendarMissing
 from yuanqu.users.permissions import has_perm, restrict
 
 from .grants import OutsideGrant, ensure_within_grant
+from .text import control_character_error
 
 METHOD_ACTIONS = {
     "GET": "view",
@@ -37,6 +41,10 @@ METHOD_ACTIONS = {
     "DELETE": "delete",
 }
 OUTSIDE_GRANT_ERROR = "保存后的记录超出了您的权限范围（例如不属于本部门），未保存。"
+# A page of a list holds at most this many records (``?limit=``); an offset past this is
+# no page anyone reads, and past 2^63 it is no number a database can take.
+MAX_LIMIT = 1000
+MAX_OFFSET = 10**9
 
 
 def request_action(request) -> str:
@@ -61,6 +69,37 @@ class Conflict(APIException):
     default_code = "conflict"
 
 
+class BoundedLimitOffsetPagination(LimitOffsetPagination):
+    """``?limit=`` and ``?offset=`` as whole numbers within bounds, else a 400 naming them.
+
+    DRF's own pagination takes any integer, and a ``limit`` of 2^63 reaches the database as a
+    number it cannot hold (a server error); a negative or non-numeric value it silently
+    replaces by the default, so the client never learns it asked for something else."""
+
+    max_limit = MAX_LIMIT
+
+    def get_limit(self, request):
+        raw = request.query_params.get(self.limit_query_param)
+        if raw is None or raw == "":
+            return self.default_limit
+        return _bounded(raw, self.limit_query_param, 1, MAX_LIMIT, f"应为 1–{MAX_LIMIT} 的整数（每页条数）")
+
+    def get_offset(self, request):
+        raw = request.query_params.get(self.offset_query_param)
+        if raw is None or raw == "":
+            return 0
+        return _bounded(
+            raw, self.offset_query_param, 0, MAX_OFFSET, f"应为 0–{MAX_OFFSET} 的整数（跳过的条数）"
+        )
+
+
+def _bounded(raw, name, low, high, hint):
+    text = raw.strip()
+    if text.isascii() and text.isdigit() and len(text) <= 18 and low <= int(text) <= high:
+        return int(text)
+    raise APIValidationError({name: [f"参数 {name}=“{raw[:50]}”无效，{hint}"]})
+
+
 class RestrictedViewSetMixin:
     """CRUD over ``restrict(queryset, user, action)`` with the model's FilterSet.
 
@@ -69,6 +108,14 @@ class RestrictedViewSetMixin:
     """
 
     filterset_class = None
+    pagination_class = BoundedLimitOffsetPagination
+
+    def handle_exception(self, exc):
+        """A date the working-day calendar does not cover is the client's input: a 400 with the
+        calendar's Chinese message, not a server error."""
+        if isinstance(exc, CalendarMissing):
+            exc = APIValidationError({"non_field_errors": [f"{exc}，无法计算工作日"]})
+        return super().handle_exception(exc)
 
     def get_queryset(self):
         return restrict(super().get_queryset(), self.request.user, request_action(self.request))
@@ -131,6 +178,19 @@ class ValidatedModelSerializer(serializers.ModelSerializer):
         except DjangoValidationError as error:
             raise serializers.ValidationError(serializers.as_serializer_error(error)) from None
         return attrs
+
+    def to_internal_value(self, data):
+        """A text with a control character (ESC, backspace …) is refused, naming the field."""
+        values = super().to_internal_value(data)
+        errors = {}
+        for name, value in values.items():
+            if isinstance(value, str):
+                field = self.fields.get(name)
+                if message := control_character_error(value, str(getattr(field, "label", "") or name)):
+                    errors[name] = [message]
+        if errors:
+            raise serializers.ValidationError(errors)
+        return values
 
     def update(self, instance, validated_data):
         """Many-to-many fields changed by one request are one change-log update."""

@@ -36,6 +36,7 @@ from yuanqu.core.changelog import audit
 
 from .privacy import mask, personal_fields
 from .tables import NumberColumn
+from .text import CONTROL_CHARACTERS, printable
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -50,9 +51,12 @@ MAX_ROWS = 1_048_575  # a sheet's rows below the header
 
 
 def neutralise(value):
-    """Make a text cell inert: text a spreadsheet would run as a formula gets a leading '."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
+    """Make a text cell inert: text a spreadsheet would run as a formula gets a leading ',
+    control characters go."""
+    if isinstance(value, str):
+        value = printable(value)
+        if value.startswith(FORMULA_PREFIXES):
+            return "'" + value
     return value
 
 
@@ -69,7 +73,7 @@ def cell_value(value):
         return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
     if isinstance(value, datetime.date):
         return value
-    text = value if isinstance(value, str) else str(value)
+    text = printable(value if isinstance(value, str) else str(value))
     if "<" in text:
         text = strip_tags(text)
     return neutralise(text.strip())
@@ -149,6 +153,8 @@ def write_xlsx(target, title: str, header: list[str], rows, figures=()) -> int:
             for col, value in enumerate(values):
                 kind = type(value)
                 if kind is str:
+                    if not value.isprintable():
+                        value = CONTROL_CHARACTERS.sub("", value)
                     if "<" in value:
                         value = strip_tags(value)
                     value = value.strip()
@@ -187,7 +193,7 @@ def _write_other(sheet, row, col, value, figure, formats):
         number_format = (formats["whole"] if _whole(value) else formats["fraction"]) if figure else None
         sheet.write_number(row, col, value, number_format)
     elif value not in (None, ""):
-        sheet.write_string(row, col, str(value))
+        sheet.write_string(row, col, printable(str(value)))
 
 
 def rows_to_xlsx(title: str, header: list[str], rows, figures=()) -> tuple[bytes, int]:

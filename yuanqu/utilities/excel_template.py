@@ -8,7 +8,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from .excel import neutralise
+from .excel import neutralise, printable
 
 # Excel refuses an inline list ("a,b,c") longer than this; longer lists go on a hidden sheet.
 INLINE_LIST_LIMIT = 255
@@ -58,7 +58,7 @@ def build_template(importer) -> bytes:
         if column.text:
             sheet.column_dimensions[letter].number_format = "@"  # keep leading zeros and long codes
 
-        choices = importer.choices_for(column)
+        choices = [printable(c) for c in importer.choices_for(column) or ()]
         shown = ""
         if choices:
             inline = ",".join(choices)
@@ -98,7 +98,9 @@ def build_template(importer) -> bytes:
     guide.append([])
     guide.append(["说明：第一个工作表的第一行为列名，请勿修改；从第二行起每行一条记录。带 * 的列必填。"])
     if rows:
-        guide.append([f"已列出您可填报的 {len(rows)} 条记录的代码和名称，只需在各行填写数字；不填报的行可删除或留空。"])
+        guide.append(
+            [f"已列出您可填报的 {len(rows)} 条记录的代码和名称，只需在各行填写数字；不填报的行可删除或留空。"]
+        )
     guide.column_dimensions["A"].width = 20
     guide.column_dimensions["B"].width = 10
     guide.column_dimensions["C"].width = 60

@@ -1,11 +1,20 @@
 import datetime
+from collections.abc import Mapping
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.forms.models import ModelFormMetaclass
 from django.forms.widgets import DateTimeBaseInput
 from django.utils import timezone
+from django.utils.datastructures import MultiValueDict
 
 from yuanqu.users.permissions import restrict
+
+from .text import control_character_error
+
+# The database's integers are 64-bit (BigIntegerField, ids): a number past them is no value
+# and no id, and reaching the database it is a server error, not a form error.
+INTEGER_MIN, INTEGER_MAX = -(2**63), 2**63 - 1
 
 # What a browser's date and datetime-local inputs accept and post (ISO 8601). The localised
 # zh-hans format (2026/01/02) is rejected by the input: it shows blank and posts nothing.
@@ -93,6 +102,107 @@ def use_date_widgets(fields):
     return fields
 
 
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Several records by id, an id past the database's integers refused as any unknown id
+    (Django's ``__in`` lookup sends it to the database as is)."""
+
+    def _check_values(self, value):
+        key = self.to_field_name or "pk"
+        field = self.queryset.model._meta.pk if key == "pk" else self.queryset.model._meta.get_field(key)
+        if field.get_internal_type() in ("AutoField", "BigAutoField", "IntegerField", "BigIntegerField"):
+            try:
+                values = list(value)
+            except TypeError:
+                values = []
+            for pk in values:
+                text = str(pk).strip()
+                digits = text[1:] if text.startswith("-") else text
+                if digits.isascii() and digits.isdigit() and not INTEGER_MIN <= int(text) <= INTEGER_MAX:
+                    raise forms.ValidationError(
+                        self.error_messages["invalid_pk_value"],
+                        code="invalid_pk_value",
+                        params={"pk": text[:30]},
+                    )
+        return super()._check_values(value)
+
+
+def within_years(value):
+    """A date or a moment in the years any record may name (``periods.FIRST_YEAR`` to
+    ``LAST_YEAR``): month and working-day arithmetic around 0001-01-01 or 9999-12-31 leaves
+    Python's dates."""
+    from .periods import FIRST_YEAR, LAST_YEAR
+
+    if value is not None and not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise forms.ValidationError(
+            f"日期{value.year:04d}-{value.month:02d}-{value.day:02d}超出范围，年份应在{FIRST_YEAR}–{LAST_YEAR}之间",
+            code="year_range",
+        )
+
+
+def bound_numbers(fields):
+    """Every integer field among ``fields`` kept within the database's integers, every date
+    within the years a record may name, and every multiple model choice checked for ids past
+    the integers (declared or from the model)."""
+    for field in fields.values():
+        if isinstance(field, forms.DateField | forms.DateTimeField) and within_years not in field.validators:
+            field.validators.append(within_years)
+        if type(field) is forms.ModelMultipleChoiceField:
+            field.__class__ = ModelMultipleChoiceField  # a subclass adding one check
+        elif isinstance(field, forms.IntegerField) and not isinstance(
+            field, forms.FloatField | forms.DecimalField
+        ):
+            if field.max_value is None:
+                field.max_value = INTEGER_MAX
+                field.validators.append(MaxValueValidator(INTEGER_MAX))
+            if field.min_value is None:
+                field.min_value = INTEGER_MIN
+                field.validators.append(MinValueValidator(INTEGER_MIN))
+    return fields
+
+
+TEMPORAL = (datetime.date, datetime.time)  # datetime.datetime is a date
+
+
+def plain_data(data, fields):
+    """Form data given as a parsed JSON body (the API passing ``request.data`` to a page's
+    form), with what Django's fields cannot take read as text, as a browser would post it: a
+    number, a yes/no, a list or an object for a date or time field (Django calls ``strip()``
+    on it: a server error), a list or an object for a field of one value. Everything else
+    (the Python values an importer gives: dates, numbers, ids) is left as it is."""
+    if data is None or isinstance(data, MultiValueDict):
+        return data
+    if not isinstance(data, Mapping):  # a JSON body that is a list, a number, a string
+        return {}
+    plain = dict(data)
+    for name, value in data.items():
+        field = fields.get(name)
+        if (
+            field is None
+            or value is None
+            or isinstance(value, (str, *TEMPORAL))
+            or isinstance(field, forms.FileField)
+        ):
+            continue
+        several = isinstance(field, forms.MultipleChoiceField | forms.ModelMultipleChoiceField)
+        if isinstance(value, list | tuple | dict) and not several:
+            plain[name] = str(value)
+        elif isinstance(field, forms.DateField | forms.DateTimeField | forms.TimeField) and not isinstance(
+            value, list | tuple
+        ):
+            plain[name] = str(value)
+    return plain
+
+
+def refuse_control_characters(form):
+    """A text a user typed with a control character in it (ESC, backspace …) is a field
+    error naming the field: such a character is invisible, and no export could hold it."""
+    for name, value in list(form.cleaned_data.items()):
+        if isinstance(value, str) and (
+            message := control_character_error(value, form.fields[name].label or name)
+        ):
+            form.add_error(name, message)
+
+
 def date_formfield(db_field, **kwargs):
     """``formfield_callback`` of our model forms: model date and datetime fields become our
     form fields (and widgets) unless the form names another field class."""
@@ -102,6 +212,8 @@ def date_formfield(db_field, **kwargs):
         kwargs.setdefault("form_class", DateTimeField)
     elif isinstance(db_field, models.DateField):
         kwargs.setdefault("form_class", DateField)
+    elif isinstance(db_field, models.ManyToManyField):
+        kwargs.setdefault("form_class", ModelMultipleChoiceField)
     return db_field.formfield(**kwargs)
 
 
@@ -157,6 +269,7 @@ class DateWidgetsMetaclass(RestrictedChoicesMixin, forms.forms.DeclarativeFields
     def __new__(mcs, name, bases, attrs):
         cls = super().__new__(mcs, name, bases, attrs)
         use_date_widgets(cls.base_fields)
+        bound_numbers(cls.base_fields)
         return cls
 
 
@@ -172,15 +285,25 @@ class DateModelFormMetaclass(RestrictedChoicesMixin, ModelFormMetaclass):
                 meta.formfield_callback = staticmethod(date_formfield)
         cls = super().__new__(mcs, name, bases, attrs)
         use_date_widgets(cls.base_fields)
+        bound_numbers(cls.base_fields)
         return cls
 
 
 class UserFormMixin:
-    """Forms receive the acting user (for defaults and choice limits)."""
+    """Forms receive the acting user (for defaults and choice limits); data from a JSON body
+    is read as posted text (``plain_data``), and a typed text with a control character is a
+    field error."""
 
     def __init__(self, *args, user=None, **kwargs):
         self.user = user
         super().__init__(*args, **kwargs)
+        if self.is_bound:
+            self.data = plain_data(self.data, self.fields)
+        bound_numbers(self.fields)  # fields an __init__ added
+
+    def _clean_fields(self):
+        super()._clean_fields()
+        refuse_control_characters(self)
 
 
 class BaseForm(UserFormMixin, forms.Form, metaclass=DateWidgetsMetaclass):
@@ -192,7 +315,7 @@ class BaseModelForm(UserFormMixin, forms.ModelForm, metaclass=DateModelFormMetac
     """A model form with our date widgets, its model choices restricted by ``user=``."""
 
     def _clean_fields(self):
-        super()._clean_fields()
+        super()._clean_fields()  # UserFormMixin's: control characters refused
         keep_untouched_moments(self)
 
     def _save_m2m(self):

@@ -8,7 +8,8 @@ One rule for every action view (assign, close, escalate, evaluate …):
   app's own rule passed as ``allowed``), with the reason in Chinese.
 """
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from yuanqu.users.permissions import can_add_child, restrict
@@ -42,6 +43,10 @@ def get_for_action(
         queryset = model_or_queryset._default_manager.all()
     else:
         queryset = model_or_queryset.all()
+    try:  # an id that is no id at all ("abc" in /api/demands/abc/assign/) names no record
+        queryset.model._meta.pk.to_python(pk)
+    except (ValidationError, TypeError, ValueError):
+        raise Http404("记录不存在") from None
     obj = get_object_or_404(restrict(queryset, user, "view"), pk=pk)
     if allowed is not None:
         permitted = allowed(obj)

@@ -29,6 +29,7 @@ from yuanqu.users.permissions import restrict
 from . import xlsx_reader
 from .excel import FORMULA_PREFIXES
 from .grants import OutsideGrant
+from .text import control_character_error
 
 # A member of the zip that expands more than this many times is treated as a zip bomb;
 # real worksheets compress 5–30 times.
@@ -39,6 +40,8 @@ MAX_ZIP_ENTRIES = 10000
 # Rows that are only formatting are skipped, but not forever.
 MAX_EMPTY_ROWS_PAST_LIMIT = 10000
 ZIP_MAGIC = b"PK\x03\x04"
+# What [Content_Types].xml declares for a macro-enabled workbook (.xlsm, .xltm) or a macro part.
+MACRO_CONTENT_TYPES = (b"macroenabled", b"vbaproject", b"ms-office.activex")
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary .xls
 TRUE_WORDS = {"是", "y", "yes", "true", "1", "√", "有"}
 FALSE_WORDS = {"否", "n", "no", "false", "0", "×", "无"}
@@ -197,6 +200,18 @@ def check_file(filename: str, data: bytes) -> None:
             "文件中含有宏（vbaProject.bin），导入只接受不含宏的工作簿，"
             "请在 Excel 中“另存为 Excel 工作簿(*.xlsx)”后再导入"
         )
+    content_types = next(m for m in members if m.filename == "[Content_Types].xml")
+    if content_types.file_size > RATIO_CHECK_MIN_BYTES:  # a few KB in any workbook
+        raise ImportRejected(not_xlsx)
+    try:
+        declared = archive.read(content_types).lower()
+    except (zipfile.BadZipFile, ValueError, OSError, RuntimeError, NotImplementedError) as exc:
+        raise ImportRejected(not_xlsx) from exc
+    if any(word in declared.replace(b"\x00", b"") for word in MACRO_CONTENT_TYPES):
+        raise ImportRejected(
+            "文件声明为启用宏的工作簿（.xlsm 的内容类型），导入只接受不含宏的工作簿，"
+            "请在 Excel 中“另存为 Excel 工作簿(*.xlsx)”后再导入"
+        )
     # The sizes in the central directory bound what zipfile will inflate (it stops at the
     # declared size and fails the CRC check), so checking them is enough.
     total = sum(m.file_size for m in members)
@@ -227,15 +242,15 @@ def read_rows(data: bytes):
     try:
         return _collect_rows(xlsx_reader.iter_rows(data))
     except xlsx_reader.ForbiddenDTD as exc:
-        raise ImportRejected(
-            f"文件中“{exc.member}”含有 DTD 声明（DOCTYPE），疑似 XML 炸弹，已拒绝"
-        ) from exc
+        raise ImportRejected(f"文件中“{exc.member}”含有 DTD 声明（DOCTYPE），疑似 XML 炸弹，已拒绝") from exc
     except xlsx_reader.NotFast:
         pass
-    from openpyxl import load_workbook  # uses defusedxml against XML bombs when installed
+    import openpyxl
 
+    if not openpyxl.DEFUSEDXML:  # it parses through defusedxml only when installed and enabled
+        raise ImportRejected("服务器未启用 defusedxml，无法安全读取此文件，请联系系统管理员")
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a broken package
         raise ImportRejected("无法作为 Excel 工作簿打开，文件可能已损坏或不是 .xlsx 格式") from exc
     try:
@@ -431,6 +446,8 @@ class Importer:
         f = self.form_field(column)
         if isinstance(value, str):
             value = value.strip()
+            if message := control_character_error(value, column.header):
+                raise ValidationError(message)
         if _blank(value):
             return None
         if isinstance(f, forms.ModelChoiceField):

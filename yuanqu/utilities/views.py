@@ -20,6 +20,42 @@ from yuanqu.users.permissions import has_perm, restrict
 from .grants import OutsideGrant, ensure_within_grant
 from .htmx import htmx_partial
 
+# The most rows a list page shows at once (``?per_page=``): the pages render every row of the
+# page, so an unbounded number is a request for the whole table.
+MAX_PER_PAGE = 500
+
+
+def _positive(text, high):
+    """A page number or page size from the query string: a whole number in 1..``high``, else None."""
+    text = (text or "").strip()
+    if text.isascii() and text.isdigit() and len(text) <= 18 and 1 <= int(text) <= high:
+        return int(text)
+    return None
+
+
+class BoundedRequestConfig(RequestConfig):
+    """django-tables2's configuration with ``?page=`` and ``?per_page=`` bounded: a size
+    outside 1..MAX_PER_PAGE or a malformed one is the view's default size, a page past the
+    end the last page, a malformed or negative page the first (tables2 itself crashes on
+    ``per_page=-1``)."""
+
+    def __init__(self, request, per_page):
+        super().__init__(request, paginate=False)
+        self.per_page = per_page
+
+    def configure(self, table):
+        super().configure(table)  # request and ordering
+        get = self.request.GET
+        per_page = _positive(get.get(table.prefixed_per_page_field), MAX_PER_PAGE) or self.per_page
+        table.paginate(per_page=per_page, page=1)
+        last = table.paginator.num_pages
+        text = (get.get(table.prefixed_page_field) or "").strip()
+        if text.isascii() and text.isdigit():
+            page = last if len(text) > 18 else min(max(int(text), 1), last)
+            if page != 1:
+                table.page = table.paginator.page(page)
+        return table
+
 
 def url_name(model, action):
     return f"{model._meta.app_label}:{model._meta.model_name}_{action}"
@@ -84,7 +120,7 @@ class ObjectListView(BaseObjectView):
         filterset = self.filterset(request.GET or None, queryset=self.get_queryset(), request=request)
         queryset = filterset.qs
         table = self.table(queryset, user=request.user)
-        RequestConfig(request, paginate={"per_page": self.per_page}).configure(table)
+        BoundedRequestConfig(request, self.per_page).configure(table)
         context = {
             **self.base_context(),
             "filterset": filterset,

@@ -16,7 +16,9 @@ run before this, in ``importing.check_file``.
 
 What calamine cannot give exactly raises :class:`NotFast` and the caller reads the file with
 openpyxl instead: a sheet with error cells (calamine gives ``""`` for ``#DIV/0!``, which the
-import would take for a blank), a part in UTF-16, or a file calamine cannot open.
+import would take for a blank), a part in UTF-16 (searched for declarations all the same,
+decoded), or a file calamine cannot open. openpyxl parses through defusedxml (it uses it
+whenever it is installed; ``importing.read_rows`` refuses to fall back when it is not).
 """
 
 import datetime
@@ -100,6 +102,7 @@ def scan(archive) -> bool:
     CDATA), so each occurrence is looked at.
     """
     errors = False
+    utf16 = ""
     for info in archive.infolist():
         name = info.filename
         if info.is_dir() or name.lower().endswith(BINARY):
@@ -110,19 +113,37 @@ def scan(archive) -> bool:
         with archive.open(info) as part:
             while chunk := part.read(CHUNK):
                 if first:
-                    if chunk.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in chunk[:200]:
-                        raise NotFast(f"UTF-16 part {name}")
                     first = False
+                    if chunk.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in chunk[:200]:
+                        # Read by openpyxl, but searched here all the same: decoded whole
+                        # (``check_file`` bounds the size of every part).
+                        utf16 = utf16 or name
+                        _refuse_declarations(_utf8(chunk + part.read()), name)
+                        break
                 text = tail + chunk
-                start = text.find(b"<!")
-                while start != -1:
-                    if text[start + 2 : start + 9].upper().startswith(DECLARATIONS):
-                        raise ForbiddenDTD(name)
-                    start = text.find(b"<!", start + 2)
+                _refuse_declarations(text, name)
                 if worksheet and not errors:
                     errors = _has_error_cells(text)
                 tail = text[-16:]
+    if utf16:
+        raise NotFast(f"UTF-16 part {utf16}")
     return errors
+
+
+def _refuse_declarations(text, name):
+    start = text.find(b"<!")
+    while start != -1:
+        if text[start + 2 : start + 9].upper().startswith(DECLARATIONS):
+            raise ForbiddenDTD(name)
+        start = text.find(b"<!", start + 2)
+
+
+def _utf8(data: bytes) -> bytes:
+    """A UTF-16 part as UTF-8, to search it as the others."""
+    encoding = "utf-16" if data.startswith((b"\xff\xfe", b"\xfe\xff")) else "utf-16-le"
+    if not data.startswith((b"\xff\xfe", b"\xfe\xff")) and data[:1] == b"\x00":
+        encoding = "utf-16-be"
+    return data.decode(encoding, errors="replace").encode("utf-8")
 
 
 def _has_error_cells(text):
