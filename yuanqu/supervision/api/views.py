@@ -51,9 +51,11 @@ class TaskViewSet(
     def create(self, request, *args, **kwargs):
         # The status is read-only on create: a new task starts in the initial status whatever
         # the request says, so a grant to add tasks is no grant to file them as done.
-        data = request.data.copy()
-        data["status"] = Task._meta.get_field("status").default
-        data.pop("done_on", None)
+        data = request.data
+        if isinstance(data, dict):  # a JSON object or a form (QueryDict); anything else is a 400 below
+            data = data.copy()
+            data["status"] = Task._meta.get_field("status").default
+            data.pop("done_on", None)
         return self.save_form(Task(), data, "add", status.HTTP_201_CREATED)
 
     def update(self, request, *args, **kwargs):
