@@ -136,6 +136,9 @@ class Claim:
     period: datetime.date | None = None
     figure_key: str | None = None
     zone: object = None
+    # Another scope the sentence puts the claim in before its subject: ("chain", IndustryChain),
+    # ("department", Department) or ("other", name) for an enterprise (never the park's figure)
+    owner: tuple | None = None
     target: bool = False  # in a plan's sentence (目标/力争/确保 …): a target, not a record
     names: list = field(default_factory=list)  # the names tried against the catalogue
 
@@ -192,6 +195,7 @@ def find(lines: list[str], *, period=None, matcher=None, zones=None) -> list[Cla
         matcher = FigureMatcher()
     if zones is None:
         zones = zone_names()
+    owners = owner_names(zones)
     found = []
     year = None
     matched: dict = {}  # subject → (figure_key, zone, names): a draft repeats its subjects
@@ -209,9 +213,39 @@ def find(lines: list[str], *, period=None, matcher=None, zones=None) -> list[Cla
                 _match(claim, matcher, zones)
                 matched[claim.subject] = (claim.figure_key, claim.zone, claim.names)
             claim.figure_key, claim.zone, claim.names = matched[claim.subject]
+            if claim.zone is None:
+                claim.owner = _owner(line[: claim.start], owners)
             claim.target = _is_plan(claim, line)
             found.append(claim)
     return found
+
+
+ENTERPRISE_NAME = re.compile(r"[\u4e00-\u9fff（）()]{2,}(有限责任公司|有限公司|股份公司|集团|研究院|合作社)")
+SENTENCE_END = re.compile(r"[。；;！？!?]")
+
+
+def owner_names(zones: dict) -> list[tuple[str, tuple]]:
+    """Names that put a claim in a scope of its own when the sentence names them before its
+    subject: 产业链 and 部门 (longest first), and the 片区 (whose figures the catalogue has)."""
+    from yuanqu.enterprises.models import IndustryChain
+    from yuanqu.users.models import Department
+
+    names = [(name, ("zone", zone)) for name, zone in zones.items()]
+    names += [(chain.name, ("chain", chain)) for chain in IndustryChain.objects.all()]
+    names += [(dept.name, ("department", dept)) for dept in Department.objects.all()]
+    return sorted(names, key=lambda item: len(item[0]), reverse=True)
+
+
+def _owner(head: str, owners: list) -> tuple | None:
+    """The scope the words before a claim (within its sentence) put it in, if any."""
+    clause = SENTENCE_END.split(head)[-1]
+    company = ENTERPRISE_NAME.search(clause)
+    if company:
+        return ("other", company.group(0))
+    for name, scope in owners:
+        if name and name in clause:
+            return scope
+    return None
 
 
 def zone_names() -> dict:
@@ -515,7 +549,14 @@ def mismatches(claims: list[Claim], lines: list[str], user=None, catalogue=None)
             continue
         if claim.period >= this_month:
             continue  # the month is not over: its records are not complete
-        scope, target = ("zone", claim.zone) if claim.zone is not None else ("park", None)
+        if claim.zone is not None:
+            scope, target = "zone", claim.zone
+        elif claim.owner is not None:
+            scope, target = claim.owner
+            if scope == "other":
+                continue  # an enterprise's own figure: not in the catalogue
+        else:
+            scope, target = "park", None
         key = (figure.key, claim.period, scope, getattr(target, "pk", None))
         if key not in results:
             memo = memos.setdefault((claim.period, scope, key[3]), {})
@@ -590,7 +631,8 @@ def inconsistencies(claims: list[Claim], lines: list[str]) -> list[dict]:
         for kind, value, unit, start, end in _values(claim) if _comparable(claim) else ():
             dimension, factor = _factor(unit)
             scope = claim.period or ("paragraph", claim.paragraph)
-            key = (claim.subject, kind, scope, dimension, claim.comparator, claim.target)
+            about = _scope_key(claim)
+            key = (claim.subject, kind, scope, dimension, claim.comparator, claim.target, about)
             if key not in first:
                 first[key] = (claim, value, unit, factor)
                 continue
@@ -611,6 +653,15 @@ def inconsistencies(claims: list[Claim], lines: list[str]) -> list[dict]:
                     )
                 )
     return found
+
+
+def _scope_key(claim: Claim):
+    if claim.zone is not None:
+        return ("zone", claim.zone.pk)
+    if claim.owner is not None:
+        kind, target = claim.owner
+        return (kind, getattr(target, "pk", target))
+    return None
 
 
 def _disagree(value, unit, factor, other_value, other_unit, other_factor) -> bool:
@@ -634,6 +685,8 @@ def _comparable(claim: Claim) -> bool:
     """Whether the claim's subject names one thing another claim may state again: a figure of
     the catalogue, or a plain name (no masked characters, not a share “占…”, not what a number
     counts in “4家企业…”, where drafts list parts)."""
+    if claim.unit == POINTS:
+        return False  # “拉低全区增速1.1个百分点”: each is a contribution of its own
     if claim.figure_key:
         return True
     return (

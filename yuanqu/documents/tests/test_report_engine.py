@@ -217,3 +217,24 @@ def test_a_users_report_counts_only_the_records_that_user_may_view(month):
         Enterprise.objects.filter(zone_id__in=grid_user.zone.subtree_ids()).values_list("name", flat=True)
     )
     assert {"".join(run.text for run in row[1]) for row in top["rows"]} <= own
+
+
+@pytest.mark.parametrize("kind", ["monthly", "annual"])
+def test_a_generated_report_fed_to_the_draft_check_has_no_mismatch(month, kind):
+    """What the writer prints from the catalogue, the check reads back and finds in the
+    records: no figure contradicted, no figure missing, nothing inconsistent."""
+    from yuanqu.documents.draftcheck import check
+
+    params = {"period": f"{month:%Y-%m}"} if kind == "monthly" else {"year": month.year - 1}
+    report = generate(kind, **params)
+    text = "\n".join(b.text for b in report.blocks if b.kind in ("title", "heading", "paragraph"))
+    # the annual report names its years itself (this year's figures, next year's targets)
+    result = check(text, period=month if kind == "monthly" else None)
+    kinds = [f["kind"] for f in result["findings"]]
+    assert "mismatch" not in kinds and "inconsistent" not in kinds, [
+        (f["kind"], f["text"], f["message"])
+        for f in result["findings"]
+        if f["kind"] in ("mismatch", "inconsistent")
+    ]
+    assert result["claims"], "the check understood none of the report's figures"
+    assert any(c["figure_key"] for c in result["claims"])
