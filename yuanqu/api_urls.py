@@ -1,3 +1,5 @@
+from csp.constants import SELF
+from csp.decorators import csp_update
 from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
@@ -7,8 +9,11 @@ from rest_framework.permissions import IsAuthenticated
 # for logged-in users only (session or token): the schema answers 401 to anyone else, the
 # docs page sends them to the login page.
 schema = SpectacularAPIView.as_view(permission_classes=[IsAuthenticated])
-docs = SpectacularRedocView.as_view(
-    url_name="api-schema", template_name="api/redoc.html", permission_classes=[IsAuthenticated]
+# Redoc runs its search index in a worker made from a blob: URL.
+docs = csp_update({"worker-src": [SELF, "blob:"]})(
+    SpectacularRedocView.as_view(
+        url_name="api-schema", template_name="api/redoc.html", permission_classes=[IsAuthenticated]
+    )
 )
 
 urlpatterns = [
