@@ -170,6 +170,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "yuanqu.core.middleware.RequestContextMiddleware",
+    "yuanqu.core.middleware.DeniedRequestAuditMiddleware",
     "yuanqu.users.middleware.LoginRequiredMiddleware",
     "yuanqu.users.middleware.PasswordChangeRequiredMiddleware",
 ]
