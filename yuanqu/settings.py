@@ -19,6 +19,7 @@ command with one line in Chinese naming the variable (``ImproperlyConfigured``, 
 ``yuanqu.cli``). See docs/deployment.md.
 """
 
+import ipaddress
 import os
 import secrets
 import tempfile
@@ -397,6 +398,13 @@ CONTENT_SECURITY_POLICY = {
 # right-most address that is not one of them; from anyone else it is ignored (a client
 # could write any address there). See yuanqu.core.context.client_ip.
 YUANQU_TRUSTED_PROXIES = env_list("YUANQU_TRUSTED_PROXIES")
+for _proxy in YUANQU_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"YUANQU_TRUSTED_PROXIES 中的“{_proxy}”不是IP地址或网段（应如 127.0.0.1 或 10.0.0.0/8，多个以逗号分隔）"
+        ) from None
 
 LOGGING = {
     "version": 1,

@@ -90,3 +90,16 @@ def test_behind_the_proxy_the_limit_falls_on_the_client_not_the_proxy(settings, 
     # someone else behind the same proxy still logs in
     other = Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.99")
     assert other.post(LOGIN, {"username": "alice", "password": PASSWORD}).status_code == 302
+
+
+def test_a_mistyped_proxy_is_refused_at_start_with_a_chinese_message():
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "YUANQU_TRUSTED_PROXIES": "127.0.0.1,10.0.0.0/33", "YUANQU_DEBUG": "true"}
+    result = subprocess.run(
+        [sys.executable, "-c", "import yuanqu.settings"], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode != 0
+    assert "YUANQU_TRUSTED_PROXIES 中的“10.0.0.0/33”不是IP地址或网段" in result.stderr
