@@ -59,16 +59,10 @@ class Watch:
         page.add_init_script(REPORT_VIOLATIONS)
         page.on("console", self._console)
         page.on("pageerror", lambda exc: self.problems.append(f"{page.url}: JS error {exc}"))
-        self.headers = {}
-        page.on("response", self._response)
 
     def _console(self, message):
         if message.type == "error":
             self.problems.append(f"{self.page.url}: {message.text}")
-
-    def _response(self, response):
-        if response.request.resource_type == "document":
-            self.headers[response.url] = response.headers
 
     def open(self, url):
         response = self.page.goto(url)
