@@ -19,6 +19,7 @@ command with one line in Chinese naming the variable (``ImproperlyConfigured``, 
 ``yuanqu.cli``). See docs/deployment.md.
 """
 
+import ipaddress
 import os
 import secrets
 import tempfile
@@ -26,6 +27,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -130,6 +132,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_filters",
     "django_htmx",
+    "csp",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_tables2",
@@ -156,6 +159,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "yuanqu.core.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "yuanqu.users.sessions.IdleSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -166,6 +171,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "yuanqu.core.middleware.RequestContextMiddleware",
+    "yuanqu.core.middleware.DeniedRequestAuditMiddleware",
     "yuanqu.users.middleware.LoginRequiredMiddleware",
     "yuanqu.users.middleware.PasswordChangeRequiredMiddleware",
 ]
@@ -367,6 +373,38 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = env_bool("YUANQU_SECURE_HSTS_PRELOAD", True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+
+# Content-Security-Policy (django-csp): only our own files; an inline script or style runs
+# only with the request's nonce ({{ request.csp_nonce }}, added to the header when a page
+# uses it); no eval, no inline handlers or style attributes (ECharts styles through the
+# CSSOM, which the policy allows); charts export as data: images.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
+# The addresses (or networks, CIDR) of the reverse proxies in front of yuanqu, e.g.
+# "127.0.0.1,10.0.0.0/8". X-Forwarded-For is read only on requests from these, taking the
+# right-most address that is not one of them; from anyone else it is ignored (a client
+# could write any address there). See yuanqu.core.context.client_ip.
+YUANQU_TRUSTED_PROXIES = env_list("YUANQU_TRUSTED_PROXIES")
+for _proxy in YUANQU_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"YUANQU_TRUSTED_PROXIES 中的“{_proxy}”不是IP地址或网段（应如 127.0.0.1 或 10.0.0.0/8，多个以逗号分隔）"
+        ) from None
 
 LOGGING = {
     "version": 1,

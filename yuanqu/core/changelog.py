@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
-from .context import current
+from .context import client_ip, current
 
 # Fields that never go into the change log (secrets, or noise recorded as audit events).
 EXCLUDED_FIELDS = {"password", "last_login", "failed_login_count", "locked_until", "created", "last_updated"}
@@ -134,7 +134,7 @@ def audit(kind, *, user=None, user_name="", detail="", data=None, request=None):
         kind=kind,
         user_id=user.pk if user is not None and user.pk else None,
         user_name=user_name or (user.get_username() if user is not None else ""),
-        ip=(request.META.get("REMOTE_ADDR") if request is not None else ctx.ip) or None,
+        ip=(client_ip(request) if request is not None else ctx.ip) or None,
         user_agent=(request.META.get("HTTP_USER_AGENT", "")[:300] if request is not None else ctx.user_agent),
         request_id=ctx.request_id,
         source=ctx.source,

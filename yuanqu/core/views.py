@@ -76,22 +76,15 @@ def objectchange(request, pk):
 
 
 def permission_denied(request, exception=None):
-    """403: a denial is an audit event (who, which page, why), not an error with a traceback."""
-    from yuanqu.core.changelog import audit
-
-    from .choices import AuditEventKind
+    """403: a denial is an audit event (who, which page, why; at most one a minute for the
+    same person and page), not an error with a traceback."""
+    from .middleware import audit_denial
 
     reason = str(exception or "")
-    user = request.user if getattr(request, "user", None) and request.user.is_authenticated else None
-    audit(
-        AuditEventKind.ACCESS_DENIED,
-        user=user,
-        detail=f"{request.method} {request.path}" + (f"：{reason}" if reason else ""),
-        data={"method": request.method, "path": request.path, "reason": reason},
-        request=request,
-    )
+    audit_denial(request, reason=reason)
     response = render(request, "403.html", {"exception": reason}, status=403)
     response._has_been_logged = True  # Django would log the denial with its traceback
+    response._denial_audited = True
     return response
 
 

@@ -8,16 +8,13 @@ from .choices import Light
 from .models import Demand, DemandCategory
 from .services import light
 
-LIGHT_COLOURS = {Light.GREEN: "#2e7d32", Light.YELLOW: "#b7791f", Light.RED: "#c0392b"}
-
 
 def light_badge(value) -> str:
     if not value:
         return "—"
     return format_html(
-        '<span class="badge light {}" style="color:#fff;background:{}">{}</span>',
+        '<span class="badge light solid {}">{}</span>',
         value,
-        LIGHT_COLOURS[value],
         Light(value).label,
     )
 

@@ -38,7 +38,11 @@ def browser():
 
 @pytest.fixture
 def page(browser, live_server):
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 768}, base_url=live_server.url)
+    # Playwright's wait_for_function evaluates its predicate with new Function(), which the
+    # Content-Security-Policy refuses; these tests check behaviour, test_csp.py the policy.
+    context = browser.new_context(
+        locale="zh-CN", viewport={"width": 1366, "height": 768}, base_url=live_server.url, bypass_csp=True
+    )
     page = context.new_page()
     page.set_default_timeout(15000)
     yield page

@@ -19,7 +19,7 @@ class KeyProjectTable(BaseTable):
         empty_values=(),
         orderable=False,
         verbose_name="原因",
-        attrs={"td": {"style": "white-space:normal;min-width:20em;max-width:26em"}},
+        attrs={"td": {"class": "cell-wrap-20"}},
     )
     open_blockers = tables.Column(empty_values=(), orderable=False, verbose_name="未解决堵点")
 
@@ -80,7 +80,9 @@ class KeyProjectTable(BaseTable):
 
     def render_light(self, record):
         result = self._result(record)
-        return format_html('<span class="light light-{}" aria-hidden="true"></span> {}', result.light, result.label)
+        return format_html(
+            '<span class="light light-{}" aria-hidden="true"></span> {}', result.light, result.label
+        )
 
     def value_light(self, record):
         return self._result(record).label

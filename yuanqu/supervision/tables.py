@@ -7,16 +7,13 @@ from yuanqu.utilities.tables import BaseTable
 from .models import AssessmentPeriod, RectificationItem, Task
 from .services import LIGHTS, light
 
-LIGHT_COLOURS = {"green": "#2e7d32", "yellow": "#b7791f", "red": "#c0392b"}
-
 
 def light_badge(value) -> str:
     if not value:
         return "—"
     return format_html(
-        '<span class="badge light {}" style="color:#fff;background:{}">{}</span>',
+        '<span class="badge light solid {}">{}</span>',
         value,
-        LIGHT_COLOURS[value],
         LIGHTS[value],
     )
 

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from rest_framework.authtoken.models import Token
 
 from yuanqu.core.changelog import audit
+from yuanqu.core.context import client_ip
 
 from . import otp
 from .models import LoginThrottle, User
@@ -96,7 +97,7 @@ def attempt_login(request, username: str, password: str):
     """The user when the password is right and neither the address nor the account is
     locked; None otherwise, with the reason in the audit trail."""
     now = timezone.now()
-    address = request.META.get("REMOTE_ADDR") or None
+    address = client_ip(request)
     if not reserve_address(address, now):
         make_password(password)  # as slow as a real check: the answer's time tells nothing
         audit(

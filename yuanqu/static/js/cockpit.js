@@ -25,7 +25,8 @@
 
   function trendOption(t) {
     return {
-      tooltip: { trigger: "axis" },
+      // tooltips drawn on the canvas: the HTML ones carry style attributes the CSP refuses
+      tooltip: { trigger: "axis", renderMode: "richText" },
       legend: { data: ["今年", "去年"], top: 0 },
       grid: { left: 50, right: 16, top: 30, bottom: 28 },
       xAxis: { type: "category", data: MONTHS },
@@ -45,11 +46,11 @@
   function barOption(rows, small) {
     return {
       tooltip: {
-        trigger: "axis", axisPointer: { type: "shadow" },
+        trigger: "axis", axisPointer: { type: "shadow" }, renderMode: "richText",
         formatter: function (items) {
           var r = rows[items[0].dataIndex];
-          return r.name + "<br>累计 " + r.ytd + " " + UNIT + "<br>同比 " + pct(r.growth) +
-            (r.pull_pp === null ? "" : "<br>拉动 " + r.pull_pp + " 个百分点");
+          return r.name + "\n累计 " + r.ytd + " " + UNIT + "\n同比 " + pct(r.growth) +
+            (r.pull_pp === null ? "" : "\n拉动 " + r.pull_pp + " 个百分点");
         }
       },
       grid: { left: 8, right: small ? 48 : 96, top: 8, bottom: small ? 4 : 8, containLabel: true },

@@ -11,7 +11,8 @@
     var chart = echarts.init(node, null, { renderer: "canvas" });
     chart.setOption({
       animation: false,
-      tooltip: { trigger: "axis" },
+      // tooltips drawn on the canvas: the HTML ones carry style attributes the CSP refuses
+      tooltip: { trigger: "axis", renderMode: "richText" },
       legend: { data: ["本期", "上年同期"], top: 0 },
       grid: { left: 60, right: 16, top: 30, bottom: 28 },
       xAxis: { type: "category", data: data.labels },

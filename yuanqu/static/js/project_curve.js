@@ -9,7 +9,8 @@
   var chart = echarts.init(node, null, { renderer: "canvas" });
   chart.setOption({
     animation: false,
-    tooltip: { trigger: "axis" },
+    // tooltips drawn on the canvas: the HTML ones carry style attributes the CSP refuses
+    tooltip: { trigger: "axis", renderMode: "richText" },
     legend: { data: ["累计完成投资", "序时计划累计"], top: 0 },
     grid: { left: 70, right: 16, top: 30, bottom: 28 },
     xAxis: { type: "category", data: data.months },
