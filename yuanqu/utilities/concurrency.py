@@ -1,0 +1,156 @@
+"""Optimistic concurrency: a save made from a stale page is refused, never a lost update.
+
+**A record's version is the id of its latest change-log entry** (``core.ObjectChange``; 0
+when it has none). Every write of a change-logged record — a form, the API, an import, a
+workflow step, a bulk path that logs explicitly, a many-to-many change — writes that entry,
+and a save that changes nothing writes none (``core.signals.log_save``). So the version moves
+exactly when something a user could see changed, and the change log says what changed since
+a given version. ``last_updated`` was not taken: it moves on a save that changes nothing
+(another user pressing 保存 on an untouched page would make every open page stale), not on a
+``bulk_update`` or a many-to-many change, and it would say nothing about what changed.
+
+An edit page carries the version it was opened at (``VERSION_FIELD``, a hidden input); the
+save locks the row (``select_for_update``: two saves of one record run one after the other),
+compares, and raises ``StaleRecord`` with the Chinese message naming who changed what since.
+The API does the same with ``ETag`` / ``If-Match`` (``utilities/api.py``).
+
+A page with child rows (a task's milestones) counts their changes too (``children=True``).
+"""
+
+import datetime
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+from django.db.models import Max, Q
+from django.utils import timezone
+
+VERSION_FIELD = "record_version"
+MAX_ROWS = 8  # changed fields named in the message; more are counted
+
+
+class StaleRecord(Exception):
+    """The record changed since the page (or the API client) read it: nothing is written."""
+
+    def __init__(self, message: str, version: int):
+        super().__init__(message)
+        self.message = message
+        self.version = version  # the record's current version, for the page shown again
+
+
+def _changes(obj, children: bool):
+    from yuanqu.core.models import ObjectChange
+
+    content_type = ContentType.objects.get_for_model(obj.__class__)
+    where = Q(content_type=content_type, object_id=str(obj.pk))
+    if children:
+        where |= Q(related_type=content_type, related_id=str(obj.pk))
+    return ObjectChange.objects.filter(where)
+
+
+def version_of(obj, children: bool = False) -> int:
+    """The record's version: the id of its latest change-log entry, 0 for none (a new record)."""
+    if obj is None or obj.pk is None:
+        return 0
+    return _changes(obj, children).aggregate(last=Max("pk"))["last"] or 0
+
+
+def parse_version(value) -> int | None:
+    """A posted or quoted version; None when missing or not one of ours."""
+    text = str(value or "").strip()
+    if text.startswith("W/"):  # a weak ETag (a compressing proxy): the same version
+        text = text[2:]
+    text = text.strip('"')
+    return int(text) if text.isdigit() and len(text) <= 19 else None
+
+
+def lock(obj):
+    """Lock the record's row until the end of the transaction (PostgreSQL; SQLite serialises
+    its writers anyway). Call inside ``transaction.atomic()``."""
+    type(obj)._base_manager.select_for_update().filter(pk=obj.pk).values_list("pk").first()
+
+
+def refresh_locked(obj, fields=None):
+    """Lock the record's row and read it again into ``obj``: a workflow step then checks the
+    state as it is now, not as the request found it a moment ago, so two people taking the
+    same step at once cannot both pass the check (the second sees the first's result)."""
+    obj.refresh_from_db(fields=fields, from_queryset=type(obj)._base_manager.select_for_update())
+    return obj
+
+
+def _when(moment: datetime.datetime) -> str:
+    local = timezone.localtime(moment)
+    if local.date() == timezone.localdate():
+        return local.strftime("%H:%M")
+    return local.strftime("%Y-%m-%d %H:%M")
+
+
+def _rows(changes, obj, user):
+    """(label, value then, value now) of each field changed since, masked as the history is,
+    the first value as the user read it and the last as it is stored now."""
+    from yuanqu.utilities.templatetags.yuanqu import diff_for
+
+    rows: dict[str, list] = {}
+    own_type = ContentType.objects.get_for_model(obj.__class__)
+    for change in changes:
+        own = change.content_type_id == own_type.pk and change.object_id == str(obj.pk)
+        prefix = (
+            "" if own else f"{change.content_type.model_class()._meta.verbose_name}“{change.object_repr}”"
+        )
+        if not own and change.action != "update":
+            label = f"{prefix}（{change.get_action_display()}）"
+            rows.setdefault(label, ["", ""])
+            continue
+        for label, before, after in diff_for(change, user):
+            key = f"{prefix}{label}"
+            if key in rows:
+                rows[key][1] = after
+            else:
+                rows[key] = [before, after]
+    return [(label, then, now) for label, (then, now) in rows.items() if then != now or not then]
+
+
+def conflict_message(obj, since: int | None, user, children: bool = False) -> str:
+    """The Chinese message of a refused save: who changed the record when, and what."""
+    if since is None:
+        return (
+            "此页面没有记录版本（可能是系统更新前打开的），为避免覆盖他人的修改，未保存。"
+            "页面已按当前记录更新版本，请核对后再次保存。"
+        )
+    from yuanqu.core.changelog import attach_people
+
+    changes = list(_changes(obj, children).filter(pk__gt=since).select_related("content_type").order_by("pk"))
+    if not changes:  # the version moved back (a restored database): nothing to show
+        return "该记录的版本与打开页面时不同，未保存。请核对后再次保存。"
+    attach_people(changes)
+    people = "、".join(dict.fromkeys(c.person for c in changes))
+    rows = _rows(changes, obj, user)
+    shown = "；".join(
+        f"{label}：{then or '—'} → {now or '—'}" if then or now else label
+        for label, then, now in rows[:MAX_ROWS]
+    )
+    if len(rows) > MAX_ROWS:
+        shown += f"等{len(rows)}项"
+    return (
+        f"该记录已被他人修改（{people}，{_when(changes[-1].time)}）：{shown or '—'}。"
+        "您填写的内容仍在下方，未保存；请核对后再次保存（将以您填写的内容为准）。"
+    )
+
+
+def check_version(obj, posted, user, children: bool = False) -> None:
+    """Inside the saving transaction: lock the record, and raise ``StaleRecord`` unless
+    ``posted`` (the version the page or client read) is its current version."""
+    assert transaction.get_connection().in_atomic_block, "check_version runs inside the save's transaction"
+    lock(obj)
+    current = version_of(obj, children)
+    since = parse_version(posted)
+    if since != current:
+        raise StaleRecord(conflict_message(obj, since, user, children), current)
+
+
+def is_versioned(model) -> bool:
+    """Whether the model's writes are in the change log (the version means something)."""
+    from yuanqu.core.mixins import ChangeLoggedModel
+
+    return (
+        isinstance(model, type) and issubclass(model, models.Model) and issubclass(model, ChangeLoggedModel)
+    )
