@@ -45,10 +45,8 @@ from django.urls import reverse
 from django.utils.html import escape
 from openpyxl import load_workbook
 
-from yuanqu.users.models import ObjectPermission
 from yuanqu.utilities.concurrency import VERSION_FIELD, version_of
 
-from . import factories
 from .base import ALL, OWN_DEPARTMENT, BaseTestCase
 from .changes import assert_nothing_changed
 
@@ -361,16 +359,6 @@ class ViewTestCases:
             assert response.status_code == 200
             rows = formset_post_data(response.context.get("formset"))
             return {**rows, **form_post_data(response.context["form"]), **changes}
-
-        def colleague(self):
-            """Another user of the tester's department (王丽) holding the same grants."""
-            other = factories.user("colleague", self.user.role, self.own_department, name="王丽")
-            if not self.grant_to_role:
-                for permission in ObjectPermission.objects.filter(user=self.user):
-                    permission.pk, permission.user = None, other
-                    permission.name = f"{permission.name}（同事）"
-                    permission.save()
-            return other
 
         def test_edit_from_a_stale_page_is_refused(self):
             """Lost update (issue 12): the tester opens the edit page, a colleague saves a
