@@ -19,6 +19,7 @@ A page with child rows (a task's milestones) counts their changes too (``childre
 
 import datetime
 
+from django import forms
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.db.models import Max, Q
@@ -31,10 +32,11 @@ MAX_ROWS = 8  # changed fields named in the message; more are counted
 class StaleRecord(Exception):
     """The record changed since the page (or the API client) read it: nothing is written."""
 
-    def __init__(self, message: str, version: int):
+    def __init__(self, message: str, version: int, since: int | None = None):
         super().__init__(message)
         self.message = message
         self.version = version  # the record's current version, for the page shown again
+        self.since = since  # the version the page was opened at (None: it had none)
 
 
 def _changes(obj, children: bool):
@@ -132,8 +134,67 @@ def conflict_message(obj, since: int | None, user, children: bool = False) -> st
         shown += f"等{len(rows)}项"
     return (
         f"该记录已被他人修改（{people}，{_when(changes[-1].time)}）：{shown or '—'}。"
-        "您填写的内容仍在下方，未保存；请核对后再次保存（将以您填写的内容为准）。"
+        "您填写的内容仍在下方（他人改过、您未改动的栏目已换成当前值），未保存；请核对后再次保存。"
     )
+
+
+def values_since(obj, since: int) -> dict:
+    """{field: value as the change log keeps it} of the record's fields changed after version
+    ``since``, each as it was then (the first change's value before)."""
+    base: dict = {}
+    for change in _changes(obj, False).filter(pk__gt=since, action="update").order_by("pk"):
+        for name, value in (change.prechange_data or {}).items():
+            base.setdefault(name, value)
+    return base
+
+
+def _as_python(model_field, value):
+    if model_field.is_relation:  # a primary key, or a list of them for many-to-many
+        return value
+    return model_field.to_python(value)
+
+
+def _set_posted(form, name, value) -> None:
+    """Put ``value`` (as the form shows it) into the bound form's data, as a browser posts it."""
+    field, key = form.fields[name], form.add_prefix(name)
+    widget = field.widget
+    if isinstance(widget, forms.CheckboxInput):
+        if value:
+            form.data[key] = "on"
+        else:
+            form.data.pop(key, None)
+        return
+    prepared = field.prepare_value(value)
+    if isinstance(field, forms.ModelMultipleChoiceField) or getattr(widget, "allow_multiple_selected", False):
+        form.data.setlist(key, [str(v) for v in prepared or []])
+    elif isinstance(widget, forms.widgets.Input | forms.Textarea):
+        shown = widget.format_value(prepared)
+        form.data[key] = "" if shown is None else str(shown)
+    else:
+        form.data[key] = "" if prepared is None else str(prepared)
+
+
+def take_untouched(form, fresh_form, obj, since: int) -> list[str]:
+    """On a form shown again after a refused stale save: each field someone else changed
+    since ``since`` and this user left as it was shown gets the stored value, so saving the
+    page again does not put the old value back; a field the user changed keeps their input.
+    Returns the names taken. ``fresh_form``: an unbound form of the record as stored."""
+    taken = []
+    form.data = form.data.copy()
+    for name, then in values_since(obj, since).items():
+        if name not in form.fields or name not in fresh_form.fields or form.fields[name].disabled:
+            continue
+        field = form.fields[name]
+        if isinstance(field.widget, forms.MultiWidget):
+            continue
+        try:
+            touched = field.has_changed(_as_python(obj._meta.get_field(name), then), form[name].data)
+        except Exception:  # noqa: BLE001 - a value we cannot compare: the user's input stays
+            touched = True
+        if not touched:
+            _set_posted(form, name, fresh_form[name].value())
+            taken.append(name)
+    return taken
 
 
 def check_version(obj, posted, user, children: bool = False) -> None:
@@ -144,7 +205,7 @@ def check_version(obj, posted, user, children: bool = False) -> None:
     current = version_of(obj, children)
     since = parse_version(posted)
     if since != current:
-        raise StaleRecord(conflict_message(obj, since, user, children), current)
+        raise StaleRecord(conflict_message(obj, since, user, children), current, since)
 
 
 def is_versioned(model) -> bool:

@@ -18,7 +18,7 @@ from django_tables2 import RequestConfig
 from yuanqu.core.changelog import history_for
 from yuanqu.users.permissions import has_perm, restrict
 
-from .concurrency import VERSION_FIELD, StaleRecord, check_version, version_of
+from .concurrency import VERSION_FIELD, StaleRecord, check_version, take_untouched, version_of
 from .grants import OutsideGrant, ensure_within_grant
 from .htmx import htmx_partial
 
@@ -234,6 +234,11 @@ class ObjectEditView(BaseObjectView):
                     ensure_within_grant(saved, request.user, "add" if is_new else "change", self.queryset)
             except StaleRecord as stale:
                 form.add_error(None, stale.message)
+                if stale.since is not None:
+                    fresh = get_object_or_404(self.restricted("change"), pk=obj.pk)
+                    take_untouched(
+                        form, self.get_form_class()(**self.get_form_kwargs(fresh)), fresh, stale.since
+                    )
                 self.add_version_field(form, obj, formset, stale.version)
             except OutsideGrant:
                 form.add_error(None, self.outside_grant_message)

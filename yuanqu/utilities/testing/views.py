@@ -386,7 +386,17 @@ class ViewTestCases:
                 assert str(field.verbose_name) in page.split("该记录已被他人修改", 1)[1], name
             assert self.snapshot(record) == theirs
             assert [c.user_id for c in self.changes(record.pk, "update")] == [colleague_user.pk]
-            _assert_input_kept(response, opened, skip={VERSION_FIELD})
+            _assert_input_kept(response, opened, skip={VERSION_FIELD, *self.edit_changes})
+            # The page shown again has their values where the tester changed nothing: saving
+            # it now changes nothing (no update logged), rather than putting the old ones back.
+            again = {
+                **formset_post_data(response.context.get("formset")),
+                **form_post_data(response.context["form"]),
+            }
+            response = self.client.post(self.url("edit", record.pk), again)
+            assert response.status_code == 302, form_errors(response)
+            assert self.snapshot(record) == theirs
+            assert [c.user_id for c in self.changes(record.pk, "update")] == [colleague_user.pk]
 
         def test_edit_object_without_permission(self):
             record = self.make_record(self.own_department)

@@ -95,10 +95,11 @@ def test_saving_again_after_the_refusal_goes_through(alice, bob, owned_enterpris
     assert login(bob).post(edit_url, theirs).status_code == 302
     refused = alice_client.post(edit_url, mine)
     assert refused.status_code == 200
-    again = {**mine, VERSION_FIELD: refused.context["form"][VERSION_FIELD].value()}  # pressing 保存 again
+    again = form_post_data(refused.context["form"])  # pressing 保存 again on the page shown
+    assert again[VERSION_FIELD] == str(version_of(owned_enterprise))
     assert alice_client.post(edit_url, again).status_code == 302
     saved = Enterprise.objects.get(pk=owned_enterprise.pk)
-    assert saved.comments == "王丽补充的备注"
+    assert (saved.comments, saved.address) == ("王丽补充的备注", "东区创新路8号")  # his change stays
     assert [
         c.user_id
         for c in ObjectChange.objects.filter(object_id=str(saved.pk), action="update").order_by("pk")
@@ -106,6 +107,29 @@ def test_saving_again_after_the_refusal_goes_through(alice, bob, owned_enterpris
         bob.pk,
         alice.pk,
     ]
+
+
+def test_the_page_shown_again_takes_their_changes_where_the_user_changed_nothing(
+    alice, bob, owned_enterprise, edit_url
+):
+    """A field someone else changed and the user left alone shows the stored value; a field
+    both changed keeps the user's input (the message shows what the other person wrote)."""
+    alice_client = login(alice)
+    mine = {**opened(alice_client, edit_url), "name": "东区精密机械集团有限公司"}
+    theirs = {**opened(login(bob), edit_url), "name": "东区精密机械股份有限公司", "address": "东区创新路8号"}
+    assert login(bob).post(edit_url, theirs).status_code == 302
+    response = alice_client.post(edit_url, mine)
+    form = response.context["form"]
+    assert form["address"].value() == "东区创新路8号"
+    assert form["name"].value() == "东区精密机械集团有限公司"
+    assert "企业名称：" in alert(response) and "东区精密机械股份有限公司" in alert(response)
+
+    def others(data):  # every other field, as posted
+        return {
+            k: str(v) for k, v in data.items() if k not in ("address", VERSION_FIELD) and v not in ("", None)
+        }
+
+    assert others(form_post_data(form)) == others(mine)
 
 
 def test_a_page_without_a_version_is_refused_with_a_reason(alice, owned_enterprise, edit_url):
