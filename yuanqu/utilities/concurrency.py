@@ -92,9 +92,9 @@ def _rows(changes, obj, user):
     from yuanqu.utilities.templatetags.yuanqu import diff_for
 
     rows: dict[str, list] = {}
-    own_type = ContentType.objects.get_for_model(obj.__class__)
+    own_type = ContentType.objects.get_for_model(obj.__class__) if obj is not None else None
     for change in changes:
-        own = change.content_type_id == own_type.pk and change.object_id == str(obj.pk)
+        own = obj is not None and change.content_type_id == own_type.pk and change.object_id == str(obj.pk)
         prefix = (
             "" if own else f"{change.content_type.model_class()._meta.verbose_name}“{change.object_repr}”"
         )
@@ -124,17 +124,9 @@ def conflict_message(obj, since: int | None, user, children: bool = False) -> st
     if not changes:  # the version moved back (a restored database): nothing to show
         return "该记录的版本与打开页面时不同，未保存。请核对后再次保存。"
     attach_people(changes)
-    people = "、".join(dict.fromkeys(c.person for c in changes))
-    rows = _rows(changes, obj, user)
-    shown = "；".join(
-        f"{label}：{then or '—'} → {now or '—'}" if then or now else label
-        for label, then, now in rows[:MAX_ROWS]
-    )
-    if len(rows) > MAX_ROWS:
-        shown += f"等{len(rows)}项"
     return (
-        f"该记录已被他人修改（{people}，{_when(changes[-1].time)}）：{shown or '—'}。"
-        "您填写的内容仍在下方（他人改过、您未改动的栏目已换成当前值），未保存；请核对后再次保存。"
+        _message(changes, _rows(changes, obj, user))
+        + "您填写的内容仍在下方（他人改过、您未改动的栏目已换成当前值），未保存；请核对后再次保存。"
     )
 
 
@@ -195,6 +187,51 @@ def take_untouched(form, fresh_form, obj, since: int) -> list[str]:
             _set_posted(form, name, fresh_form[name].value())
             taken.append(name)
     return taken
+
+
+def _message(changes, rows) -> str:
+    people = "、".join(dict.fromkeys(c.person for c in changes))
+    shown = "；".join(
+        f"{label}：{then or '—'} → {now or '—'}" if then or now else label
+        for label, then, now in rows[:MAX_ROWS]
+    )
+    if len(rows) > MAX_ROWS:
+        shown += f"等{len(rows)}项"
+    return f"该记录已被他人修改（{people}，{_when(changes[-1].time)}）：{shown or '—'}。"
+
+
+def set_version(model) -> int:
+    """The version of a set of records edited on one page (a kind's light bands): the latest
+    change-log entry of any record of the model."""
+    from yuanqu.core.models import ObjectChange
+
+    content_type = ContentType.objects.get_for_model(model)
+    return ObjectChange.objects.filter(content_type=content_type).aggregate(last=Max("pk"))["last"] or 0
+
+
+def check_set_version(model, posted, user, locked) -> None:
+    """``check_version`` for a set: ``locked``, a queryset of the set's rows, is locked first."""
+    from yuanqu.core.changelog import attach_people
+    from yuanqu.core.models import ObjectChange
+
+    assert transaction.get_connection().in_atomic_block, (
+        "check_set_version runs inside the save's transaction"
+    )
+    list(locked.select_for_update().values_list("pk", flat=True))
+    current, since = set_version(model), parse_version(posted)
+    if since == current:
+        return
+    if since is None:
+        raise StaleRecord(conflict_message(None, None, user), current)
+    content_type = ContentType.objects.get_for_model(model)
+    changes = list(
+        ObjectChange.objects.filter(content_type=content_type, pk__gt=since)
+        .select_related("content_type")
+        .order_by("pk")
+    )
+    attach_people(changes)
+    message = _message(changes, _rows(changes, None, user)) if changes else "该页内容的版本与打开页面时不同。"
+    raise StaleRecord(f"{message}您填写的内容仍在下方，未保存；请核对后再次保存。", current, since)
 
 
 def check_version(obj, posted, user, children: bool = False) -> None:

@@ -222,3 +222,34 @@ def test_child_rows_changed_elsewhere_make_the_page_stale(inspector, econ_dept, 
     assert response.status_code == 200
     text = alert(response)
     assert "时间节点“5月底前摸底”完成日期：— → 2025-05-28" in text, text
+
+
+def test_a_set_of_light_bands_edited_from_a_stale_page_is_refused(leader, sysadmin):
+    """A kind's light bands are edited together on one page: the page carries the version of
+    the set, and a save after someone else's change to the bands is refused the same way."""
+    from yuanqu.projects.models import LightRule
+
+    url = reverse("projects:lightrule_edit", args=["progress"])
+
+    def opened_set(client):
+        response = client.get(url)
+        return {
+            **formset_post_data(response.context["formset"]),
+            VERSION_FIELD: response.context["record_version"],
+        }
+
+    leader_client, admin_client = login(leader), login(sysadmin)
+    mine, theirs = opened_set(leader_client), opened_set(admin_client)
+    theirs.update({"form-0-upper": "-20", "form-1-lower": "-20"})
+    assert admin_client.post(url, theirs).status_code == 302
+    mine.update({"form-2-lower": "-4", "form-1-upper": "-4"})
+    with assert_nothing_changed(LightRule):
+        response = leader_client.post(url, mine)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "该记录已被他人修改（" in page and "→ -20" in page, page
+    assert response.context["record_version"] != mine[VERSION_FIELD]
+    assert (
+        leader_client.post(url, {**mine, VERSION_FIELD: response.context["record_version"]}).status_code
+        == 302
+    )
