@@ -14,7 +14,12 @@ save locks the row (``select_for_update``: two saves of one record run one after
 compares, and raises ``StaleRecord`` with the Chinese message naming who changed what since.
 The API does the same with ``ETag`` / ``If-Match`` (``utilities/api.py``).
 
-A page with child rows (a task's milestones) counts their changes too (``children=True``).
+A page with child rows (a task's milestones) counts their changes too (``children=True``);
+a page that edits a set of records (a kind's light bands) carries the version of the set
+(``set_version``). A post with no version (a page opened before this existed) is refused
+too, and the form shown again carries the current version. Workflow steps carry no version:
+their services read the record again under the row lock (``refresh_locked``) and check the
+state machine on that, so a step taken twice at once applies once.
 """
 
 import datetime

@@ -144,9 +144,11 @@ class ObjectEditView(BaseObjectView):
     set (a task's milestones); the saved record must stay within the user's grant.
 
     An edit form carries the version of the record it showed (``concurrency.VERSION_FIELD``,
-    hidden); a save from a page opened before someone else's change is refused with what
-    they changed, the form shown again with the user's input and the current version (so a
-    second 保存, made knowingly, goes through). A page with child rows counts their changes."""
+    hidden); a save from a page opened before someone else's change (or with no version) is
+    refused with who changed what, nothing written. The form is shown again with the user's
+    input, the other person's values in the fields the user left alone, and the current
+    version, so a second 保存, made knowingly, goes through without putting old values back.
+    A page with child rows (an inline formset) counts their changes too."""
 
     form = None
     formset = None  # an inline formset class for child rows, saved in the same transaction
