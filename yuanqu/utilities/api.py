@@ -69,42 +69,6 @@ class Conflict(APIException):
     default_code = "conflict"
 
 
-class PreconditionFailed(APIException):
-    status_code = status.HTTP_412_PRECONDITION_FAILED
-    default_detail = "该记录已被他人修改，请重新读取后再提交。"
-    default_code = "precondition_failed"
-
-
-def etag(version: int) -> str:
-    return f'"{version}"'
-
-
-def check_if_match(request, instance, locking=True) -> None:
-    """Raise ``PreconditionFailed`` unless the request's ``If-Match`` names the record's
-    current version (``*``: any). Inside the write's transaction, locking the row; once
-    before too (``locking=False``), so a stale write is 412 whatever its body. No header:
-    nothing to check (see the module's description)."""
-    header = request.headers.get("If-Match")
-    if header is None or not is_versioned(type(instance)):
-        return
-    if locking:
-        lock(instance)
-    if header.strip() == "*":
-        return
-    tags = [parse_version(tag) for tag in header.split(",")]
-    current = version_of(instance)
-    if current not in tags:
-        since = next((tag for tag in tags if tag is not None), None)
-        if since is None:
-            raise PreconditionFailed(
-                f"If-Match 应为读取记录时返回的 ETag（例如 {etag(current)}），实际为 {header[:40]}。"
-            )
-        message = conflict_message(instance, since, request.user).split("。您填写的内容", 1)[0]
-        raise PreconditionFailed(
-            f"{message}。未保存：请重新读取该记录（当前 ETag 为 {etag(current)}）后再提交。"
-        )
-
-
 class RestrictedViewSetMixin:
     """CRUD over ``restrict(queryset, user, action)`` with the model's FilterSet.
 
@@ -208,3 +172,42 @@ class ValidatedModelSerializer(serializers.ModelSerializer):
 
         with logged_m2m(instance):
             return super().update(instance, validated_data)
+
+
+# --- optimistic concurrency (utilities/concurrency.py) ------------------------------------
+
+
+class PreconditionFailed(APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_detail = "该记录已被他人修改，请重新读取后再提交。"
+    default_code = "precondition_failed"
+
+
+def etag(version: int) -> str:
+    return f'"{version}"'
+
+
+def check_if_match(request, instance, locking=True) -> None:
+    """Raise ``PreconditionFailed`` unless the request's ``If-Match`` names the record's
+    current version (``*``: any). Inside the write's transaction, locking the row; once
+    before too (``locking=False``), so a stale write is 412 whatever its body. No header:
+    nothing to check (see the module's description)."""
+    header = request.headers.get("If-Match")
+    if header is None or not is_versioned(type(instance)):
+        return
+    if locking:
+        lock(instance)
+    if header.strip() == "*":
+        return
+    tags = [parse_version(tag) for tag in header.split(",")]
+    current = version_of(instance)
+    if current not in tags:
+        since = next((tag for tag in tags if tag is not None), None)
+        if since is None:
+            raise PreconditionFailed(
+                f"If-Match 应为读取记录时返回的 ETag（例如 {etag(current)}），实际为 {header[:40]}。"
+            )
+        message = conflict_message(instance, since, request.user).split("。您填写的内容", 1)[0]
+        raise PreconditionFailed(
+            f"{message}。未保存：请重新读取该记录（当前 ETag 为 {etag(current)}）后再提交。"
+        )
