@@ -34,6 +34,7 @@ from yuanqu.core.workdays import WorkCalendar, add_workdays, deadline, received_
 from yuanqu.notifications.services import notify
 from yuanqu.users.choices import Role
 from yuanqu.users.models import User
+from yuanqu.utilities.concurrency import refresh_locked
 
 from .choices import (
     AWAITING_STATUSES,
@@ -206,11 +207,14 @@ def _event(demand, user, action, at, text="", from_status=""):
 
 
 def _step(demand, user, action, text="", at=None, **changes):
-    """Check, apply the changes, save and write the event."""
-    _check(demand, user, action)
+    """Check, apply the changes, save and write the event. The check reads the demand as it
+    is now, under a row lock (``refresh_locked``): two people taking the same step at once,
+    or a page opened before someone else's step, cannot apply it twice."""
     at = at or timezone.now()
-    before = demand.status
     with transaction.atomic():
+        refresh_locked(demand)
+        _check(demand, user, action)
+        before = demand.status
         for name, value in changes.items():
             setattr(demand, name, value(at) if callable(value) else value)
         demand._change_message = ACTION_LABELS[action]
@@ -448,22 +452,29 @@ def request_extension(demand, user, days, reason, at=None):
 
 
 def approve_extension(demand, user, text="", at=None):
-    """A leader approves: the deadline moves by the requested working days."""
-    days = demand.extension_days
-    new_due = add_workdays(demand.due_on, days or 0) if demand.due_on else None
-    note = f"批准延期{days}个工作日，办理期限改为{new_due:%Y-%m-%d}" if new_due else f"批准延期{days}个工作日"
-    return _step(
-        demand,
-        user,
-        A.APPROVE_EXTENSION,
-        f"{note}。{text}".rstrip("。") if text else note,
-        at,
-        due_on=new_due,
-        extension_days=None,
-        extension_reason="",
-        escalation_level="",  # a new deadline: escalation starts over
-        escalated_on=None,
-    )
+    """A leader approves: the deadline moves by the requested working days (as requested
+    now: read under the lock ``_step`` takes again)."""
+    with transaction.atomic():
+        refresh_locked(demand)
+        days = demand.extension_days
+        new_due = add_workdays(demand.due_on, days or 0) if demand.due_on else None
+        note = (
+            f"批准延期{days}个工作日，办理期限改为{new_due:%Y-%m-%d}"
+            if new_due
+            else f"批准延期{days}个工作日"
+        )
+        return _step(
+            demand,
+            user,
+            A.APPROVE_EXTENSION,
+            f"{note}。{text}".rstrip("。") if text else note,
+            at,
+            due_on=new_due,
+            extension_days=None,
+            extension_reason="",
+            escalation_level="",  # a new deadline: escalation starts over
+            escalated_on=None,
+        )
 
 
 def reject_extension(demand, user, text="", at=None):

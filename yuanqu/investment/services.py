@@ -16,6 +16,8 @@ from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
+from yuanqu.utilities.concurrency import refresh_locked
+
 from .choices import PIPELINE, STAGE_DATE_FIELDS, FundsKind, Region, Stage, next_stage
 from .models import FundsInPlace, Lead, LeadEvent
 
@@ -47,7 +49,14 @@ def open_lead(lead: Lead, user) -> Lead:
 
 
 def move_stage(lead: Lead, to: str, user, date: datetime.date | None = None, reason: str = "") -> LeadEvent:
-    """Move the lead to stage ``to`` on ``date`` (today by default) and record the event."""
+    """Move the lead to stage ``to`` on ``date`` (today by default) and record the event.
+    The stage is read under a row lock: two people moving the lead at once move it once."""
+    with transaction.atomic():
+        refresh_locked(lead)
+        return _move_stage(lead, to, user, date, reason)
+
+
+def _move_stage(lead, to, user, date, reason):
     date = date or timezone.localdate()
     reason = (reason or "").strip()
     current = lead.stage
@@ -66,15 +75,14 @@ def move_stage(lead: Lead, to: str, user, date: datetime.date | None = None, rea
         raise StageError(f"变更日期{date:%Y-%m-%d}不能早于上一次阶段变更日期{lead.stage_changed_on:%Y-%m-%d}")
     if date > timezone.localdate():
         raise StageError(f"变更日期{date:%Y-%m-%d}不能晚于今天")
-    with transaction.atomic():
-        lead.stage, lead.stage_changed_on = to, date
-        setattr(lead, STAGE_DATE_FIELDS[to], date)
-        if to == Stage.TERMINATED:
-            lead.termination_reason = reason
-        lead.save()
-        return LeadEvent.objects.create(
-            lead=lead, from_stage=current, to_stage=to, actor=user, date=date, note=reason
-        )
+    lead.stage, lead.stage_changed_on = to, date
+    setattr(lead, STAGE_DATE_FIELDS[to], date)
+    if to == Stage.TERMINATED:
+        lead.termination_reason = reason
+    lead.save()
+    return LeadEvent.objects.create(
+        lead=lead, from_stage=current, to_stage=to, actor=user, date=date, note=reason
+    )
 
 
 def growth(current, previous) -> Decimal | None:

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from yuanqu.core.workdays import add_workdays, workdays_between
+from yuanqu.utilities.concurrency import refresh_locked
 from yuanqu.utilities.periods import shift_date
 
 from .choices import OPEN_STATUSES, ReportCycle, ReviewResult, TaskStatus
@@ -163,13 +164,15 @@ def overdue(tasks, today=None, calendar=None) -> list:
 def file_report(task, report):
     """Append a progress report (never an edit); a report of 100% completes an open task on
     its report date, which ends its light."""
-    report.task = task
-    report.save()
-    if report.percent == 100 and task.status in OPEN_STATUSES:
-        task.status = TaskStatus.DONE
-        task.done_on = report.reported_on
-        task._change_message = "报送完成进度100%，任务完成"
-        task.save()
+    with transaction.atomic():
+        refresh_locked(task)  # the status as it is now, not as the page found it
+        report.task = task
+        report.save()
+        if report.percent == 100 and task.status in OPEN_STATUSES:
+            task.status = TaskStatus.DONE
+            task.done_on = report.reported_on
+            task._change_message = "报送完成进度100%，任务完成"
+            task.save()
     return report
 
 
@@ -213,12 +216,14 @@ def cancel_task(task, reason: str):
     """取消 with a reason; a done or cancelled task cannot be cancelled."""
     if not (reason or "").strip():
         raise SupervisionError("取消任务须填写取消原因。")
-    if task.status not in OPEN_STATUSES:
-        raise SupervisionError(f"任务{task.number}当前状态为“{task.get_status_display()}”，不能取消。")
-    task.status = TaskStatus.CANCELLED
-    task.cancel_reason = reason.strip()
-    task._change_message = "取消任务"
-    task.save()
+    with transaction.atomic():
+        refresh_locked(task)  # cancelled or done meanwhile: refused, not cancelled twice
+        if task.status not in OPEN_STATUSES:
+            raise SupervisionError(f"任务{task.number}当前状态为“{task.get_status_display()}”，不能取消。")
+        task.status = TaskStatus.CANCELLED
+        task.cancel_reason = reason.strip()
+        task._change_message = "取消任务"
+        task.save()
     return task
 
 
@@ -226,11 +231,13 @@ def urge(task, user, text: str, today=None) -> TaskUrge:
     """催办 by the supervision office: a dated record on the task."""
     if not (text or "").strip():
         raise SupervisionError("请填写催办内容。")
-    if task.status not in OPEN_STATUSES:
-        raise SupervisionError(f"任务{task.number}当前状态为“{task.get_status_display()}”，无需催办。")
-    return TaskUrge.objects.create(
-        task=task, urged_on=today or timezone.localdate(), text=text.strip(), urged_by=user
-    )
+    with transaction.atomic():
+        refresh_locked(task)
+        if task.status not in OPEN_STATUSES:
+            raise SupervisionError(f"任务{task.number}当前状态为“{task.get_status_display()}”，无需催办。")
+        return TaskUrge.objects.create(
+            task=task, urged_on=today or timezone.localdate(), text=text.strip(), urged_by=user
+        )
 
 
 def my_work(tasks, demands, user, today=None, calendar=None) -> list[dict]:
@@ -273,21 +280,25 @@ def my_work(tasks, demands, user, today=None, calendar=None) -> list[dict]:
 
 
 def close_item(item, evidence: str, evidence_file: str = "", today=None):
-    """销号: only with evidence of completion."""
-    if item.closed_on:
-        raise SupervisionError(f"整改事项{item.number}已于{item.closed_on:%Y-%m-%d}销号。")
-    if not (evidence or "").strip() and not (evidence_file or "").strip():
-        raise SupervisionError(f"整改事项{item.number}销号须提供佐证材料（说明或文件名）。")
-    item.evidence = (evidence or "").strip()
-    item.evidence_file = (evidence_file or "").strip()
-    item.closed_on = today or timezone.localdate()
-    item.save()
+    """销号: only with evidence of completion, once (two people closing it at once: the
+    second is told it is closed)."""
+    with transaction.atomic():
+        refresh_locked(item)
+        if item.closed_on:
+            raise SupervisionError(f"整改事项{item.number}已于{item.closed_on:%Y-%m-%d}销号。")
+        if not (evidence or "").strip() and not (evidence_file or "").strip():
+            raise SupervisionError(f"整改事项{item.number}销号须提供佐证材料（说明或文件名）。")
+        item.evidence = (evidence or "").strip()
+        item.evidence_file = (evidence_file or "").strip()
+        item.closed_on = today or timezone.localdate()
+        item.save()
     return item
 
 
 @transaction.atomic
 def lookback(item, passed: bool, note: str = "", today=None) -> LookbackReview:
     """回头看 of a closed item: a review record; a failed review reopens the item."""
+    refresh_locked(item)  # reopened meanwhile by another review: refused
     if not item.closed_on:
         raise SupervisionError(f"整改事项{item.number}尚未销号，不能回头看。")
     review = LookbackReview.objects.create(

@@ -10,6 +10,13 @@ A viewset only says which queryset, serializer and filterset it uses::
 The mixin restricts every queryset to the user's grant for the request's action, and a save
 that would put the record outside the grant is rolled back and answered 403.
 
+Optimistic concurrency (``utilities/concurrency.py``): reading one record answers with its
+version as the ``ETag``; a ``PUT``, ``PATCH`` or ``DELETE`` sent with ``If-Match`` is applied
+only when the record is still at that version, else ``412`` with a Chinese ``detail`` naming
+who changed what since. Without ``If-Match`` the request is applied as before: answering
+``428`` would break every existing client, so the header is documented (``docs/api.md``)
+and is the client's to send when it writes back what it read.
+
 This module is DRF's DEFAULT_PERMISSION_CLASSES, which DRF imports while it imports its own
 views; so it must not import ``rest_framework.views``/``viewsets`` itself (hence a mixin).
 """
@@ -28,6 +35,7 @@ from rest_framework.permissions import BasePermission
 from yuanqu.core.workdays import CalendarMissing
 from yuanqu.users.permissions import has_perm, restrict
 
+from .concurrency import conflict_message, is_versioned, lock, parse_version, version_of
 from .grants import OutsideGrant, ensure_within_grant
 from .text import control_character_error
 
@@ -120,6 +128,29 @@ class RestrictedViewSetMixin:
     def get_queryset(self):
         return restrict(super().get_queryset(), self.request.user, request_action(self.request))
 
+    def get_object(self):
+        obj = super().get_object()
+        self.etag_object = obj  # the record whose version the response's ETag gives
+        if self.request.method in ("PUT", "PATCH", "DELETE"):
+            check_if_match(self.request, obj, locking=False)  # before the body is validated
+        return obj
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        obj = getattr(self, "etag_object", None)
+        if (
+            obj is not None
+            and request.method in ("GET", "HEAD", "PUT", "PATCH")
+            and response.status_code == status.HTTP_200_OK
+            and is_versioned(type(obj))
+        ):
+            response["ETag"] = etag(version_of(obj))
+        return response
+
+    def check_if_match(self, instance):
+        """Call inside the write's transaction (a viewset that saves on its own does)."""
+        check_if_match(self.request, instance)
+
     def perform_create(self, serializer):
         self._save_within_grant(serializer, "add")
 
@@ -130,6 +161,8 @@ class RestrictedViewSetMixin:
         manager = self.queryset.model._default_manager
         try:
             with transaction.atomic():
+                if serializer.instance is not None:
+                    self.check_if_match(serializer.instance)
                 saved = serializer.save()
                 ensure_within_grant(saved, self.request.user, action, manager)
         except OutsideGrant:
@@ -138,6 +171,7 @@ class RestrictedViewSetMixin:
     def perform_destroy(self, instance):
         try:
             with transaction.atomic():
+                self.check_if_match(instance)
                 instance.delete()
         except ProtectedError:
             raise Conflict(f"“{instance}”仍被其他记录引用，不能删除。") from None
@@ -198,3 +232,42 @@ class ValidatedModelSerializer(serializers.ModelSerializer):
 
         with logged_m2m(instance):
             return super().update(instance, validated_data)
+
+
+# --- optimistic concurrency (utilities/concurrency.py) ------------------------------------
+
+
+class PreconditionFailed(APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_detail = "该记录已被他人修改，请重新读取后再提交。"
+    default_code = "precondition_failed"
+
+
+def etag(version: int) -> str:
+    return f'"{version}"'
+
+
+def check_if_match(request, instance, locking=True) -> None:
+    """Raise ``PreconditionFailed`` unless the request's ``If-Match`` names the record's
+    current version (``*``: any). Inside the write's transaction, locking the row; once
+    before too (``locking=False``), so a stale write is 412 whatever its body. No header:
+    nothing to check (see the module's description)."""
+    header = request.headers.get("If-Match")
+    if header is None or not is_versioned(type(instance)):
+        return
+    if locking:
+        lock(instance)
+    if header.strip() == "*":
+        return
+    tags = [parse_version(tag) for tag in header.split(",")]
+    current = version_of(instance)
+    if current not in tags:
+        since = next((tag for tag in tags if tag is not None), None)
+        if since is None:
+            raise PreconditionFailed(
+                f"If-Match 应为读取记录时返回的 ETag（例如 {etag(current)}），实际为 {header[:40]}。"
+            )
+        message = conflict_message(instance, since, request.user).split("。您填写的内容", 1)[0]
+        raise PreconditionFailed(
+            f"{message}。未保存：请重新读取该记录（当前 ETag 为 {etag(current)}）后再提交。"
+        )

@@ -14,6 +14,8 @@ from django.views import View
 
 from yuanqu.users.permissions import has_perm, restrict
 
+from .concurrency import VERSION_FIELD, StaleRecord, check_set_version, set_version
+
 
 def _bound(value) -> str:
     return "负无穷" if value is None else f"{value}"
@@ -128,12 +130,17 @@ class BandSetEditView(View):
         self.formset_class = band_formset(self.model)
         return super().dispatch(request, kind)
 
-    def render_page(self, request, formset):
+    def render_page(self, request, formset, version=None, stale=""):
+        """``version``: the set's version the page carries (the current one on a new page, the
+        posted one on a form shown again, the current one after a refused stale save)."""
         context = {
             "kind": self.kind,
             "formset": formset,
             "title": self.title,
             "list_url": reverse(self.list_url),
+            "version_field": VERSION_FIELD,
+            "record_version": set_version(self.model) if version is None else version,
+            "stale": stale,
         }
         return render(request, self.template_name, context)
 
@@ -141,19 +148,28 @@ class BandSetEditView(View):
         return self.render_page(request, self.formset_class(queryset=self.bands, kind=kind))
 
     def post(self, request, kind):
+        """Saved only when nobody changed the model's bands since the page was opened
+        (``concurrency.check_set_version``); else shown again with what changed."""
         formset = self.formset_class(request.POST, queryset=self.bands, kind=kind)
+        posted = request.POST.get(VERSION_FIELD, "")
         if not formset.is_valid():
-            return self.render_page(request, formset)
+            return self.render_page(request, formset, version=posted)
         new = [f for f in formset.extra_forms if f.has_changed() and not formset._should_delete_form(f)]
         if new and not has_perm(request.user, self.model, "add"):
             raise PermissionDenied("没有新增亮灯规则的权限")
         if formset.deleted_forms and not has_perm(request.user, self.model, "delete"):
             raise PermissionDenied("没有删除亮灯规则的权限")
-        with transaction.atomic():
-            for band in formset.save(commit=False):
-                band.kind = kind
-                band.save()
-            for band in formset.deleted_objects:
-                band.delete()
+        try:
+            with transaction.atomic():
+                check_set_version(
+                    self.model, posted, request.user, self.model._base_manager.filter(kind=kind)
+                )
+                for band in formset.save(commit=False):
+                    band.kind = kind
+                    band.save()
+                for band in formset.deleted_objects:
+                    band.delete()
+        except StaleRecord as stale:
+            return self.render_page(request, formset, version=stale.version, stale=stale.message)
         messages.success(request, f"已保存“{self.kind.label}”亮灯规则。")
         return redirect(self.list_url)

@@ -5,6 +5,7 @@ classes apply the user's restriction to every queryset, keep the change log thro
 models' signals and serve both full pages and HTMX fragments.
 """
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -17,6 +18,7 @@ from django_tables2 import RequestConfig
 from yuanqu.core.changelog import history_for
 from yuanqu.users.permissions import has_perm, restrict
 
+from .concurrency import VERSION_FIELD, StaleRecord, check_version, take_untouched, version_of
 from .grants import OutsideGrant, ensure_within_grant
 from .htmx import htmx_partial
 
@@ -175,7 +177,14 @@ class ObjectView(BaseObjectView):
 
 class ObjectEditView(BaseObjectView):
     """Create (no pk) or edit a record, with the child rows of an inline formset when one is
-    set (a task's milestones); the saved record must stay within the user's grant."""
+    set (a task's milestones); the saved record must stay within the user's grant.
+
+    An edit form carries the version of the record it showed (``concurrency.VERSION_FIELD``,
+    hidden); a save from a page opened before someone else's change (or with no version) is
+    refused with who changed what, nothing written. The form is shown again with the user's
+    input, the other person's values in the fields the user left alone, and the current
+    version, so a second 保存, made knowingly, goes through without putting old values back.
+    A page with child rows (an inline formset) counts their changes too."""
 
     form = None
     formset = None  # an inline formset class for child rows, saved in the same transaction
@@ -211,8 +220,23 @@ class ObjectEditView(BaseObjectView):
     def saved_message(self, saved, is_new) -> str:
         return f"已{'新建' if is_new else '保存'}{self.model._meta.verbose_name}“{saved}”。"
 
+    def add_version_field(self, form, obj, formset, version=None):
+        """The hidden input holding the record's version: the current one on a new page; on
+        a form shown again, the one posted (a form error changes nothing) or, after a refused
+        stale save, ``version`` — the one the user has now been shown."""
+        if obj.pk is None:
+            return
+        form.fields[VERSION_FIELD] = forms.CharField(widget=forms.HiddenInput, required=False)
+        if version is not None:
+            form.data = form.data.copy()
+            form.data[form.add_prefix(VERSION_FIELD)] = str(version)
+        elif not form.is_bound:
+            form.initial[VERSION_FIELD] = version_of(obj, children=formset is not None)
+
     def render_form(self, request, obj, form, formset=None):
         formset = formset if formset is not None else self.get_formset(obj)
+        if VERSION_FIELD not in form.fields:
+            self.add_version_field(form, obj, formset)
         context = {
             **self.base_context(),
             "object": obj,
@@ -238,11 +262,22 @@ class ObjectEditView(BaseObjectView):
         if valid and self.check_together(form, formset):
             try:
                 with transaction.atomic():
+                    if not is_new:
+                        posted = request.POST.get(form.add_prefix(VERSION_FIELD))
+                        check_version(obj, posted, request.user, children=formset is not None)
                     saved = form.save()
                     if formset is not None:
                         formset.instance = saved
                         formset.save()
                     ensure_within_grant(saved, request.user, "add" if is_new else "change", self.queryset)
+            except StaleRecord as stale:
+                form.add_error(None, stale.message)
+                if stale.since is not None:
+                    fresh = get_object_or_404(self.restricted("change"), pk=obj.pk)
+                    take_untouched(
+                        form, self.get_form_class()(**self.get_form_kwargs(fresh)), fresh, stale.since
+                    )
+                self.add_version_field(form, obj, formset, stale.version)
             except OutsideGrant:
                 form.add_error(None, self.outside_grant_message)
             else:

@@ -9,6 +9,7 @@ from django.urls import reverse
 from yuanqu.core.models import ObjectChange
 from yuanqu.supervision.models import Task, WorkPoint
 from yuanqu.utilities.testing import factories as f
+from yuanqu.utilities.testing.views import with_version
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +58,9 @@ def test_the_edit_page_logs_one_update_and_the_history_names_the_departments(cli
     data["supporting_departments"] = [finance.pk]
     data["start_on"], data["due_on"] = "2025-01-02", "2025-09-30"
     data.update({"milestones-TOTAL_FORMS": "0", "milestones-INITIAL_FORMS": "0"})
-    response = client.post(reverse("supervision:task_edit", args=[task.pk]), data)
+    response = client.post(
+        reverse("supervision:task_edit", args=[task.pk]), with_version(task, data, children=True)
+    )
     assert response.status_code == 302, response.context["form"].errors
     changes = _updates(task)[before:]
     assert len(changes) == 1  # set() is a remove and an add underneath: one step in the history
@@ -66,8 +69,10 @@ def test_the_edit_page_logs_one_update_and_the_history_names_the_departments(cli
     page = client.get(task.get_absolute_url()).content.decode()
     assert "投资促进局" in page and "财政局" in page
 
-    # The same form sent again changes nothing and logs nothing.
-    response = client.post(reverse("supervision:task_edit", args=[task.pk]), data)
+    # The same form sent again (from the page as it is now) changes nothing and logs nothing.
+    response = client.post(
+        reverse("supervision:task_edit", args=[task.pk]), with_version(task, data, children=True)
+    )
     assert response.status_code == 302
     assert len(_updates(task)) == before + 1
 

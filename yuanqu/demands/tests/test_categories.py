@@ -8,6 +8,7 @@ from django.urls import reverse
 from yuanqu.core.models import ObjectChange
 from yuanqu.demands import services
 from yuanqu.demands.models import DemandCategory
+from yuanqu.utilities.testing.views import with_version
 
 from .conftest import at
 
@@ -33,13 +34,16 @@ def test_sysadmin_lists_adds_and_edits_categories(client, sysadmin):
     assert client.get(category.get_absolute_url()).status_code == 200
     response = client.post(
         reverse("demands:demandcategory_edit", args=[category.pk]),
-        {
-            "name": "消防",
-            "group": "approval",
-            "time_limit_workdays": 8,
-            "yellow_before_workdays": 3,
-            "order": 5,
-        },
+        with_version(
+            category,
+            {
+                "name": "消防",
+                "group": "approval",
+                "time_limit_workdays": 8,
+                "yellow_before_workdays": 3,
+                "order": 5,
+            },
+        ),
     )
     assert response.status_code == 302
     category.refresh_from_db()

@@ -15,7 +15,7 @@ from yuanqu.enterprises.models import Contact, Enterprise, Industry, Qualificati
 from yuanqu.enterprises.services import default_valid_until, valid_on
 from yuanqu.users.models import ObjectPermission
 from yuanqu.utilities.testing import factories as f
-from yuanqu.utilities.testing.views import ALL, ViewTestCases, assert_max_queries
+from yuanqu.utilities.testing.views import ALL, ViewTestCases, assert_max_queries, with_version
 
 ENTERPRISE_LIST = reverse("enterprises:enterprise_list")
 
@@ -414,7 +414,7 @@ def test_history_shows_contact_changes_masked_for_roles_without_view_personal(
     client.force_login(alice)
     edit = reverse("enterprises:contact_edit", args=[contact.pk])
     data = {"name": "周敏", "position": "财务总监", "mobile": "13987654321"}
-    assert client.post(edit, data).status_code == 302
+    assert client.post(edit, with_version(contact, data)).status_code == 302
 
     history = section(client.get(owned_enterprise.get_absolute_url()), "history")
     assert "王丽 修改 周敏（东区精密机械有限公司） 手机号 ：13812345678 → 13987654321" in history
@@ -579,7 +579,10 @@ def test_qualification_edit_writes_history_on_the_enterprise(client, alice, owne
         "valid_until": "2025-11-29",
         "revoked_on": "2024-05-01",
     }
-    assert client.post(reverse("enterprises:qualification_edit", args=[q.pk]), data).status_code == 302
+    assert (
+        client.post(reverse("enterprises:qualification_edit", args=[q.pk]), with_version(q, data)).status_code
+        == 302
+    )
     change = ObjectChange.objects.get(action="update", object_id=str(q.pk))
     assert change.related_id == str(owned_enterprise.pk)
     assert (

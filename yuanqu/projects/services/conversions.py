@@ -5,6 +5,8 @@ import datetime
 
 from django.core.exceptions import ValidationError
 
+from yuanqu.utilities.concurrency import refresh_locked
+
 # The demand category a blocker of each kind becomes by default (demands' seeded categories).
 DEMAND_CATEGORY = {
     "land": "用地",
@@ -16,6 +18,9 @@ DEMAND_CATEGORY = {
 
 
 def _check_unconverted(blocker):
+    """Inside the conversion's transaction: the blocker read again under a row lock, so two
+    people converting it at once (or from a page opened before the other's) convert it once."""
+    refresh_locked(blocker)
     if blocker.demand_id:
         raise ValidationError(f"该堵点已转为企业诉求{blocker.demand.number}，不能重复转办")
     if blocker.task_id:
@@ -29,11 +34,11 @@ def blocker_to_demand(blocker, user, category, at=None):
     from yuanqu.demands.choices import Channel
     from yuanqu.demands.services import receive
 
-    _check_unconverted(blocker)
     project = blocker.project
     if project.enterprise_id is None:
         raise ValidationError(f"项目“{project}”没有业主企业，不能转为企业诉求，可转为督办任务")
     with transaction.atomic():
+        _check_unconverted(blocker)
         demand = receive(
             user,
             enterprise=project.enterprise,
@@ -56,12 +61,12 @@ def blocker_to_task(blocker, user, work_point, due_on, today=None):
     from yuanqu.supervision.choices import ReportCycle
     from yuanqu.supervision.services import open_task
 
-    _check_unconverted(blocker)
     today = today or datetime.date.today()
     if due_on < today:
         raise ValidationError({"due_on": "完成时限不能早于今天"})
     project = blocker.project
     with transaction.atomic():
+        _check_unconverted(blocker)
         task = open_task(
             work_point=work_point,
             text=f"协调解决重点项目“{project}”的{blocker.get_kind_display()}问题：{blocker.description}",

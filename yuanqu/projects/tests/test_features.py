@@ -16,6 +16,7 @@ from yuanqu.demands.models import Demand
 from yuanqu.projects import services
 from yuanqu.projects.models import Blocker, KeyProject, LightRule, Milestone, ProjectYearPlan, WeeklyReport
 from yuanqu.supervision.models import Task, WorkPoint
+from yuanqu.utilities.concurrency import VERSION_FIELD, set_version
 
 from .conftest import make_project, report
 from .test_views import text
@@ -264,6 +265,7 @@ def formset_data(bands, existing=()):
         "form-INITIAL_FORMS": str(len(existing)),
         "form-MIN_NUM_FORMS": "0",
         "form-MAX_NUM_FORMS": "1000",
+        VERSION_FIELD: str(set_version(LightRule)),  # the page as opened now
     }
     for i, (lower, upper, light, *delete) in enumerate(bands):
         if i < len(existing):

@@ -70,6 +70,8 @@ class TaskViewSet(
             raise ValidationError(serializers.form_errors(form))
         try:
             with transaction.atomic():
+                if action == "change":
+                    self.check_if_match(task)
                 task = form.save()
                 ensure_within_grant(task, self.request.user, action)
         except OutsideGrant:

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from yuanqu.core.models import ObjectChange
 from yuanqu.supervision.models import Task, TaskMilestone, TaskReport, TaskUrge
+from yuanqu.utilities.testing.views import with_version
 
 from .test_views import report_data, text
 
@@ -103,7 +104,9 @@ def test_edit_changes_milestones_and_keeps_the_log(client, inspector, task):
             "milestones-0-done_on": "2024-05-28",
         },
     )
-    response = client.post(reverse("supervision:task_edit", args=[task.pk]), data)
+    response = client.post(
+        reverse("supervision:task_edit", args=[task.pk]), with_version(task, data, children=True)
+    )
     assert response.status_code == 302
     task.refresh_from_db()
     done.refresh_from_db()

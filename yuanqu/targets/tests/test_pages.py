@@ -12,6 +12,7 @@ from yuanqu.core.models import AuditEvent
 from yuanqu.economy.models import Indicator, ZoneMonthlyFigure
 from yuanqu.figures.models import Unit
 from yuanqu.targets.models import LightBand, Target, TargetReport
+from yuanqu.utilities.concurrency import VERSION_FIELD, set_version
 from yuanqu.utilities.periods import describe_ytd, last_complete_month
 from yuanqu.utilities.testing.changes import assert_nothing_changed
 from yuanqu.utilities.testing.views import OUTSIDE_GRANT_ERROR, form_post_data, xlsx_rows
@@ -320,6 +321,7 @@ def test_the_light_bands_are_edited_as_a_set(client, leader, plan):
         "form-INITIAL_FORMS": str(len(bands)),
         "form-MIN_NUM_FORMS": "0",
         "form-MAX_NUM_FORMS": "1000",
+        VERSION_FIELD: str(set_version(LightBand)),  # the page as opened now
     }
     for i, band in enumerate(bands):
         data.update({f"form-{i}-id": str(band.pk), f"form-{i}-light": band.light})

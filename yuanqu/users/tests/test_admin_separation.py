@@ -6,6 +6,7 @@ from django.urls import reverse
 from yuanqu.users.choices import Role
 from yuanqu.users.models import User
 from yuanqu.utilities.testing.factories import PASSWORD
+from yuanqu.utilities.testing.views import with_version
 
 
 def edit_url(user):
@@ -50,7 +51,9 @@ def test_secadmin_sets_roles_but_not_passwords(client, secadmin, alice):
     client.force_login(secadmin)
     page = client.get(edit_url(alice)).content.decode()
     assert 'name="password"' not in page and 'name="username"' not in page
-    response = client.post(edit_url(alice), {"role": Role.LEADER, "is_active": "on", "password": "Hijack-Passw0rd"})
+    response = client.post(
+        edit_url(alice), with_version(alice, {"role": Role.LEADER, "is_active": "on", "password": "Hijack-Passw0rd"})
+    )
     assert response.status_code == 302
     alice.refresh_from_db()
     assert alice.role == Role.LEADER and alice.check_password(PASSWORD)

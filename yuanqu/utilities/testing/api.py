@@ -32,10 +32,16 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from yuanqu.utilities.api import OUTSIDE_GRANT_ERROR
+from yuanqu.utilities.concurrency import version_of
 
 from .base import ALL, OWN_DEPARTMENT, BaseTestCase
 
 __all__ = ["ALL", "OWN_DEPARTMENT", "APIViewTestCases", "result_ids"]  # ALL is passed on from base
+
+
+def current_data(case, record) -> dict:
+    """The record as the API returns it, to PUT back whole."""
+    return case.client.get(case.detail_url(record)).json()
 
 
 def result_ids(response) -> set[int]:
@@ -214,6 +220,41 @@ class APIViewTestCases:
                 response = self.client.patch(self.detail_url(record), data, format="json")
             self.assert_refused(response, 403)
             assert OUTSIDE_GRANT_ERROR in response.json()["detail"]
+
+        def test_update_with_a_stale_if_match_is_refused(self):
+            """Lost update (issue 12): the tester reads the record (its version as the ETag), a
+            colleague changes it, the tester's PATCH with If-Match is 412 with who changed
+            what; nothing written. With the ETag read now it goes through."""
+            record = self.make_record(self.own_department)
+            self.grant(["view", "change"])
+            response = self.client.get(self.detail_url(record))
+            assert response.status_code == 200
+            read = response["ETag"]
+            assert read == f'"{version_of(record)}"'
+            colleague = APIClient()
+            colleague.force_authenticate(self.colleague())
+            response = colleague.patch(self.detail_url(record), self.update_data, format="json")
+            assert response.status_code == 200, response.json()
+            assert response["ETag"] != read
+            theirs = self.snapshot(record)
+            with self.nothing_changed():
+                response = self.client.patch(
+                    self.detail_url(record), self.update_data, format="json", HTTP_IF_MATCH=read
+                )
+            self.assert_refused(response, 412)
+            assert response.json()["detail"].startswith("该记录已被他人修改（王丽，"), response.json()
+            assert self.snapshot(record) == theirs
+            current = self.client.get(self.detail_url(record))["ETag"]
+            with self.nothing_changed():
+                response = self.client.put(
+                    self.detail_url(record), current_data(self, record), format="json", HTTP_IF_MATCH=read
+                )
+            self.assert_refused(response, 412)
+            response = self.client.patch(
+                self.detail_url(record), self.update_data, format="json", HTTP_IF_MATCH=current
+            )
+            assert response.status_code == 200, response.json()
+            assert response["ETag"] == current  # the same values again: no change, same version
 
     class DeleteObjectTestCase(BaseAPITestCase):
         def test_delete_object_without_permission(self):

@@ -98,6 +98,17 @@ class BaseTestCase:
         self.user.__dict__.pop("_yuanqu_grants", None)
         return permission
 
+    def colleague(self):
+        """Another user of the tester's department and role (王丽) holding the same grants:
+        the other person editing the same record (optimistic concurrency)."""
+        other = factories.user("colleague", self.user.role, self.own_department, name="王丽")
+        if not self.grant_to_role:  # a role's grant reaches the colleague already
+            for permission in ObjectPermission.objects.filter(user=self.user):
+                permission.pk, permission.user = None, other
+                permission.name = f"{permission.name}（同事）"
+                permission.save()
+        return other
+
     def changes(self, pk=None, action=None):
         rows = ObjectChange.objects.filter(content_type=ContentType.objects.get_for_model(self.model))
         if pk is not None:

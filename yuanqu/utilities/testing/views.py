@@ -39,10 +39,13 @@ from decimal import Decimal
 import pytest
 from django import forms
 from django.db import connection, models
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.html import escape
 from openpyxl import load_workbook
+
+from yuanqu.utilities.concurrency import VERSION_FIELD, version_of
 
 from .base import ALL, OWN_DEPARTMENT, BaseTestCase
 from .changes import assert_nothing_changed
@@ -59,6 +62,7 @@ __all__ = [  # ALL is passed on from base for the apps' cases
     "form_errors",
     "form_post_data",
     "formset_post_data",
+    "with_version",
     "xlsx_rows",
 ]
 
@@ -111,6 +115,12 @@ def formset_post_data(formset) -> dict:
         data.update(form_post_data(form))
     data[f"{formset.prefix}-TOTAL_FORMS"] = str(len(formset.initial_forms))
     return data
+
+
+def with_version(record, data, children=False) -> dict:
+    """``data`` posted as the edit page of ``record`` posts it: with the version the page was
+    opened at (``utilities.concurrency``; ``children`` for a page with child rows)."""
+    return {**data, VERSION_FIELD: str(version_of(record, children=children))}
 
 
 def form_errors(response):
@@ -341,13 +351,52 @@ class ViewTestCases:
             """Form changes that would hand the record to the department."""
             return {"department": department.pk}
 
-        def edit_data(self, record, changes) -> dict:
+        def edit_data(self, record, changes, client=None) -> dict:
             """Open the edit form, change some fields, submit: the POST a user would send
-            (with the inline formset's rows as shown, when the page has one)."""
-            response = self.client.get(self.url("edit", record.pk))
+            (with the inline formset's rows as shown, when the page has one, and the version
+            of the record the page was opened at)."""
+            response = (client or self.client).get(self.url("edit", record.pk))
             assert response.status_code == 200
             rows = formset_post_data(response.context.get("formset"))
             return {**rows, **form_post_data(response.context["form"]), **changes}
+
+        def test_edit_from_a_stale_page_is_refused(self):
+            """Lost update (issue 12): the tester opens the edit page, a colleague saves a
+            change meanwhile, the tester saves the page as opened — refused with who changed
+            what, the colleague's values kept, the change log holding only their change."""
+            record = self.make_record(self.own_department)
+            self.grant(["change"])
+            opened = self.edit_data(record, {})
+            assert opened.get(VERSION_FIELD) not in (None, ""), "the edit form carries no version"
+            colleague = Client()
+            colleague_user = self.colleague()
+            colleague.force_login(colleague_user)
+            response = colleague.post(
+                self.url("edit", record.pk), self.edit_data(record, self.edit_changes, colleague)
+            )
+            assert response.status_code == 302, form_errors(response)
+            theirs = self.snapshot(record)
+            with self.nothing_changed():
+                response = self.client.post(self.url("edit", record.pk), opened)
+            assert response.status_code == 200
+            page = response.content.decode()
+            assert "该记录已被他人修改（王丽，" in page, form_errors(response)
+            for name in self.edit_changes:
+                field = self.model._meta.get_field(name)
+                assert str(field.verbose_name) in page.split("该记录已被他人修改", 1)[1], name
+            assert self.snapshot(record) == theirs
+            assert [c.user_id for c in self.changes(record.pk, "update")] == [colleague_user.pk]
+            _assert_input_kept(response, opened, skip={VERSION_FIELD, *self.edit_changes})
+            # The page shown again has their values where the tester changed nothing: saving
+            # it now changes nothing (no update logged), rather than putting the old ones back.
+            again = {
+                **formset_post_data(response.context.get("formset")),
+                **form_post_data(response.context["form"]),
+            }
+            response = self.client.post(self.url("edit", record.pk), again)
+            assert response.status_code == 302, form_errors(response)
+            assert self.snapshot(record) == theirs
+            assert [c.user_id for c in self.changes(record.pk, "update")] == [colleague_user.pk]
 
         def test_edit_object_without_permission(self):
             record = self.make_record(self.own_department)
