@@ -12,6 +12,7 @@ from yuanqu.users.choices import RequestKind, RequestStatus, Role
 from yuanqu.users.models import AccountRequest, ObjectPermission, User
 from yuanqu.utilities.testing.changes import assert_nothing_changed
 from yuanqu.utilities.testing.factories import PASSWORD
+from yuanqu.utilities.testing.views import with_version
 
 LOGIN = reverse("users:login")
 ADD_GRANT = reverse("users:objectpermission_add")
@@ -228,7 +229,8 @@ def test_a_password_reset_is_applied_only_on_approval(client, cast):
         "department": leader.department_id,
     }
     response = client.post(
-        reverse("users:user_edit", args=[leader.pk]), {**data, "is_active": "on", "password": NEW_PASSWORD}
+        reverse("users:user_edit", args=[leader.pk]),
+        with_version(leader, {**data, "is_active": "on", "password": NEW_PASSWORD}),
     )
     assert response.status_code == 302
     leader.refresh_from_db()
@@ -267,8 +269,8 @@ def test_a_newer_request_supersedes_the_pending_one(client, cast):
     client.force_login(cast["sysadmin"])
     data = {"username": "leader", "role": Role.LEADER, "department": leader.department_id, "is_active": "on"}
     url = reverse("users:user_edit", args=[leader.pk])
-    client.post(url, {**data, "password": NEW_PASSWORD})
-    client.post(url, {**data, "password": "Another-Passw0rd-9"})
+    client.post(url, with_version(leader, {**data, "password": NEW_PASSWORD}))
+    client.post(url, with_version(leader, {**data, "password": "Another-Passw0rd-9"}))
     statuses = list(AccountRequest.objects.order_by("id").values_list("status", flat=True))
     assert statuses == [RequestStatus.SUPERSEDED, RequestStatus.PENDING]
 
