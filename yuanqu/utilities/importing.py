@@ -243,9 +243,7 @@ def read_rows(data: bytes):
     try:
         return _collect_rows(xlsx_reader.iter_rows(data))
     except xlsx_reader.ForbiddenDTD as exc:
-        raise ImportRejected(
-            f"文件中“{exc.member}”含有 DTD 声明（DOCTYPE），疑似 XML 炸弹，已拒绝"
-        ) from exc
+        raise ImportRejected(f"文件中“{exc.member}”含有 DTD 声明（DOCTYPE），疑似 XML 炸弹，已拒绝") from exc
     except xlsx_reader.NotFast:
         pass
     from openpyxl import load_workbook  # uses defusedxml against XML bombs when installed

@@ -22,7 +22,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--once", action="store_true", help="执行完排队的任务后退出")
-        parser.add_argument("--interval", type=float, default=1.0, help="队列为空时每隔几秒查看一次（默认 1）")
+        parser.add_argument(
+            "--interval", type=float, default=1.0, help="队列为空时每隔几秒查看一次（默认 1）"
+        )
 
     def handle(self, *args, once=False, interval=1.0, **options):
         worker = Worker(
