@@ -61,6 +61,7 @@ class Job(models.Model):
     commit = models.BooleanField(_("写入"), default=False)  # an import: the confirmed run
     total = models.PositiveIntegerField(_("总行数"), default=0)
     result = models.JSONField(_("结果"), default=dict, blank=True)
+    ip = models.GenericIPAddressField(_("来源地址"), null=True, blank=True)  # the request's, for the audit
     task_id = models.CharField(_("队列编号"), max_length=64, blank=True)
     created = models.DateTimeField(_("发起时间"), default=timezone.now, db_index=True)
     finished = models.DateTimeField(_("完成时间"), null=True, blank=True)

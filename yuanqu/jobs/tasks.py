@@ -13,7 +13,7 @@ import logging
 from django.utils import timezone
 
 from yuanqu.core.changelog import audit
-from yuanqu.core.context import acting_as
+from yuanqu.core.context import acting_as, client_ip
 
 from .models import Job, JobKind, JobStatus, jobs_dir
 
@@ -35,9 +35,13 @@ def enqueue(job: Job) -> Job:
     return job
 
 
-def start_import(user, importer, upload, options: dict, total: int) -> Job:
+def _origin(request):
+    return {"user": request.user, "ip": client_ip(request)}
+
+
+def start_import(request, importer, upload, options: dict, total: int) -> Job:
     job = Job.objects.create(
-        user=user,
+        **_origin(request),
         kind=JobKind.IMPORT,
         name=importer.name,
         title=f"导入{importer.verbose_name}：{upload.name}"[:200],
@@ -60,13 +64,13 @@ def confirm_import(job: Job) -> Job:
     return enqueue(job)
 
 
-def start_export(user, name: str, title: str, path: str, params: dict, total: int) -> Job:
+def start_export(request, name: str, title: str, params: dict, total: int) -> Job:
     job = Job.objects.create(
-        user=user,
+        **_origin(request),
         kind=JobKind.EXPORT,
         name=name[:100],
         title=f"导出{title}"[:200],
-        options={"path": path, "params": params},
+        options={"path": request.path, "params": params},
         total=total,
     )
     job.report("排队", 0, total)
@@ -80,7 +84,8 @@ def run_job(job_id: int) -> str:
         return "gone"
     Job.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING)
     try:
-        with acting_as(job.user, source="web"):
+        # As the user who started it, from where they were (the audit's address).
+        with acting_as(job.user, source="web", ip=job.ip):
             if job.kind == JobKind.IMPORT:
                 status, result = _run_import(job)
             else:

@@ -138,7 +138,7 @@ class BulkImportView(ImporterView):
             # A large file is previewed (and, once confirmed, written) by the worker.
             from yuanqu.jobs.tasks import start_import
 
-            job = start_import(request.user, self.importer, upload, options, rows)
+            job = start_import(request, self.importer, upload, options, rows)
             messages.info(request, f"文件共 {rows} 行，已转为后台导入，可在本页查看进度。")
             return redirect(job.get_absolute_url())
         result = run_import(self.importer(user=request.user, **options), upload, upload.name, commit=False)

@@ -127,12 +127,7 @@ class ObjectListView(BaseObjectView):
             from yuanqu.jobs.tasks import start_export
 
             job = start_export(
-                request.user,
-                self.model._meta.label_lower,
-                plural,
-                request.path,
-                dict(request.GET.lists()),
-                total,
+                request, self.model._meta.label_lower, plural, dict(request.GET.lists()), total
             )
             messages.info(request, f"共 {total} 行，已转为后台导出，完成后可在本页下载。")
             return redirect(job.get_absolute_url())
