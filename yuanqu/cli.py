@@ -11,6 +11,7 @@ traceback.
 
 import argparse
 import os
+import subprocess
 import sys
 
 # Commands whose console name differs from the Django command module.
@@ -106,7 +107,16 @@ def demo(argv: list[str]) -> int:
     sys.stdout.flush()
     if args.no_serve:
         return 0
-    return _serve(args.host, args.port, workers=2)
+    # The background worker (large imports and exports) runs beside the server and stops with it.
+    worker = subprocess.Popen([sys.executable, "-m", "yuanqu.cli", "worker"])
+    try:
+        return _serve(args.host, args.port, workers=2)
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            worker.kill()
 
 
 def serve(argv: list[str]) -> int:

@@ -154,7 +154,14 @@ INSTALLED_APPS = [
     "yuanqu.projects",
     "yuanqu.documents",
     "yuanqu.notifications",
+    "yuanqu.jobs",
+    "django_tasks",
+    "django_tasks_db",
 ]
+
+# Background jobs (large imports and exports): django-tasks' database backend, run by
+# ``yuanqu worker``; the API Django 6 has built in.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -307,6 +314,12 @@ YUANQU_TARGET_TOLERANCE_PERCENT = env_decimal("YUANQU_TARGET_TOLERANCE_PERCENT",
 YUANQU_IMPORT_MAX_BYTES = env_int("YUANQU_IMPORT_MAX_BYTES", 10 * 1024 * 1024)
 YUANQU_IMPORT_MAX_UNCOMPRESSED_BYTES = env_int("YUANQU_IMPORT_MAX_UNCOMPRESSED_BYTES", 200 * 1024 * 1024)
 YUANQU_IMPORT_MAX_ROWS = env_int("YUANQU_IMPORT_MAX_ROWS", 50000)
+# Files with more data rows than this are imported by the worker (a job with a progress bar),
+# and lists with more rows than YUANQU_BACKGROUND_EXPORT_ROWS exported by it; a job's files
+# are removed after YUANQU_JOB_KEEP_DAYS.
+YUANQU_BACKGROUND_IMPORT_ROWS = env_int("YUANQU_BACKGROUND_IMPORT_ROWS", 5000)
+YUANQU_BACKGROUND_EXPORT_ROWS = env_int("YUANQU_BACKGROUND_EXPORT_ROWS", 10000)
+YUANQU_JOB_KEEP_DAYS = env_int("YUANQU_JOB_KEEP_DAYS", 7)
 # The cockpit warns of enterprises whose YTD output fell by more than this share year on year.
 YUANQU_WARNING_DROP = float(env_decimal("YUANQU_WARNING_DROP", "0.2"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = YUANQU_IMPORT_MAX_BYTES

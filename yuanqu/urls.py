@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("yuanqu.investment.urls")),
     path("", include("yuanqu.projects.urls")),
     path("", include("yuanqu.notifications.urls")),
+    path("", include("yuanqu.jobs.urls")),
     path("", include("yuanqu.figures.urls")),
     path("", include("yuanqu.targets.urls")),
     path("", include("yuanqu.documents.urls")),

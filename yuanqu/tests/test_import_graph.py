@@ -8,7 +8,7 @@ from pathlib import Path
 import yuanqu
 
 ROOT = Path(yuanqu.__file__).parent
-SHARED = {"core", "users", "utilities", "figures", "targets"}
+SHARED = {"core", "users", "utilities", "figures", "targets", "jobs"}
 DOMAIN = {
     "enterprises",
     "economy",

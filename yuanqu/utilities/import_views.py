@@ -22,7 +22,7 @@ from yuanqu.users.permissions import has_perm
 
 from .excel import xlsx_response
 from .excel_template import build_template
-from .importing import run_import
+from .importing import count_rows, run_import
 from .views import BaseObjectView, optional_reverse, url_name
 
 TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{20,64}")
@@ -133,6 +133,14 @@ class BulkImportView(ImporterView):
         upload = form.cleaned_data["file"]
         # An optional field left empty is not passed (the importer's default applies).
         options = {k: str(v) for k, v in form.cleaned_data.items() if k != "file" and v not in (None, "")}
+        rows = count_rows(upload, upload.name)
+        if rows > settings.YUANQU_BACKGROUND_IMPORT_ROWS:
+            # A large file is previewed (and, once confirmed, written) by the worker.
+            from yuanqu.jobs.tasks import start_import
+
+            job = start_import(request, self.importer, upload, options, rows)
+            messages.info(request, f"文件共 {rows} 行，已转为后台导入，可在本页查看进度。")
+            return redirect(job.get_absolute_url())
         result = run_import(self.importer(user=request.user, **options), upload, upload.name, commit=False)
         token = None
         if result.ok and result.to_write:

@@ -10,6 +10,7 @@ both go through :func:`run_import`.
 
 import datetime
 import decimal
+import inspect
 import io
 import re
 import zipfile
@@ -39,6 +40,8 @@ RATIO_CHECK_MIN_BYTES = 1024 * 1024
 MAX_ZIP_ENTRIES = 10000
 # Rows that are only formatting are skipped, but not forever.
 MAX_EMPTY_ROWS_PAST_LIMIT = 10000
+# A background import reports its progress every this many rows.
+PROGRESS_EVERY = 200
 ZIP_MAGIC = b"PK\x03\x04"
 # What [Content_Types].xml declares for a macro-enabled workbook (.xlsm, .xltm) or a macro part.
 MACRO_CONTENT_TYPES = (b"macroenabled", b"vbaproject", b"ms-office.activex")
@@ -227,6 +230,19 @@ def check_file(filename: str, data: bytes) -> None:
             raise ImportRejected(
                 f"文件中“{m.filename}”的压缩比异常（超过 {MAX_COMPRESSION_RATIO} 倍），疑似压缩炸弹，已拒绝"
             )
+
+
+def count_rows(file, filename: str) -> int:
+    """The data rows of an uploaded file (0 when the file is refused: the synchronous path
+    then reports why); the file is left at its start."""
+    try:
+        data = read_limited(file)
+        check_file(filename, data)
+        return len(read_rows(data)[1])
+    except ImportRejected:
+        return 0
+    finally:
+        file.seek(0)
 
 
 def _blank(value):
@@ -493,16 +509,22 @@ class Importer:
             return True
         return restrict(self.model._default_manager.filter(pk=obj.pk), self.user, action).exists()
 
-    def run(self, header, rows, result: ImportResult, commit: bool) -> ImportResult:
-        """Read every row; write them all when ``commit`` and there is no error, else roll back."""
+    def run(self, header, rows, result: ImportResult, commit: bool, progress=None) -> ImportResult:
+        """Read every row; write them all when ``commit`` and there is no error, else roll back.
+
+        ``progress(phase, done, total)`` is told every ``PROGRESS_EVERY`` rows (a background
+        import's progress bar): phase 校验 for a preview, 写入 for a committing run."""
         mapped = self.map_header(header)
         if self.unknown_headers:
             result.warnings.append(f"以下列未识别，已忽略：{'、'.join(self.unknown_headers)}")
         key_column = self.key_column()
         key_index = mapped.index(key_column)
         seen = {}
+        phase, total = ("写入" if commit else "校验"), len(rows)
         with transaction.atomic():
-            for number, values in rows:
+            for done, (number, values) in enumerate(rows):
+                if progress is not None and done % PROGRESS_EVERY == 0:
+                    progress(phase, done, total)
                 values = list(values) + [None] * (len(mapped) - len(values))
                 cells = {c.field: values[i] for i, c in enumerate(mapped) if c is not None}
                 raw_key = values[key_index]
@@ -523,6 +545,8 @@ class Importer:
             result.committed = commit and result.ok
             if not result.committed:
                 transaction.set_rollback(True)
+        if progress is not None:
+            progress(phase, total, total)
         return result
 
     def bind(self, number, existing, cells, errors):
@@ -689,15 +713,26 @@ def _changes(before, after, importer):
 # One import, from the web or the console
 
 
-def run_import(importer: Importer, file, filename: str, commit: bool) -> ImportResult:
-    """Check the file, read it through the importer and write the audit event."""
+def run_import(importer: Importer, file, filename: str, commit: bool, progress=None) -> ImportResult:
+    """Check the file, read it through the importer and write the audit event; ``progress``
+    as for ``Importer.run`` (phase 读取 while the file is checked and read)."""
     result = ImportResult(filename=filename, verbose_name=importer.verbose_name)
     importer.filename = filename
     try:
+        if progress is not None:
+            progress("读取", 0, 0)
         data = read_limited(file)
         check_file(filename, data)
         header, rows = read_rows(data)
-        importer.run(header, rows, result, commit)
+        if progress is None:
+            importer.run(header, rows, result, commit)
+        elif "progress" in inspect.signature(importer.run).parameters:
+            importer.run(header, rows, result, commit, progress=progress)
+        else:  # an importer with its own run (a fast path) reports only its start and end
+            phase = "写入" if commit else "校验"
+            progress(phase, 0, len(rows))
+            importer.run(header, rows, result, commit)
+            progress(phase, len(rows), len(rows))
     except ImportRejected as exc:
         result.errors = [RowError(None, "", str(exc))]
         result.rows = []

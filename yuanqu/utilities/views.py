@@ -6,6 +6,7 @@ models' signals and serve both full pages and HTMX fragments.
 """
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -136,7 +137,20 @@ class ObjectListView(BaseObjectView):
             return render(request, self.table_template_name, context)
         return render(request, self.template_name, context)
 
+    def export_sheet(self, request):
+        """The export's rows (the filtered list, restricted with ``export``) and its title."""
+        from .excel import table_rows
+
+        params = request.GET.copy()
+        params.pop("export", None)
+        base = restrict(self.get_queryset(), request.user, "export")
+        filterset = self.filterset(params or None, queryset=base, request=request)
+        table = self.table(filterset.qs, user=request.user, exporting=True)
+        return table_rows(table), str(self.model._meta.verbose_name_plural)
+
     def export(self, request):
+        """The filtered list as Excel; more than ``YUANQU_BACKGROUND_EXPORT_ROWS`` rows are
+        written by the worker and the user is sent to the job's page."""
         from .excel import export_xlsx
 
         if not has_perm(request.user, self.model, "export"):
@@ -145,8 +159,17 @@ class ObjectListView(BaseObjectView):
         params.pop("export", None)
         base = restrict(self.get_queryset(), request.user, "export")
         filterset = self.filterset(params or None, queryset=base, request=request)
-        table = self.table(filterset.qs, user=request.user, exporting=True)
         plural = str(self.model._meta.verbose_name_plural)
+        total = filterset.qs.count()
+        if total > settings.YUANQU_BACKGROUND_EXPORT_ROWS:
+            from yuanqu.jobs.tasks import start_export
+
+            job = start_export(
+                request, self.model._meta.label_lower, plural, dict(request.GET.lists()), total
+            )
+            messages.info(request, f"共 {total} 行，已转为后台导出，完成后可在本页下载。")
+            return redirect(job.get_absolute_url())
+        table = self.table(filterset.qs, user=request.user, exporting=True)
         return export_xlsx(request, title=plural, model=self.model, table=table, filters=params.dict())
 
 
