@@ -93,8 +93,10 @@ def _take_head(model, using) -> tuple[str, datetime.datetime]:
         cursor.execute(sql, [table])
         row = cursor.fetchone()
         if row is None:
+            # the first row of this table: two writers may both get here, one inserts the head
             cursor.execute(
-                "INSERT INTO core_auditchain (name, last_hash, length) VALUES (%s, %s, 0)", [table, GENESIS]
+                "INSERT INTO core_auditchain (name, last_hash, length) VALUES (%s, %s, 0) ON CONFLICT (name) DO NOTHING",
+                [table, GENESIS],
             )
             cursor.execute(sql, [table])
             row = cursor.fetchone()

@@ -123,7 +123,7 @@ def test_apps_provide_their_figures_to_the_catalogue(db):
 
 def test_demo_generators_run_in_the_order_of_the_former_command():
     assert [g.name for g in reg.demo_generators()] == [
-        "economy", "evaluation", "demands", "projects", "investment", "peers", "targets", "supervision",
+        "economy", "evaluation", "demands", "projects", "investment", "peers", "targets", "supervision", "documents",
     ]  # fmt: skip
     assert all(callable(reg.resolve(g.generator)) for g in reg.demo_generators())
 
@@ -137,7 +137,7 @@ def test_a_generator_ordered_before_what_it_requires_is_refused():
             reg.demo_generators()
     finally:
         store[:] = saved
-    assert [g.name for g in reg.demo_generators()][-1] == "supervision"
+    assert [g.name for g in reg.demo_generators()][-1] == "documents"
 
 
 # --- navigation ---------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ in the figure list with its catalogue key and link, and a template is sandboxed.
 import contextlib
 import io
 import json
+from unittest import mock
 
 import pytest
 from django.core.management import call_command
@@ -95,7 +96,13 @@ def run_report(*args) -> tuple[int, str, str]:
     from yuanqu.cli import main
 
     out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+    # A console command closes the database connections when it ends: in a test that would
+    # close the test's own connection (on PostgreSQL, inside the module's transaction).
+    with (
+        contextlib.redirect_stdout(out),
+        contextlib.redirect_stderr(err),
+        mock.patch("django.core.management.base.connections.close_all"),
+    ):
         try:
             status = main(["report", *args])
         except SystemExit as exit:

@@ -6,7 +6,6 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from openpyxl import Workbook
 
 from yuanqu.core.models import AuditEvent
@@ -14,6 +13,7 @@ from yuanqu.economy.importers import MonthlyImporter
 from yuanqu.economy.models import EnterpriseMonthlyValue
 from yuanqu.enterprises.models import Enterprise
 from yuanqu.jobs.models import Job, JobStatus
+from yuanqu.jobs.tests.test_jobs import run_worker
 from yuanqu.utilities.importing import run_import
 from yuanqu.utilities.testing import factories as f
 
@@ -44,12 +44,12 @@ def test_a_twenty_thousand_row_file_goes_through_the_worker(client, alice, econ_
     assert response.status_code == 302 and response.url == f"/jobs/{job.pk}/"
     assert job.total == ROWS  # above YUANQU_BACKGROUND_IMPORT_ROWS (5,000 by default)
 
-    call_command("worker", once=True)
+    run_worker()
     job.refresh_from_db()
     assert job.status == JobStatus.PREVIEWED and job.result["counts"]["new"] == ROWS
     assert not EnterpriseMonthlyValue.objects.exists()
     client.post(f"/jobs/{job.pk}/confirm/")
-    call_command("worker", once=True)
+    run_worker()
     job.refresh_from_db()
     assert job.status == JobStatus.DONE and job.result["committed"]
     assert job.progress()["phases"] == ["排队", "读取", "校验", "写入"]
