@@ -5,7 +5,11 @@ cycle of modules. Parsed with ``ast`` over ``yuanqu/**/*.py`` (tests and migrati
 import ast
 from pathlib import Path
 
+import pytest
+
 import yuanqu
+
+pytestmark = pytest.mark.engine_free
 
 ROOT = Path(yuanqu.__file__).parent
 SHARED = {"core", "users", "utilities", "figures", "targets", "jobs"}

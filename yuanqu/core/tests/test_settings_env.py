@@ -15,6 +15,8 @@ from django.core.exceptions import ImproperlyConfigured
 import yuanqu
 from yuanqu.settings import local_secret_key
 
+pytestmark = pytest.mark.engine_free
+
 BIN = Path(sys.executable).parent
 ROOT = Path(yuanqu.__file__).resolve().parent.parent  # the code under test, not an installed copy
 PRINT_KEY = ["shell", "--no-imports", "-c", "from django.conf import settings; print(settings.SECRET_KEY)"]

@@ -5,7 +5,7 @@ import pytest
 
 from yuanqu.documents.claims import extract
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.engine_free]
 
 KEYS = {
     "subject",

@@ -10,7 +10,7 @@ SAMPLES = Path(__file__).parent / "samples"
 REPORT_002 = (SAMPLES / "002_8f1f4c12a115cc13.txt").read_text(encoding="utf-8")
 REPORT_003 = (SAMPLES / "003_92d85f14430dc49d.txt").read_text(encoding="utf-8")
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.engine_free]
 
 
 def placeholders(text):

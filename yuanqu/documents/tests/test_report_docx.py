@@ -22,7 +22,7 @@ from yuanqu.documents.reports.docx import fonts
 from yuanqu.documents.reports.pdf import docx_to_pdf
 from yuanqu.targets.demo import demo_month
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.engine_free]
 
 
 @pytest.fixture(scope="module")

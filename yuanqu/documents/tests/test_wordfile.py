@@ -12,7 +12,7 @@ from django.test import override_settings
 from yuanqu.documents.draftcheck import check, paragraphs
 from yuanqu.documents.wordfile import AUTHOR, annotate_docx, read_docx
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.engine_free]
 SAMPLE = (Path(__file__).parent / "samples" / "002_8f1f4c12a115cc13.txt").read_text(encoding="utf-8")
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 

@@ -174,6 +174,7 @@ def _cli_database(tmp_path, env):
 
 
 @pytest.mark.django_db
+@pytest.mark.engine_free
 def test_console_script_exit_codes(tmp_path):
     """The installed `yuanqu` script: 0 for a valid file, 1 with the Chinese reason for an
     invalid one (two runs of the real script); what the runs write is checked in-process."""
