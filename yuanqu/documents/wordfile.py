@@ -24,6 +24,7 @@ from yuanqu.utilities.importing import (
     OLE_MAGIC,
     RATIO_CHECK_MIN_BYTES,
     ZIP_MAGIC,
+    ZIP_READ_ERRORS,
 )
 
 AUTHOR = "园区材料校核"
@@ -75,7 +76,7 @@ def check_docx(data: bytes) -> None:
             )
     try:
         member = _declaring_member(archive)
-    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError):
+    except ZIP_READ_ERRORS:
         raise ValueError(NOT_DOCX) from None
     if member:
         raise ValueError(f"文件中“{member}”含有 DTD 或实体声明，Word 文档不需要，已拒绝")

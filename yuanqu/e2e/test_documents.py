@@ -17,7 +17,9 @@ FITS = "document.documentElement.scrollWidth <= innerWidth + 1"
 
 @pytest.mark.usefixtures("zone_data")
 def test_generate_a_monthly_report_and_click_a_number_to_its_records(page, alice):
-    ReportTemplate.objects.create(kind="monthly", name="本区月度简况", text=ZONE_TEMPLATE)
+    # with a wide table: on a phone it scrolls inside the preview, the page stays the screen's width
+    wide = "{{ table(economy.chains, [['name', '产业链'], ['ytd', '累计', '万元'], ['growth_pct', '同比'], ['pull_pp', '拉动', '百分点'], ['name', '产业链（复核）'], ['name', '产业链（备注）']], '分产业链情况（宽表）') }}\n"
+    ReportTemplate.objects.create(kind="monthly", name="本区月度简况", text=ZONE_TEMPLATE + wide)
     login_as(page, "alice")
     page.click("nav >> text=材料报告")
     page.wait_for_url("**/documents/")
@@ -34,6 +36,7 @@ def test_generate_a_monthly_report_and_click_a_number_to_its_records(page, alice
 
     page.set_viewport_size({"width": 390, "height": 844})
     page.reload()
+    assert page.locator("#preview table").count() == 1
     assert page.evaluate(FITS)
     page.screenshot(path="/tmp/document-phone.png", full_page=True)
 

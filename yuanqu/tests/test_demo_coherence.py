@@ -9,7 +9,6 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
 
 from yuanqu.demands.models import Demand
 from yuanqu.economy.services import add_months
@@ -17,6 +16,7 @@ from yuanqu.enterprises import demo
 from yuanqu.projects.choices import MilestoneKind
 from yuanqu.projects.demo import BEFORE_START, STAGES
 from yuanqu.projects.models import KeyProject, Milestone, MonthlyProgress, WeeklyReport
+from yuanqu.utilities.testing.database import rolled_back
 
 pytestmark = pytest.mark.django_db
 
@@ -25,16 +25,10 @@ pytestmark = pytest.mark.django_db
 def seeded(django_db_setup, django_db_blocker) -> str:
     """One small demo zone for the whole module (seeding takes seconds), rolled back after it;
     the tests only read it. Yields what ``seed_demo`` printed."""
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            out = io.StringIO()
-            call_command("seed_demo", enterprises=60, stdout=out)
-            yield out.getvalue()
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+    with rolled_back(django_db_blocker):
+        out = io.StringIO()
+        call_command("seed_demo", enterprises=60, stdout=out)
+        yield out.getvalue()
 
 
 def test_key_projects_progress_reads_in_order_and_weekly_reports_quote_their_figures(seeded):

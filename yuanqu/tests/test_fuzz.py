@@ -11,13 +11,13 @@ empty.
 import io
 
 import pytest
-from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
 from yuanqu.utilities.api import MAX_LIMIT
+from yuanqu.utilities.testing.database import rolled_back
 from yuanqu.utilities.views import MAX_PER_PAGE, ObjectListView
 
 HUGE = str(2**63)  # one past the database's largest integer
@@ -56,21 +56,15 @@ def demo_zone(django_db_setup, django_db_blocker):
     from yuanqu.projects.demo import generate_projects
     from yuanqu.supervision.demo import generate_supervision
 
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            demo.generate(10, demo.DEFAULT_SEED)
-            generate_economy()
-            generate_evaluation()
-            generate_demands(total=10)
-            generate_projects()
-            generate_supervision()
-            generate_investment()
-            yield
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+    with rolled_back(django_db_blocker):
+        demo.generate(10, demo.DEFAULT_SEED)
+        generate_economy()
+        generate_evaluation()
+        generate_demands(total=10)
+        generate_projects()
+        generate_supervision()
+        generate_investment()
+        yield
 
 
 def demo_user(username):

@@ -15,12 +15,12 @@ from html.parser import HTMLParser
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
 import pytest
-from django.db import transaction
 from django.test import Client
 from django.urls import Resolver404, resolve
 
 from yuanqu.users.choices import Role
 from yuanqu.users.models import Department, User
+from yuanqu.utilities.testing.database import rolled_back
 
 # What the pages offer is checked once, on SQLite (scripts/run-tests.sh); every query under
 # these pages runs on PostgreSQL too, through the view tests.
@@ -203,28 +203,22 @@ def demo_zone(django_db_setup, django_db_blocker):
     from yuanqu.projects.demo import generate_projects
     from yuanqu.supervision.demo import generate_supervision
 
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            demo.generate(DEMO_ENTERPRISES, demo.DEFAULT_SEED)
-            generate_economy()
-            generate_evaluation()
-            generate_demands(total=DEMO_DEMANDS)
-            generate_projects()
-            generate_supervision()
-            generate_investment()
-            for username, department in EXTRA_STAFF.items():
-                User.objects.create(
-                    username=username,
-                    name=username,
-                    role=Role.STAFF,
-                    department=Department.objects.get(name=department),
-                )
-            yield
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+    with rolled_back(django_db_blocker):
+        demo.generate(DEMO_ENTERPRISES, demo.DEFAULT_SEED)
+        generate_economy()
+        generate_evaluation()
+        generate_demands(total=DEMO_DEMANDS)
+        generate_projects()
+        generate_supervision()
+        generate_investment()
+        for username, department in EXTRA_STAFF.items():
+            User.objects.create(
+                username=username,
+                name=username,
+                role=Role.STAFF,
+                department=Department.objects.get(name=department),
+            )
+        yield
 
 
 @pytest.mark.parametrize("username", ROLES)

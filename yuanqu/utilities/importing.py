@@ -38,6 +38,10 @@ MAX_COMPRESSION_RATIO = 200
 RATIO_CHECK_MIN_BYTES = 1024 * 1024
 # A workbook has a few dozen parts; thousands of entries are a way to exhaust the reader.
 MAX_ZIP_ENTRIES = 10000
+# What reading a member of a damaged or hostile archive raises: a broken archive or member
+# (BadZipFile, ValueError, OSError, EOFError), an encrypted member (RuntimeError) and a
+# compression method zipfile does not implement (NotImplementedError).
+ZIP_READ_ERRORS = (zipfile.BadZipFile, ValueError, OSError, EOFError, RuntimeError, NotImplementedError)
 # Rows that are only formatting are skipped, but not forever.
 MAX_EMPTY_ROWS_PAST_LIMIT = 10000
 # A background import reports its progress every this many rows.
@@ -208,7 +212,7 @@ def check_file(filename: str, data: bytes) -> None:
         raise ImportRejected(not_xlsx)
     try:
         declared = archive.read(content_types).lower()
-    except (zipfile.BadZipFile, ValueError, OSError, RuntimeError, NotImplementedError) as exc:
+    except ZIP_READ_ERRORS as exc:
         raise ImportRejected(not_xlsx) from exc
     if any(word in declared.replace(b"\x00", b"") for word in MACRO_CONTENT_TYPES):
         raise ImportRejected(

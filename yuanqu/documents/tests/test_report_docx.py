@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
 from django.utils import timezone
 from docx import Document
 from docx.oxml.ns import qn
@@ -21,6 +20,7 @@ from yuanqu.documents.reports import generate
 from yuanqu.documents.reports.docx import fonts
 from yuanqu.documents.reports.pdf import docx_to_pdf
 from yuanqu.targets.demo import demo_month
+from yuanqu.utilities.testing.database import rolled_back
 
 pytestmark = [pytest.mark.django_db, pytest.mark.engine_free]
 
@@ -28,17 +28,11 @@ pytestmark = [pytest.mark.django_db, pytest.mark.engine_free]
 @pytest.fixture(scope="module")
 def annual(django_db_setup, django_db_blocker):
     """The demo zone's annual report of the demo year and its Word file, made once."""
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            call_command("seed_demo", enterprises=40, stdout=io.StringIO())
-            report = generate("annual", year=demo_month(timezone.localdate()).year)
-            content = report.to_docx()
-            yield report, content
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+    with rolled_back(django_db_blocker):
+        call_command("seed_demo", enterprises=40, stdout=io.StringIO())
+        report = generate("annual", year=demo_month(timezone.localdate()).year)
+        content = report.to_docx()
+        yield report, content
 
 
 @pytest.fixture(scope="module")

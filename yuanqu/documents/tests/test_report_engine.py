@@ -8,11 +8,11 @@ from unittest import mock
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
 from django.utils import timezone
 
 from yuanqu.documents.reports import ReportError, generate, shipped_template
 from yuanqu.targets.demo import demo_month
+from yuanqu.utilities.testing.database import rolled_back
 
 pytestmark = pytest.mark.django_db
 
@@ -20,15 +20,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(scope="module")
 def month(django_db_setup, django_db_blocker):
     """One small demo zone for the module, rolled back after it; the tests only read it."""
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            call_command("seed_demo", enterprises=60, stdout=io.StringIO())
-            yield demo_month(timezone.localdate())
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+    with rolled_back(django_db_blocker):
+        call_command("seed_demo", enterprises=60, stdout=io.StringIO())
+        yield demo_month(timezone.localdate())
 
 
 def test_monthly_report_prints_catalogue_figures(month):

@@ -8,7 +8,6 @@ from collections import Counter
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
 from django.utils import timezone
 
 from yuanqu.figures.catalogue import Query, evaluate, figures
@@ -16,6 +15,7 @@ from yuanqu.figures.models import PeerValue
 from yuanqu.supervision.models import AssessmentPeriod
 from yuanqu.targets.demo import LAGGING, PEER_FIGURES, demo_month, generate_peers, generate_targets
 from yuanqu.targets.models import Target, TargetReport
+from yuanqu.utilities.testing.database import rolled_back
 
 pytestmark = pytest.mark.django_db
 
@@ -23,15 +23,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(scope="module")
 def seeded(django_db_setup, django_db_blocker):
     """One small demo zone for the module, rolled back after it; the tests only read it."""
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            call_command("seed_demo", enterprises=60, stdout=io.StringIO())
-            yield demo_month(timezone.localdate())
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+    with rolled_back(django_db_blocker):
+        call_command("seed_demo", enterprises=60, stdout=io.StringIO())
+        yield demo_month(timezone.localdate())
 
 
 def run(command, *args) -> list[dict]:
