@@ -8,8 +8,7 @@ from django.urls import reverse
 from yuanqu.enterprises.models import Enterprise
 from yuanqu.users.models import Zone
 from yuanqu.users.permissions import restrict
-from yuanqu.utilities.forms import BaseModelForm
-from yuanqu.utilities.import_views import UploadForm
+from yuanqu.utilities.forms import BaseModelForm, MonthField
 
 from .choices import IndicatorLevel
 from .models import EnterpriseMonthlyValue, Indicator, ZoneMonthlyFigure
@@ -18,27 +17,9 @@ from .services import (
     complete_pair,
     complete_values,
     growth_rate,
-    parse_period,
     record_enterprise_value,
     record_zone_figure,
 )
-
-
-class MonthField(forms.CharField):
-    """A month typed as “2023-10” (or a date in it); cleaned to the month's first day."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("widget", forms.TextInput(attrs={"type": "month"}))
-        super().__init__(**kwargs)
-
-    def prepare_value(self, value):
-        return value.strftime("%Y-%m") if hasattr(value, "strftime") else value
-
-    def to_python(self, value):
-        value = (value or "").strip()
-        if not value:
-            return None
-        return parse_period(value)
 
 
 class IndicatorForm(BaseModelForm):
@@ -116,12 +97,6 @@ class EnterpriseMonthlyValueForm(BaseModelForm):
             user=self.user,
         )
         return self.instance
-
-
-class MonthlyImportUploadForm(UploadForm):
-    """The monthly import's upload: the file and the month its values belong to."""
-
-    period = MonthField(label="月份", help_text="文件中数据所属的月份，如 2023-10")
 
 
 class NumberField(forms.DecimalField):
@@ -387,10 +362,6 @@ def page_after_save(instance, url_name):
     """The model's own URL is the summary; after a save the user lands on the record's page."""
     instance.get_absolute_url = lambda: reverse(url_name, args=[instance.pk])
     return instance
-
-
-class ZoneFigureImportUploadForm(UploadForm):
-    period = MonthField(label="月份", help_text="文件中数据所属的月份，如 2023-10")
 
 
 class PeriodLockForm(forms.Form):

@@ -33,10 +33,10 @@ from django.views import View
 from yuanqu.enterprises.models import Enterprise, ScaleRecord
 from yuanqu.users.permissions import can_add_child, has_perm, restrict
 from yuanqu.utilities.grants import get_for_action
-from yuanqu.utilities.import_views import BulkImportView, ImportTemplateView
+from yuanqu.utilities.import_views import BulkImportView, ImportTemplateView, MonthlyUploadForm
 
 from .choices import IndicatorKind, IndicatorLevel, Population
-from .forms import MonthlyImportUploadForm, PortalMonthForm
+from .forms import PortalMonthForm
 from .importers import MonthlyImporter, for_enterprise
 from .models import EnterpriseMonthlyValue, Indicator, PeriodLock
 from .services import add_months, describe, last_year, parse_period
@@ -300,7 +300,7 @@ class PortalMonthView(View):
             "rows": form.rows(),
             "locked": PeriodLock.objects.filter(period=period).exists(),
             "can_import": can_import,
-            "import_form": MonthlyImportUploadForm(initial={"period": period}) if can_import else None,
+            "import_form": MonthlyUploadForm(initial={"period": period}) if can_import else None,
         }
         return render(request, self.template_name, context)
 
@@ -325,7 +325,7 @@ class PortalImporterMixin:
 
 
 class PortalImportView(PortalImporterMixin, BulkImportView):
-    upload_form = MonthlyImportUploadForm
+    upload_form = MonthlyUploadForm
 
     def session_key(self):
         return f"yuanqu-portal-import-{self.enterprise.pk}"

@@ -10,7 +10,7 @@ from yuanqu.users.permissions import has_perm, restrict
 from yuanqu.utilities import views as generic
 from yuanqu.utilities.excel import export_xlsx, query_filters
 from yuanqu.utilities.grants import get_for_action
-from yuanqu.utilities.import_views import BulkImportView, ImportTemplateView
+from yuanqu.utilities.import_views import BulkImportView, ImportTemplateView, MonthlyUploadForm
 from yuanqu.utilities.periods import period_param, zone_param
 
 from .analysis import DEFAULT_SORT, STATUSES, chart_data, indicator_detail, series_periods, sort_enterprises
@@ -23,9 +23,7 @@ from .filtersets import (
 from .forms import (
     EnterpriseMonthlyValueForm,
     IndicatorForm,
-    MonthlyImportUploadForm,
     PeriodLockForm,
-    ZoneFigureImportUploadForm,
     ZoneMonthlyFigureForm,
 )
 from .importers import MonthlyImporter
@@ -71,7 +69,7 @@ class EnterpriseMonthlyValueListView(generic.ObjectListView):
 
 class EnterpriseMonthlyValueImportView(BulkImportView):
     importer = MonthlyImporter
-    upload_form = MonthlyImportUploadForm
+    upload_form = MonthlyUploadForm
 
 
 class EnterpriseMonthlyValueImportTemplateView(ImportTemplateView):
@@ -409,7 +407,7 @@ class ZoneMonthlyFigureEditView(generic.ObjectEditView):
 
 class ZoneMonthlyFigureImportView(BulkImportView):
     importer = ZoneFigureImporter
-    upload_form = ZoneFigureImportUploadForm
+    upload_form = MonthlyUploadForm
 
 
 class ZoneMonthlyFigureImportTemplateView(ImportTemplateView):

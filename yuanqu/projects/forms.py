@@ -1,11 +1,10 @@
 from django import forms
 
 from yuanqu.demands.models import DemandCategory
-from yuanqu.economy.forms import MonthField
 from yuanqu.supervision.models import WorkPoint
 from yuanqu.users.models import User
 from yuanqu.users.permissions import restrict
-from yuanqu.utilities.forms import BaseForm, BaseModelForm, DateField, DateInput
+from yuanqu.utilities.forms import BaseForm, BaseModelForm, DateField, DateInput, MonthField
 
 from .models import Blocker, KeyProject, Milestone, MonthlyProgress, ProjectYearPlan, WeeklyReport
 from .services.conversions import DEMAND_CATEGORY

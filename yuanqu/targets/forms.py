@@ -5,11 +5,9 @@ edited as a set."""
 from decimal import Decimal
 
 from django import forms
-from django.core.exceptions import ValidationError
 
 from yuanqu.figures.catalogue import figures
-from yuanqu.utilities.forms import BaseModelForm
-from yuanqu.utilities.periods import parse_period
+from yuanqu.utilities.forms import BaseModelForm, MonthField
 
 from .models import Target, TargetReport
 
@@ -27,26 +25,6 @@ def percent_text(fraction) -> str:
     """A stored fraction as the percent a user types: 0.35 → “35”, 0.333333 → “33.3333”."""
     text = f"{Decimal(str(fraction)) * 100:f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
-
-
-class MonthField(forms.CharField):
-    """A month typed as “2024-09” (a month input); cleaned to the month's first day."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("widget", forms.TextInput(attrs={"type": "month"}))
-        super().__init__(**kwargs)
-
-    def prepare_value(self, value):
-        return value.strftime("%Y-%m") if hasattr(value, "strftime") else value
-
-    def to_python(self, value):
-        value = (value or "").strip()
-        if not value:
-            return None
-        try:
-            return parse_period(value)
-        except ValidationError as exc:
-            raise ValidationError(exc.messages[0]) from None
 
 
 class TargetForm(BaseModelForm):

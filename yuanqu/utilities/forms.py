@@ -2,6 +2,7 @@ import datetime
 from collections.abc import Mapping
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.forms.models import ModelFormMetaclass
 from django.forms.widgets import DateTimeBaseInput
@@ -324,3 +325,26 @@ class BaseModelForm(UserFormMixin, forms.ModelForm, metaclass=DateModelFormMetac
 
         with logged_m2m(self.instance):
             super()._save_m2m()
+
+
+class MonthField(forms.CharField):
+    """A month typed as “2023-10” (a month input, or a date in the month); cleaned to the
+    month's first day, with the Chinese message of :func:`yuanqu.utilities.periods.parse_period`."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", forms.TextInput(attrs={"type": "month"}))
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        return value.strftime("%Y-%m") if hasattr(value, "strftime") else value
+
+    def to_python(self, value):
+        from .periods import parse_period
+
+        value = (value or "").strip()
+        if not value:
+            return None
+        try:
+            return parse_period(value)
+        except ValidationError as exc:
+            raise ValidationError(exc.messages[0]) from None

@@ -22,6 +22,7 @@ from yuanqu.users.permissions import has_perm
 
 from .excel import xlsx_response
 from .excel_template import build_template
+from .forms import MonthField
 from .importing import count_rows, run_import
 from .views import BaseObjectView, optional_reverse, url_name
 
@@ -36,6 +37,12 @@ class UploadForm(forms.Form):
         error_messages={"required": "请选择要导入的 .xlsx 文件", "empty": "文件是空的"},
         widget=forms.ClearableFileInput(attrs={"accept": XLSX_ACCEPT}),
     )
+
+
+class MonthlyUploadForm(UploadForm):
+    """An upload whose values belong to one month (the monthly reports, project records)."""
+
+    period = MonthField(label="月份", help_text="文件中数据所属的月份，如 2023-10")
 
 
 def imports_dir() -> Path:

@@ -1,7 +1,6 @@
 """A project's records: monthly reports (typed or imported), yearly plans and milestones."""
 
-from yuanqu.economy.forms import MonthlyImportUploadForm
-from yuanqu.utilities.import_views import BulkImportView
+from yuanqu.utilities.import_views import BulkImportView, MonthlyUploadForm
 
 from ..forms import MilestoneForm, MonthlyProgressForm, ProjectYearPlanForm
 from ..importers import ProgressImporter
@@ -11,7 +10,7 @@ from .common import ChildEditView
 
 class MonthlyProgressImportView(BulkImportView):
     importer = ProgressImporter
-    upload_form = MonthlyImportUploadForm
+    upload_form = MonthlyUploadForm
 
 
 class MonthlyProgressEditView(ChildEditView):
