@@ -17,6 +17,7 @@ than ``YUANQU_JOB_KEEP_DAYS``.
 import datetime
 import logging
 import threading
+import uuid
 
 from django.conf import settings
 from django.db import DatabaseError
@@ -290,11 +291,20 @@ def end_interrupted(jobs=None, now=None) -> int:
             logger.warning("job %s (%s) interrupted: no heartbeat since %s", job.pk, job.title, beat)
             job.upload_path.unlink(missing_ok=True)
             job.heartbeat_path.unlink(missing_ok=True)
-            if job.task_id:  # the queue's row too: its worker will never mark it
+            if _is_uuid(job.task_id):  # the queue's row too: its worker will never mark it
                 DBTaskResult.objects.filter(pk=job.task_id, status="RUNNING").update(
                     status="FAILED", finished_at=now
                 )
     return ended
+
+
+def _is_uuid(text) -> bool:
+    """Whether ``text`` is the database queue's task id (another backend's ids are not)."""
+    try:
+        uuid.UUID(str(text))
+    except ValueError:
+        return False
+    return True
 
 
 # An expired job keeps what tells the user what it was, not what it read or wrote (the rows
