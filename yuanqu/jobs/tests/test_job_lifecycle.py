@@ -47,7 +47,7 @@ def test_a_large_zones_report_is_written_by_the_worker_and_its_page_links_the_ve
     assert job.kind == JobKind.REPORT and job.title == "生成材料：月度经济运行分析（2024年08月）"
     assert not Document.objects.exists()  # nothing is written in the request
     page = client.get(response.url).content.decode()
-    assert "排队中" in page and "正在生成材料" in page and 'hx-trigger="every 1s"' in page
+    assert "排队中" in page and "完成后本页显示生成的版本" in page and 'hx-trigger="every 1s"' in page
 
     run_worker()
     job.refresh_from_db()
@@ -66,7 +66,10 @@ def test_a_large_zones_report_is_written_by_the_worker_and_its_page_links_the_ve
     assert f'href="/documents/{document.pk}/download/docx/?version=1"' in page
     assert can_open(alice, job.result["url"]) and can_open(alice, job.result["download"])
     listing = client.get("/jobs/").content.decode()
-    assert f'<a href="/documents/{document.pk}/?version=1">材料“{document}”（第1版）</a>' in listing
+    assert (
+        f'<a href="/documents/{document.pk}/?version=1" title="材料“{document}”（第1版）">材料“{document}”（第1版）</a>'
+        in listing
+    )
 
 
 @pytest.mark.usefixtures("large_zone")
