@@ -315,11 +315,15 @@ YUANQU_IMPORT_MAX_BYTES = env_int("YUANQU_IMPORT_MAX_BYTES", 10 * 1024 * 1024)
 YUANQU_IMPORT_MAX_UNCOMPRESSED_BYTES = env_int("YUANQU_IMPORT_MAX_UNCOMPRESSED_BYTES", 200 * 1024 * 1024)
 YUANQU_IMPORT_MAX_ROWS = env_int("YUANQU_IMPORT_MAX_ROWS", 50000)
 # Files with more data rows than this are imported by the worker (a job with a progress bar),
-# and lists with more rows than YUANQU_BACKGROUND_EXPORT_ROWS exported by it; a job's files
-# are removed after YUANQU_JOB_KEEP_DAYS.
+# and lists with more rows than YUANQU_BACKGROUND_EXPORT_ROWS exported by it, and reports of
+# a zone with more enterprises than YUANQU_BACKGROUND_REPORT_ENTERPRISES written by it; a job's
+# files are removed after YUANQU_JOB_KEEP_DAYS (the job shows 已过期), and a running job with no
+# heartbeat for YUANQU_JOB_STALE_MINUTES (its worker was killed) ends as 未完成.
 YUANQU_BACKGROUND_IMPORT_ROWS = env_int("YUANQU_BACKGROUND_IMPORT_ROWS", 5000)
 YUANQU_BACKGROUND_EXPORT_ROWS = env_int("YUANQU_BACKGROUND_EXPORT_ROWS", 10000)
+YUANQU_BACKGROUND_REPORT_ENTERPRISES = env_int("YUANQU_BACKGROUND_REPORT_ENTERPRISES", 200)
 YUANQU_JOB_KEEP_DAYS = env_int("YUANQU_JOB_KEEP_DAYS", 7)
+YUANQU_JOB_STALE_MINUTES = env_int("YUANQU_JOB_STALE_MINUTES", 10)
 # The cockpit warns of enterprises whose YTD output fell by more than this share year on year.
 YUANQU_WARNING_DROP = float(env_decimal("YUANQU_WARNING_DROP", "0.2"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = YUANQU_IMPORT_MAX_BYTES

@@ -3,12 +3,15 @@ with the preview, the figure list, the versions and the sign-off), the downloads
 材料校核 page."""
 
 import base64
+import datetime
 import re
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 
@@ -170,8 +173,47 @@ class DocumentView(ObjectView):
         }
 
 
+def written_in_background() -> bool:
+    """Whether 生成材料 goes to the worker: as a list with more rows than
+    ``YUANQU_BACKGROUND_EXPORT_ROWS`` is exported by it, a report of a zone with more
+    enterprises than ``YUANQU_BACKGROUND_REPORT_ENTERPRISES`` is written by it (the engine reads
+    and charts every enterprise's values); a small zone's report is written in the request."""
+    from yuanqu.enterprises.models import Enterprise
+
+    return Enterprise.objects.count() > settings.YUANQU_BACKGROUND_REPORT_ENTERPRISES
+
+
+def _day(text):
+    return datetime.date.fromisoformat(text) if text else None
+
+
+def write_in_background(job) -> dict:
+    """The worker's 生成材料 (``jobs.tasks.start_report``'s runner), as the job's user: the same
+    ``services.write`` as the page, so the document, its version and the change log are the
+    same. The result names the written version, for the job's page and 我的后台任务."""
+    options = job.options
+    document = services.write(
+        options["kind"],
+        user=job.user,
+        period=_day(options.get("period")),
+        date=_day(options.get("date")),
+        year=options.get("year"),
+        title=options.get("title") or "",
+    )
+    number = document.latest_version().number
+    return {
+        "document": document.pk,
+        "version": number,
+        "label": f"材料“{document}”（第{number}版）",
+        "url": f"{document.get_absolute_url()}?version={number}",
+        "download": f"{reverse('documents:document_download', args=[document.pk, 'docx'])}?version={number}",
+    }
+
+
 class GenerateView(View):
-    """生成材料: a kind and its month, date or year; the engine writes version 1."""
+    """生成材料: a kind and its month, date or year; the engine writes version 1 — in the
+    request, or for a large zone by the worker (``written_in_background``), the user waiting
+    on the job's page, which then links the written version."""
 
     template_name = "documents/generate.html"
 
@@ -189,6 +231,8 @@ class GenerateView(View):
         if not self.allows():
             raise PermissionDenied("没有生成材料的权限")
         form = GenerateForm(data=request.POST, user=request.user)
+        if form.is_valid() and written_in_background():
+            return self.start_job(request, form.cleaned_data)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -206,6 +250,30 @@ class GenerateView(View):
                 messages.success(request, f"已生成材料“{document}”（第1版）。")
                 return redirect(document.get_absolute_url())
         return render(request, self.template_name, {"form": form})
+
+    def start_job(self, request, data):
+        from yuanqu.jobs.tasks import start_report
+
+        kind = ReportKind(data["kind"])
+        need = KIND_PARAM[kind]
+        value = data[need]
+        shown = f"{value:%Y年%m月}" if need == "period" else f"{value}年" if need == "year" else f"{value}"
+        options = {
+            "kind": kind.value,
+            "period": data["period"].isoformat() if data.get("period") else "",
+            "date": data["date"].isoformat() if data.get("date") else "",
+            "year": data.get("year"),
+            "title": data.get("title") or "",
+        }
+        job = start_report(
+            request,
+            "yuanqu.documents.views.write_in_background",
+            kind.value,
+            f"{data.get('title') or kind.label}（{shown}）",
+            options,
+        )
+        messages.info(request, "园区数据量较大，材料转为后台生成，完成后可在本页打开生成的版本。")
+        return redirect(job.get_absolute_url())
 
 
 class ReviseView(View):

@@ -1,12 +1,18 @@
-"""Background jobs (后台任务): a large import or export run by ``yuanqu worker``.
+"""Background jobs (后台任务): a large import or export, or a report, run by ``yuanqu worker``.
 
 A job is the work of the user who started it, like their messages: nobody else opens it or
 its file (no ``restrict_paths``; every queryset a user reaches is ``Job.objects.for_user``).
 What it does to the zone's records is change-logged and audited as the synchronous path is
 (``import``, ``import_rejected``, ``export``); the job row itself is bookkeeping, not logged.
 The queue is django-tasks' database backend; the row here holds what the page shows.
+
+A running job beats (``beat``): the worker touches the job's heartbeat file while it works,
+so a job whose worker was killed is found by its silence (``last_beat``) and ended by the
+worker's sweep (``tasks.sweep_jobs``) instead of showing 进行中 forever. The heartbeat is a
+file, as the progress is, because a long import holds the database's write lock.
 """
 
+import datetime
 import json
 from pathlib import Path
 
@@ -20,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 class JobKind(models.TextChoices):
     IMPORT = "import", _("导入")
     EXPORT = "export", _("导出")
+    REPORT = "report", _("生成材料")
 
 
 class JobStatus(models.TextChoices):
@@ -28,9 +35,10 @@ class JobStatus(models.TextChoices):
     PREVIEWED = "previewed", _("待确认")  # an import's preview is done; the user confirms it
     DONE = "done", _("已完成")
     FAILED = "failed", _("未完成")
+    EXPIRED = "expired", _("已过期")  # kept past YUANQU_JOB_KEEP_DAYS: its files are gone
 
 
-FINISHED = (JobStatus.PREVIEWED, JobStatus.DONE, JobStatus.FAILED)
+FINISHED = (JobStatus.PREVIEWED, JobStatus.DONE, JobStatus.FAILED, JobStatus.EXPIRED)
 
 
 def jobs_dir() -> Path:
@@ -64,6 +72,7 @@ class Job(models.Model):
     ip = models.GenericIPAddressField(_("来源地址"), null=True, blank=True)  # the request's, for the audit
     task_id = models.CharField(_("队列编号"), max_length=64, blank=True)
     created = models.DateTimeField(_("发起时间"), default=timezone.now, db_index=True)
+    started = models.DateTimeField(_("开始时间"), null=True, blank=True)
     finished = models.DateTimeField(_("完成时间"), null=True, blank=True)
 
     objects = JobQuerySet.as_manager()
@@ -97,9 +106,29 @@ class Job(models.Model):
     def progress_path(self) -> Path:
         return jobs_dir() / f"job-{self.pk}-progress.json"
 
+    @property
+    def heartbeat_path(self) -> Path:
+        return jobs_dir() / f"job-{self.pk}-heartbeat"
+
     def remove_files(self):
-        for path in (self.upload_path, self.output_path, self.progress_path):
+        for path in (self.upload_path, self.output_path, self.progress_path, self.heartbeat_path):
             path.unlink(missing_ok=True)
+
+    # Heartbeat ------------------------------------------------------------------------------
+
+    def beat(self):
+        """The worker is alive and working on this job (called every few seconds)."""
+        self.heartbeat_path.touch()
+
+    def last_beat(self):
+        """When the job last showed it was alive: its start, a heartbeat or a progress step."""
+        moments = [self.started] if self.started else []
+        for path in (self.heartbeat_path, self.progress_path):
+            try:
+                moments.append(datetime.datetime.fromtimestamp(path.stat().st_mtime, tz=datetime.UTC))
+            except OSError:
+                continue
+        return max(moments) if moments else None
 
     # Progress -------------------------------------------------------------------------------
     # Kept in a file beside the job, not in its row: an import writes inside one transaction,

@@ -5,12 +5,24 @@
 row, keep the upload under ``VAR_DIR/jobs`` and enqueue ``run_job``. The worker runs the
 same code as the synchronous path (``run_import``, the list's own export table), as the
 user who started it, so the records, the change log and the audit events are the same.
+``start_report`` does the same for a report (生成材料) of a large zone: the page names the
+function that writes it (a dotted path, so that this shared app imports no domain app).
+
+While a job runs, a thread beats its heartbeat; ``sweep_jobs`` (the worker's, on start and
+every minute, and the job's own page) ends a running job silent for longer than
+``YUANQU_JOB_STALE_MINUTES`` — its worker was killed — and expires the files of jobs older
+than ``YUANQU_JOB_KEEP_DAYS``.
 """
 
 import datetime
 import logging
+import threading
+import uuid
 
+from django.conf import settings
+from django.db import DatabaseError
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from yuanqu.core.changelog import audit
 from yuanqu.core.context import acting_as, client_ip
@@ -28,10 +40,18 @@ PREVIEW_LIMIT = 500  # rows kept per kind for the page; errors are always all ke
 EXPORT_PROGRESS_EVERY = 1000
 
 
+HEARTBEAT_SECONDS = 15  # far below the staleness limit (minutes)
+EXPIRED_ROWS_KEEP_DAYS = 90  # an expired job's row (its title and status) stays this long
+INTERRUPTED = "后台任务中断（处理进程已停止），请重新提交"
+
+
 def enqueue(job: Job) -> Job:
+    # Queued before it is enqueued: a backend that runs the task at once (the immediate one)
+    # finishes it inside ``enqueue``, and its status must not be put back to 排队中 after.
+    Job.objects.filter(pk=job.pk).update(status=JobStatus.QUEUED)
     result = run_job.enqueue(job.pk)
-    Job.objects.filter(pk=job.pk).update(task_id=str(result.id), status=JobStatus.QUEUED)
-    job.task_id, job.status = str(result.id), JobStatus.QUEUED
+    Job.objects.filter(pk=job.pk).update(task_id=str(result.id))
+    job.refresh_from_db(fields=["task_id", "status", "result", "started", "finished"])
     return job
 
 
@@ -77,17 +97,65 @@ def start_export(request, name: str, title: str, params: dict, total: int) -> Jo
     return enqueue(job)
 
 
+def start_report(request, runner: str, name: str, title: str, options: dict) -> Job:
+    """A report written by the worker: ``runner`` (a dotted path) is called with the job, as
+    its user, and returns (status, result) — the result naming the written version's page."""
+    job = Job.objects.create(
+        **_origin(request),
+        kind=JobKind.REPORT,
+        name=name[:100],
+        title=f"生成材料：{title}"[:200],
+        options={**options, "runner": runner},
+    )
+    job.report("排队", 0, 1)
+    return enqueue(job)
+
+
+class Heartbeat:
+    """Beats the job's heartbeat every few seconds while the block runs (a thread: the job's
+    own work may sit in one long query or one long chart)."""
+
+    def __init__(self, job: Job, seconds: float = HEARTBEAT_SECONDS):
+        self.job, self.seconds = job, seconds
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._beat, name=f"job-{job.pk}-heartbeat", daemon=True)
+
+    def _beat_once(self):
+        try:
+            self.job.beat()
+        except OSError:  # a full disk must not end the job; the sweep may, later
+            logger.warning("job %s: heartbeat not written", self.job.pk)
+
+    def _beat(self):
+        while not self.stopped.wait(self.seconds):
+            self._beat_once()
+
+    def __enter__(self):
+        self._beat_once()
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stopped.set()
+        self.thread.join()
+
+
 @task()
 def run_job(job_id: int) -> str:
     job = Job.objects.select_related("user").filter(pk=job_id).first()
     if job is None:
         return "gone"
-    Job.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING)
+    if job.status != JobStatus.QUEUED:  # ended meanwhile (expired, or interrupted and swept)
+        return "skipped"
+    job.started = timezone.now()
+    Job.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, started=job.started)
     try:
         # As the user who started it, from where they were (the audit's address).
-        with acting_as(job.user, source="web", ip=job.ip):
+        with Heartbeat(job), acting_as(job.user, source="web", ip=job.ip):
             if job.kind == JobKind.IMPORT:
                 status, result = _run_import(job)
+            elif job.kind == JobKind.REPORT:
+                status, result = _run_report(job)
             else:
                 status, result = _run_export(job)
     except Exception as exc:
@@ -100,7 +168,11 @@ def run_job(job_id: int) -> str:
 
 
 def _finish(job, status, result):
-    Job.objects.filter(pk=job.pk).update(status=status, result=result, finished=timezone.now())
+    # Only a job still running is finished: one the sweep ended as interrupted stays so.
+    Job.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(
+        status=status, result=result, finished=timezone.now()
+    )
+    job.heartbeat_path.unlink(missing_ok=True)
 
 
 # --- import -------------------------------------------------------------------------------
@@ -175,19 +247,98 @@ def _run_export(job):
     return JobStatus.DONE, {"rows": count, "download_name": f"{title}-{stamp}.xlsx"}
 
 
-# --- clean-up -----------------------------------------------------------------------------
+# --- report -------------------------------------------------------------------------------
 
 
-def remove_old_jobs(days: int, now=None) -> int:
-    """Jobs started more than ``days`` ago go, with their files; files no job owns (older
-    than a day: a job being created writes its file before its row is committed) too."""
+def _run_report(job):
+    """The page's writer (``options["runner"]``), called with the job; its Chinese refusal
+    (a month with no data, a template error) ends the job as 未完成 with that message."""
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    job.report("生成", 0, 1)
+    try:
+        result = import_string(job.options["runner"])(job)
+    except ValidationError as error:
+        return JobStatus.FAILED, {"error": "；".join(error.messages)}
+    except PermissionDenied as error:
+        return JobStatus.FAILED, {"error": str(error) or "没有生成材料的权限"}
+    job.report("生成", 1, 1)
+    return JobStatus.DONE, result
+
+
+# --- sweep: interrupted jobs, expired files --------------------------------------------------
+
+
+def end_interrupted(jobs=None, now=None) -> int:
+    """Running jobs silent for longer than ``YUANQU_JOB_STALE_MINUTES`` end as 未完成 with
+    ``INTERRUPTED``: their worker was killed (SIGKILL, a reboot) and nothing will finish
+    them. An import's transaction died with the worker, so nothing of it was written."""
+    from django_tasks_db.models import DBTaskResult
+
+    now = now or timezone.now()
+    limit = now - datetime.timedelta(minutes=settings.YUANQU_JOB_STALE_MINUTES)
+    jobs = Job.objects.all() if jobs is None else jobs
+    ended = 0
+    for job in jobs.filter(status=JobStatus.RUNNING):
+        beat = job.last_beat()
+        if beat is not None and beat >= limit:
+            continue
+        result = {**(job.result or {}), "error": INTERRUPTED, "interrupted": True}
+        if Job.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(
+            status=JobStatus.FAILED, result=result, finished=now
+        ):
+            ended += 1
+            logger.warning("job %s (%s) interrupted: no heartbeat since %s", job.pk, job.title, beat)
+            job.upload_path.unlink(missing_ok=True)
+            job.heartbeat_path.unlink(missing_ok=True)
+            if _is_uuid(job.task_id):  # the queue's row too: its worker will never mark it
+                DBTaskResult.objects.filter(pk=job.task_id, status="RUNNING").update(
+                    status="FAILED", finished_at=now
+                )
+    return ended
+
+
+def _is_uuid(text) -> bool:
+    """Whether ``text`` is the database queue's task id (another backend's ids are not)."""
+    try:
+        uuid.UUID(str(text))
+    except ValueError:
+        return False
+    return True
+
+
+# An expired job keeps what tells the user what it was, not what it read or wrote (the rows
+# of an import's preview may hold personal data).
+EXPIRED_KEEPS = ("summary", "verbose_name", "counts", "committed", "ok", "rows", "error")
+
+
+def expire_old_jobs(days: int, now=None) -> int:
+    """Imports and exports started more than ``days`` ago lose their files and show 已过期;
+    their rows go after ``EXPIRED_ROWS_KEEP_DAYS`` more (reports link to their document, which
+    stays in 材料报告, and only their row goes then). Files no job owns (older than a day: a
+    job being created writes its file before its row is committed) go too."""
     now = now or timezone.now()
     limit = now - datetime.timedelta(days=days)
-    stray = (now - datetime.timedelta(days=1)).timestamp()
-    old = list(Job.objects.filter(created__lt=limit))
+    old = Job.objects.filter(created__lt=limit, kind__in=[JobKind.IMPORT, JobKind.EXPORT]).exclude(
+        status__in=[JobStatus.EXPIRED, JobStatus.RUNNING]
+    )
+    expired = 0
     for job in old:
         job.remove_files()
-    Job.objects.filter(pk__in=[job.pk for job in old]).delete()
+        kept = {key: value for key, value in (job.result or {}).items() if key in EXPIRED_KEEPS}
+        expired += Job.objects.filter(pk=job.pk, status=job.status).update(
+            status=JobStatus.EXPIRED, result=kept, finished=job.finished or now
+        )
+    gone = list(Job.objects.filter(created__lt=limit - datetime.timedelta(days=EXPIRED_ROWS_KEEP_DAYS)))
+    for job in gone:
+        job.remove_files()
+    Job.objects.filter(pk__in=[job.pk for job in gone]).delete()
+    _remove_stray_files(now)
+    return expired
+
+
+def _remove_stray_files(now):
+    stray = (now - datetime.timedelta(days=1)).timestamp()
     known = set(Job.objects.values_list("pk", flat=True))
     for path in jobs_dir().glob("job-*"):
         try:
@@ -196,4 +347,14 @@ def remove_old_jobs(days: int, now=None) -> int:
             continue
         if pk not in known and path.stat().st_mtime < stray:
             path.unlink(missing_ok=True)
-    return len(old)
+
+
+def sweep_jobs(now=None) -> tuple[int, int]:
+    """(jobs ended as interrupted, jobs expired): the worker's regular clean-up."""
+    try:
+        ended = end_interrupted(now=now)
+        expired = expire_old_jobs(settings.YUANQU_JOB_KEEP_DAYS, now=now)
+    except DatabaseError:  # a busy database (a long import elsewhere): the next sweep will do
+        logger.warning("job sweep postponed", exc_info=True)
+        return 0, 0
+    return ended, expired

@@ -1,6 +1,9 @@
-"""The job page: progress (polled by htmx every second), the import's result with its
-confirmation, the export's file. Only the user who started a job opens it (404 otherwise)."""
+"""我的后台任务 and the job page: progress (polled by htmx every second), the import's result
+with its confirmation, the export's file, the report's document. Only the user who started a
+job opens it (404 otherwise); the list shows the user's own jobs, administrators' included —
+nobody sees another's results, which may hold personal data."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -12,11 +15,14 @@ from yuanqu.utilities.excel import xlsx_response
 from yuanqu.utilities.importing import get_importer
 
 from .models import Job, JobKind, JobStatus
-from .tasks import confirm_import
+from .tasks import confirm_import, end_interrupted
 
 
 def _job(request, pk):
-    return get_object_or_404(Job.objects.for_user(request.user), pk=pk)
+    jobs = Job.objects.for_user(request.user)
+    # A job whose worker was killed ends here too, should no worker be left to sweep it.
+    end_interrupted(jobs.filter(pk=pk))
+    return get_object_or_404(jobs, pk=pk)
 
 
 def _context(job):
@@ -28,6 +34,7 @@ def _context(job):
         "progress": progress,
         "percent": job.percent,
         "running": not job.finished_run,
+        "keep_days": settings.YUANQU_JOB_KEEP_DAYS,
         "errors": [{"row": r, "column": c, "message": m} for r, c, m in result.get("errors", [])],
         "new_more": max(0, result.get("counts", {}).get("new", 0) - len(result.get("new", []))),
         "changed_more": max(0, result.get("counts", {}).get("changed", 0) - len(result.get("changed", []))),
@@ -35,8 +42,19 @@ def _context(job):
 
 
 def job_list(request):
-    jobs = Job.objects.for_user(request.user)[:100]
-    return render(request, "jobs/job_list.html", {"jobs": jobs})
+    jobs = Job.objects.for_user(request.user)
+    end_interrupted(jobs)
+    return render(
+        request, "jobs/job_list.html", {"jobs": jobs[:100], "keep_days": settings.YUANQU_JOB_KEEP_DAYS}
+    )
+
+
+def _signed_in(request, **kwargs):
+    return request.user.is_authenticated
+
+
+# Every signed-in user has a list of their own jobs (the menu asks this, ``utilities.links``).
+job_list.allows = _signed_in
 
 
 def job_page(request, pk):

@@ -46,6 +46,7 @@ MODULES = [
     ("土地载体", None, None),
     ("材料报告", "documents:document_list", "documents.document"),
     ("材料校核", "documents:check", "documents.document"),
+    ("我的后台任务", "jobs:list", "jobs.job"),
 ]
 ENTERPRISE_MODULES = [
     ("本企业", "enterprises:enterprise", "enterprises.enterprise"),
@@ -53,6 +54,7 @@ ENTERPRISE_MODULES = [
     ("本企业月报", "economy:enterprisemonthlyvalue_list", "economy.enterprisemonthlyvalue"),
     ("亩均评价结果", "evaluation:evaluationresult_list", "evaluation.evaluationresult"),
     ("我的诉求", "demands:demand_list", "demands.demand"),
+    ("我的后台任务", "jobs:list", "jobs.job"),
 ]
 ADMIN = [
     ("部门", "users:department_list", "users.department", "view"),

@@ -2,19 +2,16 @@
 result for the user who started it, and writes the same records and audit events as the
 synchronous path."""
 
-import datetime
 import io
 from unittest import mock
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
-from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
 from yuanqu.core.models import AuditEvent, ObjectChange
 from yuanqu.enterprises.models import Enterprise
-from yuanqu.jobs import tasks
 from yuanqu.jobs.models import Job, JobStatus
 from yuanqu.utilities import importing
 from yuanqu.utilities.importing import get_importer, run_import
@@ -213,16 +210,3 @@ def test_small_files_and_lists_stay_synchronous(client, alice, econ_dept):
     response = client.get("/enterprises/?export=xlsx")
     assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxml")
     assert not Job.objects.exists()
-
-
-@pytest.mark.django_db
-def test_the_worker_removes_jobs_and_files_after_seven_days(alice):
-    old = Job.objects.create(user=alice, kind="export", name="x", title="导出企业")
-    old.output_path.write_bytes(b"PK")
-    Job.objects.filter(pk=old.pk).update(created=timezone.now() - datetime.timedelta(days=8))
-    recent = Job.objects.create(user=alice, kind="export", name="x", title="导出企业")
-    recent.output_path.write_bytes(b"PK")
-    run_worker()
-    assert list(Job.objects.all()) == [recent]
-    assert not old.output_path.exists() and recent.output_path.exists()
-    assert tasks.remove_old_jobs(7) == 0

@@ -1,24 +1,25 @@
 """``yuanqu worker``: run the background jobs (django-tasks' database backend) until stopped.
 
-``--once`` runs what is queued and exits (the tests, a cron line). Between batches the
-worker removes jobs and their files older than ``YUANQU_JOB_KEEP_DAYS`` (7), at most once an
-hour. Stop it with Ctrl+C or SIGTERM: a running job finishes first (twice: at once).
+``--once`` runs what is queued and exits (the tests, a cron line). On start and then at most
+once a minute between batches the worker sweeps (``sweep_jobs``): a job left 进行中 by a
+worker that was killed (no heartbeat for ``YUANQU_JOB_STALE_MINUTES``, 10) ends as 未完成,
+and the files of jobs older than ``YUANQU_JOB_KEEP_DAYS`` (7) go, the jobs showing 已过期.
+Stop it with Ctrl+C or SIGTERM: a running job finishes first (twice: at once).
 """
 
 import time
 
-from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import Worker
 
-from yuanqu.jobs.tasks import remove_old_jobs
+from yuanqu.jobs.tasks import sweep_jobs
 
-SWEEP_SECONDS = 3600
+SWEEP_SECONDS = 60
 
 
 class Command(BaseCommand):
-    help = "运行后台任务（大批量导入、导出），直到停止；--once 执行完排队的任务后退出"
+    help = "运行后台任务（大批量导入、导出，生成材料），直到停止；--once 执行完排队的任务后退出"
 
     def add_arguments(self, parser):
         parser.add_argument("--once", action="store_true", help="执行完排队的任务后退出")
@@ -40,12 +41,14 @@ class Command(BaseCommand):
         if not once:
             worker.configure_signals()
             self.stdout.write("后台任务进程已启动（Ctrl+C 停止）")
-        swept = 0.0
+        swept = None
         while True:
-            if time.monotonic() - swept >= SWEEP_SECONDS or once:
-                removed = remove_old_jobs(settings.YUANQU_JOB_KEEP_DAYS)
-                if removed and options.get("verbosity", 1) > 1:
-                    self.stdout.write(f"已清除 {removed} 个过期的后台任务")
+            if swept is None or time.monotonic() - swept >= SWEEP_SECONDS:
+                ended, expired = sweep_jobs()
+                if ended:
+                    self.stdout.write(f"{ended} 个后台任务因处理进程停止而中断，已标记为未完成")
+                if expired and options.get("verbosity", 1) > 1:
+                    self.stdout.write(f"已清除 {expired} 个过期后台任务的文件")
                 swept = time.monotonic()
             worker.run()
             if once or not worker.running:
