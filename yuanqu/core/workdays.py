@@ -33,6 +33,7 @@ Lookups are cached per call: a ``WorkCalendar`` loads each year's overrides once
 """
 
 import datetime
+import functools
 import logging
 
 import chinese_calendar
@@ -79,12 +80,21 @@ class WorkCalendar:
         return self._overrides[year]
 
     def is_workday(self, day: datetime.date) -> bool:
-        overrides = self._year(day.year)
+        overrides = self._overrides.get(day.year)
+        if overrides is None:
+            overrides = self._year(day.year)
         if day in overrides:
             return overrides[day]
-        if day.year in LIBRARY_YEARS:
-            return chinese_calendar.is_workday(day)
-        return day.weekday() < 5
+        return _published_workday(day)
+
+
+@functools.cache
+def _published_workday(day: datetime.date) -> bool:
+    """The State Council's arrangement as the library carries it (weekends otherwise): fixed
+    for a process, asked for every day of every deadline and overdue count."""
+    if day.year in LIBRARY_YEARS:
+        return chinese_calendar.is_workday(day)
+    return day.weekday() < 5
 
 
 def is_workday(day: datetime.date, calendar: WorkCalendar | None = None) -> bool:
