@@ -108,3 +108,49 @@ def test_the_list_page_shows_its_rows_and_an_empty_table_says_so(demo_zone, clie
     assert page.count("<tr><td ") >= 25 and first.name in page
     empty = client.get("/enterprises/", {"q": "没有这样的企业"}).content.decode()
     assert '<td colspan="11" class="empty">没有符合条件的记录</td>' in empty
+
+
+@pytest.mark.parametrize("name", sorted(LIST_VIEWS))
+def test_the_filter_form_reads_as_django_wrote_it(demo_zone, rf, db, name):  # noqa: F811
+    """Every list page's select filters (model choices restricted to the user, choices,
+    yes/no) are the same HTML as Django's templates wrote, with and without a choice made
+    (the choices are not touched: ``utilities/tests/test_choices.py`` checks their limits)."""
+    from yuanqu.utilities.forms import FastSelectMixin
+
+    view = LIST_VIEWS[name]
+    user = User.objects.get(username="staff")
+    plain = view.filterset(None, queryset=view.queryset.all(), request=_request(rf, user, {}))
+    chosen = {}
+    for field_name, field in plain.form.fields.items():
+        choices = [value for value, _ in getattr(field, "choices", ()) if str(value)]
+        if choices:
+            chosen[field_name] = str(choices[-1])
+    for data in ({}, chosen):
+        filterset = view.filterset(
+            data or None, queryset=view.queryset.all(), request=_request(rf, user, data)
+        )
+        for field in filterset.form:
+            widget = field.field.widget
+            if not isinstance(widget, FastSelectMixin):
+                continue
+            fast = str(field)
+            widget.__class__ = widget.stock
+            assert fast == str(field), (name, field.name)
+            widget.__class__ = type(widget)
+
+
+def _request(rf, user, data):
+    request = rf.get("/", data)
+    request.user = user
+    return request
+
+
+def test_the_enterprise_filters_write_their_options_in_one_loop(demo_zone, client, db):  # noqa: F811
+    from yuanqu.enterprises.models import Industry
+
+    division = Industry.objects.filter(level=2).order_by("code").last()
+    client.force_login(User.objects.get(username="leader"))
+    page = client.get("/enterprises/", {"division": division.code}).content.decode()
+    assert f'<option value="{division.code}" selected>{division.code} {division.name}</option>' in page
+    assert '<select name="status" size="3" id="id_status" multiple>' in page
+    assert '<option value="" selected>全部</option>' in page  # 外资企业: any
