@@ -68,8 +68,9 @@ def _production_env(var_dir: str, database_url: str | None) -> dict:
         DJANGO_SETTINGS_MODULE="yuanqu.settings",
         PYTHONPATH=str(ROOT),
     )
-    if database_url:
-        env["DATABASE_URL"] = database_url
+    # Serving in production refuses to start without DATABASE_URL (yuanqu.cli.require_serving):
+    # on SQLite it names the throw-away directory's file.
+    env["DATABASE_URL"] = database_url or f"sqlite:///{Path(var_dir) / 'yuanqu.sqlite3'}"
     return env
 
 
