@@ -65,6 +65,9 @@ def _production_env(var_dir: str, database_url: str | None) -> dict:
         YUANQU_LOG_LEVEL="ERROR",
         # Production sits behind a TLS proxy (.env.example); the client sends its header.
         YUANQU_SECURE_PROXY_SSL_HEADER="true",
+        YUANQU_TRUSTED_PROXIES=HOST,
+        # The demo's leader has no one-time-code device: production requires one of leaders.
+        YUANQU_OTP_REQUIRED_ROLES="",
         DJANGO_SETTINGS_MODULE="yuanqu.settings",
         PYTHONPATH=str(ROOT),
     )
