@@ -3,8 +3,9 @@ from django import forms
 from django.db.models import Q
 from django.forms.widgets import DateTimeBaseInput
 
-from .forms import DateInput, DateTimeInput, fast_selects, restrict_choices
+from .forms import DateInput, DateTimeInput, restrict_choices
 from .periods import FIRST_YEAR, LAST_YEAR
+from .selects import fast_selects
 
 
 def _our_widget(widget, widget_class):
@@ -28,7 +29,7 @@ class BaseFilterSet(django_filters.FilterSet):
     is one the request's user may view (pages pass ``request=``; without a request, the
     command line, nothing is limited); a yes/no filter offers 全部/是/否. A filter that needs another rule sets
     ``restrict_choices`` on itself (see ``utilities.forms.restrict_choices``). Select widgets
-    write their options in one loop (``utilities.forms.fast_selects``), not a template each."""
+    write their options in one loop (``utilities.selects.fast_selects``), not a template each."""
 
     search_fields: tuple[str, ...] = ()
     q = django_filters.CharFilter(

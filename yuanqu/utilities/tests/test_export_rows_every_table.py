@@ -115,7 +115,7 @@ def test_the_filter_form_reads_as_django_wrote_it(demo_zone, rf, db, name):  # n
     """Every list page's select filters (model choices restricted to the user, choices,
     yes/no) are the same HTML as Django's templates wrote, with and without a choice made
     (the choices are not touched: ``utilities/tests/test_choices.py`` checks their limits)."""
-    from yuanqu.utilities.forms import FastSelectMixin
+    from yuanqu.utilities.selects import FastSelectMixin
 
     view = LIST_VIEWS[name]
     user = User.objects.get(username="staff")
