@@ -65,11 +65,15 @@ def _production_env(var_dir: str, database_url: str | None) -> dict:
         YUANQU_LOG_LEVEL="ERROR",
         # Production sits behind a TLS proxy (.env.example); the client sends its header.
         YUANQU_SECURE_PROXY_SSL_HEADER="true",
+        YUANQU_TRUSTED_PROXIES=HOST,
+        # The demo's leader has no one-time-code device: production requires one of leaders.
+        YUANQU_OTP_REQUIRED_ROLES="",
         DJANGO_SETTINGS_MODULE="yuanqu.settings",
         PYTHONPATH=str(ROOT),
     )
-    if database_url:
-        env["DATABASE_URL"] = database_url
+    # Serving in production refuses to start without DATABASE_URL (yuanqu.cli.require_serving):
+    # on SQLite it names the throw-away directory's file.
+    env["DATABASE_URL"] = database_url or f"sqlite:///{Path(var_dir) / 'yuanqu.sqlite3'}"
     return env
 
 

@@ -12,12 +12,19 @@ from .models import Enterprise, Industry, IndustryChain, Qualification
 from .services import valid_on_q
 
 
+# Read as (code, name) pairs: the list page builds these choices on every request.
 def _sections():
-    return [(i.code, f"{i.code} {i.name}") for i in Industry.objects.filter(level=1)]
+    return [
+        (code, f"{code} {name}")
+        for code, name in Industry.objects.filter(level=1).values_list("code", "name")
+    ]
 
 
 def _divisions():
-    return [(i.code, f"{i.code} {i.name}") for i in Industry.objects.filter(level=2)]
+    return [
+        (code, f"{code} {name}")
+        for code, name in Industry.objects.filter(level=2).values_list("code", "name")
+    ]
 
 
 class EnterpriseFilterSet(BaseFilterSet):
@@ -28,7 +35,9 @@ class EnterpriseFilterSet(BaseFilterSet):
     zone = django_filters.ModelChoiceFilter(queryset=Zone.objects.all(), method="filter_zone", label="片区")
     industry_chain = django_filters.ModelChoiceFilter(queryset=IndustryChain.objects.all(), label="产业链")
     section = django_filters.ChoiceFilter(choices=_sections, field_name="industry__section", label="行业门类")
-    division = django_filters.ChoiceFilter(choices=_divisions, field_name="industry__division", label="行业大类")
+    division = django_filters.ChoiceFilter(
+        choices=_divisions, field_name="industry__division", label="行业大类"
+    )
     industry = django_filters.CharFilter(field_name="industry__code", label="行业小类代码")
     status = django_filters.MultipleChoiceFilter(
         choices=EnterpriseStatus.choices, label="经营状态", widget=forms.SelectMultiple(attrs={"size": 3})
@@ -38,14 +47,25 @@ class EnterpriseFilterSet(BaseFilterSet):
     )
     qualified_on = django_filters.DateFilter(method="filter_noop", label="资质有效日期")
     above_scale_year = django_filters.NumberFilter(method="filter_above_scale", label="规上年度")
-    above_scale_kind = django_filters.ChoiceFilter(choices=ScaleKind.choices, method="filter_noop", label="规上类别")
+    above_scale_kind = django_filters.ChoiceFilter(
+        choices=ScaleKind.choices, method="filter_noop", label="规上类别"
+    )
     is_foreign_invested = django_filters.BooleanFilter(
         label="外资企业", widget=forms.Select(choices=[("", "全部"), ("true", "是"), ("false", "否")])
     )
 
     class Meta:
         model = Enterprise
-        fields = ["q", "zone", "industry_chain", "section", "division", "industry", "status", "is_foreign_invested"]
+        fields = [
+            "q",
+            "zone",
+            "industry_chain",
+            "section",
+            "division",
+            "industry",
+            "status",
+            "is_foreign_invested",
+        ]
 
     def filter_noop(self, queryset, name, value):
         return queryset  # read by the filter it qualifies

@@ -23,7 +23,9 @@ class EnterpriseListView(generic.ObjectListView):
     table_template_name = "enterprises/enterprise_table.html"
 
     def extra_context(self, queryset):
-        filterset = EnterpriseFilterSet(self.request.GET or None, queryset=queryset, request=self.request)
+        filterset = getattr(self, "current_filterset", None) or EnterpriseFilterSet(
+            self.request.GET or None, queryset=queryset, request=self.request
+        )
         on = filterset.qualification_date() if filterset.is_valid() else timezone.localdate()
         return {"qualification_counts": qualification_counts(queryset, on), "counts_on": on}
 
@@ -39,7 +41,9 @@ class EnterpriseView(generic.ObjectView):
         contacts = list(restrict(obj.contacts.all(), user, "view"))
         show_personal = can(user, obj, "view_personal")
         for contact in contacts:
-            contact.mobile_display = contact.mobile if show_personal else mask_field(Contact, "mobile", contact.mobile)
+            contact.mobile_display = (
+                contact.mobile if show_personal else mask_field(Contact, "mobile", contact.mobile)
+            )
         for q in qualifications:
             q.is_valid = valid_on(q, today)
         return {
@@ -53,9 +57,13 @@ class EnterpriseView(generic.ObjectView):
                 "scalerecord": can_add_child(user, ScaleRecord, "enterprise", obj),
             },
             "changeable": {
-                "qualification": set(restrict(obj.qualifications.all(), user, "change").values_list("pk", flat=True)),
+                "qualification": set(
+                    restrict(obj.qualifications.all(), user, "change").values_list("pk", flat=True)
+                ),
                 "contact": set(restrict(obj.contacts.all(), user, "change").values_list("pk", flat=True)),
-                "scalerecord": set(restrict(obj.scale_records.all(), user, "delete").values_list("pk", flat=True)),
+                "scalerecord": set(
+                    restrict(obj.scale_records.all(), user, "delete").values_list("pk", flat=True)
+                ),
             },
             "today": today,
         }
@@ -122,7 +130,9 @@ def industry_options(request):
     text = (request.GET.get("industry") or request.GET.get("q") or "").strip().split(" ")[0]
     options = Industry.objects.filter(level=4)
     if text:
-        options = options.filter(code__startswith=text) if text.isdigit() else options.filter(name__contains=text)
+        options = (
+            options.filter(code__startswith=text) if text.isdigit() else options.filter(name__contains=text)
+        )
     return render(request, "enterprises/industry_options.html", {"options": options[:30]})
 
 

@@ -240,40 +240,100 @@ def urge(task, user, text: str, today=None) -> TaskUrge:
         )
 
 
-def my_work(tasks, demands, user, today=None, calendar=None) -> list[dict]:
-    """我的待办: my tasks (``my_tasks``) and my demands in one list, the nearest deadline first.
-    Each row: kind, number, title, department, deadline, light, url."""
+# The columns 我的待办 reads: values() rows, not model instances (a page of a few dozen rows
+# built ~300 instances with their related records, and asked each task's last report apart).
+WORK_TASK_FIELDS = ("pk", "number", "text", "status", "due_on", "done_on", "start_on", "report_cycle")
+WORK_DEMAND_FIELDS = ("pk", "number", "title", "status", "due_on", "answered_at", "enterprise_has_account")
+
+
+def work_tasks(tasks, user, since) -> list[dict]:
+    """The tasks of ``tasks`` (a queryset, already restricted) that my department leads or I am
+    the responsible leader of, open or reported done since ``since``: one query of values()
+    rows, each with ``department`` (the lead department's name) and ``last_reported_on``."""
+    from django.db.models import OuterRef, Q, Subquery
+
+    from .models import TaskReport
+
+    last = TaskReport.objects.filter(task=OuterRef("pk")).order_by("-reported_on").values("reported_on")[:1]
+    return list(
+        tasks.filter(Q(department_id=user.department_id) | Q(leader_id=user.pk))
+        .filter(Q(status__in=OPEN_STATUSES) | Q(status=TaskStatus.DONE, done_on__gte=since))
+        .annotate(last_reported_on=Subquery(last))
+        .values(*WORK_TASK_FIELDS, "department__name", "last_reported_on")
+    )
+
+
+def work_demands(demands) -> list[dict]:
+    """``demands`` (a queryset from ``demands.services.my_demands``, restricted) as values()
+    rows with ``department`` and the category's ``yellow_before_workdays``."""
+    return list(demands.values(*WORK_DEMAND_FIELDS, "department__name", "category__yellow_before_workdays"))
+
+
+def task_url(pk) -> str:
+    from django.urls import reverse
+
+    return reverse("supervision:task", args=[pk])
+
+
+def my_work(tasks, demands, today=None, calendar=None) -> list[dict]:
+    """我的待办: my open tasks and my demands in one list, the nearest deadline first, from the
+    rows of ``work_tasks`` (mine already) and ``work_demands`` (the light and report rules are those of
+    ``light``, ``next_report_due`` and ``demands.services.light``). Each row: kind, number,
+    title, department, deadline, light, note, url."""
+    from types import SimpleNamespace
+
     from yuanqu.demands import services as demand_services
+    from yuanqu.demands.choices import DemandStatus
 
     today = today or timezone.localdate()
-    rows = [
-        {
-            "kind": "督办任务",
-            "number": r["task"].number,
-            "title": r["task"].text,
-            "department": r["task"].department,
-            "deadline": r["task"].due_on,
-            "light": r["light"],
-            "note": f"下次报送 {r['next_report_due']:%Y-%m-%d}" + ("（缺报）" if r["report_missing"] else ""),
-            "url": r["task"].get_absolute_url(),
-        }
-        for r in my_tasks(tasks, user, today, calendar)
-    ]
+    rows = []
+    for task in tasks:
+        if task["status"] not in OPEN_STATUSES:  # reported done: the 已办 tab's
+            continue
+        due = next_report_due(task["report_cycle"], task["last_reported_on"] or task["start_on"])
+        rows.append(
+            {
+                "kind": "督办任务",
+                "number": task["number"],
+                "title": task["text"],
+                "department": task["department__name"],
+                "deadline": task["due_on"],
+                "light": light(
+                    SimpleNamespace(status=task["status"], due_on=task["due_on"]), today, calendar
+                ),
+                "note": f"下次报送 {due:%Y-%m-%d}" + ("（缺报）" if missed(due, today, calendar) else ""),
+                "url": task_url(task["pk"]),
+            }
+        )
     for demand in demands:
-        value = demand_services.light(demand, today, calendar)
+        value = demand_services.light(
+            SimpleNamespace(
+                status=demand["status"],
+                due_on=demand["due_on"],
+                category=SimpleNamespace(yellow_before_workdays=demand["category__yellow_before_workdays"]),
+            ),
+            today,
+            calendar,
+        )
         rows.append(
             {
                 "kind": "企业诉求",
-                "number": demand.number,
-                "title": demand.title,
-                "department": demand.department,
-                "deadline": demand.due_on,
+                "number": demand["number"],
+                "title": demand["title"],
+                "department": demand["department__name"],
+                "deadline": demand["due_on"],
                 "light": str(value) if value else None,
-                "note": demand.get_status_display(),
-                "url": demand.get_absolute_url(),
+                "note": str(DemandStatus(demand["status"]).label),
+                "url": demand_url(demand["pk"]),
             }
         )
     return sorted(rows, key=lambda r: (r["deadline"] is None, r["deadline"] or today, r["number"]))
+
+
+def demand_url(pk) -> str:
+    from django.urls import reverse
+
+    return reverse("demands:demand", args=[pk])
 
 
 # --- rectification ---------------------------------------------------------------------

@@ -311,44 +311,44 @@ def my_work(request):
     action = "export" if request.GET.get("export") == "xlsx" else "view"
     tab = "done" if request.GET.get("tab") == "done" else "open"
     today, calendar = timezone.localdate(), WorkCalendar()
-    tasks = list(restrict(TASKS.all(), user, action))
-    demands = list(restrict(my_demands(user), user, action))
-    waiting = [] if user.role == Role.ENTERPRISE else [d for d in demands if d.status in AWAITING_STATUSES]
-    open_rows = services.my_work(tasks, [d for d in demands if d not in waiting], user, today, calendar)
+    since = today - timedelta(days=FINISHED_TASK_DAYS)
+    tasks = services.work_tasks(restrict(Task.objects.all(), user, action), user, since)
+    demands = services.work_demands(restrict(my_demands(user), user, action))
+    awaiting = () if user.role == Role.ENTERPRISE else AWAITING_STATUSES
+    waiting = [d for d in demands if d["status"] in awaiting]
+    open_rows = services.my_work(tasks, [d for d in demands if d["status"] not in awaiting], today, calendar)
     open_rows.sort(
         key=lambda r: (r["light"] != "red", r["deadline"] is None, r["deadline"] or today, r["number"])
     )
-    since = today - timedelta(days=FINISHED_TASK_DAYS)
     finished = [
         {
             "kind": "企业诉求",
-            "number": d.number,
-            "title": d.title,
-            "department": d.department,
-            "deadline": d.due_on,
+            "number": d["number"],
+            "title": d["title"],
+            "department": d["department__name"],
+            "deadline": d["due_on"],
             "light": None,
-            "note": "已答复，待企业确认" if d.enterprise_has_account else "已答复，企业无账号，待您电话回访",
-            "finished_on": timezone.localdate(d.answered_at) if d.answered_at else None,
-            "url": d.get_absolute_url(),
+            "note": "已答复，待企业确认"
+            if d["enterprise_has_account"]
+            else "已答复，企业无账号，待您电话回访",
+            "finished_on": timezone.localdate(d["answered_at"]) if d["answered_at"] else None,
+            "url": services.demand_url(d["pk"]),
         }
         for d in waiting
     ] + [
         {
             "kind": "督办任务",
-            "number": t.number,
-            "title": t.text,
-            "department": t.department,
-            "deadline": t.due_on,
+            "number": t["number"],
+            "title": t["text"],
+            "department": t["department__name"],
+            "deadline": t["due_on"],
             "light": None,
             "note": "已报送完成",
-            "finished_on": t.done_on,
-            "url": t.get_absolute_url(),
+            "finished_on": t["done_on"],
+            "url": services.task_url(t["pk"]),
         }
         for t in tasks
-        if t.status == TaskStatus.DONE
-        and (t.department_id == user.department_id or t.leader_id == user.pk)
-        and t.done_on
-        and t.done_on >= since
+        if t["status"] == TaskStatus.DONE and t["done_on"] and t["done_on"] >= since
     ]
     finished.sort(key=lambda r: (r["finished_on"] or today, r["number"]), reverse=True)
     rows = finished if tab == "done" else open_rows

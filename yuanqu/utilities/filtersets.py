@@ -5,6 +5,7 @@ from django.forms.widgets import DateTimeBaseInput
 
 from .forms import DateInput, DateTimeInput, restrict_choices
 from .periods import FIRST_YEAR, LAST_YEAR
+from .selects import fast_selects
 
 
 def _our_widget(widget, widget_class):
@@ -27,7 +28,8 @@ class BaseFilterSet(django_filters.FilterSet):
     datetime filter, declared or generated, is shown in our date widgets; every model choice
     is one the request's user may view (pages pass ``request=``; without a request, the
     command line, nothing is limited); a yes/no filter offers 全部/是/否. A filter that needs another rule sets
-    ``restrict_choices`` on itself (see ``utilities.forms.restrict_choices``)."""
+    ``restrict_choices`` on itself (see ``utilities.forms.restrict_choices``). Select widgets
+    write their options in one loop (``utilities.selects.fast_selects``), not a template each."""
 
     search_fields: tuple[str, ...] = ()
     q = django_filters.CharFilter(
@@ -40,7 +42,9 @@ class BaseFilterSet(django_filters.FilterSet):
     def get_filters(cls):
         filters = super().get_filters()
         for name, f in filters.items():
-            if isinstance(f, django_filters.NumberFilter) and (name == "year" or f.field_name.endswith("year")):
+            if isinstance(f, django_filters.NumberFilter) and (
+                name == "year" or f.field_name.endswith("year")
+            ):
                 # A year outside these bounds is a form error, not a date the database can't build.
                 f.extra.setdefault("min_value", FIRST_YEAR)
                 f.extra.setdefault("max_value", LAST_YEAR)
@@ -63,6 +67,7 @@ class BaseFilterSet(django_filters.FilterSet):
                 if type(field.widget) is forms.NullBooleanSelect:
                     # In a filter the empty choice means "any", not "未知".
                     field.widget.choices = [("unknown", "全部"), ("true", "是"), ("false", "否")]
+            fast_selects(form.fields)
         return self._form
 
     def search(self, queryset, name, value):

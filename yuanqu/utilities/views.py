@@ -121,6 +121,7 @@ class ObjectListView(BaseObjectView):
         if request.GET.get("export") == "xlsx":
             return self.export(request)
         filterset = self.filterset(request.GET or None, queryset=self.get_queryset(), request=request)
+        self.current_filterset = filterset  # for extra_context, which need not build another
         queryset = filterset.qs
         table = self.table(queryset, user=request.user)
         BoundedRequestConfig(request, self.per_page).configure(table)

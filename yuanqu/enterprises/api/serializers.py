@@ -6,7 +6,7 @@ from rest_framework.validators import UniqueValidator
 from yuanqu.users.choices import ZoneKind
 from yuanqu.users.models import Department, Zone
 from yuanqu.users.permissions import can, restrict
-from yuanqu.utilities.api import RestrictedPrimaryKeyRelatedField, ValidatedModelSerializer
+from yuanqu.utilities.api import IdentityURLField, RestrictedPrimaryKeyRelatedField, ValidatedModelSerializer
 from yuanqu.utilities.privacy import mask_field
 
 from ..choices import QualificationKind
@@ -49,7 +49,7 @@ class ContactSerializer(serializers.Serializer):
 class EnterpriseSerializer(ValidatedModelSerializer):
     """企业库中的一家企业，以统一社会信用代码为唯一标识。"""
 
-    url = serializers.HyperlinkedIdentityField(view_name="enterprises-api:enterprise-detail")
+    url = IdentityURLField(view_name="enterprises-api:enterprise-detail")
     uscc = USCCField(
         label="统一社会信用代码",
         validators=[
@@ -136,7 +136,7 @@ class EnterpriseSerializer(ValidatedModelSerializer):
 class QualificationSerializer(ValidatedModelSerializer):
     """企业的一次资质认定；有效期至留空时按资质类型推算。"""
 
-    url = serializers.HyperlinkedIdentityField(view_name="enterprises-api:qualification-detail")
+    url = IdentityURLField(view_name="enterprises-api:qualification-detail")
     # Declared fields are taken out of the class, so this does not hide Serializer.is_valid().
     is_valid = serializers.SerializerMethodField(label="今日有效")
 

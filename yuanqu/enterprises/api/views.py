@@ -9,6 +9,9 @@ from ..filtersets import EnterpriseFilterSet, QualificationFilterSet
 from ..models import Contact, Enterprise, Qualification
 from . import serializers
 
+CONTACT_FIELDS = ("enterprise_id", "name", "position", "mobile")
+QUALIFICATION_FIELDS = ("enterprise_id", "kind", "granted_on", "valid_until", "revoked_on")
+
 
 @extend_schema_view(
     list=extend_schema(
@@ -39,12 +42,15 @@ class EnterpriseViewSet(RestrictedViewSetMixin, ModelViewSet):
             super()
             .get_queryset()
             .prefetch_related(
+                # Only the columns the serializer reads (no timestamps to convert per row).
                 Prefetch(
-                    "contacts", restrict(Contact.objects.all(), user, "view"), to_attr="visible_contacts"
+                    "contacts",
+                    restrict(Contact.objects.only(*CONTACT_FIELDS), user, "view"),
+                    to_attr="visible_contacts",
                 ),
                 Prefetch(
                     "qualifications",
-                    restrict(Qualification.objects.all(), user, "view"),
+                    restrict(Qualification.objects.only(*QUALIFICATION_FIELDS), user, "view"),
                     to_attr="visible_qualifications",
                 ),
             )

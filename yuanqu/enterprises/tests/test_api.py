@@ -288,6 +288,38 @@ def test_list_with_contacts_and_qualifications_takes_few_queries(
         assert len(client.get(ENTERPRISES).json()["results"]) == 30
 
 
+def test_a_list_page_gives_each_enterprise_its_own_url_contacts_and_qualifications(alice, econ_dept):
+    """The route is reversed once per page and the prefetched contacts and qualifications
+    read only the columns shown: each row still names its own record, its contacts (alice
+    may see her department's mobiles) and the qualifications valid today."""
+    made = []
+    for n in range(3):
+        enterprise = factories.enterprise(dept=econ_dept)
+        Contact.objects.create(
+            enterprise=enterprise, name=f"联系人{n}", position="经理", mobile="13912345678"
+        )
+        Qualification.objects.create(enterprise=enterprise, kind="hnte", granted_on=datetime.date(2025, 1, 1))
+        Qualification.objects.create(
+            enterprise=enterprise,
+            kind="srdi_sme",
+            granted_on=datetime.date(2025, 1, 1),
+            revoked_on=datetime.date(2025, 2, 1),
+        )
+        made.append(enterprise)
+    results = {row["id"]: row for row in api_client(alice).get(ENTERPRISES).json()["results"]}
+    for n, enterprise in enumerate(made):
+        row = results[enterprise.pk]
+        assert (
+            row["url"]
+            == f"http://testserver{reverse('enterprises-api:enterprise-detail', args=[enterprise.pk])}"
+        )
+        assert row["contacts"] == [{"name": f"联系人{n}", "position": "经理", "mobile": "13912345678"}]
+        assert row["valid_qualifications"] == ["hnte"]
+    qualification = Qualification.objects.filter(enterprise=made[0]).first()
+    detail = api_client(alice).get(QUALIFICATIONS, {"enterprise": made[0].pk}).json()["results"]
+    assert f"{QUALIFICATIONS}{qualification.pk}/" in {q["url"][len("http://testserver") :] for q in detail}
+
+
 # --- qualifications ----------------------------------------------------------------
 
 
@@ -357,7 +389,9 @@ def test_docs_page_renders_for_a_logged_in_user(client, alice):
     response = client.get(reverse("api-docs"))
     assert response.status_code == 200
     page = response.content.decode()
-    assert 'Redoc.init("/api/schema/"' in page and 'id="redoc-container"' in page  # started under the CSP nonce
+    assert (
+        'Redoc.init("/api/schema/"' in page and 'id="redoc-container"' in page
+    )  # started under the CSP nonce
     assert "/static/drf_spectacular_sidecar/redoc/bundles/redoc.standalone.js" in page
     assert "googleapis" not in page  # no third-party calls from an intranet page
 

@@ -104,3 +104,53 @@ def test_queries_do_not_grow_with_the_demands(client, alice, owned_enterprise):
         response = client.get(reverse("supervision:my_work"))
     assert len(response.context["rows"]) == 10
     assert len(many) == len(few) <= 15
+
+
+def test_queries_do_not_grow_with_the_tasks_and_each_shows_its_next_report(
+    client, alice, leader, task, other_task, work_point
+):
+    """Each task's next report is read from its last report in the same query (not one query
+    per task): reported today, a monthly task reports next a month on, a weekly one a week on."""
+    from yuanqu.supervision.models import Task
+
+    today = timezone.localdate()
+    TaskReport.objects.create(task=task, reported_on=today, progress="进展", percent=40, reporter=alice)
+
+    def add(n):
+        extra = Task.objects.create(
+            number=f"2024-00{n}",
+            work_point=work_point,
+            text=f"任务{n}",
+            department=task.department,
+            report_cycle="weekly",
+            start_on=today,
+            due_on=today + datetime.timedelta(days=200),
+            status="on_track",
+        )
+        TaskReport.objects.create(task=extra, reported_on=today, progress="进展", percent=10, reporter=alice)
+
+    add(3)
+    client.force_login(alice)
+    client.get(reverse("supervision:my_work"))  # warm the session and the calendar
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("supervision:my_work"))
+    for n in range(4, 8):
+        add(n)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(reverse("supervision:my_work"))
+    assert len(many) == len(few), [q["sql"][:150] for q in many.captured_queries]
+    rows = {r["number"]: r for r in response.context["rows"]}
+    # other_task is 招商局's and not alice's: not listed.
+    assert set(rows) == {task.number, *(f"2024-00{n}" for n in range(3, 8))}
+    next_month = services_next(today)
+    assert rows[task.number]["note"] == f"下次报送 {next_month:%Y-%m-%d}"
+    assert rows["2024-003"]["note"] == f"下次报送 {today + datetime.timedelta(days=7):%Y-%m-%d}"
+    assert rows[task.number]["light"] == "red" and rows["2024-003"]["light"] == "green"
+    assert rows[task.number]["department"] == "经济发展局"
+    assert rows[task.number]["url"] == reverse("supervision:task", args=[task.pk])
+
+
+def services_next(day):
+    from yuanqu.utilities.periods import shift_date
+
+    return shift_date(day, 1)
