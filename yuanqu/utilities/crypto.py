@@ -305,11 +305,16 @@ def blind_search_q(path: str, value, kind: str = MOBILE) -> models.Q | None:
 # --- whole columns: the migration that encrypts existing rows, and `yuanqu rekey` -----------
 
 
-def _index_column(model, field):
+def _index_field(model, field):
     for f in model._meta.concrete_fields:
         if getattr(f, "blind_index_of", False) and getattr(f, "source", None) == field.name:
-            return f.column
+            return f
     return None
+
+
+def _index_column(model, field):
+    index = _index_field(model, field)
+    return index.column if index is not None else None
 
 
 def encrypt_column(connection, model, name: str, kind: str = MOBILE) -> int:
@@ -318,6 +323,7 @@ def encrypt_column(connection, model, name: str, kind: str = MOBILE) -> int:
     signal, no change log (the values a user reads do not change). Returns the rows written."""
     field = model._meta.get_field(name)
     index = _index_column(model, field)
+    kind = getattr(_index_field(model, field), "kind", kind)
     qn = connection.ops.quote_name
     table, pk, column = qn(model._meta.db_table), qn(model._meta.pk.column), qn(field.column)
     index_sql = qn(index) if index else "''"
