@@ -428,7 +428,11 @@ class ViewTestCases:
             assert response.status_code == 302, form_errors(response)
             change = self.assert_logged(record.pk, "update")
             for name, value in self.edit_changes.items():
-                assert str(change.prechange_data[name]) == str(before[name])
+                logged = change.prechange_data[name]
+                # A personal value is a dict (PostgreSQL's jsonb keeps its keys in its own order).
+                assert (
+                    logged == before[name] if isinstance(logged, dict) else str(logged) == str(before[name])
+                )
                 assert _typed(change.postchange_data[name]) == str(value)
             after = self.snapshot(record)
             assert {name: _typed(after[name]) for name in self.edit_changes} == {
