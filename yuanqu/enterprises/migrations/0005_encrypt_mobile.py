@@ -1,19 +1,9 @@
-"""Contact.mobile encrypted at rest, with its blind index for exact search (issue 12):
-the column becomes text holding ``v1:<algorithm>:…`` and the rows already there are
-encrypted with the field key (reversible: the reverse writes them back in clear)."""
+"""Contact.mobile becomes an encrypted text column with its blind index beside it (issue 12);
+the rows already there are encrypted by the next migration (kept apart: PostgreSQL refuses
+to alter a table in the transaction that updated its rows)."""
 
 import yuanqu.utilities.crypto
 from django.db import migrations
-
-from yuanqu.utilities.crypto import decrypt_column, encrypt_column
-
-
-def encrypt(apps, schema_editor):
-    encrypt_column(schema_editor.connection, apps.get_model("enterprises", "contact"), "mobile")
-
-
-def decrypt(apps, schema_editor):
-    decrypt_column(schema_editor.connection, apps.get_model("enterprises", "contact"), "mobile")
 
 
 class Migration(migrations.Migration):
@@ -42,5 +32,4 @@ class Migration(migrations.Migration):
                 blank=True, max_length=20, verbose_name="手机号"
             ),
         ),
-        migrations.RunPython(encrypt, decrypt),
     ]
