@@ -16,6 +16,7 @@ Environment: ``YUANQU_BENCH_LOAD_SECONDS`` (per page, default 10), ``YUANQU_BENC
 (16), ``YUANQU_BENCH_POSTGRES`` (``0`` skips PostgreSQL).
 """
 
+import base64
 import contextlib
 import http.client
 import os
@@ -60,6 +61,7 @@ def _production_env(var_dir: str, database_url: str | None) -> dict:
     env.update(
         YUANQU_DEBUG="false",
         YUANQU_SECRET_KEY=secrets.token_urlsafe(50),
+        YUANQU_FIELD_KEY=base64.b64encode(secrets.token_bytes(32)).decode(),
         YUANQU_ALLOWED_HOSTS=HOST,
         YUANQU_VAR_DIR=var_dir,
         YUANQU_LOG_LEVEL="ERROR",

@@ -7,11 +7,12 @@ Local and production:
   and the tests. It needs no environment at all: the database is SQLite under ``var/``
   (``YUANQU_VAR_DIR``) and, without ``YUANQU_SECRET_KEY``, the secret key is the one in
   ``var/secret_key`` — generated there on first use (mode 0600, written atomically) and
-  reused after.
+  reused after; so is the personal-data field key (``YUANQU_FIELD_KEY``, else
+  ``var/field_key``).
 - **Production** is serving with ``YUANQU_DEBUG`` false (the default): gunicorn on
   ``yuanqu.wsgi`` or ``yuanqu serve``. It refuses to start, with one line in Chinese naming
-  what is missing, unless the environment sets ``YUANQU_SECRET_KEY``, ``YUANQU_ALLOWED_HOSTS``
-  and ``DATABASE_URL`` (``SERVING_MISSING`` below; checked by ``yuanqu.cli.require_serving``).
+  what is missing, unless the environment sets ``YUANQU_SECRET_KEY``, ``YUANQU_ALLOWED_HOSTS``,
+  ``DATABASE_URL`` and ``YUANQU_FIELD_KEY`` (``SERVING_MISSING`` below; checked by ``yuanqu.cli.require_serving``).
   ``YUANQU_DEBUG=true`` serves with the local defaults (the demo, development).
 
 A value that cannot be read (``YUANQU_DEBUG=maybe``, a port that is no integer) stops every
@@ -19,6 +20,8 @@ command with one line in Chinese naming the variable (``ImproperlyConfigured``, 
 ``yuanqu.cli``). See docs/deployment.md.
 """
 
+import base64
+import binascii
 import ipaddress
 import os
 import secrets
@@ -67,21 +70,28 @@ def env_decimal(name: str, default: str) -> Decimal:
     return number
 
 
-def local_secret_key(var_dir: Path) -> str:
-    """The secret key of a local install: ``var_dir/secret_key``, generated on first use.
+def _reason(exc) -> str:
+    return getattr(exc, "strerror", None) or str(exc)
+
+
+def _local_key_file(path: Path, make) -> str:
+    """The content of a key file of a local install, written on first use by ``make()``.
 
     The new key is written to a private temporary file (mode 0600) and linked into place,
     which fails if another process got there first — then its key is read. So the file is
     never seen half-written and two first runs agree on one key."""
-    path = var_dir / "secret_key"
     try:
-        key = path.read_text(encoding="ascii").strip()
+        return path.read_text(encoding="ascii").strip()
     except FileNotFoundError:
-        var_dir.mkdir(parents=True, exist_ok=True)
-        fd, temporary = tempfile.mkstemp(dir=var_dir, prefix=".secret_key.")  # mode 0600
+        pass
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ImproperlyConfigured(f"无法读取密钥文件 {path}：{_reason(exc)}") from None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")  # mode 0600
         try:
             with os.fdopen(fd, "w", encoding="ascii") as handle:
-                handle.write(secrets.token_urlsafe(50) + "\n")
+                handle.write(make() + "\n")
                 handle.flush()
                 os.fsync(handle.fileno())
             try:
@@ -90,14 +100,41 @@ def local_secret_key(var_dir: Path) -> str:
                 pass
         finally:
             os.unlink(temporary)
-        key = path.read_text(encoding="ascii").strip()
+        return path.read_text(encoding="ascii").strip()
     except (OSError, UnicodeDecodeError) as exc:
-        raise ImproperlyConfigured(f"无法读取密钥文件 {path}：{exc.strerror or exc}") from None
+        raise ImproperlyConfigured(f"无法读取密钥文件 {path}：{_reason(exc)}") from None
+
+
+def local_secret_key(var_dir: Path) -> str:
+    """The secret key of a local install: ``var_dir/secret_key``, generated on first use."""
+    path = var_dir / "secret_key"
+    key = _local_key_file(path, lambda: secrets.token_urlsafe(50))
     if len(key) < 50:
         raise ImproperlyConfigured(
             f"密钥文件 {path} 内容不完整（少于 50 个字符），请删除后重新运行以生成新密钥"
         )
     return key
+
+
+def field_key(text: str, where: str) -> bytes:
+    """A personal-data field key: base64 of 32 random bytes (``openssl rand -base64 32``)."""
+    try:
+        key = base64.b64decode(text.strip(), validate=True)
+    except (ValueError, binascii.Error):
+        key = b""
+    if len(key) != 32:
+        raise ImproperlyConfigured(
+            f"{where} 应为 base64 编码的 32 字节密钥（可用 openssl rand -base64 32 生成），现无法读取"
+        )
+    return key
+
+
+def local_field_key(var_dir: Path) -> bytes:
+    """The personal-data field key of a local install: ``var_dir/field_key`` (mode 0600),
+    generated on first use like the secret key."""
+    path = var_dir / "field_key"
+    text = _local_key_file(path, lambda: base64.b64encode(secrets.token_bytes(32)).decode("ascii"))
+    return field_key(text, f"密钥文件 {path}")
 
 
 def env_list(name: str, default: str = "") -> list[str]:
@@ -113,12 +150,24 @@ SERVING_MISSING = (
     if DEBUG
     else [
         name
-        for name in ("YUANQU_SECRET_KEY", "YUANQU_ALLOWED_HOSTS", "DATABASE_URL")
+        for name in ("YUANQU_SECRET_KEY", "YUANQU_ALLOWED_HOSTS", "DATABASE_URL", "YUANQU_FIELD_KEY")
         if not os.environ.get(name)
     ]
 )
 
 SECRET_KEY = os.environ.get("YUANQU_SECRET_KEY") or local_secret_key(VAR_DIR)
+
+# The key that encrypts personal data at rest (yuanqu.utilities.crypto): production takes it
+# from the environment (serving refuses without it); a local install generates var/field_key.
+# YUANQU_FIELD_KEYS_OLD lists former keys (comma-separated) still read until `yuanqu rekey`.
+YUANQU_FIELD_KEY = (
+    field_key(os.environ["YUANQU_FIELD_KEY"], "环境变量 YUANQU_FIELD_KEY")
+    if os.environ.get("YUANQU_FIELD_KEY")
+    else local_field_key(VAR_DIR)
+)
+YUANQU_FIELD_KEYS_OLD = [
+    field_key(item, "环境变量 YUANQU_FIELD_KEYS_OLD 中的一项") for item in env_list("YUANQU_FIELD_KEYS_OLD")
+]
 
 ALLOWED_HOSTS = env_list("YUANQU_ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("YUANQU_CSRF_TRUSTED_ORIGINS")

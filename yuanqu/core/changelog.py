@@ -51,12 +51,23 @@ def log_value(field, value):
 
 def serialize_object(obj) -> dict:
     """The loggable values of a record: concrete fields, foreign keys by primary key, each
-    in one normal form so that a save that changes nothing compares equal."""
+    in one normal form so that a save that changes nothing compares equal.
+
+    Personal fields (the model's ``personal_fields``: mobiles …) are never logged in clear:
+    the change log rows cannot be rewritten once written, so the value is stored as its mask
+    and an encrypted token (``utilities.crypto.changelog_value``, the same token for the same
+    value), decrypted only for a reader with ``view_personal``. Blind-index columns are not
+    logged at all."""
+    from yuanqu.utilities.crypto import changelog_value
+    from yuanqu.utilities.privacy import personal_fields
+
+    personal = personal_fields(type(obj))
     data = {}
     for field in obj._meta.concrete_fields:
-        if field.name in EXCLUDED_FIELDS or field.primary_key:
+        if field.name in EXCLUDED_FIELDS or field.primary_key or getattr(field, "blind_index_of", False):
             continue
-        data[field.name] = log_value(field, field.value_from_object(obj))
+        value = log_value(field, field.value_from_object(obj))
+        data[field.name] = changelog_value(value, personal[field.name]) if field.name in personal else value
     return data
 
 
@@ -345,12 +356,23 @@ def _field(model, name):
         return None
 
 
-def diff_rows(change):
+def diff_rows(change, show_personal=False):
     """(label, before, after) for each field whose value really differs, labels in Chinese.
-    A create lists the values it set, a delete the values it removed."""
+    A create lists the values it set, a delete the values it removed. Personal fields show
+    their mask unless ``show_personal`` (the reader's ``view_personal`` on the record)."""
+    from yuanqu.utilities.crypto import reveal
+    from yuanqu.utilities.privacy import personal_fields
+
     model = change.content_type.model_class()
+    personal = personal_fields(model) if model is not None else {}
     before = change.prechange_data or {}
     after = change.postchange_data or {}
+
+    def shown(field, name, value):
+        if name in personal:
+            value = reveal(value, personal[name], show_personal)
+        return _display(field, value)
+
     rows = []
     for name in list(after.keys()) + [k for k in before.keys() if k not in after]:
         field = _field(model, name)
@@ -363,8 +385,8 @@ def diff_rows(change):
         rows.append(
             (
                 label,
-                _display(field, before.get(name)) if name in before else "",
-                _display(field, after.get(name)) if name in after else "",
+                shown(field, name, before.get(name)) if name in before else "",
+                shown(field, name, after.get(name)) if name in after else "",
             )
         )
     return rows

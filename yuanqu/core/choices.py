@@ -27,6 +27,8 @@ class AuditEventKind(models.TextChoices):
     OTP_ENROLLED = "otp_enrolled", _("绑定动态口令")
     OTP_FAILED = "otp_failed", _("动态口令错误")
     EXPORT = "export", _("导出数据")
+    PERSONAL_READ = "personal_read", _("接口读取个人信息")
+    REKEY = "rekey", _("重新加密个人信息")
     IMPORT = "import", _("导入数据")
     IMPORT_REJECTED = "import_rejected", _("导入被拒绝")
     TEMPLATE_DOWNLOAD = "template_download", _("下载导入模板")

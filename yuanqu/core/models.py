@@ -103,11 +103,12 @@ class ObjectChange(AppendOnlyModel):
     def get_absolute_url(self):
         return reverse("core:objectchange", args=[self.pk])
 
-    def diff(self):
-        """Rows of (field label, before, after) for the fields that changed."""
+    def diff(self, show_personal=False):
+        """Rows of (field label, before, after) for the fields that changed; personal fields
+        masked unless ``show_personal``."""
         from .changelog import diff_rows
 
-        return diff_rows(self)
+        return diff_rows(self, show_personal)
 
 
 class AuditEvent(AppendOnlyModel):

@@ -31,6 +31,7 @@ class EnterpriseFilterSet(BaseFilterSet):
     """One filterset for the list page, the Excel export and the API."""
 
     search_fields = ("name", "short_name", "uscc")
+    blind_search_fields = ("contacts__mobile",)  # a contact's mobile, exact (blind index)
 
     zone = django_filters.ModelChoiceFilter(queryset=Zone.objects.all(), method="filter_zone", label="片区")
     industry_chain = django_filters.ModelChoiceFilter(queryset=IndustryChain.objects.all(), label="产业链")

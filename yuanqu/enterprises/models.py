@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from yuanqu.core.mixins import ChangeLoggedModel, ChildMixin, PrimaryModel
 from yuanqu.users.permissions import RestrictedQuerySet
+from yuanqu.utilities.crypto import BlindIndexField, EncryptedTextField
+from yuanqu.utilities.privacy import MOBILE
 
 from .choices import EnterpriseStatus, EnterpriseType, QualificationKind, QualificationLevel, ScaleKind
 from .validators import normalise_uscc, validate_uscc
@@ -154,12 +156,15 @@ class EnterpriseChild(ChildMixin, ChangeLoggedModel):
 
 
 class Contact(EnterpriseChild):
-    """A contact person of an enterprise (personal data: the mobile is masked by default)."""
+    """A contact person of an enterprise (personal data: the mobile is encrypted at rest and
+    masked for users without ``view_personal``)."""
 
     enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("企业"))
     name = models.CharField(_("姓名"), max_length=50)
     position = models.CharField(_("职务"), max_length=50, blank=True)
-    mobile = models.CharField(_("手机号"), max_length=20, blank=True)
+    # Encrypted at rest; found by exact number through its blind index (utilities/crypto.py).
+    mobile = EncryptedTextField(_("手机号"), max_length=20, blank=True)
+    mobile_bidx = BlindIndexField(source="mobile", kind=MOBILE)
     is_primary = models.BooleanField(_("主要联系人"), default=False)
 
     personal_fields = ("mobile",)

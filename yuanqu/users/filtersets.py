@@ -24,6 +24,7 @@ class ZoneFilterSet(BaseFilterSet):
 
 class UserFilterSet(BaseFilterSet):
     search_fields = ("username", "name", "email")
+    blind_search_fields = ("mobile",)  # exact, through the blind index
     role = django_filters.ChoiceFilter(choices=Role.choices, label="角色")
 
     class Meta:

@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from yuanqu.core.mixins import ChangeLoggedModel
+from yuanqu.utilities.crypto import BlindIndexField, EncryptedTextField
+from yuanqu.utilities.privacy import MOBILE
 
 from .choices import ADMIN_ROLES, Action, Constraint, RequestKind, RequestStatus, Role, ZoneKind
 
@@ -120,7 +122,9 @@ class User(ChangeLoggedModel, AbstractUser):
         related_name="users",
         verbose_name=_("所属企业"),
     )
-    mobile = models.CharField(_("手机号"), max_length=20, blank=True)
+    # A person's mobile: personal data, encrypted at rest like a contact's (utilities/crypto.py).
+    mobile = EncryptedTextField(_("手机号"), max_length=20, blank=True)
+    mobile_bidx = BlindIndexField(source="mobile", kind=MOBILE)
     failed_login_count = models.PositiveIntegerField(_("连续登录失败次数"), default=0)
     locked_until = models.DateTimeField(_("锁定至"), null=True, blank=True)
     # Set when an administrator creates the account or resets its password: the user must
@@ -131,6 +135,7 @@ class User(ChangeLoggedModel, AbstractUser):
     objects = YuanquUserManager()
     restrict_paths = {"own_department": "department", "own_zone": "zone", "own_enterprise": "enterprise"}
     REQUIRED_FIELDS = ["email"]
+    personal_fields = ("mobile",)
 
     class Meta:
         ordering = ["department__order", "username"]

@@ -109,6 +109,48 @@ def _bounded(raw, name, low, high, hint):
     raise APIValidationError({name: [f"参数 {name}=“{raw[:50]}”无效，{hint}"]})
 
 
+def note_personal_read(request, model, pk, fields) -> None:
+    """Say that the answer to ``request`` shows ``fields`` of the ``model`` record ``pk``
+    unmasked (the user holds ``view_personal``); ``audit_personal_reads`` writes one audit
+    event for the whole request. Call it where a serializer decides not to mask."""
+    http = getattr(request, "_request", request)
+    reads = getattr(http, "_personal_reads", None)
+    if reads is None:
+        reads = http._personal_reads = {}
+    entry = reads.setdefault(model._meta.label_lower, {"model": model, "ids": set(), "fields": set()})
+    entry["ids"].add(pk)
+    entry["fields"].update(fields)
+
+
+def audit_personal_reads(request, response) -> None:
+    """One ``personal_read`` audit event for an API answer that showed personal data in clear:
+    which records of which model, how many, which fields (like an export's event). A masked
+    answer, or a refused one, writes nothing."""
+    http = getattr(request, "_request", request)
+    reads = getattr(http, "_personal_reads", None)
+    if not reads or response.status_code >= 400:
+        return
+    http._personal_reads = {}
+    from yuanqu.core.changelog import audit
+
+    parts, entries = [], []
+    for label, entry in sorted(reads.items()):
+        model = entry["model"]
+        names = sorted(entry["fields"])
+        verbose = [str(model._meta.get_field(name).verbose_name) for name in names]
+        parts.append(f"{model._meta.verbose_name}{len(entry['ids'])}条（{'、'.join(verbose)}）")
+        entries.append(
+            {"model": label, "records": len(entry["ids"]), "fields": names, "ids": sorted(entry["ids"])[:1000]}
+        )
+    audit(
+        "personal_read",
+        user=request.user,
+        detail=f"接口读取个人信息：{'；'.join(parts)}，{request.method} {http.path}"[:500],
+        data={"path": http.path, "query": dict(request.query_params.items()), "reads": entries},
+        request=http,
+    )
+
+
 class RestrictedViewSetMixin:
     """CRUD over ``restrict(queryset, user, action)`` with the model's FilterSet.
 
@@ -138,6 +180,7 @@ class RestrictedViewSetMixin:
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
+        audit_personal_reads(request, response)
         obj = getattr(self, "etag_object", None)
         if (
             obj is not None

@@ -13,16 +13,18 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 import yuanqu
-from yuanqu.settings import local_secret_key
+from yuanqu.settings import local_field_key, local_secret_key
 
 pytestmark = pytest.mark.engine_free
 
 BIN = Path(sys.executable).parent
 ROOT = Path(yuanqu.__file__).resolve().parent.parent  # the code under test, not an installed copy
 PRINT_KEY = ["shell", "--no-imports", "-c", "from django.conf import settings; print(settings.SECRET_KEY)"]
+FIELD_KEY = "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWY="  # base64 of 32 bytes
 PRODUCTION = {
     "YUANQU_SECRET_KEY": "k" * 60,
     "YUANQU_ALLOWED_HOSTS": "yuanqu.example.gov.cn",
+    "YUANQU_FIELD_KEY": FIELD_KEY,
 }
 
 
@@ -112,9 +114,45 @@ def test_serve_refuses_without_the_production_settings(tmp_path):
         "yuanqu：生产环境启动服务须设置环境变量 YUANQU_SECRET_KEY、YUANQU_ALLOWED_HOSTS、DATABASE_URL"
     )
     # Only what is missing is named.
-    partly = yuanqu_cli(tmp_path, "serve", YUANQU_SECRET_KEY="k" * 60, DATABASE_URL="sqlite:///x.sqlite3")
+    partly = yuanqu_cli(
+        tmp_path,
+        "serve",
+        YUANQU_SECRET_KEY="k" * 60,
+        DATABASE_URL="sqlite:///x.sqlite3",
+        YUANQU_FIELD_KEY=FIELD_KEY,
+    )
     assert partly.returncode == 2
     assert "须设置环境变量 YUANQU_ALLOWED_HOSTS（" in one_line(partly)
+
+
+def test_serve_refuses_without_the_personal_data_key(tmp_path):
+    """Production never encrypts personal data with a key made up on the spot."""
+    refused = yuanqu_cli(
+        tmp_path,
+        "serve",
+        YUANQU_SECRET_KEY="k" * 60,
+        YUANQU_ALLOWED_HOSTS="yuanqu.example.gov.cn",
+        DATABASE_URL="sqlite:///x.sqlite3",
+    )
+    assert refused.returncode == 2
+    assert one_line(refused).startswith("yuanqu：生产环境启动服务须设置环境变量 YUANQU_FIELD_KEY（")
+
+
+def test_a_field_key_that_is_no_32_byte_key_is_named(tmp_path):
+    refused = yuanqu_cli(tmp_path, "check", YUANQU_FIELD_KEY="not-a-key")
+    assert refused.returncode == 2
+    assert one_line(refused).startswith(
+        "yuanqu：环境变量 YUANQU_FIELD_KEY 应为 base64 编码的 32 字节密钥（可用 openssl rand -base64 32 生成）"
+    )
+    old = yuanqu_cli(tmp_path, "check", YUANQU_FIELD_KEY=FIELD_KEY, YUANQU_FIELD_KEYS_OLD="c2hvcnQ=")
+    assert old.returncode == 2
+    assert "环境变量 YUANQU_FIELD_KEYS_OLD 中的一项 应为 base64 编码的 32 字节密钥" in one_line(old)
+
+
+def test_a_local_install_generates_its_field_key_once(tmp_path):
+    first = local_field_key(tmp_path)
+    assert len(first) == 32 and local_field_key(tmp_path) == first
+    assert stat.S_IMODE((tmp_path / "field_key").stat().st_mode) == 0o600
 
 
 def test_gunicorn_on_the_wsgi_module_refuses_and_halts(tmp_path):

@@ -6,7 +6,12 @@ from rest_framework.validators import UniqueValidator
 from yuanqu.users.choices import ZoneKind
 from yuanqu.users.models import Department, Zone
 from yuanqu.users.permissions import can, restrict
-from yuanqu.utilities.api import IdentityURLField, RestrictedPrimaryKeyRelatedField, ValidatedModelSerializer
+from yuanqu.utilities.api import (
+    IdentityURLField,
+    RestrictedPrimaryKeyRelatedField,
+    ValidatedModelSerializer,
+    note_personal_read,
+)
 from yuanqu.utilities.privacy import mask_field
 
 from ..choices import QualificationKind
@@ -39,7 +44,7 @@ class IndustryCodeField(serializers.SlugRelatedField):
 
 
 class ContactSerializer(serializers.Serializer):
-    """企业联系人；无“查看个人信息”权限时手机号打码（如 138****5678）。"""
+    """企业联系人；无“查看个人信息”权限时手机号打码（如 138****5678），有权限时的明文读取记入安全审计。"""
 
     name = serializers.CharField(read_only=True)
     position = serializers.CharField(read_only=True)
@@ -113,6 +118,10 @@ class EnterpriseSerializer(ValidatedModelSerializer):
         show_personal = getattr(enterprise, "show_personal", None)
         if show_personal is None:
             show_personal = can(user, enterprise, "view_personal")
+        if show_personal:  # the API's reads of personal data in clear are audited
+            for c in contacts:
+                if c.mobile:
+                    note_personal_read(self.context["request"], Contact, c.pk, ["mobile"])
         return [
             {
                 "name": c.name,

@@ -1,7 +1,7 @@
 from django import template
 from django.db.models import JSONField
 
-from yuanqu.utilities.privacy import mask, personal_fields
+from yuanqu.utilities.privacy import personal_fields
 
 register = template.Library()
 
@@ -29,20 +29,28 @@ def model_fields(obj):
 
 @register.filter
 def diff_for(change, user):
-    """A change's diff rows, with personal fields masked for users who may not see them."""
-    rows = change.diff()
+    """A change's diff rows: personal fields in clear only for a user with ``view_personal`` on
+    the record the change belongs to (a contact's enterprise, else the record itself), masked
+    for everyone else — auditors included."""
+    return change.diff(show_personal=may_see_personal(change, user))
+
+
+def may_see_personal(change, user) -> bool:
+    """Whether ``user`` holds ``view_personal`` on the record owning ``change`` (its parent
+    when it has one); False for a model without personal fields (nothing to decide)."""
     model = change.content_type.model_class()
-    personal = personal_fields(model)
-    if not personal:
-        return rows
+    if model is None or not personal_fields(model):
+        return False
     from yuanqu.users.permissions import can
 
-    parent_model = change.related_type.model_class() if change.related_type_id else None
-    parent = parent_model._default_manager.filter(pk=change.related_id).first() if parent_model else None
-    if parent is not None and can(user, parent, "view_personal"):
-        return rows
-    kinds = {str(model._meta.get_field(name).verbose_name): kind for name, kind in personal.items()}
-    return [(label, mask(b, kinds[label]), mask(a, kinds[label])) if label in kinds else (label, b, a) for label, b, a in rows]
+    if change.related_type_id:
+        owner_model, owner_id = change.related_type.model_class(), change.related_id
+    else:
+        owner_model, owner_id = model, change.object_id
+    if owner_model is None:
+        return False
+    owner = owner_model._default_manager.filter(pk=owner_id).first()
+    return owner is not None and can(user, owner, "view_personal")
 
 
 @register.filter(name="number")

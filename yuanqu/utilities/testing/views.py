@@ -46,6 +46,7 @@ from django.utils.html import escape
 from openpyxl import load_workbook
 
 from yuanqu.utilities.concurrency import VERSION_FIELD, version_of
+from yuanqu.utilities.crypto import decrypt, is_logged_personal
 
 from .base import ALL, OWN_DEPARTMENT, BaseTestCase
 from .changes import assert_nothing_changed
@@ -160,6 +161,16 @@ def _assert_input_kept(response, data, skip=()):
                 bound.value()
             )  # as the widget renders it (a code with its name …)
             assert f'value="{escape(shown)}"' in page, f"{name}: the typed value {value!r} is not shown again"
+
+
+def _typed(logged) -> str:
+    """A logged value as it was typed: a personal value's token decrypted (and checked not to
+    hold the value in clear)."""
+    if is_logged_personal(logged):
+        plain = decrypt(logged["token"])
+        assert plain not in str(logged)
+        return plain
+    return str(logged)
 
 
 class ViewTestCases:
@@ -338,6 +349,9 @@ class ViewTestCases:
                     continue
                 if isinstance(field, models.DecimalField):  # logged to the field's places
                     assert Decimal(logged[field.name]) == Decimal(str(value)), name
+                elif is_logged_personal(logged[field.name]):  # never in clear in the log
+                    assert str(value) not in str(logged[field.name]), name
+                    assert decrypt(logged[field.name]["token"]) == str(value), name
                 else:
                     assert str(logged[field.name]) == str(value), name
 
@@ -414,10 +428,14 @@ class ViewTestCases:
             assert response.status_code == 302, form_errors(response)
             change = self.assert_logged(record.pk, "update")
             for name, value in self.edit_changes.items():
-                assert str(change.prechange_data[name]) == str(before[name])
-                assert str(change.postchange_data[name]) == str(value)
+                logged = change.prechange_data[name]
+                # A personal value is a dict (PostgreSQL's jsonb keeps its keys in its own order).
+                assert (
+                    logged == before[name] if isinstance(logged, dict) else str(logged) == str(before[name])
+                )
+                assert _typed(change.postchange_data[name]) == str(value)
             after = self.snapshot(record)
-            assert {name: str(after[name]) for name in self.edit_changes} == {
+            assert {name: _typed(after[name]) for name in self.edit_changes} == {
                 name: str(value) for name, value in self.edit_changes.items()
             }
 
