@@ -9,7 +9,12 @@ run too: the database is thrown away afterwards.
 
 Tuning (environment): ``API_FUZZ_EXAMPLES`` examples per operation in the fuzzing phase,
 ``API_FUZZ_SEED`` the seed, ``API_FUZZ_PHASES`` the phases — the same seed generates the same
-requests, so a failure reproduces.
+requests, so a failure reproduces. ``API_FUZZ_SLOWEST=N`` prints the N slowest operations
+with their status codes.
+
+Generated ids are mapped onto existing records (the ones the staff user's grant reaches, for
+the path's ``{id}``; any, for the relations a body names), so most requests get past the
+404 and "does not exist" to the serializers, the workflow steps and the saves.
 """
 
 import atexit
@@ -19,21 +24,25 @@ import time
 
 import django
 
+STARTED = time.monotonic()
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yuanqu.settings")
 django.setup()
 
 import schemathesis  # noqa: E402
 from django.core.wsgi import get_wsgi_application  # noqa: E402
+from django.urls import resolve  # noqa: E402
 from rest_framework.authtoken.models import Token  # noqa: E402
 from schemathesis.config import SchemathesisConfig  # noqa: E402
 
 from yuanqu.users.models import User  # noqa: E402
+from yuanqu.users.permissions import restrict  # noqa: E402
 
-EXAMPLES = int(os.environ.get("API_FUZZ_EXAMPLES", "5"))
+EXAMPLES = int(os.environ.get("API_FUZZ_EXAMPLES", "6"))
 SEED = int(os.environ.get("API_FUZZ_SEED", "12"))
 PHASES = os.environ.get("API_FUZZ_PHASES", "examples,fuzzing").split(",")
 
-token, _ = Token.objects.get_or_create(user=User.objects.get(username="staff"))
+STAFF = User.objects.get(username="staff")
+token, _ = Token.objects.get_or_create(user=STAFF)
 HEADERS = {"Authorization": f"Token {token.key}"}
 
 config = SchemathesisConfig.from_dict(
@@ -50,19 +59,91 @@ config = SchemathesisConfig.from_dict(
 schema = schemathesis.openapi.from_wsgi(
     "/api/schema/", get_wsgi_application(), config=config, headers=HEADERS
 )
-calls = collections.Counter()
-seconds = collections.Counter()
-statuses = collections.Counter()
 
 
-STARTED = time.monotonic()
+def viewset(path):
+    return resolve(path.replace("{id}", "1")).func.cls
+
+
+def ids_of(model):
+    return list(model.objects.order_by("pk").values_list("pk", flat=True))
+
+
+def related_ids(path):
+    """{body field: ids of the records it may name} for the operation's serializer's relations."""
+    serializer_class = getattr(viewset(path), "serializer_class", None)
+    if serializer_class is None:
+        return {}
+    related = {}
+    for name, field in serializer_class().fields.items():
+        field = getattr(field, "child_relation", field)  # a many-to-many: its relation
+        queryset = getattr(field, "queryset", None)
+        if not field.read_only and queryset is not None:
+            related[name] = ids_of(queryset.model)
+    return related
+
+
+OPERATIONS = [result.ok() for result in schema.get_all_operations()]
+METHOD_ACTIONS = {"get": "view", "put": "change", "patch": "change", "delete": "delete", "post": "change"}
+
+
+def granted_ids(operation):
+    """The records the staff user may take the operation's action on (a workflow step is a
+    change), so most requests pass the grant and reach the serializer; every record when the
+    grant holds none (the request is then a 403 or 404, which is fine too)."""
+    model = viewset(operation.path).queryset.model
+    granted = restrict(model.objects.all(), STAFF, METHOD_ACTIONS[operation.method])
+    return list(granted.order_by("pk").values_list("pk", flat=True)) or ids_of(model)
+
+
+IDS = {operation.label: granted_ids(operation) for operation in OPERATIONS if "{id}" in operation.path}
+RELATED = {operation.path: related_ids(operation.path) for operation in OPERATIONS}
+
+
+def existing(ids, value):
+    """The n-th existing record for a generated integer n (counting round), else the value."""
+    if ids and isinstance(value, int) and not isinstance(value, bool):
+        return ids[value % len(ids)]
+    if ids and isinstance(value, list):
+        return [existing(ids, item) for item in value]
+    return value
+
+
+@schema.hook
+def map_path_parameters(context, path_parameters):
+    """A generated id names an existing record, so updates, deletes and workflow steps reach
+    the record and its serializer rather than stopping at a 404; an id that is no integer
+    (negative data) is sent as generated."""
+    if path_parameters and "{id}" in context.operation.path:
+        path_parameters["id"] = existing(IDS[context.operation.label], path_parameters.get("id"))
+    return path_parameters
+
+
+@schema.hook
+def map_body(context, body):
+    """Related records named in a body (an enterprise, a category, a team) exist, so a create
+    or an update reaches its validation and its save rather than stopping at "does not exist"."""
+    if isinstance(body, dict):
+        for name, ids in RELATED.get(context.operation.path, {}).items():
+            if name in body:
+                body[name] = existing(ids, body[name])
+    return body
+
+
+calls = collections.Counter()  # requests per operation
+seconds = collections.Counter()  # time spent answering them
+statuses = collections.Counter()  # status codes, all operations
+by_operation = collections.Counter()  # (operation, status code)
 
 
 @atexit.register
 def summary():
     """After pytest's own summary: what was sent, how it was answered, how long it took."""
     for label, spent in seconds.most_common(int(os.environ.get("API_FUZZ_SLOWEST", "0"))):
-        print(f"{spent:6.1f} s {calls[label]:4d} requests  {label}")
+        answers = " ".join(
+            f"{code}×{count}" for (op, code), count in sorted(by_operation.items()) if op == label
+        )
+        print(f"{spent:6.1f} s {calls[label]:4d} requests  {label}  ({answers})")
     answered = ", ".join(f"{code}: {count}" for code, count in sorted(statuses.items()))
     print(
         f"schemathesis: {len(calls)} operations, {calls.total()} requests ({answered}), "
@@ -77,4 +158,5 @@ def test_no_server_error(case):
     seconds[case.operation.label] += time.monotonic() - started
     calls[case.operation.label] += 1
     statuses[response.status_code] += 1
+    by_operation[case.operation.label, response.status_code] += 1
     case.validate_response(response)
