@@ -10,7 +10,7 @@ run too: the database is thrown away afterwards.
 Tuning (environment): ``API_FUZZ_EXAMPLES`` examples per operation in the fuzzing phase,
 ``API_FUZZ_SEED`` the seed, ``API_FUZZ_PHASES`` the phases — the same seed generates the same
 requests, so a failure reproduces. ``API_FUZZ_SLOWEST=N`` prints the N slowest operations
-with their status codes.
+with their status codes; ``API_FUZZ_ONLY=REGEX`` runs the operations whose path matches.
 
 Generated ids are mapped onto existing records (the ones the staff user's grant reaches, for
 the path's ``{id}``; any, for the relations a body names), so most requests get past the
@@ -59,6 +59,8 @@ config = SchemathesisConfig.from_dict(
 schema = schemathesis.openapi.from_wsgi(
     "/api/schema/", get_wsgi_application(), config=config, headers=HEADERS
 )
+if os.environ.get("API_FUZZ_ONLY"):  # a path regex, to reproduce one failure quickly
+    schema = schema.include(path_regex=os.environ["API_FUZZ_ONLY"])
 
 
 def viewset(path):
