@@ -47,7 +47,9 @@ run_api() {
   # Local settings on the throw-away directory; never a DATABASE_URL from outside.
   export YUANQU_VAR_DIR="$var" YUANQU_DEBUG=true
   unset DATABASE_URL
-  if ! { $VENV/bin/yuanqu migrate -v0 && $VENV/bin/yuanqu seed-demo --enterprises 30 >"$var/seed.log" 2>&1; }; then
+  # manage.py (the yuanqu console) from this checkout: its code, whichever checkout the
+  # virtualenv's editable install points at.
+  if ! { $VENV/bin/python manage.py migrate -v0 && $VENV/bin/python manage.py seed-demo --enterprises 30 >"$var/seed.log" 2>&1; }; then
     cat "$var/seed.log" 2>/dev/null
     rm -rf "$var"
     return 1
