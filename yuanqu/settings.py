@@ -265,6 +265,9 @@ except ValueError as exc:  # an unknown scheme, a port that is no number …
 # YUANQU_DB_DISABLE_SERVER_SIDE_CURSORS=true there (QuerySet.iterator() then reads in chunks
 # on the client). See docs/deployment.md.
 DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool("YUANQU_DB_DISABLE_SERVER_SIDE_CURSORS", False)
+# PostgreSQL with two roles (docs/deployment.md): the application role, to which
+# `yuanqu restore` grants again what it had (the audit tables: INSERT and SELECT only).
+YUANQU_DB_APP_ROLE = os.environ.get("YUANQU_DB_APP_ROLE", "").strip()
 # WAL: readers never wait for the writer, and a commit appends to the log instead of
 # rewriting pages; synchronous=NORMAL syncs at checkpoints, not at every commit (safe
 # against corruption in WAL mode; a power cut may lose the last commits, not the file).

@@ -13,6 +13,11 @@ A restore checks the manifest before touching anything: the checksum, the databa
 that the code knows every migration the backup has (a backup from newer code is refused),
 and that the target is empty unless forced. Both are recorded in the audit log (an export of
 everything, an import of everything).
+
+On PostgreSQL with two roles (docs/deployment.md) ``pg_restore`` recreates the tables, which
+the default privileges then grant to the application role in full, audit tables included. With
+``YUANQU_DB_APP_ROLE`` set, the restore re-applies the grants of "after every migrate" in its
+own transaction: the application role may again only INSERT and SELECT the audit tables.
 """
 
 import hashlib
@@ -24,7 +29,8 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.db import connections
+from django.conf import settings
+from django.db import connections, transaction
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
@@ -261,6 +267,9 @@ def restore(path: Path, using: str = "default", force: bool = False) -> Result:
         )
     if not force and not is_empty(connection):
         raise BackupError("目标数据库中已有数据（用户、变更记录或安全事件）；确认要覆盖时加 --force")
+    role = settings.YUANQU_DB_APP_ROLE if connection.vendor == "postgresql" else ""
+    if role and not role_exists(connection, role):
+        raise BackupError(f"YUANQU_DB_APP_ROLE 指定的应用角色“{role}”在数据库中不存在，未恢复")
     if connection.vendor == "sqlite":
         _restore_sqlite(connection, path)
     else:
@@ -277,7 +286,32 @@ def restore(path: Path, using: str = "default", force: bool = False) -> Result:
             connection,
             "pg_restore 恢复",
         )
+        if role:
+            grant_application_role(connection, role)
     return Result(path, manifest)
+
+
+def role_exists(connection, role: str) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role])
+        return cursor.fetchone() is not None
+
+
+def grant_application_role(connection, role: str) -> None:
+    """docs/deployment.md's grants "after every migrate": every table and sequence to the
+    application role, then the audit tables back to INSERT and SELECT only."""
+    from .dbguard import TABLES
+
+    quote = connection.ops.quote_name
+    grantee, audit_tables = quote(role), ", ".join(quote(table) for table in TABLES)
+    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+        for statement in (
+            f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {grantee}",
+            f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {grantee}",
+            f"REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON {audit_tables} FROM {grantee}",
+            f"GRANT SELECT, INSERT ON {audit_tables} TO {grantee}",
+        ):
+            cursor.execute(statement)
 
 
 def _restore_sqlite(connection, path: Path) -> None:

@@ -169,3 +169,60 @@ def test_restore_refuses_a_damaged_file_a_newer_schema_and_a_database_in_use(tmp
     assert "已从" in run("restore", str(path), "--force")
     assert Enterprise.objects.filter(name="备份测试企业1有限公司").exists()
     assert not Enterprise.objects.filter(name="恢复前改的名字").exists()
+
+
+def audit_grants(conn, role):
+    """{table: privileges} the role holds on the audit tables and on one business table."""
+    with conn.cursor() as cursor:
+        cursor.execute(
+            "SELECT table_name, privilege_type FROM information_schema.role_table_grants "
+            "WHERE grantee = %s AND table_name IN ('core_objectchange', 'core_auditevent', 'enterprises_enterprise')",
+            [role],
+        )
+        grants = {}
+        for table, privilege in cursor.fetchall():
+            grants.setdefault(table, set()).add(privilege)
+    return grants
+
+
+@pytest.mark.django_db(transaction=True)
+def test_restore_gives_the_application_role_its_grants_again(
+    tmp_path, empty_database, settings, django_db_blocker
+):
+    """docs/deployment.md, two roles: pg_restore recreates the tables and the default privileges
+    grant them to the application role in full; with YUANQU_DB_APP_ROLE the restore takes
+    UPDATE, DELETE and TRUNCATE on the audit tables away again. A role that does not exist is
+    refused before anything is restored. (SQLite has no roles: the setting changes nothing.)"""
+    some_work()
+    path = tmp_path / "yuanqu.backup"
+    run("backup", str(path))
+    settings.YUANQU_DB_APP_ROLE = "yuanqu_app_missing"
+    if connection.vendor == "sqlite":
+        assert "已从" in run("restore", str(path), "--database", ALIAS)
+        assert Enterprise.objects.using(ALIAS).count() == 5
+        return
+    with pytest.raises(CommandError) as refused:
+        run("restore", str(path), "--database", ALIAS)
+    assert (
+        str(refused.value) == "YUANQU_DB_APP_ROLE 指定的应用角色“yuanqu_app_missing”在数据库中不存在，未恢复"
+    )
+    assert tables(empty_database) == {}
+
+    role = f"yuanqu_app_{uuid.uuid4().hex[:8]}"
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(f"CREATE ROLE {role} NOLOGIN")
+    try:
+        # What the default privileges of the owner would give a recreated table: everything.
+        with empty_database.cursor() as cursor:
+            cursor.execute(f"ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT ALL ON TABLES TO {role}")
+        settings.YUANQU_DB_APP_ROLE = role
+        assert "已从" in run("restore", str(path), "--database", ALIAS)
+        grants = audit_grants(empty_database, role)
+        assert grants["core_objectchange"] == grants["core_auditevent"] == {"INSERT", "SELECT"}
+        assert {"SELECT", "INSERT", "UPDATE", "DELETE"} <= grants["enterprises_enterprise"]
+    finally:
+        with empty_database.cursor() as cursor:
+            cursor.execute(f"DROP OWNED BY {role}")
+        empty_database.close()
+        with django_db_blocker.unblock(), connection.cursor() as cursor:
+            cursor.execute(f"DROP ROLE {role}")
