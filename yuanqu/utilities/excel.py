@@ -3,7 +3,7 @@
 The workbook is written here (``write_xlsx``): an .xlsx is a zip of a few small fixed XML
 parts and the sheet, whose XML is built row by row (text as inline strings, so no shared
 string table to hold) into a temporary file and deflated at zlib's fastest level — about
-four times xlsxwriter's speed, which was the export's floor. For the page the workbook is
+five times xlsxwriter's speed, which was the export's floor. For the page the workbook is
 sent as a stream over a temporary file once it outgrows ``EXPORT_SPOOL_BYTES`` (256 KiB,
 about 3,000 enterprises; a smaller file is one response body). A table's rows come straight
 from ``values_list()`` over the table's own queryset — the restricted, filtered one —
