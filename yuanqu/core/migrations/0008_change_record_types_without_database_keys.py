@@ -12,6 +12,9 @@ the table, which would drop the append-only triggers with it; there the foreign-
 
 from django.db import migrations, models
 
+# Numbered after main's 0007_personal_data_audit_kinds, written beside it: when both meet,
+# this migration depends on that one instead of 0006 (one line, below).
+
 TABLE = "core_objectchange"
 KEYS = {
     "content_type_id": (
