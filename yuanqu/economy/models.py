@@ -73,11 +73,18 @@ class VersionedValue(VersionedModel):
 class EnterpriseMonthlyValue(VersionedValue):
     """One enterprise's value of an indicator for a month (企业月报)."""
 
+    # No index of their own for the two keys: the unique constraint leads with the enterprise
+    # and ``emv_indicator_period_ytd`` with the indicator, and every index is written once per
+    # value an import inserts (hundreds of thousands at a time).
     enterprise = models.ForeignKey(
         "enterprises.Enterprise",
         on_delete=models.PROTECT,
         related_name="monthly_values",
         verbose_name=_("企业"),
+        db_index=False,
+    )
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.PROTECT, related_name="+", verbose_name=_("指标"), db_index=False
     )
 
     restrict_paths = {

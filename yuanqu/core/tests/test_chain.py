@@ -198,3 +198,25 @@ def test_deploy_check_warns_when_the_application_owns_the_audit_tables():
             assert table in warning.msg or "超级用户" in warning.msg
     else:
         assert warnings == []
+
+
+@pytest.mark.django_db
+def test_an_import_of_many_rows_links_as_single_saves_would(owned_enterprise, other_enterprise, alice):
+    """The bulk path's links (the key, the columns' normal forms worked out once) are the
+    ones ``digest`` recomputes for each row: a few hundred rows with a request, an address,
+    names in Chinese, values with and without decimals and one left empty verify."""
+    indicators = list(Indicator.objects.order_by("code")[:3])
+    rows = [
+        (enterprise.pk, enterprise.name, indicator, Decimal(f"{n}.25") if n % 3 else None, Decimal(n * 1000))
+        for n, (enterprise, indicator) in enumerate(
+            [(e, i) for e in (owned_enterprise, other_enterprise) for i in indicators]
+        )
+    ]
+    with acting_as(alice, source="web", ip="10.1.2.3"):
+        insert_first_versions(rows, datetime.date(2026, 9, 1), alice)
+        insert_first_versions(rows, datetime.date(2026, 10, 1), alice)
+    assert ObjectChange.objects.filter(ip="10.1.2.3").count() == 2 * len(rows)
+    checked, broken = chain.verify(ObjectChange)
+    assert broken is None and checked == ObjectChange.objects.count()
+    first = ObjectChange.objects.filter(ip="10.1.2.3").order_by("id").first()
+    assert first.user_name == "alice" and first.postchange_data["version"] == 1

@@ -13,6 +13,7 @@ import openpyxl
 import pytest
 from django.core.management import call_command
 from django.test import Client, override_settings
+from django.utils.translation import gettext_lazy
 
 from yuanqu.core.models import AuditEvent
 from yuanqu.enterprises.models import Contact, Enterprise, Industry
@@ -229,3 +230,85 @@ def test_memory_stays_flat_as_the_rows_grow():
         finally:
             tracemalloc.stop()
     assert peaks[10000] < peaks[1000] * 1.5, peaks
+
+
+EVERY_KIND_HEADER = ["文本", "数", "金额", "日期", "时间", "是否", "空", "长文本"]
+HUGE = "园" * 20000 + "区" * 20000  # longer than a cell holds (32,767)
+
+
+def every_kind_rows():
+    aware = datetime.datetime(2025, 12, 31, 23, 59, 30, tzinfo=datetime.UTC)
+    return [
+        ["企业😀名称", 42, Decimal("12345.5000"), datetime.date(2024, 2, 29), aware, True, None, HUGE],
+        [
+            "=SUM(A1:A9)",
+            -7.25,
+            Decimal("5000"),
+            datetime.date(1999, 12, 31),
+            datetime.datetime(2026, 1, 2, 8, 5),
+            False,
+            "",
+            "a & b <c> > d",
+        ],  # fmt: skip
+        [
+            "含\x1b控制\x00字符",
+            10**17,
+            0.1 + 0.2,
+            datetime.date(2026, 3, 1),
+            None,
+            None,
+            None,
+            "_x0041_ 不是转义",
+        ],
+        ["＋86 138", float("nan"), float("inf"), None, None, None, None, "－1"],
+        [None, None, None, None, None, None, None, None],  # a row with nothing in it
+        ["行\n换行", Decimal("1E+3"), 1e-7, None, None, None, None, gettext_lazy("企业")],
+    ]
+
+
+def read_cells(path):
+    sheet = openpyxl.load_workbook(path).worksheets[0]
+    cells = [
+        [(c.value, c.data_type, c.number_format, bool(c.font.b)) for c in row]
+        for row in sheet.iter_rows(min_row=1, max_row=sheet.max_row)
+    ]
+    widths = {key: dim.width for key, dim in sheet.column_dimensions.items()}
+    return sheet.title, sheet.freeze_panes, sheet.dimensions, widths, cells
+
+
+def test_the_sheet_opens_as_the_old_xlsxwriter_sheet_did(tmp_path):
+    """The written XML reads back in openpyxl cell for cell as xlsxwriter's file: values,
+    types, number formats, the bold header, widths, the frozen row, the sheet's extent."""
+    from yuanqu.bench_export import xlsxwriter_write
+
+    new, old = tmp_path / "new.xlsx", tmp_path / "old.xlsx"
+    assert excel.write_xlsx(new, "园区/企业", EVERY_KIND_HEADER, every_kind_rows(), [1, 2]) == 6
+    assert xlsxwriter_write(old, "园区/企业", EVERY_KIND_HEADER, every_kind_rows(), [1, 2]) == 6
+    assert read_cells(new) == read_cells(old)
+
+    title, frozen, extent, widths, cells = read_cells(new)
+    assert (title, frozen, extent) == ("园区、企业", "A2", "A1:H7")
+    assert [c[0] for c in cells[0]] == EVERY_KIND_HEADER and all(c[3] for c in cells[0])
+    first, second, third, fourth, fifth, sixth = cells[1:]
+    assert first[0][:2] == ("企业😀名称", "s")
+    assert first[2] == (12345.5, "n", "#,##0.0###", False) and second[2][2] == "#,##0"
+    assert first[3][0] == datetime.datetime(2024, 2, 29) and first[3][2] == "yyyy-mm-dd"
+    assert first[4][0] == datetime.datetime(2026, 1, 1, 7, 59, 30) and first[4][2] == "yyyy-mm-dd hh:mm"
+    assert (first[5][0], second[5][0]) == ("是", "否")
+    assert len(first[7][0]) == 32767 and first[7][0] == HUGE[:32767]
+    assert second[0][0] == "'=SUM(A1:A9)" and second[7][0] == "a & b  > d"  # markup goes, & and > stay
+    assert third[0][0] == "含控制字符" and third[1][0] == 10**17
+    assert fourth[0][0] == "'＋86 138" and fourth[7][0] == "'－1"
+    assert all(c[0] is None for c in fifth)
+    assert sixth[0][0] == "行\n换行" and sixth[7][0] == "企业" and sixth[1][:3] == (1000, "n", "#,##0")
+    assert widths["H"] == pytest.approx(60.71, abs=0.01)  # 60 characters at most
+
+
+def test_an_empty_export_is_a_header_that_opens(tmp_path):
+    from yuanqu.bench_export import xlsxwriter_write
+
+    new, old = tmp_path / "new.xlsx", tmp_path / "old.xlsx"
+    assert excel.write_xlsx(new, "企业", ["名称", "代码"], []) == 0
+    xlsxwriter_write(old, "企业", ["名称", "代码"], [])
+    assert read_cells(new) == read_cells(old)
+    assert [c[0] for c in read_cells(new)[4][0]] == ["名称", "代码"]

@@ -70,7 +70,7 @@ class Command(BaseCommand):
         header, rows = sheet
         title = exporter.title
         path = Path(file)
-        # Written row by row straight into the file (xlsxwriter, constant memory).
+        # Written row by row, a block at a time, into the file (utilities.excel.write_xlsx).
         count = write_xlsx(path, title, header, rows, getattr(sheet, "figures", ()))
         data = {"model": model._meta.label_lower, "rows": count, "file": path.name}
         if exporter.accepts_period:
