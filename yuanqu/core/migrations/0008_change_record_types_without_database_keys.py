@@ -12,8 +12,6 @@ the table, which would drop the append-only triggers with it; there the foreign-
 
 from django.db import migrations, models
 
-# Numbered after main's 0007_personal_data_audit_kinds, written beside it: when both meet,
-# this migration depends on that one instead of 0006 (one line, below).
 
 TABLE = "core_objectchange"
 KEYS = {
@@ -61,7 +59,7 @@ def field(**options):
 class Migration(migrations.Migration):
     dependencies = [
         ("contenttypes", "0002_remove_content_type_name"),
-        ("core", "0006_account_audit_kinds"),
+        ("core", "0007_personal_data_audit_kinds"),
     ]
 
     operations = [
