@@ -31,6 +31,9 @@ from django.utils import timezone
 
 GENESIS = "genesis"
 RETENTION_DAYS = 180
+# Rows linked and inserted together: a slice is written within seconds of the time it is
+# stamped with, however long the whole import takes (the insert trigger allows minutes).
+SLICE = 10_000
 ALGORITHM = "sm3" if "sm3" in hashlib.algorithms_available else "sha256"
 
 

@@ -745,4 +745,6 @@ def insert_first_versions(new, period, user):
         change_fields = ["time", "user_id", "user_name", "request_id", "ip", "source", "action", "content_type",
                          "object_id", "object_repr", "related_type", "related_id", "prechange_data",
                          "postchange_data", "message"]  # fmt: skip
-        _insert(ObjectChange, *chain.link_rows(ObjectChange, change_fields, rows, using=connection.alias))
+        for start in range(0, len(rows), chain.SLICE):  # each slice stamped right before it is written
+            part = rows[start : start + chain.SLICE]
+            _insert(ObjectChange, *chain.link_rows(ObjectChange, change_fields, part, using=connection.alias))

@@ -220,3 +220,30 @@ def test_an_import_of_many_rows_links_as_single_saves_would(owned_enterprise, ot
     assert broken is None and checked == ObjectChange.objects.count()
     first = ObjectChange.objects.filter(ip="10.1.2.3").order_by("id").first()
     assert first.user_name == "alice" and first.postchange_data["version"] == 1
+
+
+@pytest.mark.django_db
+def test_a_long_write_is_stamped_a_slice_at_a_time_and_still_verifies(owned_enterprise, alice, monkeypatch):
+    """An import of hundreds of thousands of values takes minutes; the insert trigger refuses
+    a time minutes off the clock. Each slice takes the database's time right before it is
+    written, and the chain runs on across the slices."""
+    from yuanqu.utilities.testing import factories as f
+
+    monkeypatch.setattr(chain, "SLICE", 2)
+    takes = []
+    take_head = chain._take_head
+    monkeypatch.setattr(chain, "_take_head", lambda *a: takes.append(a) or take_head(*a))
+    enterprises = [owned_enterprise, *(f.enterprise() for _ in range(4))]
+    indicator = Indicator.objects.get(code="revenue")
+    takes.clear()
+    insert_first_versions(
+        [(e.pk, e.name, indicator, Decimal("1"), Decimal("1")) for e in enterprises],
+        datetime.date(2026, 9, 1),
+        alice,
+    )
+    assert len(takes) == 3  # five change records in slices of two
+    takes.clear()
+    events = AuditEvent.objects.bulk_create([AuditEvent(kind="login", user_name=f"u{i}") for i in range(5)])
+    assert len(events) == 5 and len(takes) == 3
+    for model in (ObjectChange, AuditEvent):
+        assert chain.verify(model)[1] is None
