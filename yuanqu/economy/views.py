@@ -324,7 +324,8 @@ class IndicatorView(generic.ObjectView):
             "zone": zone,
             "zones": list(Zone.objects.all()),
             "error": error,
-            "detail": detail,
+            # every enterprise's row stays out of the cached context: the page shows one page
+            "detail": {key: rows for key, rows in detail.items() if key != "enterprises"},
             "shown": shown,
             "enterprises": enterprises,
             "enterprise_count": page.paginator.count,
