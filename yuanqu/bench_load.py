@@ -65,11 +65,15 @@ def _production_env(var_dir: str, database_url: str | None) -> dict:
         YUANQU_LOG_LEVEL="ERROR",
         # Production sits behind a TLS proxy (.env.example); the client sends its header.
         YUANQU_SECURE_PROXY_SSL_HEADER="true",
+        # The leader's login would ask for a TOTP code (two-factor login): the bench measures
+        # the pages after a login, so no role is asked for one here.
+        YUANQU_OTP_REQUIRED_ROLES="",
         DJANGO_SETTINGS_MODULE="yuanqu.settings",
         PYTHONPATH=str(ROOT),
     )
-    if database_url:
-        env["DATABASE_URL"] = database_url
+    # Serving in production asks for DATABASE_URL (``cli.require_serving``): SQLite's is named
+    # as the settings' default would be.
+    env["DATABASE_URL"] = database_url or f"sqlite:///{Path(var_dir) / 'yuanqu.sqlite3'}"
     return env
 
 
