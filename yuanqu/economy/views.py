@@ -329,7 +329,7 @@ class IndicatorView(generic.ObjectView):
             "shown": shown,
             "enterprises": enterprises,
             "enterprise_count": page.paginator.count,
-            "pager": _pager(page, f"?{query.urlencode()}{sort_query}"),
+            "pager": _pager(page, "&".join(filter(None, [query.urlencode(), sort_query.lstrip("&")]))),
             "sort": sort,
             "columns": [sort_column(query, key, header, sort) for key, header in ENTERPRISE_COLUMNS],
             "chains": sorted({r["chain"] for r in detail["enterprises"]}),
@@ -378,7 +378,7 @@ def _pager(page, base: str) -> dict | None:
     filters and the sort."""
     if not page.has_other_pages():
         return None
-    link = lambda n: f"{base}&page={n}#indicator-enterprises"  # noqa: E731
+    link = lambda n: "?" + "&".join(filter(None, [base, f"page={n}"])) + "#indicator-enterprises"  # noqa: E731
     return {
         "number": page.number,
         "pages": page.paginator.num_pages,
