@@ -76,6 +76,8 @@ def test_the_enterprise_table_comes_in_pages_keeping_sort_and_filters(client, de
     names = [r["name"] for r in rows]
     assert names == sorted(names)  # the sort holds across pages
     assert all(r["ytd_text"] for r in rows)  # every row shown has its figures as text
+    # with no filter or sort asked for, the link names the page alone
+    assert client.get(url).context["pager"]["next"] == "?page=2#indicator-enterprises"
     # a filter that leaves less than a page has no pager
     filtered = client.get(url, {"period": "2024-10", "q": names[0]})
     assert (
