@@ -91,6 +91,20 @@ def _get(client, path):
     return run
 
 
+def _cold(client, path):
+    """``_get`` with the page cache emptied before each request: the page computed, as the
+    first request after a change of the data sees it (``economy/pagecache.py``)."""
+    get = _get(client, path)
+
+    def run():
+        from django.core.cache import cache
+
+        cache.clear()
+        return get()
+
+    return run
+
+
 def _reset():
     from django.db import connection
 
@@ -141,8 +155,11 @@ def bench_size(n):
     rows.append(("API list, 50 per page (staff)", median_ms(_get(staff, "/api/enterprises/"))))
     leader = _client("leader")
     rows.append(("经济运行 summary, all indicators (leader)", median_ms(_get(leader, "/economy/"))))
-    rows.append(("驾驶舱 cockpit (leader)", median_ms(_get(leader, "/cockpit/"))))
-    rows.append(("驾驶舱 cockpit (grid worker, own 片区)", median_ms(_get(grid, "/cockpit/"))))
+    rows.append(("驾驶舱 cockpit (leader, computed)", median_ms(_cold(leader, "/cockpit/"))))
+    rows.append(("驾驶舱 cockpit (grid worker, own 片区, computed)", median_ms(_cold(grid, "/cockpit/"))))
+    rows.append(
+        ("驾驶舱 cockpit (leader, unchanged data: from the cache)", median_ms(_get(leader, "/cockpit/")))
+    )
     from yuanqu.bench_figures import catalogue_rows, target_rows
 
     rows += catalogue_rows(median_ms, leader)
@@ -507,8 +524,9 @@ def scale_bench() -> dict:
 
     add("baseline: /healthz (constant view)", median_ms(_get(leader, "/healthz")))
     add("raw SQL: the cockpit's aggregation over the plain value table", median_ms(lambda: baseline_sql(headline, primary, last)))
-    add("驾驶舱 cockpit (leader, whole park)", median_ms(_get(leader, "/cockpit/")))
-    add("驾驶舱 cockpit (grid worker, own 片区)", median_ms(_get(grid, "/cockpit/")))
+    add("驾驶舱 cockpit (leader, whole park)", median_ms(_cold(leader, "/cockpit/")))
+    add("驾驶舱 cockpit (grid worker, own 片区)", median_ms(_cold(grid, "/cockpit/")))
+    add("驾驶舱 cockpit (leader, unchanged data: from the cache)", median_ms(_get(leader, "/cockpit/")))
     add("`indicators` computation, 10 indicators (rollups)", median_ms(lambda: indicator_summary(last)))
     add(
         "`indicators` computation, 10 indicators (value table, no rollups)",

@@ -16,6 +16,7 @@ from .services import (
     contributions,
     describe,
     enterprise_pulls,
+    growth_from_sums,
     growth_rate,
     last_year,
     park_root,
@@ -47,29 +48,23 @@ def _enterprise_rows(values, indicator, periods):
     return month, ytd, info
 
 
-def enterprise_series(values, indicator, period, zone=None) -> dict:
-    """Series, breakdowns and the enterprise table of an enterprise-level indicator."""
+def enterprise_series(values, indicator, period, zone=None, scope=None) -> dict:
+    """Series, breakdowns and the enterprise table of an enterprise-level indicator.
+
+    With a rollup ``scope`` (``rollups.scope_for``: the whole park or a grid worker's 片区)
+    the 24-month series comes from the rollups in one query and only the month and the same
+    month a year earlier are read per enterprise; otherwise (other restrictions) every month
+    of the series is read from the value table. The figures are the same either way."""
     if zone is not None:
         values = values.filter(enterprise__zone_id__in=zone.subtree_ids())
     months = series_periods(period)
-    wanted = sorted(set(months) | {last_year(p) for p in months})
-    month, ytd, info = _enterprise_rows(values, indicator, wanted)
-    series = []
-    for when in months:
-        before = last_year(when)
-        growth = comparable_growth(ytd[when], ytd[before])
-        series.append(
-            {
-                "period": when,
-                "label": describe(when),
-                "month_value": total(month[when].values()).value,
-                "ytd": total(ytd[when].values()).value,
-                "last_month_value": total(month[before].values()).value,
-                "last_ytd": total(ytd[before].values()).value,
-                "growth": growth.value,
-                "note": growth.note,
-            }
-        )
+    if scope is not None:
+        month, ytd, info = _enterprise_rows(values, indicator, [period, last_year(period)])
+        series = _rolled_up_series(scope, indicator, months)
+    else:
+        wanted = sorted(set(months) | {last_year(p) for p in months})
+        month, ytd, info = _enterprise_rows(values, indicator, wanted)
+        series = _series(month, ytd, months)
     current, previous = ytd[period], ytd[last_year(period)]
     enterprises = enterprise_table(month[period], current, previous, info)
     return {
@@ -79,6 +74,66 @@ def enterprise_series(values, indicator, period, zone=None) -> dict:
         "enterprises": enterprises,
         "drags": largest_drags(enterprises),
     }
+
+
+def _series_row(when, month_value, ytd, last_month_value, last_ytd, growth) -> dict:
+    return {
+        "period": when,
+        "label": describe(when),
+        "month_value": month_value,
+        "ytd": ytd,
+        "last_month_value": last_month_value,
+        "last_ytd": last_ytd,
+        "growth": growth.value,
+        "note": growth.note,
+    }
+
+
+def _series(month, ytd, months) -> list[dict]:
+    """The series from every enterprise's values of each month and a year earlier."""
+    series = []
+    for when in months:
+        before = last_year(when)
+        series.append(
+            _series_row(
+                when,
+                total(month[when].values()).value,
+                total(ytd[when].values()).value,
+                total(month[before].values()).value,
+                total(ytd[before].values()).value,
+                comparable_growth(ytd[when], ytd[before]),
+            )
+        )
+    return series
+
+
+def _rolled_up_series(scope, indicator, months) -> list[dict]:
+    """The same series from the rollups: sums and counts per month, the comparable pairing
+    kept with each month (``rollups.py``), read for the 48 months in one query."""
+    scope.load([indicator], sorted(set(months) | {last_year(p) for p in months}))
+    series = []
+    for when in months:
+        now, before = scope.sums(indicator, when), scope.sums(indicator, last_year(when))
+        ytd = now.ytd_sum if now.ytd_count else None
+        growth = growth_from_sums(  # as the summary's (``services._rolled_up``)
+            ytd,
+            now.paired_ytd,
+            now.paired_base,
+            paired=now.paired_count,
+            entered=now.ytd_count - now.paired_count,
+            left=before.ytd_count - now.paired_count,
+        )
+        series.append(
+            _series_row(
+                when,
+                now.month_sum if now.month_count else None,
+                ytd,
+                before.month_sum if before.month_count else None,
+                before.ytd_sum if before.ytd_count else None,
+                growth,
+            )
+        )
+    return series
 
 
 def breakdown(current: dict, previous: dict, group_of: dict) -> list[dict]:
@@ -219,10 +274,11 @@ def zone_series(figures, indicator, period, zone=None) -> dict:
     }
 
 
-def indicator_detail(indicator, period, zone=None, *, values, figures) -> dict:
-    """Everything the indicator page shows, over the (restricted) values and figures."""
+def indicator_detail(indicator, period, zone=None, *, values, figures, scope=None) -> dict:
+    """Everything the indicator page shows, over the (restricted) values and figures; the
+    rollup ``scope`` of the same records when the user's restriction is by 片区 or none."""
     if indicator.level == IndicatorLevel.ENTERPRISE:
-        return enterprise_series(values, indicator, period, zone)
+        return enterprise_series(values, indicator, period, zone, scope)
     return zone_series(figures, indicator, period, zone)
 
 

@@ -24,6 +24,7 @@ from yuanqu.utilities.periods import same_month_last_year as last_year
 from .choices import IndicatorLevel
 from .indicators import display_unit
 from .models import EnterpriseMonthlyValue, Indicator, ZoneMonthlyFigure
+from .pagecache import cached_part
 from .rollups import scope_for
 from .services import (
     HUNDRED,
@@ -418,15 +419,31 @@ class CockpitView(View):
         return has_perm(user, EnterpriseMonthlyValue, "view") and has_perm(user, ZoneMonthlyFigure, "view")
 
     def get(self, request):
-        user = request.user
         if not self.allows():
             raise PermissionDenied("没有查看权限")
+        if request.GET.get("export") == "xlsx":
+            period, _error = period_param(request, latest_period)
+            return self.export(
+                request, period, zone_param(request), Indicator.objects.filter(code=PRIMARY).first()
+            )
+        # The figures and their HTML are built once per (what the user may see, data version,
+        # day, query) and then read from the cache (``pagecache``); the page around them
+        # (menu, user, messages) is rendered for each request.
+        context, body = cached_part(
+            request,
+            "cockpit",
+            sorted(request.GET.lists()),
+            lambda: self.figures(request),
+            "economy/cockpit_body.html",
+        )
+        return render(request, self.template_name, {**context, "body": body})
+
+    def figures(self, request) -> dict:
+        """The cockpit's context: every figure it shows, over the records the user may see."""
+        user = request.user
         period, error = period_param(request, latest_period)
         zone = zone_param(request)
         primary = Indicator.objects.filter(code=PRIMARY).first()
-        if request.GET.get("export") == "xlsx":
-            return self.export(request, period, zone, primary)
-
         values = restrict(EnterpriseMonthlyValue.objects.filter(is_current=True), user, "view")
         if zone is not None:
             values = values.filter(enterprise__zone_id__in=zone.subtree_ids())
@@ -441,12 +458,12 @@ class CockpitView(View):
         }
         data.update(primary_figures(period, values, primary))
         query = f"period={period:%Y-%m}" + (f"&zone={zone.pk}" if zone else "")
-        context = {
+        return {
             "data": data,
             "period": period,
             "period_value": f"{period:%Y-%m}",
             "zone": zone,
-            "zones": Zone.objects.all(),
+            "zones": list(Zone.objects.all()),
             "primary": primary,
             "drop_pct": percent(Decimal(str(settings.YUANQU_WARNING_DROP))),
             "error": error,
@@ -454,7 +471,6 @@ class CockpitView(View):
             "work": work_figures(user, period, zone),
             "drags_url": _drags_url(user, primary, query),
         }
-        return render(request, self.template_name, context)
 
     def export(self, request, period, zone, primary):
         """One of the cockpit's tables as Excel, over the records the user may export."""

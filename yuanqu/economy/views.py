@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -29,6 +30,7 @@ from .forms import (
 from .importers import MonthlyImporter
 from .indicators import display_unit
 from .models import EnterpriseMonthlyValue, Indicator, PeriodLock, ZoneMonthlyFigure
+from .pagecache import cached_part
 from .rollups import scope_for
 from .services import (
     describe,
@@ -272,6 +274,9 @@ class IndicatorView(generic.ObjectView):
             zone,
             values=restrict(EnterpriseMonthlyValue.objects.all(), user, action),
             figures=restrict(ZoneMonthlyFigure.objects.all(), user, action),
+            # The page's series reads the rollups of what the user may view (the whole park
+            # or a grid worker's 片区); an export keeps to the value table of its own grant.
+            scope=scope_for(user, zone) if action == "view" else None,
         )
 
     def get(self, request, pk):
@@ -280,27 +285,49 @@ class IndicatorView(generic.ObjectView):
         return super().get(request, pk)
 
     def extra_context(self, indicator):
+        # Built once per (what the user may see, data version, day, query) and then read
+        # from the cache with its HTML (``pagecache``).
+        request = self.request
+        context, body = cached_part(
+            request,
+            "indicator",
+            (indicator.pk, sorted(request.GET.lists())),
+            lambda: self.figures(indicator),
+            "economy/indicator_body.html",
+        )
+        return {**context, "body": body}
+
+    def figures(self, indicator) -> dict:
+        """The page's own context: the series, the breakdowns and one page of the enterprise
+        table (filtered and sorted as asked; figures as text only for the rows shown)."""
         request = self.request
         period, error = period_param(request, latest_period)
         zone = zone_param(request)
         detail = self.detail(indicator, period, zone, "view")
         shown = display_unit(indicator)
-        enterprises, sort = enterprise_rows(detail, request.GET)
+        rows, sort = enterprise_rows(detail, request.GET)
+        page = Paginator(rows, ENTERPRISES_PER_PAGE).get_page(request.GET.get("page"))
+        enterprises = list(page.object_list)
         amounts = ("month_value", "ytd", "last_month_value", "last_ytd", "base")
         _with_texts([*detail["series"], *detail["chains"], *detail["zones"]], shown, amounts)
-        _with_texts(detail["enterprises"], shown, (*amounts, "change"), detail=True)
+        _with_texts([*enterprises, *detail["drags"]], shown, (*amounts, "change"), detail=True)
         query = request.GET.copy()
-        for key in ("export", "table", "sort"):
+        for key in ("export", "table", "sort", "page"):
             query.pop(key, None)
+        sort_query = f"&sort={sort}" if sort != DEFAULT_SORT else ""
         return {
+            "object": indicator,
             "period": period,
             "period_value": f"{period:%Y-%m}",
             "zone": zone,
-            "zones": Zone.objects.all(),
+            "zones": list(Zone.objects.all()),
             "error": error,
-            "detail": detail,
+            # every enterprise's row stays out of the cached context: the page shows one page
+            "detail": {key: rows for key, rows in detail.items() if key != "enterprises"},
             "shown": shown,
             "enterprises": enterprises,
+            "enterprise_count": page.paginator.count,
+            "pager": _pager(page, "&".join(filter(None, [query.urlencode(), sort_query.lstrip("&")]))),
             "sort": sort,
             "columns": [sort_column(query, key, header, sort) for key, header in ENTERPRISE_COLUMNS],
             "chains": sorted({r["chain"] for r in detail["enterprises"]}),
@@ -309,7 +336,7 @@ class IndicatorView(generic.ObjectView):
             "chart": chart_data(indicator, detail["series"], shown),
             "can_export_data": has_perm(request.user, self.source_model(indicator), "export"),
             "query": query.urlencode(),
-            "sort_query": f"&sort={sort}" if sort != DEFAULT_SORT else "",
+            "sort_query": sort_query,
             "is_enterprise_level": indicator.level == IndicatorLevel.ENTERPRISE,
         }
 
@@ -339,6 +366,23 @@ class IndicatorView(generic.ObjectView):
             data={"indicator": indicator.code, "table": name},
             filename=f"{title}{period:%Y-%m}.xlsx",
         )
+
+
+ENTERPRISES_PER_PAGE = 50
+
+
+def _pager(page, base: str) -> dict | None:
+    """The enterprise table's page links (None when it fits on one page), keeping the
+    filters and the sort."""
+    if not page.has_other_pages():
+        return None
+    link = lambda n: "?" + "&".join(filter(None, [base, f"page={n}"])) + "#indicator-enterprises"  # noqa: E731
+    return {
+        "number": page.number,
+        "pages": page.paginator.num_pages,
+        "previous": link(page.previous_page_number()) if page.has_previous() else "",
+        "next": link(page.next_page_number()) if page.has_next() else "",
+    }
 
 
 def sort_column(query, key, header, current) -> dict:

@@ -41,3 +41,28 @@ def test_demo_weekly_watch_and_statistics(db):
     reports = WeeklyReport.objects.count()
     generate_projects(TODAY)  # a rerun changes nothing
     assert WeeklyReport.objects.count() == reports
+
+
+def test_lights_of_every_demo_project_in_five_queries_as_one_by_one(db, django_assert_max_num_queries):
+    """The lights of the list, the cockpit and the 周通报 are read as rows in a fixed number of
+    queries; each is the light the project page computes from the project itself."""
+    from yuanqu.projects.services import light
+
+    enterprise_demo.generate(60, today=TODAY)
+    generate_projects(TODAY)
+    period = datetime.date(2025, 10, 1)
+    few = KeyProject.objects.order_by("code")[:3]
+    with django_assert_max_num_queries(5):
+        lights_by_project(KeyProject.objects.filter(pk__in=few.values("pk")), period, today=TODAY)
+    with django_assert_max_num_queries(5):
+        lights = lights_by_project(KeyProject.objects.all(), period, today=TODAY)
+    projects = list(KeyProject.objects.all())
+    assert len(lights) == len(projects) == TOTAL
+    for project in projects:
+        one = light(project, period, today=TODAY)
+        assert lights[project.pk] == one, project.code
+    assert {r.light for r in lights.values()} == {"green", "yellow", "red"}
+    assert any(r.parts and r.notes == [] for r in lights.values())
+    # A list of projects (the 周通报 passes one) gives the same, with no query per project.
+    with django_assert_max_num_queries(5):
+        assert lights_by_project(projects, period, today=TODAY) == lights
