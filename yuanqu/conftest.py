@@ -69,6 +69,31 @@ def _flush_past_audit_triggers():
     flush.Command.handle = original
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _module_data_checked_once():
+    """Module data seeded inside a transaction (``utilities.testing.database.rolled_back``)
+    leaves PostgreSQL's deferred foreign-key checks pending; Django checks them at the end of
+    every test, inside the test's savepoint, whose rollback puts them back in the queue: each
+    test paid again for checking the whole demo zone (a tenth of a second). They are checked
+    once, in the outer transaction, before a test opens its savepoint."""
+    from django.db import connections
+    from django.test import TestCase
+
+    original = TestCase.__dict__["_enter_atomics"]
+
+    @classmethod
+    def _enter_atomics(cls):
+        for alias in cls._databases_names():
+            connection = connections[alias]
+            if connection.vendor == "postgresql" and connection.in_atomic_block:
+                connection.check_constraints()
+        return original.__func__(cls)
+
+    TestCase._enter_atomics = _enter_atomics
+    yield
+    TestCase._enter_atomics = original
+
+
 @pytest.fixture
 def park(db):
     return f.zone("高新区", kind=ZoneKind.PARK)
