@@ -22,6 +22,8 @@ from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from yuanqu.users.permissions import scope_signature
+
 TIMEOUT = 600  # seconds: a bound on memory, not on correctness (the version is in the key)
 PREFIX = "yuanqu:page:"
 
@@ -35,16 +37,6 @@ def data_version():
     )
 
 
-def scope_key(user) -> tuple:
-    """Everything of the user that decides which records the pages may show."""
-    from yuanqu.users.permissions import _grants
-
-    grants = sorted(
-        (model, action, tuple(sorted(constraints))) for (model, action), constraints in _grants(user).items()
-    )
-    return (tuple(grants), user.role, user.department_id, user.zone_id, user.enterprise_id)
-
-
 def cached_part(request, name: str, params, build, template: str) -> tuple[dict, str]:
     """(context, HTML of ``template`` rendered with it) of the page part ``name`` for these
     request ``params``: from the cache when nothing changed since it was built, else
@@ -53,7 +45,7 @@ def cached_part(request, name: str, params, build, template: str) -> tuple[dict,
     if version is None:
         context = build()
         return context, render_to_string(template, context, request)
-    raw = repr((name, scope_key(request.user), version, timezone.localdate(), params))
+    raw = repr((name, scope_signature(request.user), version, timezone.localdate(), params))
     key = PREFIX + hashlib.sha256(raw.encode()).hexdigest()
     hit = cache.get(key)
     if hit is not None:

@@ -12,6 +12,7 @@ from yuanqu.economy.cockpit import CockpitView
 from yuanqu.economy.services import record_enterprise_value
 from yuanqu.economy.views import IndicatorView
 from yuanqu.users.models import ObjectPermission
+from yuanqu.users.permissions import scope_signature
 from yuanqu.utilities.testing import factories as f
 
 from .test_cockpit import AUG, COCKPIT, cockpit_json, make_cockpit_data
@@ -107,8 +108,8 @@ def test_users_who_see_different_records_never_share_an_entry(
     assert other_enterprise.name not in page.content.decode()
     # Another leader (same grants, same department) shares the leader's entry.
     other_leader = f.user("leader2", leader.role, leader.department, name="王主任")
-    assert pagecache.scope_key(other_leader) == pagecache.scope_key(leader)
-    assert pagecache.scope_key(grid_worker) != pagecache.scope_key(leader)
+    assert scope_signature(other_leader) == scope_signature(leader)
+    assert scope_signature(grid_worker) != scope_signature(leader)
 
 
 def test_a_new_value_shows_on_the_indicator_page(
