@@ -120,42 +120,85 @@ def write_xlsx(target, title: str, header: list[str], rows, figures=()) -> int:
     rows = iter(rows)
     first = list(itertools.islice(rows, WIDTH_SAMPLE_ROWS))
     head = [cell_value(str(name)) for name in header]  # text, like every cell
-    widths = []
-    for col, name in enumerate(head):
-        shown = [cell_value(r[col]) for r in first if col < len(r)]
-        widest = max([display_width(name)] + [display_width(v) for v in shown])
-        widths.append(min(max(widest + 2, 8), 60))
+    widths = _widths(head, first, len(head))
     with tempfile.TemporaryFile() as body:
         count, last_row, last_col = _write_sheet_data(body, head, itertools.chain(first, rows), figures)
-        body.seek(0)
-        with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=COMPRESS_LEVEL) as book:
-            for name, part in _fixed_parts(sheet_name(title)):
-                book.writestr(name, part)
-            with book.open("xl/worksheets/sheet1.xml", "w") as sheet:
-                sheet.write(_sheet_head(widths, last_row, last_col))
-                shutil.copyfileobj(body, sheet, COPY_BLOCK)
-                sheet.write(SHEET_TAIL)
+        _write_book(target, title, body, widths, last_row, last_col, frozen=True)
     return count
 
 
-def _write_sheet_data(body, head, rows, figures):
-    """Write the rows' ``<row>`` elements into ``body``; return the number of rows, and the
-    last row and column (0-based) that hold a cell."""
+def write_sections(target, title: str, sections, figures=()) -> int:
+    """Write one sheet of sections to ``target`` and return the number of rows under the
+    headings: each section is ``(heading, rows)``, its heading a bold row (the first one
+    usually the sheet's title), an empty row between two sections.
+
+    A sheet of sections has no one header to keep in view, so nothing is frozen; the column
+    widths are measured on every heading and each section's first rows, and ``figures``
+    (column indexes) hold for every section's rows. Cells are written as ``write_xlsx``
+    writes them (text neutralised, numbers typed)."""
+    figures = frozenset(figures)
+    parts = []  # (heading, first rows, the other rows)
+    for heading, rows in sections:
+        rows = iter(rows)
+        head = [cell_value(str(name)) for name in heading]  # text, like every cell
+        parts.append((head, list(itertools.islice(rows, WIDTH_SAMPLE_ROWS)), rows))
+    sample = [row for head, first, _ in parts for row in (head, *first)]
+    widths = _widths([], sample, max((len(row) for row in sample), default=0))
+    count, last_row, last_col, start = 0, -1, -1, 0
+    with tempfile.TemporaryFile() as body:
+        for head, first, rest in parts:
+            written, end, right = _write_sheet_data(body, head, itertools.chain(first, rest), figures, start)
+            count += written
+            last_row, last_col = max(last_row, end), max(last_col, right)
+            start += written + 2  # the heading, the rows, an empty row
+        _write_book(target, title, body, widths, last_row, last_col, frozen=False)
+    return count
+
+
+def _widths(head, first, columns):
+    """Each column's width: its widest of the header and the first rows, 8 to 60 characters."""
+    widths = []
+    for col in range(columns):
+        shown = [cell_value(r[col]) for r in first if col < len(r)]
+        named = display_width(head[col]) if col < len(head) else 0
+        widest = max([named] + [display_width(v) for v in shown])
+        widths.append(min(max(widest + 2, 8), 60))
+    return widths
+
+
+def _write_book(target, title, body, widths, last_row, last_col, frozen):
+    """The workbook's zip: the fixed parts, then the sheet (its head, the rows in ``body``)."""
+    body.seek(0)
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=COMPRESS_LEVEL) as book:
+        for name, part in _fixed_parts(sheet_name(title)):
+            book.writestr(name, part)
+        with book.open("xl/worksheets/sheet1.xml", "w") as sheet:
+            sheet.write(_sheet_head(widths, last_row, last_col, frozen))
+            shutil.copyfileobj(body, sheet, COPY_BLOCK)
+            sheet.write(SHEET_TAIL)
+
+
+def _write_sheet_data(body, head, rows, figures, start=0):
+    """Write the rows' ``<row>`` elements into ``body``, ``head`` in bold first, ``start``
+    rows below the top; return the number of rows under the head, and the last row and
+    column (0-based, of the sheet) that hold a cell."""
     letters = [_column_letter(col) for col in range(max(len(head), 26))]
-    out = ['<row r="1">']
+    top = str(start + 1)
+    out = [f'<row r="{top}">']
     append = out.append
     for col, name in enumerate(head):
-        append(f'<c r="{letters[col]}1" s="{BOLD}" t="inlineStr"><is><t>{_xml_text(name)}</t></is></c>')
+        append(f'<c r="{letters[col]}{top}" s="{BOLD}" t="inlineStr"><is><t>{_xml_text(name)}</t></is></c>')
     append("</row>")
-    last_row, last_col = (0, len(head) - 1) if head else (-1, -1)
+    last_row, last_col = (start, len(head) - 1) if head else (-1, -1)
     count = 0
+    limit = MAX_ROWS - start
     for values in rows:
         count += 1
-        if count > MAX_ROWS:
+        if count > limit:
             raise ValueError(f"导出超过 Excel 单个工作表 {MAX_ROWS:,} 行的上限，请先筛选后再导出")
         if len(values) > len(letters):
             letters.extend(_column_letter(col) for col in range(len(letters), len(values)))
-        r = str(count + 1)
+        r = str(start + count + 1)
         append(f'<row r="{r}">')
         opened = len(out)
         # One branch per common type, inlined: this loop runs once per cell.
@@ -205,7 +248,7 @@ def _write_sheet_data(body, head, rows, figures):
             out.pop()
         else:
             append("</row>")
-            last_row = count
+            last_row = start + count
         if len(out) > BLOCK_CELLS:
             body.write("".join(out).encode())
             out.clear()
@@ -282,7 +325,7 @@ def _attribute(text: str) -> str:
     return text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _sheet_head(widths, last_row: int, last_col: int) -> bytes:
+def _sheet_head(widths, last_row: int, last_col: int, frozen: bool = True) -> bytes:
     extent = (
         "A1" if last_row <= 0 and last_col <= 0 else f"A1:{_column_letter(max(last_col, 0))}{last_row + 1}"
     )
@@ -298,10 +341,10 @@ def _sheet_head(widths, last_row: int, last_col: int) -> bytes:
     return (
         XML_DECLARATION + f'<worksheet xmlns="{MAIN_NS}" xmlns:r="{RELATIONSHIP_NS}">'
         f'<dimension ref="{extent}"/>'
-        '<sheetViews><sheetView tabSelected="1" workbookViewId="0">'
-        '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
-        '<selection pane="bottomLeft"/></sheetView></sheetViews>'
-        '<sheetFormatPr defaultRowHeight="15"/>' + (f"<cols>{cols}</cols>" if cols else "") + "<sheetData>"
+        + (FROZEN_VIEW if frozen else PLAIN_VIEW)
+        + '<sheetFormatPr defaultRowHeight="15"/>'
+        + (f"<cols>{cols}</cols>" if cols else "")
+        + "<sheetData>"
     ).encode()
 
 
@@ -377,6 +420,12 @@ SHEET_TAIL = (
     b'<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
     b"</worksheet>"
 )
+FROZEN_VIEW = (  # the header row stays in view
+    '<sheetViews><sheetView tabSelected="1" workbookViewId="0">'
+    '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
+    '<selection pane="bottomLeft"/></sheetView></sheetViews>'
+)
+PLAIN_VIEW = '<sheetViews><sheetView tabSelected="1" workbookViewId="0"/></sheetViews>'
 BOLD, DATE, DATETIME, WHOLE, FRACTION = 1, 2, 3, 4, 5  # the cell styles (cellXfs) of STYLES
 STYLES = _styles()
 
@@ -385,6 +434,14 @@ def rows_to_xlsx(title: str, header: list[str], rows, figures=()) -> tuple[bytes
     """The workbook as bytes and its number of rows (for a caller that needs the bytes)."""
     with tempfile.TemporaryFile() as handle:
         count = write_xlsx(handle, title, header, rows, figures)
+        handle.seek(0)
+        return handle.read(), count
+
+
+def sections_to_xlsx(title: str, sections, figures=()) -> tuple[bytes, int]:
+    """A sheet of sections (``write_sections``) as bytes and its number of rows."""
+    with tempfile.TemporaryFile() as handle:
+        count = write_sections(handle, title, sections, figures)
         handle.seek(0)
         return handle.read(), count
 

@@ -312,3 +312,38 @@ def test_an_empty_export_is_a_header_that_opens(tmp_path):
     xlsxwriter_write(old, "企业", ["名称", "代码"], [])
     assert read_cells(new) == read_cells(old)
     assert [c[0] for c in read_cells(new)[4][0]] == ["名称", "代码"]
+
+
+def test_a_sheet_of_sections_has_bold_headings_and_an_empty_row_between(tmp_path):
+    """``write_sections``: each heading a bold row, its rows below as ``write_xlsx`` writes them
+    (typed, neutralised, figures grouped), an empty row between sections, nothing frozen."""
+    path = tmp_path / "sections.xlsx"
+    sections = [
+        (["园区统计（2025年10月）"], [("企业（家）", 1234), ("=1+1", None)]),
+        (["片区", "企业（家）", "产值（万元）", "占比"], iter([("东区", 800, Decimal("12345.5"), "64.8%")])),
+        (["空节"], []),
+        (["合计", "企业（家）"], (row for row in [("全部", 1234)])),
+    ]
+    assert excel.write_sections(path, "园区/统计", sections, figures=[1, 2]) == 4
+    sheet = openpyxl.load_workbook(path).worksheets[0]
+    assert (sheet.title, sheet.freeze_panes, sheet.dimensions) == ("园区、统计", None, "A1:D11")
+    cells = [[(c.value, bool(c.font.b)) for c in row if c.value is not None] for row in sheet.iter_rows()]
+    assert cells == [
+        [("园区统计（2025年10月）", True)],
+        [("企业（家）", False), (1234, False)],
+        [("'=1+1", False)],
+        [],
+        [("片区", True), ("企业（家）", True), ("产值（万元）", True), ("占比", True)],
+        [("东区", False), (800, False), (12345.5, False), ("64.8%", False)],
+        [],
+        [("空节", True)],
+        [],
+        [("合计", True), ("企业（家）", True)],
+        [("全部", False), (1234, False)],
+    ]
+    assert sheet["B2"].number_format == "#,##0" and sheet["C6"].number_format == "#,##0.0###"
+    assert sheet["D6"].data_type == "s" and sheet["A3"].data_type == "s"
+    # the widths are measured on every heading and row: column A holds the title
+    assert sheet.column_dimensions["A"].width >= excel.display_width("园区统计（2025年10月）")
+    content, count = excel.sections_to_xlsx("统计", [(["标题"], [])])
+    assert count == 0 and openpyxl.load_workbook(io.BytesIO(content)).active["A1"].value == "标题"
