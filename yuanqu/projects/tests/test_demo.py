@@ -25,10 +25,15 @@ def test_generate_projects(db):
     assert KeyProject.objects.count() == TOTAL
 
 
-def test_demo_weekly_watch_and_statistics(db):
+def test_demo_weekly_watch_and_statistics(client, leader):
+    from django.urls import reverse
+    from django.utils import timezone
+
     from yuanqu.projects.demo import UNREPORTED
     from yuanqu.projects.models import WeeklyReport
     from yuanqu.projects.services import statistics, weekly_board
+
+    from .test_features import assert_statistics_sheet
 
     enterprise_demo.generate(60, today=TODAY)
     generate_projects(TODAY)
@@ -38,6 +43,12 @@ def test_demo_weekly_watch_and_statistics(db):
     figures = statistics(KeyProject.objects.all(), datetime.date(2025, 10, 1))
     assert figures["listed"] == TOTAL and figures["started_billion"] > 0 and figures["finished"] > 0
     assert all(row["count"] > 0 and row["rate"] for row in figures["by_type"])
+    # The page's export holds these figures (the page counts lights to today).
+    client.force_login(leader)
+    response = client.get(reverse("projects:statistics"), {"period": "2025-10", "export": "xlsx"})
+    shown = statistics(KeyProject.objects.all(), datetime.date(2025, 10, 1), today=timezone.localdate())
+    read = assert_statistics_sheet(response.content, "重点项目统计（2025年10月）", shown)
+    assert read[0][0] == ("本年在库项目（个）", TOTAL) and read[2][-1][:2] == ("合计", TOTAL)
     reports = WeeklyReport.objects.count()
     generate_projects(TODAY)  # a rerun changes nothing
     assert WeeklyReport.objects.count() == reports

@@ -4,7 +4,9 @@ pages, and blockers turned into demands or supervision tasks."""
 
 import datetime
 import io
+import re
 from decimal import Decimal
+from urllib.parse import quote
 
 import openpyxl
 import pytest
@@ -250,6 +252,81 @@ def test_statistics_export_is_audited(client, leader, statistics_book):
     assert event.user_id == leader.pk and "重点项目统计（2023年10月）" in event.detail
 
 
+def statistics_sheet(content):
+    """The exported statistics sheet as a user reads it: its title, whether a row is frozen,
+    and the sections between empty rows, each ``(heading, bold, rows)``: the heading's values,
+    whether every heading cell (and no other cell) is bold, the rows' cells."""
+    sheet = openpyxl.load_workbook(io.BytesIO(content)).active
+    sections, cells = [], []
+    for row in [*sheet.iter_rows(), ()]:
+        filled = [c for c in row if c.value is not None]
+        if filled:
+            cells.append(filled)
+        elif cells:
+            heading, *rows = cells
+            bold = all(c.font.b for c in heading) and not any(c.font.b for r in rows for c in r)
+            sections.append(([c.value for c in heading], bold, rows))
+            cells = []
+    return sheet.title, sheet.freeze_panes, sections
+
+
+def sheet_rows(figures):
+    """The rows the sheet must hold for ``figures``, as the page shows them."""
+
+    def table(rows):
+        return [
+            (str(r["label"]), r["count"], float(r["plan"]), float(r["ytd"]), r["rate_text"]) for r in rows
+        ]
+
+    return [
+        [("本年在库项目（个）", figures["listed"]), ("开工亿元以上项目（个）", figures["started_billion"]),
+         ("竣工投产项目（个）", figures["finished"])],
+        table(figures["by_level"]),
+        table([*figures["by_type"], figures["total"]]),
+        [(str(r["label"]), r["count"]) for r in figures["lights"]],
+    ]  # fmt: skip
+
+
+def assert_statistics_sheet(content, title, figures):
+    """The export holds the page's figures: the title, the headline counts, the three tables
+    under bold headings, numbers as numbers (thousands separators), the rate as its text."""
+    name, frozen, sections = statistics_sheet(content)
+    assert (name, frozen) == ("项目统计", None)  # sections: no single header row to freeze
+    table = ["项目数（个）", "年度计划投资（万元）", "累计完成投资（万元）", "完成率"]
+    assert [(heading, bold) for heading, bold, _ in sections] == [
+        ([title], True), (["按级别", *table], True), (["按类型", *table], True), (["亮灯", "项目数（个）"], True),
+    ]  # fmt: skip
+    read = [[tuple(c.value for c in row) for row in rows] for _, _, rows in sections]
+    assert read == sheet_rows(figures)
+    for _, _, rows in sections:
+        for row in rows:
+            assert row[0].data_type == "s" and all(c.data_type == "n" for c in row[1:4]), row
+            whole = [c.value == int(c.value) for c in row[1:4]]
+            assert [c.number_format for c in row[1:4]] == ["#,##0" if w else "#,##0.0###" for w in whole], row
+            assert all(c.data_type == "s" and re.fullmatch(r"\d+\.\d%|—", c.value) for c in row[4:]), row
+    return read
+
+
+def test_statistics_export_holds_the_pages_figures(client, leader, statistics_book):
+    client.force_login(leader)
+    response = client.get(STATISTICS, {"period": "2023-10", "export": "xlsx"})
+    assert response["Content-Disposition"].endswith(quote("重点项目统计（2023年10月）.xlsx"))
+    figures = services.statistics(KeyProject.objects.all(), OCT, today=timezone.localdate())
+    read = assert_statistics_sheet(response.content, "重点项目统计（2023年10月）", figures)
+    assert read[0] == [("本年在库项目（个）", 4), ("开工亿元以上项目（个）", 1), ("竣工投产项目（个）", 1)]
+    assert read[1][1] == ("市重点", 2, 2800, 2500, "89.3%")
+    assert read[2][-1] == ("合计", 4, 6500, 3500, "53.8%")
+    assert read[3] == [("绿灯", 1), ("黄灯", 1), ("红灯", 2)]
+    assert AuditEvent.objects.get(kind="export").data["rows"] == 3 + 3 + 4 + 3
+    # 2022: only D is listed, on the 区 list; a level without a plan has no rate (—)
+    response = client.get(STATISTICS, {"period": "2022-10", "export": "xlsx"})
+    figures = services.statistics(
+        KeyProject.objects.all(), datetime.date(2022, 10, 1), today=timezone.localdate()
+    )
+    read = assert_statistics_sheet(response.content, "重点项目统计（2022年10月）", figures)
+    assert read[1][0] == ("省重点", 0, 0, 0, "—") and read[1][2][:3] == ("区重点", 1, 900)
+
+
 def test_statistics_needs_a_view_grant(client, grid_worker, auditor):
     for user in (grid_worker, auditor):
         client.force_login(user)
@@ -290,9 +367,7 @@ def test_rule_pages_for_admins_and_leader_only(client, leader, sysadmin, alice, 
 def test_an_uncovered_range_is_a_form_error_and_nothing_changes(client, leader):
     client.force_login(leader)
     edit = reverse("projects:lightrule_edit", args=["progress"])
-    existing = list(
-        LightRule.objects.filter(kind="progress")
-    )  # −∞..−15 red, −15..−5, −5..+∞
+    existing = list(LightRule.objects.filter(kind="progress"))  # −∞..−15 red, −15..−5, −5..+∞
     gap = formset_data([("", "-15", "red"), ("-15", "-10", "yellow"), ("-5", "", "green")], existing)
     page = text(client.post(edit, gap))
     assert "配置错误：[-10, -5)区间未覆盖" in page

@@ -1,7 +1,5 @@
 """项目统计: the figures the reports quote, on the page and as one Excel sheet."""
 
-import io
-
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.urls import reverse
@@ -9,7 +7,7 @@ from django.utils import timezone
 from django.views import View
 
 from yuanqu.users.permissions import has_perm, restrict
-from yuanqu.utilities.excel import cell_value, export_xlsx
+from yuanqu.utilities.excel import export_xlsx, sections_to_xlsx
 from yuanqu.utilities.periods import describe
 
 from ..models import KeyProject
@@ -60,42 +58,26 @@ class StatisticsView(View):
 
 
 def statistics_xlsx(period, figures) -> tuple[bytes, int]:
-    """The statistics page's tables on one sheet, a blank row between them."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
+    """The statistics page on one sheet: the title and the three headline counts, then the
+    按级别 / 按类型 (with 合计) / 亮灯 tables, each under a bold heading row, an empty row
+    between them (``utilities.excel.write_sections``); the counts and sums are numbers, the
+    rate the page's text (“53.8%”, “—” without a plan)."""
+    table = ("项目数（个）", "年度计划投资（万元）", "累计完成投资（万元）", "完成率")
 
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "项目统计"
-    bold = Font(bold=True)
-    count = 0
+    def lines(rows):
+        return [(row["label"], row["count"], row["plan"], row["ytd"], row["rate_text"]) for row in rows]
 
-    def heading(*values):
-        sheet.append([cell_value(v) for v in values])
-        for cell in sheet[sheet.max_row]:
-            cell.font = bold
-
-    def percent(rate):
-        return "—" if rate is None else f"{rate * 100:.1f}%"
-
-    heading(f"重点项目统计（{describe(period)}）")
-    sheet.append(["本年在库项目（个）", figures["listed"]])
-    sheet.append(["开工亿元以上项目（个）", figures["started_billion"]])
-    sheet.append(["竣工投产项目（个）", figures["finished"]])
-    count += 3
-    for title, rows in (("按级别", figures["by_level"]), ("按类型", figures["by_type"])):
-        sheet.append([])
-        heading(title, "项目数（个）", "年度计划投资（万元）", "累计完成投资（万元）", "完成率")
-        for row in [*rows, figures["total"]] if title == "按类型" else rows:
-            sheet.append(
-                [cell_value(row["label"]), row["count"], row["plan"], row["ytd"], percent(row["rate"])]
-            )
-            count += 1
-    sheet.append([])
-    heading("亮灯", "项目数（个）")
-    for row in figures["lights"]:
-        sheet.append([row["label"], row["count"]])
-        count += 1
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue(), count
+    sections = [
+        (
+            [f"重点项目统计（{describe(period)}）"],
+            [
+                ("本年在库项目（个）", figures["listed"]),
+                ("开工亿元以上项目（个）", figures["started_billion"]),
+                ("竣工投产项目（个）", figures["finished"]),
+            ],
+        ),
+        (["按级别", *table], lines(figures["by_level"])),
+        (["按类型", *table], lines([*figures["by_type"], figures["total"]])),
+        (["亮灯", "项目数（个）"], [(row["label"], row["count"]) for row in figures["lights"]]),
+    ]
+    return sections_to_xlsx("项目统计", sections, figures=(1, 2, 3))
