@@ -32,8 +32,9 @@ The stores (keys of ``registry``):
     (``core.context_processors``).
 ``home_panels``
     Pieces of the start page in ``order``: ``slot="actions"`` (buttons in one row) or
-    ``"main"`` (blocks below). A panel is a function ``(request) -> str`` returning HTML, or
-    "" when it has nothing for this user.
+    ``"main"`` (blocks below). A panel is a function ``(request) -> str`` returning safe HTML
+    (``format_html``, a rendered template; plain text is shown escaped), or "" when it has
+    nothing for this user.
 ``figures``
     Figure providers for the figure catalogue: name → provider (a dotted path or an object
     with the figures it can compute). The slot exists so the catalogue can read it; no app

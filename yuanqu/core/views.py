@@ -25,16 +25,15 @@ from .workdays import LIBRARY_YEARS, calendar_warnings
 def home(request):
     """The start page: the user's own pages (an enterprise user) or shortcuts, then the panels
     the apps register (``yuanqu.registry.register_home_panel``), each deciding what this user
-    may see."""
-    from django.utils.safestring import mark_safe
-
+    may see. A panel's HTML comes safe from ``format_html`` or a template; anything else it
+    returned would be shown escaped, as text."""
     from yuanqu.registry import home_panels, resolve
     from yuanqu.users.choices import Role
 
     user = request.user
 
     def rendered(slot):
-        return [mark_safe(html) for panel in home_panels(slot) if (html := resolve(panel.render)(request))]
+        return [html for panel in home_panels(slot) if (html := resolve(panel.render)(request))]
 
     context = {"today": timezone.localdate(), "home_panels": rendered("main")}
     if user.role == Role.ENTERPRISE:
@@ -238,5 +237,7 @@ class CalendarNoticeView(View):
             visible = restrict(CalendarDay.objects.all(), request.user, "view")
             return self.render_page(request, form, notice, notice_changes(notice, visible))
         changes = save_notice(notice, request=request)
-        messages.success(request, f"已按通知保存{notice.year}年工作日历，并声明该年度已完整录入：{changes.summary()}。")
+        messages.success(
+            request, f"已按通知保存{notice.year}年工作日历，并声明该年度已完整录入：{changes.summary()}。"
+        )
         return redirect(f"{reverse('core:calendarday_list')}?year={notice.year}")
