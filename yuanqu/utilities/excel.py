@@ -18,6 +18,10 @@ text always as text (a 统一社会信用代码 or a phone number stays a string
 neutralised, control characters and markup dropped, at most Excel's 32,767 characters).
 Personal fields (``personal_fields``) are masked in the rows whose record the user may not
 ``view_personal``.
+
+A report of a few small tables on one sheet (the key projects' statistics) is written by the
+same code (``write_sections``): each table under a bold heading row, an empty row between
+them, and no frozen row, a sheet of sections having no single header to keep in view.
 """
 
 import datetime
