@@ -49,12 +49,17 @@ SKIP_HEADERS = {"set-cookie"}
 
 
 def data_version():
-    """The change log's chain head (length, last link), or None before the first write."""
+    """The change log's chain head (length, last link), or None before the first write.
+    Asked on every cached page, hit or not: one statement by primary key, without the ORM."""
     from yuanqu.core.models import AuditChain, ObjectChange
 
-    return (
-        AuditChain.objects.filter(name=ObjectChange._meta.db_table).values_list("length", "last_hash").first()
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT length, last_hash FROM {AuditChain._meta.db_table} WHERE name = %s",  # noqa: S608 (model names)
+            [ObjectChange._meta.db_table],
+        )
+        row = cursor.fetchone()
+    return None if row is None else tuple(row)
 
 
 def page_key(request):
