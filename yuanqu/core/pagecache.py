@@ -18,15 +18,20 @@ without running the view. The key holds everything the page can depend on:
   apps register (the unread-message count of the shell).
 
 A response is stored only when it is a plain 200 made without side effects: the view ran no
-statement other than a read (an audited read, an export, a sweep, anything written is not
-cached), set no cookie, did not change the session, used no CSP nonce and sent no file. A
-request with a message waiting to be shown is answered by the view.
+statement other than a read (an export, a sweep, anything written is not cached), set no
+cookie, did not change the session, used no CSP nonce and sent no file. The one write allowed
+is an audit event (``changelog.audit``, e.g. the API's ``personal_read``): it is stored with
+the page and written again, for this request, each time the page is answered from the cache,
+so an audited read stays audited on every request. A request with a message waiting to be
+shown is answered by the view.
 
 The entries live in Django's cache (the local-memory cache by default: one per worker process),
 for ``TIMEOUT`` at most, a bound on memory rather than on correctness (the version is in the key).
 """
 
+import contextlib
 import hashlib
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.contrib import messages
@@ -80,15 +85,38 @@ def page_key(request):
 
 
 class _WriteWatch:
-    """A database execute wrapper noting whether the view ran anything but a read."""
+    """A database execute wrapper noting whether the view ran anything but a read, and the
+    audit events it wrote (``replayable``)."""
 
     def __init__(self):
         self.wrote = False
+        self.paused = False
+        self.audits = []
 
     def __call__(self, execute, sql, params, many, context):
-        if not sql.lstrip()[:9].upper().startswith(READS):
+        if not self.paused and not sql.lstrip()[:9].upper().startswith(READS):
             self.wrote = True
         return execute(sql, params, many, context)
+
+
+# The watch of the page being made in this thread, if it may be stored.
+_watching: ContextVar = ContextVar("page_cache_watch", default=None)
+
+
+@contextlib.contextmanager
+def replayable(kind: str, user_name: str, detail: str, data):
+    """Around the write of one audit event: a page being made that writes it may still be
+    stored, with the event to write again on each answer from the cache."""
+    watch = _watching.get()
+    if watch is None:
+        yield
+        return
+    watch.paused = True
+    try:
+        yield
+    finally:
+        watch.paused = False
+    watch.audits.append((kind, user_name, detail, data))
 
 
 class PageCacheMiddleware(MiddlewareMixin):
@@ -113,7 +141,19 @@ class PageCacheMiddleware(MiddlewareMixin):
             return None
         entry = cache.get(key)
         if entry is not None:
-            status, headers, content = entry
+            status, headers, content, audits = entry
+            if audits:
+                from .changelog import audit
+
+                for kind, user_name, detail, data in audits:
+                    audit(
+                        kind,
+                        user=request.user,
+                        user_name=user_name,
+                        detail=detail,
+                        data=data,
+                        request=request,
+                    )
             response = HttpResponse(content, status=status)
             for name, value in headers:
                 response[name] = value
@@ -121,14 +161,15 @@ class PageCacheMiddleware(MiddlewareMixin):
             return response
         watch = _WriteWatch()
         connection.execute_wrappers.append(watch)
-        request._page_cache = (key, watch, request.session.modified)
+        request._page_cache = (key, watch, request.session.modified, _watching.set(watch))
         return None
 
     def process_response(self, request, response):
         pending = request.__dict__.pop("_page_cache", None)
         if pending is None:
             return response
-        key, watch, session_modified = pending
+        key, watch, session_modified, token = pending
+        _watching.reset(token)
         if watch in connection.execute_wrappers:
             connection.execute_wrappers.remove(watch)
         if (
@@ -147,5 +188,5 @@ class PageCacheMiddleware(MiddlewareMixin):
             )
         ):
             headers = [(name, value) for name, value in response.items() if name.lower() not in SKIP_HEADERS]
-            cache.set(key, (response.status_code, headers, response.content), TIMEOUT)
+            cache.set(key, (response.status_code, headers, response.content, watch.audits), TIMEOUT)
         return response

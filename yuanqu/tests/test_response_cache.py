@@ -176,3 +176,23 @@ def test_off_by_setting(client, leader, owned_enterprise, settings):
     settings.YUANQU_PAGE_CACHE = False
     client.force_login(leader)
     assert not hit(ask(client, LIST)[1])
+
+
+def test_an_audited_read_from_the_cache_is_audited_again(client, leader, owned_enterprise):
+    """The API list shows the leader a contact's mobile in clear: every answer writes its
+    ``personal_read`` event, the ones from the cache included, with this request's time."""
+    from yuanqu.enterprises.models import Contact
+
+    Contact.objects.create(enterprise=owned_enterprise, name="周敏", mobile="13912344321")
+    client.force_login(leader)
+    url = reverse("enterprises-api:enterprise-list")
+    answers = [client.get(url) for _ in range(3)]
+    assert [hit(a) for a in answers] == [False, True, True]
+    assert answers[2].content == answers[0].content
+    assert "13912344321" in answers[2].content.decode()
+    events = list(AuditEvent.objects.filter(kind="personal_read").order_by("pk"))
+    assert len(events) == 3
+    assert {e.user_id for e in events} == {leader.pk}
+    assert len({(e.detail, repr(e.data)) for e in events}) == 1
+    assert events[0].time < events[2].time
+    assert events[2].request_id and events[2].request_id != events[0].request_id
