@@ -39,6 +39,12 @@ The stores (keys of ``registry``):
     Figure providers for the figure catalogue: name → provider (a dotted path or an object
     with the figures it can compute). The slot exists so the catalogue can read it; no app
     provides figures yet.
+``cached_pages``
+    Pages answered again from a cache while nothing they show can have changed
+    (``core.pagecache``): ``views``, the URL names an app opts in with ``register_cached_page``,
+    and ``state``, functions of the request whose value every cached page shows besides the
+    data (the unread-message count of the page shell), registered with
+    ``register_page_state``.
 ``signals``
     The receivers apps connect in ``ready()`` through ``connect_signal``, each with the
     receivers it relies on (``after``): connecting one whose requirements are not connected
@@ -82,6 +88,7 @@ registry = Registry(
         "navigation": {"modules": [], "enterprise": [], "admin": []},
         "home_panels": [],
         "figures": {},
+        "cached_pages": {"views": set(), "state": []},
         "signals": [],
     }
 )
@@ -258,6 +265,36 @@ def register_figures(name: str, provider):
     if name in registry["figures"]:
         raise ImproperlyConfigured(f"figure provider “{name}” is registered twice")
     registry["figures"][name] = provider
+
+
+# --- cached pages ------------------------------------------------------------------------------
+
+
+def register_cached_page(view_name: str):
+    """Opt a read-only page in to the response cache (``core.pagecache``): ``view_name`` is its
+    namespaced URL name (``"economy:cockpit"``). Only pages whose whole content follows from
+    the change-logged data, the user, the day and the request's URL belong here."""
+    views = registry["cached_pages"]["views"]
+    if view_name in views:
+        raise ImproperlyConfigured(f"cached page “{view_name}” is registered twice")
+    views.add(view_name)
+
+
+def register_page_state(name: str, state):
+    """A function ``(request) -> value`` (or its dotted path) of something every page shows
+    that the change log does not version (a count of unread messages): part of every cached
+    page's key."""
+    _unique(registry["cached_pages"]["state"], name, "page state")
+    registry["cached_pages"]["state"].append(PageState(name, state))
+
+
+@dataclass(frozen=True)
+class PageState:
+    name: str
+    function: Callable | str
+
+    def __call__(self, request):
+        return resolve(self.function)(request)
 
 
 # --- signals -----------------------------------------------------------------------------------

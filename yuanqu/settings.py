@@ -230,6 +230,7 @@ MIDDLEWARE = [
     "yuanqu.core.middleware.DeniedRequestAuditMiddleware",
     "yuanqu.users.middleware.LoginRequiredMiddleware",
     "yuanqu.users.middleware.PasswordChangeRequiredMiddleware",
+    "yuanqu.core.pagecache.PageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "yuanqu.urls"
@@ -327,6 +328,11 @@ YUANQU_OTP_REQUIRED_ROLES = env_list(
 # The expiry moves with each request, but the session is saved at most once a minute
 # (yuanqu.users.sessions.IdleSessionMiddleware), not on every request.
 SESSION_SAVE_EVERY_REQUEST = False
+# Database sessions, loaded by one plain statement (yuanqu.users.sessions.SessionStore).
+SESSION_ENGINE = "yuanqu.users.sessions"
+# Read-only pages an app opts in (cockpit, lists …) are answered again from a per-session
+# cache while the change log, the day and the unread count are unchanged (yuanqu.core.pagecache).
+YUANQU_PAGE_CACHE = env_bool("YUANQU_PAGE_CACHE", True)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 

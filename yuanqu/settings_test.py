@@ -16,6 +16,9 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Tests read the context of each response; the response cache (which answers without running
+# the view) is tested on its own with the setting on (core/tests/test_response_cache.py).
+YUANQU_PAGE_CACHE = False
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 # Each test runs in one transaction on an in-memory database no other process opens. An

@@ -135,23 +135,29 @@ def record_change(obj, action, before, after, message=""):
 
 
 def audit(kind, *, user=None, user_name="", detail="", data=None, request=None):
-    """Write one audit event (login, export, import …) with the current request's origin."""
+    """Write one audit event (login, export, import …) with the current request's origin.
+    On a page the response cache may store, the event is written again each time the page is
+    answered from the cache (``pagecache.replayable``)."""
     from .models import AuditEvent
+    from .pagecache import replayable
 
     ctx = current()
     if user is None:
         user = ctx.acting_user()
-    return AuditEvent.objects.create(
-        kind=kind,
-        user_id=user.pk if user is not None and user.pk else None,
-        user_name=user_name or (user.get_username() if user is not None else ""),
-        ip=(client_ip(request) if request is not None else ctx.ip) or None,
-        user_agent=(request.META.get("HTTP_USER_AGENT", "")[:300] if request is not None else ctx.user_agent),
-        request_id=ctx.request_id,
-        source=ctx.source,
-        detail=detail[:500],
-        data=data,
-    )
+    with replayable(kind, user_name, detail, data):
+        return AuditEvent.objects.create(
+            kind=kind,
+            user_id=user.pk if user is not None and user.pk else None,
+            user_name=user_name or (user.get_username() if user is not None else ""),
+            ip=(client_ip(request) if request is not None else ctx.ip) or None,
+            user_agent=(
+                request.META.get("HTTP_USER_AGENT", "")[:300] if request is not None else ctx.user_agent
+            ),
+            request_id=ctx.request_id,
+            source=ctx.source,
+            detail=detail[:500],
+            data=data,
+        )
 
 
 def history_for(obj, limit=100):
@@ -301,9 +307,7 @@ def _display(field, value):
     if isinstance(field, models.BooleanField):
         return "是" if value else "否"
     if field.many_to_many and isinstance(value, list):
-        names = dict(
-            (obj.pk, str(obj)) for obj in field.related_model._default_manager.filter(pk__in=value)
-        )
+        names = dict((obj.pk, str(obj)) for obj in field.related_model._default_manager.filter(pk__in=value))
         return "、".join(names.get(pk, f"#{pk}") for pk in value)
     if field.is_relation and field.related_model is not None:
         obj = field.related_model._default_manager.filter(pk=value).first()

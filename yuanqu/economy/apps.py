@@ -26,6 +26,9 @@ class EconomyConfig(AppConfig):
         )  # fmt: skip
         nav("admin", "经济指标", "economy:indicator_list", "economy.indicator", order=60, action="change")
         nav("admin", "月份锁定", "economy:periodlock_list", "economy.periodlock", order=70, action="add")
+        # Read-only pages answered again from the response cache while the data is unchanged.
+        registry.register_cached_page("economy:cockpit")
+        registry.register_cached_page("economy:indicator")
         registry.register_home_panel("cockpit", "yuanqu.economy.panels.cockpit_button", order=20, slot="actions")
         registry.register_figures("economy", "yuanqu.economy.figures.provide")
         registry.register_home_panel("portal_reminder", "yuanqu.economy.panels.portal_reminder", order=10)

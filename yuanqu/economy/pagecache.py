@@ -22,19 +22,11 @@ from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from yuanqu.core.pagecache import data_version
 from yuanqu.users.permissions import scope_signature
 
 TIMEOUT = 600  # seconds: a bound on memory, not on correctness (the version is in the key)
 PREFIX = "yuanqu:page:"
-
-
-def data_version():
-    """The change log's chain head (length, last link), or None before the first write."""
-    from yuanqu.core.models import AuditChain, ObjectChange
-
-    return (
-        AuditChain.objects.filter(name=ObjectChange._meta.db_table).values_list("length", "last_hash").first()
-    )
 
 
 def cached_part(request, name: str, params, build, template: str) -> tuple[dict, str]:

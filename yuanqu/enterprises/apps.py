@@ -21,6 +21,9 @@ class EnterprisesConfig(AppConfig):
 
         post_migrate.connect(ensure_industries, sender=self)
         nav("modules", "企业库", "enterprises:enterprise_list", "enterprises.enterprise", order=20)
+        # The list and its API page, read-only: answered again from the response cache.
+        registry.register_cached_page("enterprises:enterprise_list")
+        registry.register_cached_page("enterprises-api:enterprise-list")
         nav(
             "enterprise", "本企业", "enterprises:enterprise", "enterprises.enterprise",
             order=10, url_args=own_enterprise_args,

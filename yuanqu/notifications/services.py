@@ -51,3 +51,14 @@ def send_email(addresses, title, body, link=""):
         except Exception:  # a mail server down must not stop the caller
             logger.exception("消息邮件发送失败：%s → %s", title, address)
     return sent
+
+
+def unread_count(request) -> int:
+    """The request user's unread messages (0 for anonymous users), counted once per request:
+    the page shell shows it, and the page cache's key holds it (``core.pagecache``)."""
+    cached = request.__dict__.get("_unread_notifications")
+    if cached is None:
+        user = getattr(request, "user", None)
+        cached = Notification.objects.for_user(user).unread().count()
+        request._unread_notifications = cached
+    return cached

@@ -17,6 +17,7 @@ class SupervisionConfig(AppConfig):
             "supervision", "yuanqu.supervision.demo.generate_supervision", order=90, requires=["targets"]
         )
         nav("modules", "我的待办", "supervision:my_work", "supervision.task", order=10)
+        registry.register_cached_page("supervision:my_work")  # read-only: the response cache
         nav("modules", "督查督办", "supervision:task_list", "supervision.task", order=80)
         registry.register_home_panel(
             "my_work", "yuanqu.supervision.panels.my_work_button", order=10, slot="actions"

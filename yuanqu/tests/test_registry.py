@@ -88,7 +88,8 @@ def test_stores_cannot_be_replaced_or_removed():
     with pytest.raises(KeyError, match="no store"):
         registry["widgets"]
     assert set(registry) == {
-        "demo", "search", "importers", "exporters", "navigation", "home_panels", "figures", "signals",
+        "demo", "search", "importers", "exporters", "navigation", "home_panels", "figures",
+        "cached_pages", "signals",
     }  # fmt: skip
 
 
@@ -108,7 +109,34 @@ def test_a_second_registration_under_one_name_is_refused():
         reg.register_home_panel("weather", "x.y", order=1, slot="sidebar")
     with pytest.raises(ImproperlyConfigured, match="registered twice"):
         reg.register_exporter("monthly", "yuanqu.economy.exporters.MonthlyExporter")
+    with pytest.raises(ImproperlyConfigured, match="registered twice"):
+        reg.register_cached_page("economy:cockpit")
+    with pytest.raises(ImproperlyConfigured, match="registered twice"):
+        reg.register_page_state("unread_notifications", "x.y")
     assert {key: len(value) for key, value in registry.items()} == before
+    assert len(registry["cached_pages"]["views"]) == 5 and len(registry["cached_pages"]["state"]) == 1
+
+
+def test_cached_pages_name_pages_that_exist():
+    """Each opted-in page is a URL name of the site; a misspelt name would silently cache nothing."""
+    from django.urls import get_resolver
+
+    names = set()
+
+    def walk(patterns, namespace=""):
+        for entry in patterns:
+            if hasattr(entry, "url_patterns"):
+                inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+                walk(entry.url_patterns, inner)
+            elif entry.name:
+                names.add(namespace + entry.name)
+
+    walk(get_resolver().url_patterns)
+    assert registry["cached_pages"]["views"] == {
+        "economy:cockpit", "economy:indicator", "enterprises:enterprise_list",
+        "enterprises-api:enterprise-list", "supervision:my_work",
+    }  # fmt: skip
+    assert registry["cached_pages"]["views"] <= names
 
 
 def test_apps_provide_their_figures_to_the_catalogue(db):

@@ -15,6 +15,9 @@ busy its user: the time of the login is kept in the session too.
 import time
 
 from django.conf import settings
+from django.contrib.sessions.backends import db as db_sessions
+from django.db import connections, router
+from django.utils import timezone
 
 TOUCHED = "_yuanqu_touched"  # epoch seconds of the last save of the session
 LOGGED_IN = "_yuanqu_logged_in"  # epoch seconds of the login: the absolute limit counts from it
@@ -70,3 +73,25 @@ class IdleSessionMiddleware:
         if session.modified and not session.is_empty():  # saved anyway (a login, a message …)
             session[TOUCHED] = int(time.time())
         return response
+
+
+class SessionStore(db_sessions.SessionStore):
+    """Django's database sessions (``SESSION_ENGINE = "yuanqu.users.sessions"``), the row read
+    by one plain statement: the load runs on every authenticated request, and building the
+    ORM query was most of its cost. Same table, same rule (a row past its expiry is no
+    session), same data; saving and deleting stay Django's."""
+
+    def _get_session_from_db(self):
+        model = self.model
+        connection = connections[router.db_for_read(model)]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT session_data FROM {model._meta.db_table} "  # noqa: S608 (the model's table)
+                "WHERE session_key = %s AND expire_date > %s",
+                [self.session_key, connection.ops.adapt_datetimefield_value(timezone.now())],
+            )
+            row = cursor.fetchone()
+        if row is None:
+            self._session_key = None
+            return None
+        return model(session_key=self.session_key, session_data=row[0])

@@ -1,6 +1,6 @@
 from django import template
 
-from yuanqu.notifications.models import Notification
+from yuanqu.notifications.services import unread_count
 
 register = template.Library()
 
@@ -9,5 +9,4 @@ register = template.Library()
 def unread_notifications(context) -> int:
     """The current user's unread messages (0 for anonymous users)."""
     request = context.get("request")
-    user = getattr(request, "user", None)
-    return Notification.objects.for_user(user).unread().count()
+    return 0 if request is None else unread_count(request)
