@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet, PermissionDenied, ValidationError
-from django.db.models import Case, Count, F, Q, Sum, Value, When
+from django.db.models import Sum
 from django.http import HttpResponseBadRequest
 from django.shortcuts import render
 from django.urls import reverse
@@ -153,10 +153,14 @@ def month_totals(values, scope, indicator, year) -> dict:
 def trends(period, zone, values, indicators, scope=None) -> list[dict]:
     """Month values of this year against last year, in the cards' units."""
     result = []
-    for indicator in indicators:
-        if indicator.level != IndicatorLevel.ENTERPRISE:
-            continue
-        totals = month_totals(values, scope, indicator, period.year)
+    reported = [i for i in indicators if i.level == IndicatorLevel.ENTERPRISE]
+    if scope is not None:  # every indicator's 24 months in one query
+        months = [datetime.date(y, m, 1) for y in (period.year - 1, period.year) for m in range(1, 13)]
+        rolled = scope.month_totals_of(reported, months)
+    for indicator in reported:
+        totals = (
+            rolled[indicator.pk] if scope is not None else month_totals(values, None, indicator, period.year)
+        )
         shown = display_unit(indicator)
         by_period = {when: shown.number(value) for when, value in totals.items()}
         result.append(
@@ -647,30 +651,51 @@ def _listed(values, period, earlier, before) -> tuple[dict, dict, dict]:
     """(current, previous, last_month) YTDs, as the value-table path reads them, of only the
     enterprises ``warnings`` and ``drags`` can list: those whose YTD fell year on year, and
     those without a YTD this month that had one a year earlier, or had one last month and did
-    not report this month. One grouped query over the three months; on SQLite the comparison
-    runs on the stored floats, so the exact one is made again on the Decimals (``warnings``)."""
+    not report this month. One grouped query over the three months of ``values`` (the user's
+    restriction compiled in), its sums converted by the ORM's own converters of the YTD, as
+    ``_ytd_by_enterprise`` does: built through the ORM, the grouped query cost twice what
+    SQLite takes to run it. On SQLite the comparison runs on the stored floats, so the exact
+    one is made again on the Decimals (``warnings``)."""
+    rows = values.filter(period__in=[period, earlier, before]).order_by()
+    compiler = rows.values_list("enterprise_id", "period", "ytd_value").query.get_compiler(using=rows.db)
+    try:
+        sql, params = compiler.as_sql()
+    except EmptyResultSet:  # restrict() found no grant that applies
+        return {}, {}, {}
+    expression = compiler.select[2][0]
+    converters = compiler.get_converters([expression]).get(0, ([], None))[0]
+    connection = compiler.connection
+    now, then, last = (connection.ops.adapt_datefield_value(when) for when in (period, earlier, before))
+    # Grouped by an expression, not the column: SQLite would otherwise group along the unique
+    # index (enterprise, indicator, period, version), one table row per value, instead of
+    # reading the three months from the covering index (8 times slower at 5,000 enterprises).
+    grouped = f"""
+        SELECT v.enterprise_id + 0, SUM(CASE WHEN v.period = %s THEN v.ytd_value END),
+            SUM(CASE WHEN v.period = %s THEN v.ytd_value END), SUM(CASE WHEN v.period = %s THEN v.ytd_value END),
+            COUNT(CASE WHEN v.period = %s THEN 1 END)
+        FROM ({sql}) v
+        GROUP BY v.enterprise_id + 0
+        HAVING SUM(CASE WHEN v.period = %s THEN v.ytd_value END) < SUM(CASE WHEN v.period = %s THEN v.ytd_value END)
+            OR (SUM(CASE WHEN v.period = %s THEN v.ytd_value END) IS NULL
+                AND SUM(CASE WHEN v.period = %s THEN v.ytd_value END) IS NOT NULL)
+            OR (COUNT(CASE WHEN v.period = %s THEN 1 END) = 0
+                AND SUM(CASE WHEN v.period = %s THEN v.ytd_value END) IS NOT NULL)"""
+    with connection.cursor() as cursor:
+        cursor.execute(grouped, [now, then, last, now, *params, now, then, now, then, now, last])
+        rows = cursor.fetchall()
 
-    def ytd(when):
-        return Sum(Case(When(period=when, then="ytd_value")))
+    def decimal(value):
+        for convert in converters:
+            value = convert(value, expression, connection)
+        return value
 
-    rows = (
-        values.filter(period__in=[period, earlier, before])
-        .order_by()
-        .values("enterprise_id")
-        .annotate(
-            now=ytd(period), then=ytd(earlier), last=ytd(before),
-            reported=Count(Case(When(period=period, then=Value(1)))),
-        )
-        .filter(Q(now__lt=F("then")) | Q(now__isnull=True, then__isnull=False) | Q(reported=0, last__isnull=False))
-        .values_list("enterprise_id", "now", "then", "last", "reported")
-    )  # fmt: skip
     current, previous, last_month = {}, {}, {}
-    for pk, now, then, last, reported in rows:
+    for pk, ytd, base, last_ytd, reported in rows:
         if reported:
-            current[pk] = now
+            current[pk] = decimal(ytd)
         else:
-            last_month[pk] = last
-        previous[pk] = then
+            last_month[pk] = decimal(last_ytd)
+        previous[pk] = decimal(base)
     return current, previous, last_month
 
 

@@ -281,13 +281,22 @@ class Scope:
 
     def month_totals(self, indicator, periods) -> dict:
         """{month: sum of the month values, or None when none was reported}."""
+        return self.month_totals_of([indicator], periods)[getattr(indicator, "pk", indicator)]
+
+    def month_totals_of(self, indicators, periods) -> dict:
+        """{indicator id: ``month_totals``} of several indicators, in one query."""
+        ids = [getattr(i, "pk", i) for i in indicators]
         rows = (
             self.rows()
-            .filter(indicator=indicator, period__in=list(periods))
-            .values("period")
+            .filter(indicator_id__in=ids, period__in=list(periods))
+            .order_by()
+            .values_list("indicator_id", "period")
             .annotate(total=Sum("month_sum"), count=Sum("month_count"))
         )
-        return {r["period"]: r["total"] if r["count"] else None for r in rows}
+        result: dict = {pk: {} for pk in ids}
+        for indicator_id, period, total, count in rows:
+            result[indicator_id][period] = total if count else None
+        return result
 
 
 def _zero(field):

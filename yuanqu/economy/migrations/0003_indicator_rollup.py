@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 
 def build_rollups(apps, schema_editor):
-    """The values already recorded are summed by ``0009_rollup_by_industry_chain``: the
+    """The values already recorded are summed by ``0010_rebuild_rollups_by_chain``: the
     rollups' statement (``economy.rollups``) writes columns this migration does not create."""
 
 

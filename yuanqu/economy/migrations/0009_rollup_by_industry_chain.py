@@ -1,18 +1,10 @@
 """The rollups are kept per 产业链 as well as per 片区, so that the cockpit's breakdown by chain
-reads them instead of every enterprise's value; the rollups already stored are rebuilt with
-the new key (until then every cell would read as 未归链)."""
+reads them instead of every enterprise's value; ``0010`` rebuilds the rollups already stored
+with the new key (in a migration of its own: PostgreSQL creates the new column's index at the
+end of this one, which it refuses after rows were written with pending key checks)."""
 
 import django.db.models.deletion
 from django.db import migrations, models
-
-
-def rebuild_rollups(apps, schema_editor):
-    """Rebuild the stored rollups with their chains (nothing to do on an empty value table)."""
-    from yuanqu.economy.rollups import rebuild
-
-    EnterpriseMonthlyValue = apps.get_model("economy", "EnterpriseMonthlyValue")
-    if EnterpriseMonthlyValue.objects.exists():
-        rebuild()
 
 
 class Migration(migrations.Migration):
@@ -32,5 +24,4 @@ class Migration(migrations.Migration):
                 to="enterprises.industrychain",
             ),
         ),
-        migrations.RunPython(rebuild_rollups, migrations.RunPython.noop),
     ]
