@@ -358,7 +358,7 @@ def _ytd_by_enterprise(queryset, groups=None) -> dict:
 
 def _ranking(values: dict, top: int) -> list[tuple[int, object, Decimal]]:
     """``services.ranking(values, top)`` without sorting every enterprise: the ``top`` largest
-    (ties by key, as ``_listed`` orders them), ranked alike (1, 2, 2, 4)."""
+    (ties by key, as ``_top`` orders them), ranked alike (1, 2, 2, 4)."""
     largest = heapq.nlargest(
         top, ((k, v) for k, v in values.items() if v is not None), key=lambda kv: (kv[1], -kv[0])
     )
@@ -580,11 +580,12 @@ def primary_figures(period, values, primary, scope=None) -> dict:
         )
         by_chain = group_sums(current, previous, {pk: chain_pk for pk, (_, chain_pk) in groups.items()})
         by_zone = group_sums(current, previous, {pk: zone_pk for pk, (zone_pk, _) in groups.items()})
-        leaders = _ranking(current, TOP)
+        leaders, top_base = _ranking(current, TOP), previous
     else:
         cells = scope.cells(primary, period)
         by_chain, by_zone = cell_sums(cells, "industry_chain_id"), cell_sums(cells, "zone_id")
-        current, previous, last_month, leaders = _listed(primary_values, period, earlier, before)
+        current, previous, last_month = _listed(primary_values, period, earlier, before)
+        leaders, top_base = _top(primary_values, period, earlier)
     known: dict = {}
 
     def names(pks) -> dict:
@@ -613,7 +614,7 @@ def primary_figures(period, values, primary, scope=None) -> dict:
     names([pk for _, pk, _ in leaders])
     top = []
     for rank, pk, value in leaders:
-        rate = growth_rate(value, previous.get(pk)).value
+        rate = growth_rate(value, top_base.get(pk)).value
         top.append(
             {
                 "rank": rank,
@@ -645,25 +646,25 @@ def primary_figures(period, values, primary, scope=None) -> dict:
     }  # fmt: skip
 
 
-def _listed(values, period, earlier, before) -> tuple[dict, dict, dict, list]:
-    """(current, previous, last_month, leaders): the YTDs, as the value-table path reads them,
-    of only the enterprises the lists show: the ``TOP`` largest this month (``leaders``, ranked
-    as ``_ranking`` ranks them, ties by enterprise), those whose YTD fell year on year, and
+def _listed(values, period, earlier, before) -> tuple[dict, dict, dict]:
+    """(current, previous, last_month) YTDs, as the value-table path reads them, of only the
+    enterprises ``warnings`` and ``drags`` can list: those whose YTD fell year on year, and
     those without a YTD this month that had one a year earlier, or had one last month and did
-    not report this month (``warnings`` and ``drags`` skip the others, as they skip them in
-    the value-table path's dicts of every enterprise).
+    not report this month (both skip the others, as they skip them in the value-table path's
+    dicts of every enterprise).
 
     One grouped query over the three months of ``values`` (the user's restriction compiled
-    in), its sums converted by the ORM's own converters of the YTD, as ``_ytd_by_enterprise``
-    does: built through the ORM, the grouped query cost twice what SQLite takes to run it. On
-    SQLite the comparisons run on the stored floats, so the exact ones are made again on the
-    Decimals (``warnings``)."""
+    in), converted by the ORM's own converters of the YTD, as ``_ytd_by_enterprise`` does:
+    built through the ORM, the grouped query cost twice what SQLite takes to run it. Each
+    enterprise has one current value a month, so MAX picks it (PostgreSQL adds numerics far
+    more slowly than it compares them). On SQLite the comparisons run on the stored floats,
+    so the exact ones are made again on the Decimals (``warnings``)."""
     rows = values.filter(period__in=[period, earlier, before]).order_by()
     compiler = rows.values_list("enterprise_id", "period", "ytd_value").query.get_compiler(using=rows.db)
     try:
         sql, params = compiler.as_sql()
     except EmptyResultSet:  # restrict() found no grant that applies
-        return {}, {}, {}, []
+        return {}, {}, {}
     expression = compiler.select[2][0]
     converters = compiler.get_converters([expression]).get(0, ([], None))[0]
     connection = compiler.connection
@@ -672,21 +673,19 @@ def _listed(values, period, earlier, before) -> tuple[dict, dict, dict, list]:
     # index (enterprise, indicator, period, version), one table row per value, instead of
     # reading the three months from the covering index (8 times slower at 5,000 enterprises).
     grouped = f"""
-        SELECT g.enterprise, g.ytd_now, g.ytd_then, g.ytd_last, g.reported, g.position FROM (
+        SELECT g.enterprise, g.ytd_now, g.ytd_then, g.ytd_last, g.reported FROM (
             SELECT v.enterprise_id + 0 AS enterprise,
-                SUM(CASE WHEN v.period = %s THEN v.ytd_value END) AS ytd_now,
-                SUM(CASE WHEN v.period = %s THEN v.ytd_value END) AS ytd_then,
-                SUM(CASE WHEN v.period = %s THEN v.ytd_value END) AS ytd_last,
-                COUNT(CASE WHEN v.period = %s THEN 1 END) AS reported,
-                ROW_NUMBER() OVER (ORDER BY SUM(CASE WHEN v.period = %s THEN v.ytd_value END) IS NULL,
-                    SUM(CASE WHEN v.period = %s THEN v.ytd_value END) DESC, v.enterprise_id + 0) AS position
+                MAX(CASE WHEN v.period = %s THEN v.ytd_value END) AS ytd_now,
+                MAX(CASE WHEN v.period = %s THEN v.ytd_value END) AS ytd_then,
+                MAX(CASE WHEN v.period = %s THEN v.ytd_value END) AS ytd_last,
+                COUNT(CASE WHEN v.period = %s THEN 1 END) AS reported
             FROM ({sql}) v
             GROUP BY v.enterprise_id + 0
         ) g
-        WHERE (g.position <= %s AND g.ytd_now IS NOT NULL) OR g.ytd_now < g.ytd_then
-            OR (g.ytd_now IS NULL AND g.ytd_then IS NOT NULL) OR (g.reported = 0 AND g.ytd_last IS NOT NULL)"""
+        WHERE g.ytd_now < g.ytd_then OR (g.ytd_now IS NULL AND g.ytd_then IS NOT NULL)
+            OR (g.reported = 0 AND g.ytd_last IS NOT NULL)"""
     with connection.cursor() as cursor:
-        cursor.execute(grouped, [now, then, last, now, now, now, *params, TOP])
+        cursor.execute(grouped, [now, then, last, now, *params])
         rows = cursor.fetchall()
 
     def decimal(value):
@@ -694,18 +693,32 @@ def _listed(values, period, earlier, before) -> tuple[dict, dict, dict, list]:
             value = convert(value, expression, connection)
         return value
 
-    current, previous, last_month, largest = {}, {}, {}, []
-    for pk, ytd, base, last_ytd, reported, position in rows:
+    current, previous, last_month = {}, {}, {}
+    for pk, ytd, base, last_ytd, reported in rows:
         if reported:
             current[pk] = decimal(ytd)
         else:
             last_month[pk] = decimal(last_ytd)
         previous[pk] = decimal(base)
-        if position <= TOP and current.get(pk) is not None:
-            largest.append((position, pk))
-    leaders, rank, value = [], 0, None
-    for position, pk in sorted(largest):
-        if current[pk] != value:
-            rank, value = position, current[pk]
-        leaders.append((rank, pk, value))
-    return current, previous, last_month, leaders
+    return current, previous, last_month
+
+
+def _top(values, period, earlier) -> tuple[list, dict]:
+    """The ``TOP`` largest YTDs this month ranked as ``_ranking`` ranks them (ties by
+    enterprise), and {enterprise: YTD a year earlier} of those enterprises."""
+    largest = list(
+        values.filter(period=period, ytd_value__isnull=False)
+        .order_by("-ytd_value", "enterprise_id")
+        .values_list("enterprise_id", "ytd_value")[:TOP]
+    )
+    result, rank, previous = [], 0, None
+    for position, (pk, value) in enumerate(largest, 1):
+        if value != previous:
+            rank, previous = position, value
+        result.append((rank, pk, value))
+    base = dict(
+        values.filter(period=earlier, enterprise_id__in=[pk for pk, _ in largest])
+        .order_by()
+        .values_list("enterprise_id", "ytd_value")
+    )
+    return result, base
