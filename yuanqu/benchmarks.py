@@ -584,8 +584,8 @@ def scale_section(scale: dict) -> list[str]:
             f"{first['enterprises']} enterprises × {first['indicators']} indicators × {first['months']} months "
             f"({first['inserted']:,} values, inserted by raw executemany on SQLite and COPY on PostgreSQL; 6 million "
             "slots less the enterprises that enter late or leave early); the cockpit and the `indicators` "
-            "computation read the rollups (`economy.IndicatorRollup`: sums per indicator, month and "
-            "片区 with the comparable set's pairing, rebuilt for the written (indicator, month) pairs on every "
+            "computation read the rollups (`economy.IndicatorRollup`: sums per indicator, month, "
+            "片区 and 产业链 with the comparable set's pairing, rebuilt for the written (indicator, month) pairs on every "
             "write, see `economy/rollups.py`). The raw-SQL baseline is the cockpit's aggregation (cards with the "
             "comparable pairing, 24 months of trends, every enterprise's YTD of the primary indicator) in plain "
             "SQL over the value table in the same run; “× raw SQL” is each figure over it.",
