@@ -179,11 +179,12 @@ class PeriodLock(ChangeLoggedModel):
 
 
 class IndicatorRollup(models.Model):
-    """Derived sums of the current enterprise values per indicator, month and 片区 (the
-    cockpit's and the summary's totals at scale). Not domain data and never edited: rebuilt
-    from EnterpriseMonthlyValue on every write by ``economy.rollups``, so it has no change log.
+    """Derived sums of the current enterprise values per indicator, month, 片区 and 产业链 (the
+    cockpit's and the summary's totals and breakdowns at scale). Not domain data and never
+    edited: rebuilt from EnterpriseMonthlyValue on every write by ``economy.rollups``, so it
+    has no change log.
 
-    ``paired_*`` cover the comparable set (同口径): enterprises of the 片区 with a 1–N月累计
+    ``paired_*`` cover the comparable set (同口径): enterprises of the cell with a 1–N月累计
     both this month and a year earlier; ``paired_base`` is their year-earlier sum."""
 
     SUM = dict(max_digits=24, decimal_places=4, null=True)
@@ -191,6 +192,9 @@ class IndicatorRollup(models.Model):
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+")
     period = models.DateField()
     zone = models.ForeignKey("users.Zone", on_delete=models.CASCADE, null=True, related_name="+")
+    industry_chain = models.ForeignKey(
+        "enterprises.IndustryChain", on_delete=models.CASCADE, null=True, related_name="+"
+    )
     month_sum = models.DecimalField(**SUM)
     month_count = models.PositiveIntegerField(default=0)
     ytd_sum = models.DecimalField(**SUM)

@@ -1,14 +1,17 @@
-"""Rollups: sums of the current enterprise values per (indicator, month, 片区), kept current
-on write, so that the cockpit and the summary read a few hundred rows instead of millions.
+"""Rollups: sums of the current enterprise values per (indicator, month, 片区, 产业链), kept
+current on write, so that the cockpit and the summary read a few hundred rows instead of
+millions.
 
 Every save or delete of an ``EnterpriseMonthlyValue`` marks its (indicator, month) dirty; the
 month and the same month a year later (whose comparable set pairs with it) are then rebuilt
 from the value table with one grouped statement each. Bulk writers wrap their work in
 ``deferred()`` so each pair is rebuilt once at the end; writers that bypass the ORM
 (``bulk_create``, raw SQL) call ``refresh()`` or ``rebuild()`` themselves. An enterprise
-moving to another 片区 rebuilds the rollups of both 片区.
+moving to another 片区 rebuilds the rollups of both 片区; one moving to another 产业链, those of
+its 片区.
 
-``Scope`` reads them for a user: the whole park or a set of 片区 (a grid worker's own).
+``Scope`` reads them for a user: the whole park or a set of 片区 (a grid worker's own), summed
+over the cells or per cell (the cockpit's breakdowns by 片区 and by chain).
 Restrictions that are not by 片区 (own department, own enterprise) use the value table.
 """
 
@@ -53,9 +56,9 @@ def _statement(where: str) -> str:
 
     values, rollups = EnterpriseMonthlyValue._meta.db_table, IndicatorRollup._meta.db_table
     return f"""
-        INSERT INTO {rollups} (indicator_id, period, zone_id, month_sum, month_count, ytd_sum,
-            ytd_count, paired_count, paired_ytd, paired_base)
-        SELECT v.indicator_id, v.period, e.zone_id, SUM(v.month_value), COUNT(v.month_value),
+        INSERT INTO {rollups} (indicator_id, period, zone_id, industry_chain_id, month_sum, month_count,
+            ytd_sum, ytd_count, paired_count, paired_ytd, paired_base)
+        SELECT v.indicator_id, v.period, e.zone_id, e.industry_chain_id, SUM(v.month_value), COUNT(v.month_value),
             SUM(v.ytd_value), COUNT(v.ytd_value), COUNT(b.ytd_value),
             SUM(CASE WHEN b.ytd_value IS NOT NULL THEN v.ytd_value END), SUM(b.ytd_value)
         FROM {values} v
@@ -64,7 +67,7 @@ def _statement(where: str) -> str:
             AND b.indicator_id = v.indicator_id AND b.period = {_year_earlier("v.period")}
             AND {_unindexed("b.is_current")} = %s AND b.ytd_value IS NOT NULL AND v.ytd_value IS NOT NULL
         WHERE v.is_current = %s AND {where}
-        GROUP BY v.indicator_id, v.period, e.zone_id"""
+        GROUP BY v.indicator_id, v.period, e.zone_id, e.industry_chain_id"""
 
 
 def refresh(pairs, inserted=0):
@@ -96,7 +99,9 @@ def _stale(cursor, inserted):
     would let them (a tenth of the table; never analyzed at all)."""
     from .models import EnterpriseMonthlyValue
 
-    cursor.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [EnterpriseMonthlyValue._meta.db_table])
+    cursor.execute(
+        "SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [EnterpriseMonthlyValue._meta.db_table]
+    )
     row = cursor.fetchone()
     return row is None or row[0] < 0 or inserted > STALE_FRACTION * row[0]
 
@@ -178,16 +183,19 @@ def _value_written(sender, instance, raw=False, **kwargs):
 
 
 def _enterprise_saved(sender, instance, created=False, raw=False, **kwargs):
-    """An enterprise that moved to another 片区 takes its values with it."""
+    """An enterprise that moved to another 片区 or 产业链 takes its values with it."""
     # The stored row from before this save, kept by core's pre_save snapshot (connected
     # first, see ``connect``); core's post_save does not replace it, whatever the order.
     before = state_before_save(instance)
-    if raw or created or not before or before.get("zone") == instance.zone_id:
+    if raw or created or not before:
+        return
+    moved = before.get("zone") != instance.zone_id
+    if not moved and before.get("industry_chain") == instance.industry_chain_id:
         return
     from .models import EnterpriseMonthlyValue
 
     if EnterpriseMonthlyValue.objects.filter(enterprise=instance).exists():
-        rebuild({before.get("zone"), instance.zone_id})
+        rebuild({before.get("zone"), instance.zone_id} if moved else {instance.zone_id})
 
 
 def connect():
@@ -257,15 +265,38 @@ class Scope:
             self.load([key[0]], [period])
         return self._cache[key]
 
-    def month_totals(self, indicator, periods) -> dict:
-        """{month: sum of the month values, or None when none was reported}."""
+    def cells(self, indicator, period: datetime.date) -> list[dict]:
+        """The sums of one indicator and month per (片区, chain) cell of the scope: dicts with
+        ``zone_id``, ``industry_chain_id`` and the FIELDS (counts 0 and sums None when empty)."""
         rows = (
             self.rows()
-            .filter(indicator=indicator, period__in=list(periods))
-            .values("period")
+            .filter(indicator=indicator, period=period)
+            .order_by()
+            .values_list("zone_id", "industry_chain_id", *FIELDS)
+        )
+        return [
+            {"zone_id": zone, "industry_chain_id": chain, **dict(zip(FIELDS, sums, strict=True))}
+            for zone, chain, *sums in rows
+        ]
+
+    def month_totals(self, indicator, periods) -> dict:
+        """{month: sum of the month values, or None when none was reported}."""
+        return self.month_totals_of([indicator], periods)[getattr(indicator, "pk", indicator)]
+
+    def month_totals_of(self, indicators, periods) -> dict:
+        """{indicator id: ``month_totals``} of several indicators, in one query."""
+        ids = [getattr(i, "pk", i) for i in indicators]
+        rows = (
+            self.rows()
+            .filter(indicator_id__in=ids, period__in=list(periods))
+            .order_by()
+            .values_list("indicator_id", "period")
             .annotate(total=Sum("month_sum"), count=Sum("month_count"))
         )
-        return {r["period"]: r["total"] if r["count"] else None for r in rows}
+        result: dict = {pk: {} for pk in ids}
+        for indicator_id, period, total, count in rows:
+            result[indicator_id][period] = total if count else None
+        return result
 
 
 def _zero(field):

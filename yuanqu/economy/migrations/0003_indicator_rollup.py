@@ -5,11 +5,8 @@ from django.db import migrations, models
 
 
 def build_rollups(apps, schema_editor):
-    """Sum the values already recorded (rebuilt later by ``economy.rollups`` on every write)."""
-    from yuanqu.economy.rollups import _statement
-
-    with schema_editor.connection.cursor() as cursor:
-        cursor.execute(_statement("1 = 1"), [True, True])
+    """The values already recorded are summed by ``0010_rebuild_rollups_by_chain``: the
+    rollups' statement (``economy.rollups``) writes columns this migration does not create."""
 
 
 class Migration(migrations.Migration):
