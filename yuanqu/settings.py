@@ -328,6 +328,9 @@ YUANQU_OTP_REQUIRED_ROLES = env_list(
 # The expiry moves with each request, but the session is saved at most once a minute
 # (yuanqu.users.sessions.IdleSessionMiddleware), not on every request.
 SESSION_SAVE_EVERY_REQUEST = False
+# Django's model backend, the session's user read by a statement prepared once per connection
+# (yuanqu.users.backends). Sessions made under another backend path log in again.
+AUTHENTICATION_BACKENDS = ["yuanqu.users.backends.UserBackend"]
 # Database sessions, loaded by one plain statement (yuanqu.users.sessions.SessionStore).
 SESSION_ENGINE = "yuanqu.users.sessions"
 # Read-only pages an app opts in (cockpit, lists …) are answered again from a per-session
