@@ -10,6 +10,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.db import connections, router
 from django.utils import timezone
 
 from .models import Notification
@@ -54,11 +55,21 @@ def send_email(addresses, title, body, link=""):
 
 
 def unread_count(request) -> int:
-    """The request user's unread messages (0 for anonymous users), counted once per request:
-    the page shell shows it, and the page cache's key holds it (``core.pagecache``)."""
+    """The request user's unread messages (0 for anonymous or inactive users: ``for_user``),
+    counted once per request: the page shell shows it and the response cache's key holds it
+    (``core.pagecache``), so it is on every page — one plain statement, not an ORM count."""
     cached = request.__dict__.get("_unread_notifications")
     if cached is None:
         user = getattr(request, "user", None)
-        cached = Notification.objects.for_user(user).unread().count()
+        cached = 0
+        if user is not None and user.is_authenticated and user.is_active:
+            meta = Notification._meta
+            with connections[router.db_for_read(Notification)].cursor() as cursor:
+                cursor.execute(
+                    f"SELECT COUNT(*) FROM {meta.db_table} WHERE {meta.get_field('recipient').column} = %s "  # noqa: S608
+                    f"AND {meta.get_field('read_at').column} IS NULL",
+                    [user.pk],
+                )
+                cached = cursor.fetchone()[0]
         request._unread_notifications = cached
     return cached

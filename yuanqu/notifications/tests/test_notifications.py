@@ -65,8 +65,10 @@ def test_mark_read_and_mark_all_read(client, alice, bob):
     first.refresh_from_db()
     assert first.read_at is not None
     assert "只看未读（1）" in client.get(reverse("notifications:list")).content.decode()
+    assert '<span class="badge unread-count">1</span>' in client.get("/").content.decode()
     client.post(reverse("notifications:mark_all_read"))
     assert not Notification.objects.filter(recipient=alice, read_at__isnull=True).exists()
+    assert "unread-count" not in client.get("/").content.decode()  # the header counts none
     # somebody else's message: 404, untouched
     assert client.post(reverse("notifications:mark_read", args=[theirs.pk])).status_code == 404
     assert client.get(reverse("notifications:open", args=[theirs.pk])).status_code == 404
