@@ -52,6 +52,10 @@ def _json(value) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), cls=DjangoJSONEncoder)
 
 
+# ``_json`` as one encoder, for loops that encode many values
+_ENCODER = DjangoJSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
 def _normal(field, value):
     """A value as it reads back from either database: the same text for the same fact."""
     if value is None:
@@ -159,8 +163,12 @@ def link_rows(model, fields: list[str], rows: list[tuple], using="default") -> t
         (i, name, normal) for i, (name, normal) in enumerate(zip(attnames, normals, strict=True)) if normal
     ]
     now_normal = _normal(by_attname["time"], now)
-    key, label = _key(), model._meta.label_lower
-    dumps = DjangoJSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))  # as _json
+    label = model._meta.label_lower
+    encode = _ENCODER.encode  # as _json
+    # Every link of the batch has the algorithm of the one before; the key's HMAC state is
+    # set up once and copied for each row.
+    algorithm = _algorithm(previous)
+    keyed, prefix = hmac.new(_key(), digestmod=algorithm), f"{algorithm}:"
     linked = []
     for row in rows:
         row = row[:at] + (stamp,) + row[at + 1 :]
@@ -169,9 +177,9 @@ def link_rows(model, fields: list[str], rows: list[tuple], using="default") -> t
             value = row[i]
             canonical[name] = None if value is None else normal(value)
         canonical["time"] = now_normal
-        message = f"{previous}|{label}|{dumps.encode(canonical)}".encode()
-        algorithm = _algorithm(previous)
-        previous = f"{algorithm}:{hmac.digest(key, message, algorithm).hex()}"
+        mac = keyed.copy()
+        mac.update(f"{previous}|{label}|{encode(canonical)}".encode())
+        previous = prefix + mac.hexdigest()
         linked.append(row + (previous,))
     _move_head(model, using, previous, len(rows))
     return [*fields, "chain"], linked
@@ -192,9 +200,9 @@ def _row_normal(field):
         return int
     if internal == "JSONField":
 
-        def json_normal(value):
+        def json_normal(value, loads=json.loads, encode=_ENCODER.encode):
             # text parsed is plain JSON: dumping it again is what _normal's round trip gives
-            return _json(json.loads(value)) if isinstance(value, str) else _normal(field, value)
+            return encode(loads(value)) if isinstance(value, str) else _normal(field, value)
 
         return json_normal
     if internal in ("DateTimeField", "UUIDField"):
