@@ -141,16 +141,24 @@ def link(objs, using=None) -> None:
     _move_head(model, using, previous, len(objs))
 
 
-def link_rows(model, fields: list[str], rows: list[tuple], using="default") -> tuple[list[str], list[tuple]]:
+def link_rows(
+    model, fields: list[str], rows: list[tuple], using="default", known: dict | None = None
+) -> tuple[list[str], list[tuple]]:
     """The same for rows written with raw SQL (tuples in the order of ``fields``, values as
     the database takes them): the ``time`` column becomes the database's time, a ``chain``
     column is added. Returns the fields and rows to insert.
 
     Each link is ``digest()``'s, byte for byte, with what does not change from row to row
     worked out once (the key, each column's normal form, the repeated values); an import
-    links hundreds of thousands of rows at a time."""
+    links hundreds of thousands of rows at a time. ``known`` gives the normal form of some
+    columns, one per row, where the caller made it along with the row (a JSON column's text
+    sorted and compact, as ``_normal`` would make it from the text parsed): not parsed and
+    dumped again."""
     if not rows:
         return fields, rows
+    known = {model._meta.get_field(name).attname: values for name, values in (known or {}).items()}
+    if any(len(values) != len(rows) for values in known.values()):
+        raise ValueError("known normal forms are given one per row")
     connection = connections[using]
     previous, now = _take_head(model, using)
     attnames = [model._meta.get_field(name).attname for name in fields]
@@ -160,8 +168,11 @@ def link_rows(model, fields: list[str], rows: list[tuple], using="default") -> t
     absent = {name: None for name in by_attname if name not in attnames}
     normals = [_row_normal(by_attname[name]) if name in by_attname else None for name in attnames]
     columns = [
-        (i, name, normal) for i, (name, normal) in enumerate(zip(attnames, normals, strict=True)) if normal
+        (i, name, normal)
+        for i, (name, normal) in enumerate(zip(attnames, normals, strict=True))
+        if normal and name not in known
     ]
+    known = list(known.items())
     now_normal = _normal(by_attname["time"], now)
     label = model._meta.label_lower
     encode = _ENCODER.encode  # as _json
@@ -170,12 +181,15 @@ def link_rows(model, fields: list[str], rows: list[tuple], using="default") -> t
     algorithm = _algorithm(previous)
     keyed, prefix = hmac.new(_key(), digestmod=algorithm), f"{algorithm}:"
     linked = []
-    for row in rows:
+    for k, row in enumerate(rows):
         row = row[:at] + (stamp,) + row[at + 1 :]
         canonical = dict(absent)
         for i, name, normal in columns:
             value = row[i]
             canonical[name] = None if value is None else normal(value)
+        if known:
+            for name, values in known:
+                canonical[name] = values[k]
         canonical["time"] = now_normal
         mac = keyed.copy()
         mac.update(f"{previous}|{label}|{encode(canonical)}".encode())

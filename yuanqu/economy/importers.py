@@ -780,13 +780,24 @@ def insert_first_versions(new, period, user):
         who = "null" if reported_by is None else int(reported_by)
         head = f'{{"version": 1, "is_current": true, "reason": "", "reported_by": {who}, '
         tail = f', "period": "{period.isoformat()}", '
+        # The same JSON as the chain links it (``chain._normal``: keys sorted, compact), made
+        # alongside rather than parsed back from the text and dumped again for every record.
+        middle = ',"is_current":true,"month_value":'
+        period_to_version = (
+            f',"period":"{period.isoformat()}","reason":"","reported_by":{who},"version":1,"ytd_value":'
+        )
         actor_id = actor.pk if actor else None
-        rows = []
+        rows, normal = [], []
         for enterprise_id, name, indicator, month_value, ytd_value in new:
             indicator_id = indicator.pk
+            month_text, ytd_text = _logged(month_value), _logged(ytd_value)
             after = (
-                f'{head}"indicator": {indicator_id}{tail}"month_value": {_logged(month_value)}, '
-                f'"ytd_value": {_logged(ytd_value)}, "enterprise": {enterprise_id}}}'
+                f'{head}"indicator": {indicator_id}{tail}"month_value": {month_text}, '
+                f'"ytd_value": {ytd_text}, "enterprise": {enterprise_id}}}'
+            )
+            normal.append(
+                f'{{"enterprise":{enterprise_id},"indicator":{indicator_id}{middle}{month_text}'
+                f"{period_to_version}{ytd_text}}}"
             )
             rows.append(
                 (stamp, actor_id, user_name, request_id, ctx.ip, ctx.source, "create", own_type,
@@ -797,5 +808,9 @@ def insert_first_versions(new, period, user):
                          "object_id", "object_repr", "related_type", "related_id", "prechange_data",
                          "postchange_data", "message"]  # fmt: skip
         for start in range(0, len(rows), chain.SLICE):  # each slice stamped right before it is written
-            part = rows[start : start + chain.SLICE]
-            _insert(ObjectChange, *chain.link_rows(ObjectChange, change_fields, part, using=connection.alias))
+            part, known = (
+                rows[start : start + chain.SLICE],
+                {"postchange_data": normal[start : start + chain.SLICE]},
+            )
+            linked = chain.link_rows(ObjectChange, change_fields, part, connection.alias, known)
+            _insert(ObjectChange, *linked)
