@@ -97,7 +97,11 @@ def import_bench(indicators, period, n_rows, zone):
     rows = []
 
     def add(label, ms, cpu):
-        print(f"  [{connection.vendor}] {label}: {ms:.0f} ms (CPU {cpu:.0f} ms)", file=sys.stderr, flush=True)
+        print(
+            f"  [{connection.vendor}] {label}: {ms:.0f} ms (CPU {cpu:.0f} ms{_load()})",
+            file=sys.stderr,
+            flush=True,
+        )
         rows.append((label, ms, cpu, n_rows * 1000 / ms, None, n_rows * 1000 / cpu))
 
     try:
@@ -162,7 +166,7 @@ def import_bench(indicators, period, n_rows, zone):
                 )
                 print(
                     f"  [{connection.vendor}] full import {month:%Y-%m}: {samples[-1]:.0f} ms "
-                    f"(CPU {cpu[-1]:.0f} ms{server})",
+                    f"(CPU {cpu[-1]:.0f} ms{server}{_load()})",
                     file=sys.stderr,
                 )
         finally:
@@ -182,6 +186,12 @@ def import_bench(indicators, period, n_rows, zone):
         return rows
     finally:
         limit.disable()
+
+
+def _load():
+    """The machine's load average over the last minute, printed beside each figure: the
+    machine is shared, and wall times say little without it."""
+    return f", load {os.getloadavg()[0]:.1f}" if hasattr(os, "getloadavg") else ""
 
 
 def server_cpu_ms():

@@ -52,6 +52,10 @@ def _json(value) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), cls=DjangoJSONEncoder)
 
 
+# ``_json`` as one encoder, for loops that encode many values
+_ENCODER = DjangoJSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
 def _normal(field, value):
     """A value as it reads back from either database: the same text for the same fact."""
     if value is None:
@@ -137,16 +141,24 @@ def link(objs, using=None) -> None:
     _move_head(model, using, previous, len(objs))
 
 
-def link_rows(model, fields: list[str], rows: list[tuple], using="default") -> tuple[list[str], list[tuple]]:
+def link_rows(
+    model, fields: list[str], rows: list[tuple], using="default", known: dict | None = None
+) -> tuple[list[str], list[tuple]]:
     """The same for rows written with raw SQL (tuples in the order of ``fields``, values as
     the database takes them): the ``time`` column becomes the database's time, a ``chain``
     column is added. Returns the fields and rows to insert.
 
     Each link is ``digest()``'s, byte for byte, with what does not change from row to row
     worked out once (the key, each column's normal form, the repeated values); an import
-    links hundreds of thousands of rows at a time."""
+    links hundreds of thousands of rows at a time. ``known`` gives the normal form of some
+    columns, one per row, where the caller made it along with the row (a JSON column's text
+    sorted and compact, as ``_normal`` would make it from the text parsed): not parsed and
+    dumped again."""
     if not rows:
         return fields, rows
+    known = {model._meta.get_field(name).attname: values for name, values in (known or {}).items()}
+    if any(len(values) != len(rows) for values in known.values()):
+        raise ValueError("known normal forms are given one per row")
     connection = connections[using]
     previous, now = _take_head(model, using)
     attnames = [model._meta.get_field(name).attname for name in fields]
@@ -156,22 +168,32 @@ def link_rows(model, fields: list[str], rows: list[tuple], using="default") -> t
     absent = {name: None for name in by_attname if name not in attnames}
     normals = [_row_normal(by_attname[name]) if name in by_attname else None for name in attnames]
     columns = [
-        (i, name, normal) for i, (name, normal) in enumerate(zip(attnames, normals, strict=True)) if normal
+        (i, name, normal)
+        for i, (name, normal) in enumerate(zip(attnames, normals, strict=True))
+        if normal and name not in known
     ]
+    known = list(known.items())
     now_normal = _normal(by_attname["time"], now)
-    key, label = _key(), model._meta.label_lower
-    dumps = DjangoJSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))  # as _json
+    label = model._meta.label_lower
+    encode = _ENCODER.encode  # as _json
+    # Every link of the batch has the algorithm of the one before; the key's HMAC state is
+    # set up once and copied for each row.
+    algorithm = _algorithm(previous)
+    keyed, prefix = hmac.new(_key(), digestmod=algorithm), f"{algorithm}:"
     linked = []
-    for row in rows:
+    for k, row in enumerate(rows):
         row = row[:at] + (stamp,) + row[at + 1 :]
         canonical = dict(absent)
         for i, name, normal in columns:
             value = row[i]
             canonical[name] = None if value is None else normal(value)
+        if known:
+            for name, values in known:
+                canonical[name] = values[k]
         canonical["time"] = now_normal
-        message = f"{previous}|{label}|{dumps.encode(canonical)}".encode()
-        algorithm = _algorithm(previous)
-        previous = f"{algorithm}:{hmac.digest(key, message, algorithm).hex()}"
+        mac = keyed.copy()
+        mac.update(f"{previous}|{label}|{encode(canonical)}".encode())
+        previous = prefix + mac.hexdigest()
         linked.append(row + (previous,))
     _move_head(model, using, previous, len(rows))
     return [*fields, "chain"], linked
@@ -192,9 +214,9 @@ def _row_normal(field):
         return int
     if internal == "JSONField":
 
-        def json_normal(value):
+        def json_normal(value, loads=json.loads, encode=_ENCODER.encode):
             # text parsed is plain JSON: dumping it again is what _normal's round trip gives
-            return _json(json.loads(value)) if isinstance(value, str) else _normal(field, value)
+            return encode(loads(value)) if isinstance(value, str) else _normal(field, value)
 
         return json_normal
     if internal in ("DateTimeField", "UUIDField"):

@@ -10,8 +10,10 @@ value that differs from the current version is recorded as a new version with th
 """
 
 import gc
+import itertools
 import json
 import re
+import sqlite3
 from collections.abc import Sequence
 from contextlib import contextmanager
 from decimal import Decimal, InvalidOperation
@@ -60,6 +62,8 @@ NEGATIVE_ALLOWED = {"profit"}
 TOLERANCE = Decimal("0.1")
 # A file naming more enterprises than this is checked against the whole registry, read once.
 LIST_LOOKUP_LIMIT = 2000
+# Rows inserted by one statement when values are written in bulk on SQLite (see ``_insert``).
+ROWS_PER_INSERT = 200
 MONTH_VALUE = EnterpriseMonthlyValue._meta.get_field("month_value")  # logged as a save logs them
 YTD_VALUE = EnterpriseMonthlyValue._meta.get_field("ytd_value")
 QUANTUM = Decimal(1).scaleb(-MONTH_VALUE.decimal_places)
@@ -152,7 +156,9 @@ class MonthlyImporter(Importer):
         if self.only_enterprise is not None:
             return [(self.only_enterprise.uscc, self.only_enterprise.name)]
         allowed = self.importable_enterprises()
-        enterprises = Enterprise.objects.exclude(status__in=[EnterpriseStatus.CANCELLED, EnterpriseStatus.MOVED_OUT])
+        enterprises = Enterprise.objects.exclude(
+            status__in=[EnterpriseStatus.CANCELLED, EnterpriseStatus.MOVED_OUT]
+        )
         if allowed is not None:
             enterprises = enterprises.filter(pk__in=allowed)
         today = timezone.localdate()
@@ -262,7 +268,9 @@ class MonthlyImporter(Importer):
             if len(wanted) > LIST_LOOKUP_LIMIT:  # most of the registry: one read of it beats a huge IN
                 self.enterprises = {uscc: (pk, name) for uscc, pk, name in enterprises if uscc in wanted}
             else:
-                self.enterprises = {uscc: (pk, name) for uscc, pk, name in enterprises.filter(uscc__in=wanted)}
+                self.enterprises = {
+                    uscc: (pk, name) for uscc, pk, name in enterprises.filter(uscc__in=wanted)
+                }
             self.allowed_ids = self.importable_enterprises()
             self.prefetch({entry[0] for entry in index if isinstance(entry, tuple)})
             self.reason = f"Excel导入：{self.filename}"[:200]
@@ -332,8 +340,12 @@ class MonthlyImporter(Importer):
         columns = []  # (indicator, 当月 cells, 累计 cells): floats, ints or None
         given = None  # per row: a value of some indicator is given (None: every row has all)
         for pk, (indicator, month_at, ytd_at, negative_ok) in pairs.items():
-            months, month_gaps = _numbers(table, month_at, negative_ok, regular) if month_at is not None else (blank, True)
-            ytds, ytd_gaps = _numbers(table, ytd_at, negative_ok, regular) if ytd_at is not None else (blank, True)
+            months, month_gaps = (
+                _numbers(table, month_at, negative_ok, regular) if month_at is not None else (blank, True)
+            )
+            ytds, ytd_gaps = (
+                _numbers(table, ytd_at, negative_ok, regular) if ytd_at is not None else (blank, True)
+            )
             if indicator.kind == IndicatorKind.STOCK:  # a level: both are the level (complete_pair)
                 if month_gaps or ytd_gaps:
                     months = ytds = [y if y is not None else m for m, y in zip(months, ytds, strict=True)]
@@ -406,15 +418,24 @@ class MonthlyImporter(Importer):
         previous = EnterpriseMonthlyValue.objects.filter(
             indicator__in=indicators, period=add_months(self.period, -1), is_current=True
         ).order_by()
-        self.previous_ytd = {(e, i): v for e, i, v in previous.values_list("enterprise_id", "indicator_id", "ytd_value")}
+        self.previous_ytd = {
+            (e, i): v for e, i, v in previous.values_list("enterprise_id", "indicator_id", "ytd_value")
+        }
         self.earlier = {}  # indicator id → {(enterprise id): {month: 当月值}}, filled on demand
 
     def earlier_months(self, enterprise_id, indicator):
         if indicator.pk not in self.earlier:
             months = {}
-            rows = EnterpriseMonthlyValue.objects.filter(
-                indicator=indicator, is_current=True, period__year=self.period.year, period__lt=self.period
-            ).order_by().values_list("enterprise_id", "period__month", "month_value")
+            rows = (
+                EnterpriseMonthlyValue.objects.filter(
+                    indicator=indicator,
+                    is_current=True,
+                    period__year=self.period.year,
+                    period__lt=self.period,
+                )
+                .order_by()
+                .values_list("enterprise_id", "period__month", "month_value")
+            )
             for enterprise, month, value in rows:
                 months.setdefault(enterprise, {})[month] = value
             self.earlier[indicator.pk] = months
@@ -487,7 +508,9 @@ class MonthlyImporter(Importer):
                 try:
                     month_value, ytd_value = self.complete(enterprise_id, indicator, pair)
                 except ValidationError as exc:
-                    pair_headers = {k: h for k, h in ((MONTH, month_header), (YTD, ytd_header)) if h is not None}
+                    pair_headers = {
+                        k: h for k, h in ((MONTH, month_header), (YTD, ytd_header)) if h is not None
+                    }
                     for name, messages in exc.message_dict.items():
                         column = pair_headers.get(name) or next(iter(pair_headers.values()))
                         errors.extend(RowError(number, column, m) for m in messages)
@@ -503,7 +526,9 @@ class MonthlyImporter(Importer):
                 continue
             else:
                 any_existing = True
-                for label_of, before, value in zip(self.labels[pk], current, (month_value, ytd_value), strict=True):
+                for label_of, before, value in zip(
+                    self.labels[pk], current, (month_value, ytd_value), strict=True
+                ):
                     if before != value:
                         changes.append((label_of, _shown(before), _shown(value)))
             writes.append((enterprise_id, label, indicator, month_value, ytd_value))
@@ -641,8 +666,12 @@ def for_enterprise(enterprise):
 
 
 def _insert(model, fields, rows):
-    """INSERT the rows (tuples in the order of ``fields``): COPY on PostgreSQL, one
-    executemany elsewhere. Inside the caller's transaction either way."""
+    """INSERT the rows (tuples in the order of ``fields``): COPY on PostgreSQL, elsewhere
+    statements of ``ROWS_PER_INSERT`` rows each. Inside the caller's transaction either way.
+
+    Not one statement per row: on SQLite a table with a trigger that may abort (the change
+    record's insert check, ``core.dbguard``) makes every statement open a statement journal
+    and copy each page it changes into it, which cost twice the insert itself per row."""
     ops = connection.ops
     table = ops.quote_name(model._meta.db_table)
     columns = ", ".join(ops.quote_name(model._meta.get_field(f).column) for f in fields)
@@ -652,7 +681,29 @@ def _insert(model, fields, rows):
                 for row in rows:
                     copy.write_row(row)
             return
-        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})", rows)
+        per = rows_per_statement(len(fields))
+        one = f"({', '.join(['%s'] * len(fields))})"
+        head = f"INSERT INTO {table} ({columns}) VALUES "
+        full = len(rows) - len(rows) % per
+        flat = itertools.chain.from_iterable
+        if full:
+            sql = head + ", ".join([one] * per)
+            cursor.executemany(sql, (tuple(flat(rows[s : s + per])) for s in range(0, full, per)))
+        if full < len(rows):
+            cursor.execute(head + ", ".join([one] * (len(rows) - full)), tuple(flat(rows[full:])))
+
+
+def rows_per_statement(n_fields):
+    """Rows of ``n_fields`` values in one INSERT: ``ROWS_PER_INSERT``, fewer when the
+    database takes fewer parameters in a statement (SQLite's own limit where Python tells it,
+    32,766 since SQLite 3.32; Django assumes 999)."""
+    limit = connection.features.max_query_params
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()
+        getlimit = getattr(connection.connection, "getlimit", None)  # Python 3.11+
+        if getlimit is not None:
+            limit = getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    return ROWS_PER_INSERT if limit is None else max(1, min(ROWS_PER_INSERT, limit // n_fields))
 
 
 @contextmanager
@@ -729,13 +780,24 @@ def insert_first_versions(new, period, user):
         who = "null" if reported_by is None else int(reported_by)
         head = f'{{"version": 1, "is_current": true, "reason": "", "reported_by": {who}, '
         tail = f', "period": "{period.isoformat()}", '
+        # The same JSON as the chain links it (``chain._normal``: keys sorted, compact), made
+        # alongside rather than parsed back from the text and dumped again for every record.
+        middle = ',"is_current":true,"month_value":'
+        period_to_version = (
+            f',"period":"{period.isoformat()}","reason":"","reported_by":{who},"version":1,"ytd_value":'
+        )
         actor_id = actor.pk if actor else None
-        rows = []
+        rows, normal = [], []
         for enterprise_id, name, indicator, month_value, ytd_value in new:
             indicator_id = indicator.pk
+            month_text, ytd_text = _logged(month_value), _logged(ytd_value)
             after = (
-                f'{head}"indicator": {indicator_id}{tail}"month_value": {_logged(month_value)}, '
-                f'"ytd_value": {_logged(ytd_value)}, "enterprise": {enterprise_id}}}'
+                f'{head}"indicator": {indicator_id}{tail}"month_value": {month_text}, '
+                f'"ytd_value": {ytd_text}, "enterprise": {enterprise_id}}}'
+            )
+            normal.append(
+                f'{{"enterprise":{enterprise_id},"indicator":{indicator_id}{middle}{month_text}'
+                f"{period_to_version}{ytd_text}}}"
             )
             rows.append(
                 (stamp, actor_id, user_name, request_id, ctx.ip, ctx.source, "create", own_type,
@@ -746,5 +808,9 @@ def insert_first_versions(new, period, user):
                          "object_id", "object_repr", "related_type", "related_id", "prechange_data",
                          "postchange_data", "message"]  # fmt: skip
         for start in range(0, len(rows), chain.SLICE):  # each slice stamped right before it is written
-            part = rows[start : start + chain.SLICE]
-            _insert(ObjectChange, *chain.link_rows(ObjectChange, change_fields, part, using=connection.alias))
+            part, known = (
+                rows[start : start + chain.SLICE],
+                {"postchange_data": normal[start : start + chain.SLICE]},
+            )
+            linked = chain.link_rows(ObjectChange, change_fields, part, connection.alias, known)
+            _insert(ObjectChange, *linked)

@@ -247,3 +247,13 @@ def test_a_long_write_is_stamped_a_slice_at_a_time_and_still_verifies(owned_ente
     assert len(events) == 5 and len(takes) == 3
     for model in (ObjectChange, AuditEvent):
         assert chain.verify(model)[1] is None
+
+
+@pytest.mark.django_db
+def test_known_normal_forms_are_one_per_row():
+    """A caller giving a column's normal forms gives one per row, or nothing is linked."""
+    fields = ["time", "user_name", "source", "action", "content_type", "object_id", "postchange_data"]
+    own = ContentType.objects.get_for_model(Enterprise).pk
+    rows = [(None, "alice", "web", "create", own, str(n), '{"n": 1}') for n in range(2)]
+    with transaction.atomic(), pytest.raises(ValueError):
+        chain.link_rows(ObjectChange, fields, rows, known={"postchange_data": ['{"n":1}']})
