@@ -160,6 +160,7 @@ def bench_size(n):
     rows.append(
         ("驾驶舱 cockpit (leader, unchanged data: from the cache)", median_ms(_get(leader, "/cockpit/")))
     )
+    rows += response_cache_rows(leader, staff)
     from yuanqu.bench_figures import catalogue_rows, target_rows
 
     rows += catalogue_rows(median_ms, leader)
@@ -171,6 +172,26 @@ def bench_size(n):
     from yuanqu.economy.models import EnterpriseMonthlyValue
 
     rows.append(("monthly values stored", float(EnterpriseMonthlyValue.objects.count())))
+    return rows
+
+
+def response_cache_rows(leader, staff):
+    """The pages the response cache answers (``core/pagecache.py``; off in the test settings
+    the bench runs on, so every row above ran its view), asked again with the data unchanged."""
+    from django.test import override_settings
+
+    pages = [
+        ("驾驶舱 cockpit (leader)", leader, "/cockpit/"),
+        ("enterprise list, page 1 (staff)", staff, "/enterprises/"),
+        ("API list, 50 per page (staff)", staff, "/api/enterprises/"),
+        ("我的待办 (staff)", staff, "/my-work/"),
+    ]
+    rows = []
+    with override_settings(YUANQU_PAGE_CACHE=True):
+        for label, client, path in pages:
+            get = _get(client, path)
+            get()  # the client's CSRF cookie, then the page stored
+            rows.append((f"{label}, unchanged data: from the response cache", median_ms(get)))
     return rows
 
 
