@@ -67,13 +67,21 @@ def data_version():
     return None if row is None else tuple(row)
 
 
+def request_data_version(request):
+    """``data_version`` read once per request: the response cache's key and the page parts a
+    view caches (``economy.pagecache``) ask for it in the same GET, which writes nothing."""
+    if "_data_version" not in request.__dict__:
+        request._data_version = data_version()
+    return request._data_version
+
+
 def page_key(request):
     """The cache key of this request's page, or None when it cannot be cached."""
     session_key = request.session.session_key
     csrf_cookie = request.COOKIES.get(settings.CSRF_COOKIE_NAME, "")
     if not session_key:
         return None
-    version = data_version()
+    version = request_data_version(request)
     if version is None:
         return None
     state = tuple(function(request) for function in registry["cached_pages"]["state"])

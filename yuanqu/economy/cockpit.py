@@ -362,6 +362,11 @@ def _ranking(values: dict, top: int) -> list[tuple[int, object, Decimal]]:
     largest = heapq.nlargest(
         top, ((k, v) for k, v in values.items() if v is not None), key=lambda kv: (kv[1], -kv[0])
     )
+    return _ranked(largest)
+
+
+def _ranked(largest) -> list[tuple[int, object, Decimal]]:
+    """(rank, key, value) of (key, value) pairs already in order, equal values ranked alike."""
     result, rank, previous = [], 0, None
     for position, (key, value) in enumerate(largest, 1):
         if value != previous:
@@ -711,14 +716,9 @@ def _top(values, period, earlier) -> tuple[list, dict]:
         .order_by("-ytd_value", "enterprise_id")
         .values_list("enterprise_id", "ytd_value")[:TOP]
     )
-    result, rank, previous = [], 0, None
-    for position, (pk, value) in enumerate(largest, 1):
-        if value != previous:
-            rank, previous = position, value
-        result.append((rank, pk, value))
     base = dict(
         values.filter(period=earlier, enterprise_id__in=[pk for pk, _ in largest])
         .order_by()
         .values_list("enterprise_id", "ytd_value")
     )
-    return result, base
+    return _ranked(largest), base

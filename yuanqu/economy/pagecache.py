@@ -22,7 +22,7 @@ from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from yuanqu.core.pagecache import data_version
+from yuanqu.core.pagecache import request_data_version
 from yuanqu.users.permissions import scope_signature
 
 TIMEOUT = 600  # seconds: a bound on memory, not on correctness (the version is in the key)
@@ -33,7 +33,7 @@ def cached_part(request, name: str, params, build, template: str) -> tuple[dict,
     """(context, HTML of ``template`` rendered with it) of the page part ``name`` for these
     request ``params``: from the cache when nothing changed since it was built, else
     ``build()`` (the context) rendered and stored."""
-    version = data_version()
+    version = request_data_version(request)
     if version is None:
         context = build()
         return context, render_to_string(template, context, request)

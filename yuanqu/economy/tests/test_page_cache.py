@@ -7,7 +7,7 @@ from decimal import Decimal as D
 
 from django.urls import reverse
 
-from yuanqu.economy import pagecache
+from yuanqu.core.pagecache import data_version
 from yuanqu.economy.cockpit import CockpitView
 from yuanqu.economy.services import record_enterprise_value
 from yuanqu.economy.views import IndicatorView
@@ -47,14 +47,14 @@ def test_a_new_value_shows_on_the_next_request(
     client.force_login(leader)
     first = client.get(COCKPIT, {"period": "2024-08"})
     assert _card(first)["ytd"] == 15.50
-    version = pagecache.data_version()
+    version = data_version()
     assert _main(client.get(COCKPIT, {"period": "2024-08"})) == _main(first)
     assert len(builds) == 1  # the second came from the cache
     client.get(COCKPIT, {"period": "2024-07"})
     assert len(builds) == 2  # another month is another entry
     newcomer = f.enterprise("东区新材料有限公司", dept=owned_enterprise.department, zone_obj=east)
     record_enterprise_value(newcomer, data["output"], AUG, month_value=D(5000), ytd_value=D(45000))
-    assert pagecache.data_version() != version
+    assert data_version() != version
     after = client.get(COCKPIT, {"period": "2024-08"})
     assert _card(after)["ytd"] == 20.0  # 155000 + 45000 万元
     assert len(builds) == 3
