@@ -68,13 +68,33 @@ def test_values_of_every_kind_match_openpyxl():
     sheet = workbook.active
     sheet.title = "月报"
     sheet.append(["统一社会信用代码", "企业名称", "整数", "小数", "十进制", "日期", "时间", "布尔", "公式"])
-    sheet.append(["00123", "园区示范企业（有限公司）", 42, 3.14159, decimal.Decimal("1234.50"), None, None, True, "=C2*2"])
+    sheet.append(
+        [
+            "00123",
+            "园区示范企业（有限公司）",
+            42,
+            3.14159,
+            decimal.Decimal("1234.50"),
+            None,
+            None,
+            True,
+            "=C2*2",
+        ]
+    )
     sheet.append(["007", "  前后空格  ", -7, 1e-7, decimal.Decimal("0.1"), None, None, False, "=SUM(C2:C3)"])
     sheet.append([])  # a blank row
     sheet.append([None, None, 10**12, -2.5e20])  # leading empty cells
     sheet["A5"] = "第五行"
     sheet["K5"] = "远处的格子"  # a gap in the middle
-    formats = ["yyyy-mm-dd", "yyyy/m/d h:mm", "mm-dd-yy", 'yyyy"年"m"月"d"日"', "h:mm:ss", "[h]:mm:ss", "0.00%"]
+    formats = [
+        "yyyy-mm-dd",
+        "yyyy/m/d h:mm",
+        "mm-dd-yy",
+        'yyyy"年"m"月"d"日"',
+        "h:mm:ss",
+        "[h]:mm:ss",
+        "0.00%",
+    ]
     values = [
         datetime.datetime(2024, 3, 31),
         datetime.datetime(2024, 3, 31, 17, 45, 30),
@@ -121,18 +141,18 @@ def test_hand_written_sheet_matches_openpyxl():
     rows = (
         '<row r="1"><c r="A1" t="inlineStr"><is><t>代码</t></is></c>'
         '<c r="B1" t="inlineStr"><is><r><t>富</t></r><r><rPr><b/></rPr><t xml:space="preserve"> 文本</t></r>'
-        "<rPh sb=\"0\" eb=\"1\"><t>フ</t></rPh></is></c>"
+        '<rPh sb="0" eb="1"><t>フ</t></rPh></is></c>'
         '<c r="D1" t="str"><f>A1&amp;"x"</f><v>代码x</v></c></row>'
         '<row r="3" spans="1:5"><c r="A3" t="str"><f>1/0</f><v>#DIV/0!</v></c><c r="B3" t="inlineStr"><is><t>t="e"</t></is></c>'
         '<c r="C3" t="b"><v>1</v></c><c r="D3" t="n"><v>12.50</v></c><c r="E3"><f>2+2</f><v>4</v></c></row>'
         '<row r="4"/>'
-        "<row><c><v>1</v></c><c/><c t=\"inlineStr\"><is><t>&lt;无坐标&gt; &amp; 行号</t></is></c></row>"
+        '<row><c><v>1</v></c><c/><c t="inlineStr"><is><t>&lt;无坐标&gt; &amp; 行号</t></is></c></row>'
         '<row r="9"><c r="B9" s="0"/><c r="C9" t="inlineStr"><is><t></t></is></c><c r="AA9"><v>1E3</v></c></row>'
     )
     data = with_sheet_xml(rows)
     fast = fast_rows(data)
     assert fast == openpyxl_rows(data)
-    assert fast[0] == (1, ("代码", "富 文本", None, '代码x'))
+    assert fast[0] == (1, ("代码", "富 文本", None, "代码x"))
     assert fast[2] == (5, (1, None, "<无坐标> & 行号"))
 
 
@@ -180,7 +200,9 @@ def test_corrupt_files():
     with pytest.raises(ImportRejected, match="无法作为 Excel 工作簿打开"):
         read_rows(b"PK\x03\x04" + b"\x00" * 200)
     broken = with_sheet_xml('<row r="1"><c r="A1" t="inlineStr"><is><t>表头</t></is></c></row><row r="2"><c')
-    broken = replace_members(broken, **{SHEET.replace("/", "__"): zipfile.ZipFile(io.BytesIO(broken)).read(SHEET)[:-40]})
+    broken = replace_members(
+        broken, **{SHEET.replace("/", "__"): zipfile.ZipFile(io.BytesIO(broken)).read(SHEET)[:-40]}
+    )
     with pytest.raises(xlsx_reader.NotFast):
         list(xlsx_reader.iter_rows(broken))
     with pytest.raises(ImportRejected, match="无法作为 Excel 工作簿打开"):  # as openpyxl judges it
@@ -198,7 +220,9 @@ def test_cells_out_of_order_and_strict_namespace_are_read_by_calamine():
     assert rows == [(2, (1, None, 3))]
 
     # Strict OOXML namespace on the worksheet.
-    strict = with_sheet_xml('<row r="1"><c r="A1"><v>1</v></c></row>', "http://purl.oclc.org/ooxml/spreadsheetml/main")
+    strict = with_sheet_xml(
+        '<row r="1"><c r="A1"><v>1</v></c></row>', "http://purl.oclc.org/ooxml/spreadsheetml/main"
+    )
     assert fast_rows(strict) == [(1, (1,))]
 
 
@@ -213,3 +237,60 @@ def test_error_cells_are_read_by_openpyxl_with_their_text(quote):
         xlsx_reader.iter_rows(data)
     header, rows = read_rows(data)
     assert rows == [(2, ("001", "#DIV/0!"))]
+
+
+def _scan(parts):
+    """``xlsx_reader.scan`` of a zip of the given parts (name → bytes)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in parts.items():
+            archive.writestr(name, content)
+    return xlsx_reader.scan(zipfile.ZipFile(io.BytesIO(out.getvalue())))
+
+
+SHEET_HEAD = b'<?xml version="1.0" encoding="UTF-8"?>'
+SHEET_BODY = f'<worksheet xmlns="{MAIN_NS}"><sheetData/></worksheet>'.encode()
+
+
+@pytest.mark.parametrize("declaration", [b"<!DOCTYPE w>", b"<!doctype w>", b'<!ENTITY a "b">'])
+@pytest.mark.parametrize("marks", [0, xlsx_reader.MANY + 5])
+def test_a_declaration_is_found_however_many_exclamation_marks_come_first(declaration, marks):
+    """The declarations are found by their "!"; a part with more than MANY of them is searched
+    for "<!" instead, and a declaration behind them is refused all the same."""
+    text = SHEET_HEAD + b"<!-- " + b"!" * marks + b" -->" + declaration + SHEET_BODY
+    with pytest.raises(xlsx_reader.ForbiddenDTD) as refused:
+        _scan({"xl/workbook.xml": b"<workbook/>", SHEET: text})
+    assert refused.value.member == SHEET
+    assert (
+        _scan({SHEET: SHEET_HEAD + b"<!-- " + b"!" * marks + b" --><!-- DOCTYPE -->" + SHEET_BODY}) is False
+    )
+
+
+@pytest.mark.parametrize("split", range(-9, 2))
+def test_a_declaration_across_two_chunks_is_refused(split):
+    """A part is searched a chunk at a time; a declaration cut by the chunk's end is still whole
+    in the next search (the last bytes are carried over)."""
+    padding = b"<!--" + b"x" * (xlsx_reader.CHUNK + split - len(SHEET_HEAD) - 7) + b"-->"
+    text = SHEET_HEAD + padding + b"<!DOCTYPE w>" + SHEET_BODY
+    assert text.index(b"<!DOCTYPE") - xlsx_reader.CHUNK == split
+    with pytest.raises(xlsx_reader.ForbiddenDTD):
+        _scan({SHEET: text})
+
+
+@pytest.mark.parametrize("apostrophes", [0, xlsx_reader.MANY + 5])
+@pytest.mark.parametrize("form", [b"t='e'", b"t = 'e'", b't="e"', b't= "e"'])
+def test_an_error_cell_is_found_behind_many_apostrophes(apostrophes, form):
+    """A single-quoted t='e' is found by its quote, or, past MANY quotes, as the three bytes."""
+    text = "’'".encode() * apostrophes
+    cells = (
+        b'<row r="1"><c r="A1" t="inlineStr"><is><t>' + text + b"</t></is></c>"
+        b'<c r="B1" ' + form + b"><v>#N/A</v></c></row>"
+    )
+    sheet = (
+        SHEET_HEAD
+        + f'<worksheet xmlns="{MAIN_NS}"><sheetData>'.encode()
+        + cells
+        + b"</sheetData></worksheet>"
+    )
+    assert _scan({SHEET: sheet}) is True
+    assert _scan({SHEET: sheet.replace(form, b"t='s'")}) is False
