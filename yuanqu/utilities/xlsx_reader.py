@@ -23,8 +23,10 @@ whenever it is installed; ``importing.read_rows`` refuses to fall back when it i
 
 import datetime
 import io
+import itertools
 import re
 import zipfile
+from collections.abc import Sequence
 
 from python_calamine import CalamineWorkbook, SheetTypeEnum
 
@@ -55,6 +57,15 @@ def iter_rows(data: bytes):
 
     Raises ForbiddenDTD or NotFast before any row is given.
     """
+    return zip(itertools.count(1), map(_row, read(data)))
+
+
+def read(data: bytes) -> list[list]:
+    """calamine's rows of the first worksheet from A1, unconverted: lists all as wide as the
+    sheet's used range, "" for an empty cell. ``_row`` makes one what openpyxl would give.
+
+    Raises ForbiddenDTD or NotFast before calamine parses anything.
+    """
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         errors = scan(archive)
@@ -71,12 +82,42 @@ def iter_rows(data: bytes):
             )
             if first is None:
                 raise NotFast("no worksheet")
-            rows = workbook.get_sheet_by_index(first).to_python(skip_empty_area=False)
+            return workbook.get_sheet_by_index(first).to_python(skip_empty_area=False)
     except NotFast:
         raise
     except Exception as exc:  # calamine's XmlError, ZipError …
         raise NotFast(str(exc)) from exc
-    return enumerate(map(_row, rows), start=1)
+
+
+class Rows(Sequence):
+    """The data rows of a sheet read by calamine, as ``importing.read_rows`` gives them: each
+    ``(Excel row number, tuple of values)``, the values converted by ``_row`` when the row is
+    taken, so that every importer sees what openpyxl would give. ``numbers`` and ``raw`` (the
+    rows as calamine gave them) are for a reader that takes calamine's values column by column
+    under the same type rules (the monthly import's ``read_regular_rows``): it then converts
+    only the rows it reads one by one."""
+
+    __slots__ = ("numbers", "raw")
+
+    def __init__(self, numbers, raw):
+        self.numbers, self.raw = numbers, raw
+
+    def __len__(self):
+        return len(self.raw)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return list(zip(self.numbers[index], map(_row, self.raw[index]), strict=True))
+        return self.numbers[index], _row(self.raw[index])
+
+    def __iter__(self):
+        return zip(self.numbers, map(_row, self.raw), strict=True)
+
+    def __eq__(self, other):
+        return list(self) == list(other) if isinstance(other, Sequence) else NotImplemented
+
+    def __repr__(self):
+        return f"<Rows: {len(self)} rows>"
 
 
 def _row(values, date=datetime.date, datetime_=datetime.datetime, float_=float, limit=SAFE_INT):

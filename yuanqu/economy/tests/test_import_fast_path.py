@@ -2,18 +2,21 @@
 gives: the same rows, changes, errors (wording and order) and values written."""
 
 import datetime
+import io
 from decimal import Decimal as D
 
 import pytest
 from django.db import transaction
+from openpyxl import Workbook
 
 from yuanqu.core.models import ObjectChange
 from yuanqu.economy import rollups
 from yuanqu.economy.importers import MonthlyImporter, NewValues
 from yuanqu.economy.models import EnterpriseMonthlyValue, Indicator
 from yuanqu.economy.services import record_enterprise_value
-from yuanqu.utilities.importing import ImportResult
+from yuanqu.utilities.importing import ImportResult, read_rows
 from yuanqu.utilities.testing import factories as f
+from yuanqu.utilities.xlsx_reader import Rows
 
 JAN, SEP, OCT = datetime.date(2023, 1, 1), datetime.date(2023, 9, 1), datetime.date(2023, 10, 1)
 
@@ -66,8 +69,9 @@ HEADER = [
 ]  # fmt: skip
 
 
-@pytest.mark.django_db
-def test_mixed_file_reads_the_same_as_row_by_row(firms):
+@pytest.fixture
+def mixed(firms):
+    """Rows of every kind, with the reports they are checked against."""
     output = Indicator.objects.get(code="industrial_output")
     with rollups.deferred():
         for firm in firms:
@@ -93,6 +97,12 @@ def test_mixed_file_reads_the_same_as_row_by_row(firms):
         (16, (a[12].uscc,)),  # a short row
         (17, (a[13].uscc, "", 1e-7, 900.0000001, 1, 2, 3, 4)),
     ]
+    return rows
+
+
+@pytest.mark.django_db
+def test_mixed_file_reads_the_same_as_row_by_row(mixed, firms):
+    a, rows = firms, mixed
     fast, reference = both(OCT, HEADER, rows)
     assert fast == reference
     errors, shown, _, writes = fast
@@ -150,3 +160,59 @@ def test_names_with_tabs_backslashes_and_line_breaks_are_logged_as_they_are(east
     logged = ObjectChange.objects.get(content_type__model="enterprisemonthlyvalue", object_id=str(stored.pk))
     assert logged.object_repr == f"{odd.name} 规上工业总产值 2023年10月（第1版）"
     assert logged.postchange_data["month_value"] == "1.5000" and logged.related_id == str(odd.pk)
+
+
+def as_file(header, rows):
+    """The rows written to a workbook at their row numbers and read back by ``read_rows``."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(header)
+    for number, values in rows:
+        for column, value in enumerate(values, start=1):
+            sheet.cell(row=number, column=column, value=value)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return read_rows(buffer.getvalue())
+
+
+@pytest.mark.django_db
+def test_calamine_values_read_the_same_as_converted_rows(mixed, east):
+    """The monthly import takes calamine's own values column by column (an empty cell "", an
+    integral number a float): the same outcome as from the rows converted as openpyxl gives
+    them, and as row by row."""
+    late, other = f.enterprise(zone_obj=east), f.enterprise(zone_obj=east)
+    rows = [
+        *mixed,
+        (18, (other.uscc, "", datetime.datetime(2023, 10, 1), 5, 1, 2, 3, 4)),  # a date as a number
+        (19, ("", "", 1, 2)),  # no code
+        (21, (late.uscc.lower(), "", 7.0, 907.0, 0, 0, 1.0, 1.0)),  # after a blank row
+    ]
+    header, collected = as_file(HEADER, rows)
+    assert isinstance(collected, Rows)
+    raw = collected.raw
+    assert raw[0][2:4] == [100.5, 1000.5] and raw[1][1] == "" and type(raw[1][2]) is float
+    converted = list(collected)
+    assert [n for n, _ in converted] == [n for n, _ in rows]
+    outcomes = []
+    for importer_class, given in (
+        (MonthlyImporter, collected),
+        (MonthlyImporter, converted),
+        (RowByRow, converted),
+    ):
+        with transaction.atomic():
+            outcomes.append(seen(*read(importer_class, OCT, header, given, commit=True)))
+            transaction.set_rollback(True)
+    assert outcomes[0] == outcomes[1] == outcomes[2]
+    errors, shown, _, writes = outcomes[0]
+    assert (
+        "第18行 规上工业总产值（当月）：“2023-10-01 00:00:00”不是数字，应填写数字，如 500 或 1200.5" in errors
+    )
+    assert "第19行 统一社会信用代码：必填，不能为空" in errors
+    assert (
+        late.pk,
+        late.name,
+        Indicator.objects.get(code="industrial_output").pk,
+        D(7),
+        D(907),
+    ) in writes
+    assert [str(w[3]) for w in writes if w[0] == late.pk][:1] == ["7"]  # as the int 7 reads, not 7.0

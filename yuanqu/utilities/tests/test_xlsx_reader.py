@@ -11,7 +11,7 @@ from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
-from yuanqu.utilities import xlsx_reader
+from yuanqu.utilities import importing, xlsx_reader
 from yuanqu.utilities.importing import ImportRejected, read_rows
 
 SHEET = "xl/worksheets/sheet1.xml"
@@ -294,3 +294,71 @@ def test_an_error_cell_is_found_behind_many_apostrophes(apostrophes, form):
     )
     assert _scan({SHEET: sheet}) is True
     assert _scan({SHEET: sheet.replace(form, b"t='s'")}) is False
+
+
+def test_rows_are_collected_as_from_converted_rows(settings):
+    """``read_rows`` collects calamine's rows without a step per row: the same header, rows
+    and numbers as ``_collect_rows`` of the converted rows, blank rows skipped wherever."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet["B3"] = "表头"  # two blank rows above, an empty first cell
+    sheet["A3"] = "  "
+    sheet.append(["001", 1.0, None, datetime.date(2024, 1, 2)])
+    sheet.append([None, None, None, " "])  # blank: only spaces
+    sheet.append([None, 2.5])  # not blank: a value after an empty first cell
+    sheet.append(["", "x"])
+    sheet["C12"] = None
+    sheet["A12"].number_format = "0.00"  # formatting only
+    data = _save(workbook)
+    header, rows = read_rows(data)
+    assert isinstance(rows, xlsx_reader.Rows)
+    assert (header, list(rows)) == importing._collect_rows(xlsx_reader.iter_rows(data))
+    assert header == ("  ", "表头", None, None)  # a text of spaces stays (only "" is None)
+    assert rows == [
+        (4, ("001", 1, None, datetime.datetime(2024, 1, 2))),
+        (6, (None, 2.5, None, None)),
+        (7, (None, "x", None, None)),
+    ]
+    assert len(rows) == 3 and rows[1] == (6, (None, 2.5, None, None)) and rows[-1][0] == 7
+    assert rows[1:] == [(6, (None, 2.5, None, None)), (7, (None, "x", None, None))]
+    assert type(rows[0][1][1]) is int and rows.raw[0][1] == 1.0  # converted when taken, not in raw
+
+    settings.YUANQU_IMPORT_MAX_ROWS = 2
+    with pytest.raises(ImportRejected, match="数据行超过上限 2 行"):
+        read_rows(data)
+    settings.YUANQU_IMPORT_MAX_ROWS = 3
+    assert len(read_rows(data)[1]) == 3
+
+
+@pytest.mark.parametrize("past", [0, 1])
+def test_blank_rows_past_the_limit_are_refused_as_before(settings, past):
+    """Rows that are only formatting are skipped up to MAX_EMPTY_ROWS_PAST_LIMIT past the limit."""
+    settings.YUANQU_IMPORT_MAX_ROWS = 1
+    workbook = Workbook()
+    workbook.active.append(["表头"])
+    workbook.active.append(["数据"])
+    workbook.active.cell(row=1 + 1 + importing.MAX_EMPTY_ROWS_PAST_LIMIT + past, column=2, value=" ")
+    data = _save(workbook)
+    if past:
+        for read in (lambda: importing._collect_rows(xlsx_reader.iter_rows(data)), lambda: read_rows(data)):
+            with pytest.raises(ImportRejected, match="数据行超过上限 1 行"):
+                read()
+    else:
+        assert (
+            read_rows(data)
+            == importing._collect_rows(xlsx_reader.iter_rows(data))
+            == (("表头", None), [(2, ("数据", None))])
+        )
+
+
+@pytest.mark.parametrize("cells", [{}, {"A3": " "}, {"B1": "表头"}])
+def test_an_empty_sheet_or_a_header_alone_is_refused_as_before(cells):
+    workbook = Workbook()
+    for at, value in cells.items():
+        workbook.active[at] = value
+    data = _save(workbook)
+    with pytest.raises(ImportRejected) as before:
+        importing._collect_rows(xlsx_reader.iter_rows(data))
+    with pytest.raises(ImportRejected) as now:
+        read_rows(data)
+    assert str(now.value) == str(before.value)
