@@ -12,6 +12,7 @@ value that differs from the current version is recorded as a new version with th
 import gc
 import itertools
 import json
+import operator
 import re
 import sqlite3
 from collections.abc import Sequence
@@ -41,6 +42,7 @@ from yuanqu.utilities.importing import (
     normalise_header,
     register,
 )
+from yuanqu.utilities.xlsx_reader import SAFE_INT, Rows, _row
 
 from . import rollups
 from .choices import IndicatorKind, IndicatorLevel
@@ -260,13 +262,27 @@ class MonthlyImporter(Importer):
         with _gc_paused():
             index = {entry: i for i, cell in enumerate(mapped) if cell for entry in [cell[0]]}
             uscc_index, width = index["uscc"], len(mapped)
-            rows = [(n, v if len(v) >= width else tuple(v) + (None,) * (width - len(v))) for n, v in rows]
-            codes = [_code(v[uscc_index]) for _, v in rows]
+            if isinstance(rows, Rows):
+                # calamine's values, each row as wide as the header's; a row read one by one
+                # (read_monthly_row) is converted as openpyxl would give it, the others never.
+                numbers, cells, self.convert = rows.numbers, rows.raw, _row
+            else:
+                rows = [(n, v if len(v) >= width else tuple(v) + (None,) * (width - len(v))) for n, v in rows]
+                numbers, cells, self.convert = [n for n, _ in rows], [v for _, v in rows], None
+            self.numbers = numbers
+            self.table = list(zip(*cells, strict=False))  # columns, as wide as the narrowest row
+            codes = _codes(self.table[uscc_index]) if cells else []
             # Everything a row is checked against is fetched once: no query per row.
             wanted = set(codes) - {""}
             enterprises = Enterprise.objects.order_by().values_list("uscc", "pk", "name")
             if len(wanted) > LIST_LOOKUP_LIMIT:  # most of the registry: one read of it beats a huge IN
-                self.enterprises = {uscc: (pk, name) for uscc, pk, name in enterprises if uscc in wanted}
+                # The rows as the database gives them (the values_list's, without its per-row steps).
+                sql, params = enterprises.query.sql_with_params()
+                with connection.cursor() as cursor:
+                    cursor.execute(sql, params)
+                    registry = cursor.fetchall()
+                self.enterprises = {uscc: (pk, name) for uscc, pk, name in registry if uscc in wanted}
+                del registry
             else:
                 self.enterprises = {
                     uscc: (pk, name) for uscc, pk, name in enterprises.filter(uscc__in=wanted)
@@ -274,7 +290,7 @@ class MonthlyImporter(Importer):
             self.allowed_ids = self.importable_enterprises()
             self.prefetch({entry[0] for entry in index if isinstance(entry, tuple)})
             self.reason = f"Excel导入：{self.filename}"[:200]
-            seen, self.writes = {}, []
+            self.writes = []
             # Per cell of an indicator column, what the row loop needs, looked up once per file:
             # (position, indicator, its pk, index in the pair (0 当月, 1 累计), header, negatives allowed).
             self.cells = [
@@ -288,22 +304,33 @@ class MonthlyImporter(Importer):
                 for indicator in self.indicators
             }
             regular = self.read_regular_rows(rows, codes, commit)
-            for (number, values), code, done in zip(rows, codes, regular, strict=True):
-                if done is not None:  # read by read_regular_rows, nothing wrong with it
-                    seen[code] = number
-                    result.rows.append(done)
-                    continue
-                if code and code in seen:  # still read, so that its other faults are listed too
-                    duplicate = f"与第{seen[code]}行重复（同一文件中同一企业只能出现一次）"
-                    self.read_monthly_row(number, code, values, result, key_error=duplicate)
-                    continue
-                seen[code] = number
-                self.read_monthly_row(number, code, values, result)
+            if all(done is not None for done in regular):  # nothing wrong with any row: no loop
+                result.rows.extend(regular)
+            else:
+                self.read_other_rows(numbers, cells, codes, regular, result)
         result.committed = commit and result.ok
         if result.committed:
             with transaction.atomic(), rollups.deferred():
                 self.write()
         return result
+
+    def read_other_rows(self, numbers, cells, codes, regular, result):
+        """The rows ``read_regular_rows`` left (None in ``regular``) read one by one, in the
+        file's order with the others, each repeat of an earlier row's enterprise reported."""
+        seen = {}
+        convert = self.convert
+        for i, (number, code, done) in enumerate(zip(numbers, codes, regular, strict=True)):
+            if done is not None:  # read by read_regular_rows, nothing wrong with it
+                seen[code] = number
+                result.rows.append(done)
+                continue
+            values = cells[i] if convert is None else convert(cells[i])
+            if code and code in seen:  # still read, so that its other faults are listed too
+                duplicate = f"与第{seen[code]}行重复（同一文件中同一企业只能出现一次）"
+                self.read_monthly_row(number, code, values, result, key_error=duplicate)
+                continue
+            seen[code] = number
+            self.read_monthly_row(number, code, values, result)
 
     def read_regular_rows(self, rows, codes, commit):
         """The RowResult of each row that can only be a new report, or None for the others.
@@ -314,25 +341,35 @@ class MonthlyImporter(Importer):
         allowed, agreeing with last month's 累计. Such a row is accepted exactly as
         ``read_monthly_row`` would accept it; every other row (a fault, a value to derive, a
         correction) is left to ``read_monthly_row``, so the errors and their wording stay its.
-        The cells stay floats here: a Decimal is made only for a value written or shown."""
+        The cells stay floats here: a Decimal is made only for a value written or shown.
+
+        The cells are those ``run`` put in ``self.table`` (column by column): calamine's own
+        values when the file was read by calamine (``xlsx_reader.Rows``), which differ from what
+        a row converted by ``xlsx_reader._row`` holds only in ways that change nothing here:
+        an empty cell is "" (taken as None by ``_numbers``) and an integral number is a float
+        (made the same Decimal as its int by ``_decimal``)."""
         n = len(rows)
-        found = [self.enterprises.get(code) for code in codes]
+        found = list(map(self.enterprises.get, codes))
         only, allowed = self.only_enterprise, self.allowed_ids
         reported = {enterprise for enterprise, _ in self.current}
-        seen = set()
-        regular = [False] * n
-        for i, (code, hit) in enumerate(zip(codes, found, strict=True)):
-            if hit is not None and code not in seen:
-                enterprise_id = hit[0]
-                regular[i] = (
-                    (only is None or enterprise_id == only.pk)
-                    and (allowed is None or enterprise_id in allowed)
-                    and enterprise_id not in reported
-                )
-            seen.add(code)
+        if only is None and allowed is None and not reported and len(set(codes)) == n:
+            # The usual file: no repeat, nothing reported yet, every enterprise importable.
+            regular = list(map(operator.is_not, found, itertools.repeat(None)))
+        else:
+            seen = set()
+            regular = [False] * n
+            for i, (code, hit) in enumerate(zip(codes, found, strict=True)):
+                if hit is not None and code not in seen:
+                    enterprise_id = hit[0]
+                    regular[i] = (
+                        (only is None or enterprise_id == only.pk)
+                        and (allowed is None or enterprise_id in allowed)
+                        and enterprise_id not in reported
+                    )
+                seen.add(code)
         if not any(regular):
             return [None] * n
-        table = list(zip(*(values for _, values in rows), strict=False))
+        table = self.table
         pairs = {}  # indicator pk → [indicator, 当月 position, 累计 position, negatives allowed], in column order
         for position, indicator, pk, slot, _, negative_ok in self.cells:
             pairs.setdefault(pk, [indicator, None, None, negative_ok])[1 + slot] = position
@@ -366,7 +403,7 @@ class MonthlyImporter(Importer):
             columns.append((indicator, months, ytds))
         labels = [self.labels[indicator.pk] for indicator, _, _ in columns]
         out = [None] * n
-        for i, ((number, _), code) in enumerate(zip(rows, codes, strict=True)):
+        for i, (number, code) in enumerate(zip(self.numbers, codes, strict=True)):
             if regular[i] and given[i]:
                 out[i] = RowResult(number, "new", code, found[i][1], NewValues(labels, columns, i))
         if commit:
@@ -597,9 +634,20 @@ def _code(value):
     return normalise_uscc(_text(value)) if not _blank(value) else ""
 
 
-def _decimal(cell):
-    """A number cell as ``read_monthly_row`` reads it (a float by its shortest repr)."""
-    return Decimal(repr(cell)) if type(cell) is float else Decimal(cell)
+def _decimal(cell, limit=SAFE_INT):
+    """A number cell as ``read_monthly_row`` reads it (a float by its shortest repr): calamine's
+    integral float as the int ``xlsx_reader._row`` makes of it (100.0 → Decimal("100"))."""
+    if type(cell) is float:
+        return Decimal(int(cell)) if cell.is_integer() and -limit < cell < limit else Decimal(repr(cell))
+    return Decimal(cell)
+
+
+def _codes(column):
+    """``_code`` of each cell of the 统一社会信用代码 column; the usual column (plain letters and
+    digits, all text) in C passes."""
+    if set(map(type, column)) == {str} and all(map(str.isascii, column)) and all(map(str.isalnum, column)):
+        return list(map(str.upper, column))
+    return list(map(_code, column))
 
 
 def _numbers(table, position, negative_ok, regular):
@@ -622,7 +670,7 @@ def _numbers(table, position, negative_ok, regular):
                 regular[i] = False
         else:
             cells.append(None)
-            if value is not None:
+            if value is not None and value != "":  # calamine's empty cell is "", blank as None
                 regular[i] = False
     return cells, True
 
