@@ -9,7 +9,6 @@ value that differs from the current version is recorded as a new version with th
 “Excel导入：文件名”.
 """
 
-import gc
 import itertools
 import json
 import operator
@@ -39,6 +38,7 @@ from yuanqu.utilities.importing import (
     _blank,
     _number,
     _text,
+    gc_paused,
     normalise_header,
     register,
 )
@@ -79,20 +79,6 @@ USCC = Column(
 )
 NAME = Column("企业名称", "name", aliases=("单位名称", "单位详细名称"), help="仅供核对，不导入")
 RANGE_RE = re.compile(r"1[-－–—~～至到](\d{1,2})月")
-
-
-@contextmanager
-def _gc_paused():
-    """Validating a file makes hundreds of thousands of small objects that form no reference
-    cycles: the cyclic collector, run every few hundred allocations, would only rescan them
-    (a third of the validation time at 100,000 rows). It runs again once the rows are read."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _shown(value) -> str:
@@ -259,7 +245,7 @@ class MonthlyImporter(Importer):
         mapped = self.map_header(header)
         if self.unknown_headers:
             result.warnings.append(f"以下列未识别，已忽略：{'、'.join(self.unknown_headers)}")
-        with _gc_paused():
+        with gc_paused():
             index = {entry: i for i, cell in enumerate(mapped) if cell for entry in [cell[0]]}
             uscc_index, width = index["uscc"], len(mapped)
             if isinstance(rows, Rows):
@@ -405,7 +391,7 @@ class MonthlyImporter(Importer):
         out = [None] * n
         for i, (number, code) in enumerate(zip(self.numbers, codes, strict=True)):
             if regular[i] and given[i]:
-                out[i] = RowResult(number, "new", code, found[i][1], NewValues(labels, columns, i))
+                out[i] = NewRow(number, code, found[i][1], labels, columns, i)
         if commit:
             self.writes.extend(
                 (found[i][0], found[i][1], indicator, _decimal(m), _decimal(y))
@@ -706,6 +692,22 @@ class NewValues(Sequence):
 
     def __repr__(self):
         return repr(self._list())
+
+
+class NewRow(RowResult):
+    """The RowResult of a row read by ``read_regular_rows`` (a new report): one object per
+    row, where a RowResult and its NewValues made two; its ``changes`` (the NewValues) is made
+    when the preview shows the row."""
+
+    def __init__(self, row, key, label, labels, columns, index):
+        self.row, self.status, self.key, self.label = row, "new", key, label
+        self._labels, self._columns, self._index, self._changes = labels, columns, index, None
+
+    @property
+    def changes(self):
+        if self._changes is None:
+            self._changes = NewValues(self._labels, self._columns, self._index)
+        return self._changes
 
 
 def for_enterprise(enterprise):
