@@ -112,7 +112,8 @@ def import_bench(indicators, period, n_rows, zone):
             with CalamineWorkbook.from_filelike(io.BytesIO(data)) as workbook:
                 return workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
 
-        add(f"floor: calamine's bare read of the {n_rows}-row file (no checks)", *_median_ms(bare))
+        floor_ms, floor_cpu = _median_ms(bare)
+        add(f"floor: calamine's bare read of the {n_rows}-row file (no checks)", floor_ms, floor_cpu)
         read = []
 
         def read_file():
@@ -120,7 +121,7 @@ def import_bench(indicators, period, n_rows, zone):
 
         read_ms, read_cpu = _median_ms(read_file)
         header, read = read[0], read[1]
-        add(f"read the {n_rows}-row file (DTD/zip scan, calamine)", read_ms, read_cpu)
+        add(f"read the {n_rows}-row file (DTD/zip scan, calamine, blank rows)", read_ms, read_cpu)
 
         def validate():
             result = ImportResult(filename="bench.xlsx")
@@ -131,8 +132,12 @@ def import_bench(indicators, period, n_rows, zone):
 
         validate_ms, validate_cpu = _median_ms(validate)
         add(f"validate the {n_rows} rows (the preview; nothing written)", validate_ms, validate_cpu)
+        # The target in the terms and in the floor's (it was met when calamine alone read
+        # 100,000 rows/s: read + validate within 2 × the floor), both measured in this run.
+        ratio = (read_cpu + validate_cpu) / floor_cpu
         add(
-            f"read + validate the {n_rows} rows (target ≥ 50,000 rows/s)",
+            f"read + validate the {n_rows} rows (target ≥ 50,000 rows/s, or ≤ 2 × the floor: "
+            f"{ratio:.2f} × in CPU)",
             read_ms + validate_ms,
             read_cpu + validate_cpu,
         )

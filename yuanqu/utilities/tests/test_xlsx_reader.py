@@ -362,3 +362,32 @@ def test_an_empty_sheet_or_a_header_alone_is_refused_as_before(cells):
     with pytest.raises(ImportRejected) as now:
         read_rows(data)
     assert str(now.value) == str(before.value)
+
+
+def test_the_collector_resumes_after_a_read_and_what_was_frozen_stays_frozen():
+    """read_rows pauses the cyclic collector while calamine reads; it runs again afterwards,
+    also when the read is refused, and objects a server froze on purpose stay frozen."""
+    import gc
+
+    workbook = Workbook()
+    workbook.active.append(["表头"])
+    workbook.active.append(["数据"])
+    data = _save(workbook)
+    assert gc.isenabled()
+    assert read_rows(data)[1] == [(2, ("数据",))] and gc.isenabled()
+    with pytest.raises(ImportRejected, match="工作表是空的"):
+        read_rows(_save(Workbook()))
+    assert gc.isenabled()
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        read_rows(data)
+        assert gc.isenabled() and gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
+    gc.disable()
+    try:
+        read_rows(data)
+        assert not gc.isenabled()  # paused by someone else: left paused
+    finally:
+        gc.enable()
