@@ -216,3 +216,13 @@ def test_calamine_values_read_the_same_as_converted_rows(mixed, east):
         D(907),
     ) in writes
     assert [str(w[3]) for w in writes if w[0] == late.pk][:1] == ["7"]  # as the int 7 reads, not 7.0
+
+
+@pytest.mark.django_db
+def test_a_file_naming_most_of_the_registry_reads_it_whole_with_the_same_outcome(mixed, monkeypatch):
+    """Past LIST_LOOKUP_LIMIT enterprises the registry is read whole (one query, no IN list)."""
+    from yuanqu.economy import importers
+
+    looked_up = both(OCT, HEADER, mixed)
+    monkeypatch.setattr(importers, "LIST_LOOKUP_LIMIT", 1)
+    assert both(OCT, HEADER, mixed) == looked_up
