@@ -7,9 +7,9 @@ gives after ``reset_dimensions()``, which the importers were written against: em
 digits), other numbers ``float``, dates ``datetime``, times ``time``, durations ``timedelta``,
 booleans, text as written, formulas as their cached values. An empty text cell ("") comes
 out as ``None``: calamine does not tell it from an empty cell; a text of only spaces stays as
-written (the import takes both as blank). ``read`` gives calamine's rows unconverted and ``Rows`` converts a row when it is
-taken, so that a reader taking calamine's values column by column under the same rules (the
-monthly import) converts only the rows it reads one by one.
+written (the import takes both as blank). ``read`` gives calamine's rows unconverted and
+``Rows`` converts a row when it is taken, so that a reader taking calamine's values column by
+column under the same rules (the monthly import) converts only the rows it reads one by one.
 
 Before calamine sees the file, every part of it is scanned: a DTD or an entity declaration
 (``<!DOCTYPE``, ``<!ENTITY``) anywhere raises :class:`ForbiddenDTD` — entities are how XML
