@@ -1,8 +1,9 @@
-"""What an authenticated request asks the database before its view: two statements. The
-session's row comes with the data version (the change log's chain head) and the user's row
-with the unread-message count (``users.sessions``, ``users.backends``, ``core.pagecache``),
-so a page from the response cache is two round trips to PostgreSQL instead of four — every
-value read fresh, none kept across requests. And an audit event written on its own is two
+"""What an authenticated GET asks the database before its view: one statement. The session's
+row comes with the data version (the change log's chain head) and with the row of the user
+the session was last seen with, which carries the unread-message count (``users.sessions``,
+``users.backends``, ``core.pagecache``), so a page from the response cache is one round trip
+to PostgreSQL instead of four — every value read fresh, none kept across requests, the user
+row used only when the session names that user. And an audit event written on its own is two
 round trips on PostgreSQL, its read events committed without waiting for the WAL flush
 (``core.changelog.audit``)."""
 
@@ -52,15 +53,57 @@ def badge(response):
 
 
 @pytest.mark.django_db
-def test_a_page_from_the_cache_is_two_statements(client, leader, owned_enterprise):
+def test_a_page_from_the_cache_is_one_statement(client, leader, owned_enterprise):
     client.force_login(leader)
     client.get(LIST)
     client.get(LIST)
     response, sql = statements(client, LIST)
-    assert hit(response)
-    assert len(sql) == 2, sql
-    assert "django_session" in sql[0] and "core_auditchain" in sql[0]
-    assert "users_user" in sql[1] and "notifications_notification" in sql[1]
+    assert hit(response) and response.wsgi_request.user.pk == leader.pk
+    assert len(sql) == 1, sql
+    for table in ("django_session", "core_auditchain", "users_user", "notifications_notification"):
+        assert table in sql[0]
+
+
+@pytest.mark.django_db
+def test_the_user_read_ahead_is_used_only_for_the_user_the_session_names(leader, econ_dept, owned_enterprise):
+    """The guess of whose row to read with the session is a hint: a wrong one (here forced)
+    costs a second statement and never gives another user's page."""
+    from yuanqu.users import sessions
+
+    other = f.user("leader2", leader.role, econ_dept, name="王主任")
+    first, second = Client(), Client()
+    first.force_login(leader)
+    second.force_login(other)
+    for client in (first, second):
+        client.get(LIST)
+        client.get(LIST)
+    sessions._USER_OF_SESSION[first.session.session_key] = str(other.pk)
+    response, sql = statements(first, LIST)
+    assert response.wsgi_request.user.pk == leader.pk
+    assert "刘主任" in response.content.decode() and "王主任" not in response.content.decode()
+    assert len(sql) == 2 and "django_session" in sql[0] and "users_user" in sql[1]
+    # Seen again with its own user, the next request is one statement.
+    response, sql = statements(first, LIST)
+    assert response.wsgi_request.user.pk == leader.pk and len(sql) == 1
+    response, sql = statements(second, LIST)
+    assert response.wsgi_request.user.pk == other.pk and "王主任" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_no_read_ahead_for_a_post_nor_outside_a_request(client, leader, owned_enterprise):
+    from yuanqu.users.backends import READ_AHEAD, UserBackend
+
+    client.force_login(leader)
+    client.get(LIST)
+    with CaptureQueriesContext(connection) as queries:
+        client.post(reverse("notifications:mark_all_read"))
+    assert "users_user" not in queries.captured_queries[0]["sql"]
+    store = SessionStore(client.session.session_key)
+    assert store.load()["_auth_user_id"] == str(leader.pk)
+    assert READ_AHEAD.get() is None
+    leader.is_active = False
+    leader.save()
+    assert UserBackend().get_user(leader.pk) is None
 
 
 @pytest.mark.django_db

@@ -14,7 +14,14 @@ count (``core.pagecache.user_state``: the unread-message count of the page shell
 scalar subquery each: a page from the response cache asks for it on every request, and on
 PostgreSQL each statement is a round trip. The values are read fresh with the user, never
 kept across requests; the user keeps them in ``user_state`` for this request.
+
+A GET can do with one statement for the session and its user (``users.sessions``): the
+session store reads the row of the user it last saw logged in with that session key in the
+same statement as the session, and hands it here (``READ_AHEAD``) for this request only; it
+is used only when the session, decoded, names that very user. Otherwise the user is read here.
 """
+
+from contextvars import ContextVar
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
@@ -25,6 +32,13 @@ from django.db.models.expressions import RawSQL
 from yuanqu.core.pagecache import user_state_sql
 
 ATTRIBUTE = "_yuanqu_user_by_pk"  # where a connection keeps its prepared user query
+
+# The user row the session store read with the session, for this request: (alias, pk, row),
+# taken by the first ``get_user`` of that pk. ``ALLOWED`` while a GET or HEAD request is
+# between the session middleware's start and end (``users.sessions.IdleSessionMiddleware``),
+# None outside: nothing is read ahead elsewhere, nothing outlives its request.
+ALLOWED = "allowed"
+READ_AHEAD: ContextVar = ContextVar("yuanqu_user_read_ahead", default=None)
 
 
 def _prepared(model, alias):
@@ -54,6 +68,28 @@ def _prepared(model, alias):
     return prepared
 
 
+def user_select(alias):
+    """(SQL, number of columns) of the user by primary key with its page state: the
+    statement ``get_user`` runs, for the session store to join (one ``%s``, the pk)."""
+    from django.contrib.auth import get_user_model
+
+    _compiler, sql, _converters, names, state = _prepared(get_user_model(), alias)
+    return sql, len(names) + len(state)
+
+
+def make_user(model, alias, row):
+    """The user of a row of ``user_select``: the instance ``objects.get`` gives, with
+    ``user_state``."""
+    compiler, _sql, converters, names, state = _prepared(model, alias)
+    values = row[len(names) :]
+    row = row[: len(names)]
+    if converters:
+        row = next(iter(compiler.apply_converters([row], converters)))
+    user = model.from_db(alias, names, row)
+    user.user_state = dict(zip(state, values, strict=True))
+    return user
+
+
 class UserBackend(ModelBackend):
     def get_user(self, user_id):
         model = get_user_model()
@@ -62,16 +98,16 @@ class UserBackend(ModelBackend):
         except ValidationError:
             return None
         alias = router.db_for_read(model)
-        compiler, sql, converters, names, state = _prepared(model, alias)
-        with connections[alias].cursor() as cursor:
-            cursor.execute(sql, [pk])
-            row = cursor.fetchone()
+        ahead = READ_AHEAD.get()
+        if isinstance(ahead, tuple) and ahead[:2] == (alias, pk):
+            READ_AHEAD.set(None)  # this request's, once
+            row = ahead[2]
+        else:
+            _compiler, sql, _converters, _names, _state = _prepared(model, alias)
+            with connections[alias].cursor() as cursor:
+                cursor.execute(sql, [pk])
+                row = cursor.fetchone()
         if row is None:
             return None
-        values = row[len(names) :]
-        row = row[: len(names)]
-        if converters:
-            row = next(iter(compiler.apply_converters([row], converters)))
-        user = model.from_db(alias, names, row)
-        user.user_state = dict(zip(state, values, strict=True))
+        user = make_user(model, alias, row)
         return user if self.user_can_authenticate(user) else None
