@@ -117,6 +117,18 @@ def read_with_user(request, name):
     return getattr(user, "user_state", {}).get(name)
 
 
+_resolved: dict = {}
+
+
+def _state_functions() -> tuple:
+    """The registered page-state functions, imported once per process (not on every page)."""
+    states = tuple(registry["cached_pages"]["state"])
+    found = _resolved.get(states)
+    if found is None:
+        found = _resolved[states] = tuple(resolve(state.function) for state in states)
+    return found
+
+
 def page_key(request):
     """The cache key of this request's page, or None when it cannot be cached."""
     session_key = request.session.session_key
@@ -126,7 +138,7 @@ def page_key(request):
     version = request_data_version(request)
     if version is None:
         return None
-    state = tuple(function(request) for function in registry["cached_pages"]["state"])
+    state = tuple(function(request) for function in _state_functions())
     headers = tuple(request.headers.get(name, "") for name in VARY)
     raw = repr(
         (session_key, csrf_cookie, version, timezone.localdate(), request.get_full_path(), headers, state)
