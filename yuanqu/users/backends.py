@@ -49,7 +49,7 @@ def _prepared(model, alias):
     if prepared is None or prepared[0].connection is not connection:
         column = f"{connection.ops.quote_name(model._meta.db_table)}.{connection.ops.quote_name(model._meta.pk.column)}"
         state = user_state_sql(column)
-        queryset = model._default_manager.filter(pk=0)
+        queryset = model._default_manager.filter(pk=0).order_by()  # as objects.get(): no Meta ordering
         if state:
             queryset = queryset.annotate(
                 **{f"_state_{i}": RawSQL(sql, ()) for i, (_name, sql) in enumerate(state)}
