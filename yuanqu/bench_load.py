@@ -84,6 +84,31 @@ def _manage(env, *args):
                    stdout=subprocess.DEVNULL)  # fmt: skip
 
 
+def _children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid`` (Linux /proc; empty elsewhere)."""
+    found = []
+    with contextlib.suppress(OSError):
+        for entry in os.listdir("/proc"):
+            if entry.isdigit():
+                with contextlib.suppress(OSError), open(f"/proc/{entry}/stat") as stat:
+                    if int(stat.read().rsplit(")", 1)[1].split()[1]) == pid:
+                        found.append(int(entry))
+    return found
+
+
+def _cpu_seconds(pids) -> float:
+    """User + system CPU seconds the processes ``pids`` have used (Linux /proc)."""
+    total = 0
+    for pid in pids:
+        with contextlib.suppress(OSError), open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 0.0
+
+
+_server_pid: list[int] = []  # the running ``yuanqu serve`` (its workers are its children)
+
+
 @contextlib.contextmanager
 def served_demo(database_url: str | None = None):
     """``yuanqu serve`` (2 workers, production settings) over a fresh 600-enterprise demo;
@@ -112,8 +137,10 @@ def served_demo(database_url: str | None = None):
             if time.monotonic() > deadline:
                 raise RuntimeError("yuanqu serve did not answer /healthz within 60 s")
             time.sleep(0.2)
+        _server_pid[:] = [server.pid]
         yield port
     finally:
+        _server_pid.clear()
         server.terminate()
         try:
             server.wait(timeout=20)
@@ -245,9 +272,15 @@ def run(database_url=None, seconds=None, users=None) -> list[tuple[str, dict]]:
     with served_demo(database_url) as port:
         for label, path, cookie in pages(port):
             drive(port, path, cookie, users, min(1.0, seconds))  # warm both workers
+            workers = _children(_server_pid[0]) if _server_pid else []
+            before = _cpu_seconds(workers)
             result = drive(port, path, cookie, users, seconds)
+            # The workers' own CPU per answer: what the page costs the server, whatever else
+            # runs on the machine (the database server's share is not in it).
+            result["worker_cpu_ms"] = (_cpu_seconds(workers) - before) * 1000 / (result["requests"] or 1)
             print(f"  load {label}: {result['rps']:.0f} req/s, p50 {result['p50']:.1f} ms, "
-                  f"p99 {result['p99']:.1f} ms, {result['errors']} errors", file=sys.stderr, flush=True)  # fmt: skip
+                  f"p99 {result['p99']:.1f} ms, {result['errors']} errors, "
+                  f"workers {result['worker_cpu_ms']:.2f} ms CPU/request", file=sys.stderr, flush=True)  # fmt: skip
             rows.append((label, result))
     return rows
 
@@ -261,6 +294,14 @@ def load_bench() -> dict:
     return results
 
 
+def _loadavg() -> list[str]:
+    try:
+        with open("/proc/loadavg") as f:
+            return f.read().split()[:3]
+    except OSError:
+        return ["?"]
+
+
 def load_section(results: dict) -> list[str]:
     users = int(os.environ.get("YUANQU_BENCH_LOAD_USERS", "16"))
     seconds = float(os.environ.get("YUANQU_BENCH_LOAD_SECONDS", "10"))
@@ -271,7 +312,9 @@ def load_section(results: dict) -> list[str]:
         f"enterprises; {users} client threads (`http.client`, in the bench's process on the same",
         f"{os.cpu_count()} cores) request one page back to back for {seconds:.0f} s after a 1 s warm-up;",
         "users log in with a POST to `/login/`. Latency is per request, connection included;",
-        "“× ceiling” is the page's requests/s over the anonymous `/healthz` of the same run.",
+        "“× ceiling” is the page's requests/s over the anonymous `/healthz` of the same run;",
+        "“worker CPU” the gunicorn workers' CPU per answer (/proc), the database server's not included.",
+        f"Load average at the end: {' / '.join(_loadavg())}.",
         "",
     ]
     for vendor, rows in results.items():
@@ -280,10 +323,14 @@ def load_section(results: dict) -> list[str]:
             lines += [rows, ""]
             continue
         ceiling = rows[0][1]["rps"] or 1
-        lines += ["| page | req/s | p50 ms | p99 ms | errors | × ceiling |", "|---|---:|---:|---:|---:|---:|"]
+        lines += [
+            "| page | req/s | p50 ms | p99 ms | errors | × ceiling | worker CPU ms/req |",
+            "|---|---:|---:|---:|---:|---:|---:|",
+        ]
         for label, r in rows:
             lines.append(
-                f"| {label} | {r['rps']:.0f} | {r['p50']:.1f} | {r['p99']:.1f} | {r['errors']} | {r['rps'] / ceiling:.2f} |"
+                f"| {label} | {r['rps']:.0f} | {r['p50']:.1f} | {r['p99']:.1f} | {r['errors']} "
+                f"| {r['rps'] / ceiling:.2f} | {r.get('worker_cpu_ms', 0):.2f} |"
             )
         lines.append("")
     lines += [

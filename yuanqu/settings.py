@@ -336,6 +336,9 @@ SESSION_ENGINE = "yuanqu.users.sessions"
 # Read-only pages an app opts in (cockpit, lists …) are answered again from a per-session
 # cache while the change log, the day and the unread count are unchanged (yuanqu.core.pagecache).
 YUANQU_PAGE_CACHE = env_bool("YUANQU_PAGE_CACHE", True)
+# PostgreSQL: a transaction writing only an audit event of a read (personal data shown in
+# clear) commits without waiting for the WAL flush (docs/configuration.md).
+YUANQU_AUDIT_READS_ASYNC_COMMIT = env_bool("YUANQU_AUDIT_READS_ASYNC_COMMIT", True)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 

@@ -1,11 +1,13 @@
 """Writing the change log and the audit events, from one place."""
 
+import contextlib
 import datetime
 import decimal
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connections, models, router
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
@@ -134,6 +136,14 @@ def record_change(obj, action, before, after, message=""):
     )
 
 
+# Audit events that record a read (the API's personal data shown in clear, issue 12): written
+# on every answer, so on PostgreSQL the transaction that writes one alone may commit without
+# waiting for its WAL flush (``YUANQU_AUDIT_READS_ASYNC_COMMIT``, docs/configuration.md). A
+# crash may lose the last fraction of a second of them; never a change of data, a change-log
+# record or any other audit event, which keep durable commits.
+READ_KINDS = frozenset({"personal_read"})
+
+
 def audit(kind, *, user=None, user_name="", detail="", data=None, request=None):
     """Write one audit event (login, export, import …) with the current request's origin.
     On a page the response cache may store, the event is written again each time the page is
@@ -144,20 +154,72 @@ def audit(kind, *, user=None, user_name="", detail="", data=None, request=None):
     ctx = current()
     if user is None:
         user = ctx.acting_user()
+    event = AuditEvent(
+        kind=kind,
+        user_id=user.pk if user is not None and user.pk else None,
+        user_name=user_name or (user.get_username() if user is not None else ""),
+        ip=(client_ip(request) if request is not None else ctx.ip) or None,
+        user_agent=(request.META.get("HTTP_USER_AGENT", "")[:300] if request is not None else ctx.user_agent),
+        request_id=ctx.request_id,
+        source=ctx.source,
+        detail=detail[:500],
+        data=data,
+    )
     with replayable(kind, user_name, detail, data):
-        return AuditEvent.objects.create(
-            kind=kind,
-            user_id=user.pk if user is not None and user.pk else None,
-            user_name=user_name or (user.get_username() if user is not None else ""),
-            ip=(client_ip(request) if request is not None else ctx.ip) or None,
-            user_agent=(
-                request.META.get("HTTP_USER_AGENT", "")[:300] if request is not None else ctx.user_agent
-            ),
-            request_id=ctx.request_id,
-            source=ctx.source,
-            detail=detail[:500],
-            data=data,
+        asynchronous = kind in READ_KINDS and settings.YUANQU_AUDIT_READS_ASYNC_COMMIT
+        if not _write_in_two_trips(event, asynchronous):
+            event.save()
+    return event
+
+
+def _write_in_two_trips(event, asynchronous: bool) -> bool:
+    """On PostgreSQL, outside any transaction: write ``event`` in its own transaction in two
+    round trips instead of six (BEGIN, lock the chain head, move it, insert, COMMIT) — the
+    head locked and read with the BEGIN, then the head moved, the row inserted and the
+    transaction committed together. The row and its link are what ``save()`` writes
+    (``chain.link``). False, having written nothing, where this does not apply: another
+    engine, inside a transaction (its commit is the caller's), or the trail's first event."""
+    from . import chain
+
+    model = type(event)
+    using = router.db_for_write(model)
+    connection = connections[using]
+    if connection.vendor != "postgresql" or connection.in_atomic_block or not connection.get_autocommit():
+        return False
+    meta, quote = model._meta, connection.ops.quote_name
+    fields = [f for f in meta.concrete_fields if not f.primary_key]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "BEGIN; "
+            + ("SET LOCAL synchronous_commit TO OFF; " if asynchronous else "")
+            + "UPDATE core_auditchain SET length = length WHERE name = %s RETURNING last_hash, clock_timestamp()",
+            [meta.db_table],
         )
+        try:
+            while cursor.description is None and cursor.nextset():
+                pass  # past BEGIN and SET to the head's row
+            head = cursor.fetchone()
+            if head is None:  # the trail's first event: chain.link makes the head
+                cursor.execute("ROLLBACK")
+                return False
+            previous, event.time = head
+            event.chain = chain.digest(
+                model, {f.attname: getattr(event, f.attname) for f in fields}, previous
+            )
+            values = [f.get_db_prep_save(getattr(event, f.attname), connection) for f in fields]
+            cursor.execute(
+                "WITH head AS (UPDATE core_auditchain SET last_hash = %s, length = length + 1 WHERE name = %s) "
+                f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
+                f"VALUES ({', '.join(['%s'] * len(fields))}) RETURNING {quote(meta.pk.column)}; COMMIT",
+                [event.chain, meta.db_table, *values],
+            )
+            event.pk = cursor.fetchone()[0]
+        except BaseException:
+            with contextlib.suppress(Exception):
+                cursor.execute("ROLLBACK")
+            raise
+    event._state.adding, event._state.db = False, using
+    return True
 
 
 def history_for(obj, limit=100):

@@ -41,7 +41,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.deprecation import MiddlewareMixin
 
-from yuanqu.registry import registry
+from yuanqu.registry import registry, resolve
 
 TIMEOUT = 600  # seconds
 PREFIX = "yuanqu:response:"
@@ -53,9 +53,24 @@ VARY = ("Accept", "HX-Request", "HX-Target", "HX-Trigger", "HX-Trigger-Name", "H
 SKIP_HEADERS = {"set-cookie"}
 
 
+NOT_READ = object()  # a session store that did not read the version (no session row asked for)
+
+# The chain head as a part of another statement (the session's: ``users.sessions``): a join
+# on the head's row, and the two columns it gives, aliased ``h``.
+VERSION_COLUMNS = "h.length, h.last_hash"
+
+
+def version_join():
+    """(SQL, params) of a ``LEFT JOIN`` of the change log's chain head as ``h``."""
+    from yuanqu.core.models import AuditChain, ObjectChange
+
+    return f"LEFT JOIN {AuditChain._meta.db_table} AS h ON h.name = %s", [ObjectChange._meta.db_table]
+
+
 def data_version():
     """The change log's chain head (length, last link), or None before the first write.
-    Asked on every cached page, hit or not: one statement by primary key, without the ORM."""
+    One statement by primary key, without the ORM; a request with a session has it already
+    (``request_data_version``)."""
     from yuanqu.core.models import AuditChain, ObjectChange
 
     with connection.cursor() as cursor:
@@ -68,11 +83,50 @@ def data_version():
 
 
 def request_data_version(request):
-    """``data_version`` read once per request: the response cache's key and the page parts a
-    view caches (``economy.pagecache``) ask for it in the same GET, which writes nothing."""
+    """The data version of this request, read once: the response cache's key and the page
+    parts a view caches (``economy.pagecache``) ask for it in the same GET, which writes
+    nothing. A request whose session was read from the database has it from that statement
+    (``users.sessions.SessionStore``); read before the view ran, it is never newer than what
+    the page reads, so a page is never stored under a version it does not show."""
     if "_data_version" not in request.__dict__:
-        request._data_version = data_version()
+        session = getattr(request, "session", None)
+        version = getattr(session, "data_version", NOT_READ)
+        request._data_version = data_version() if version is NOT_READ else version
     return request._data_version
+
+
+def user_state_sql(column: str) -> list[tuple[str, str]]:
+    """[(name, SQL)] of the page state the user's own statement reads (``users.backends``):
+    each registered state function with a ``user_sql`` attribute, a function of the quoted
+    user-id column giving a scalar subquery (the unread count)."""
+    found = []
+    for state in registry["cached_pages"]["state"]:
+        make = getattr(resolve(state.function), "user_sql", None)
+        if make is not None:
+            found.append((state.name, make(column)))
+    return found
+
+
+def read_with_user(request, name):
+    """The page state ``name`` as the request's user statement read it, or None. Only for a
+    GET or HEAD: those read before the view and write nothing, while a request that writes
+    may change the state after the user was read."""
+    if request.method not in ("GET", "HEAD"):
+        return None
+    user = getattr(request, "user", None)
+    return getattr(user, "user_state", {}).get(name)
+
+
+_resolved: dict = {}
+
+
+def _state_functions() -> tuple:
+    """The registered page-state functions, imported once per process (not on every page)."""
+    states = tuple(registry["cached_pages"]["state"])
+    found = _resolved.get(states)
+    if found is None:
+        found = _resolved[states] = tuple(resolve(state.function) for state in states)
+    return found
 
 
 def page_key(request):
@@ -84,7 +138,7 @@ def page_key(request):
     version = request_data_version(request)
     if version is None:
         return None
-    state = tuple(function(request) for function in registry["cached_pages"]["state"])
+    state = tuple(function(request) for function in _state_functions())
     headers = tuple(request.headers.get(name, "") for name in VARY)
     raw = repr(
         (session_key, csrf_cookie, version, timezone.localdate(), request.get_full_path(), headers, state)

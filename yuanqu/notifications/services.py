@@ -13,6 +13,8 @@ from django.core.mail import send_mail
 from django.db import connections, router
 from django.utils import timezone
 
+from yuanqu.core.pagecache import read_with_user
+
 from .models import Notification
 
 logger = logging.getLogger(__name__)
@@ -57,19 +59,33 @@ def send_email(addresses, title, body, link=""):
 def unread_count(request) -> int:
     """The request user's unread messages (0 for anonymous or inactive users: ``for_user``),
     counted once per request: the page shell shows it and the response cache's key holds it
-    (``core.pagecache``), so it is on every page — one plain statement, not an ORM count."""
+    (``core.pagecache``), so it is on every page. A GET has it from the statement that read
+    its user (``user_sql`` below, ``users.backends``); otherwise one plain statement."""
     cached = request.__dict__.get("_unread_notifications")
     if cached is None:
         user = getattr(request, "user", None)
         cached = 0
         if user is not None and user.is_authenticated and user.is_active:
-            meta = Notification._meta
-            with connections[router.db_for_read(Notification)].cursor() as cursor:
-                cursor.execute(
-                    f"SELECT COUNT(*) FROM {meta.db_table} WHERE {meta.get_field('recipient').column} = %s "  # noqa: S608
-                    f"AND {meta.get_field('read_at').column} IS NULL",
-                    [user.pk],
-                )
-                cached = cursor.fetchone()[0]
+            cached = read_with_user(request, UNREAD_STATE)
+            if cached is None:
+                with connections[router.db_for_read(Notification)].cursor() as cursor:
+                    cursor.execute(f"SELECT {_unread_sql('%s')}", [user.pk])
+                    cached = cursor.fetchone()[0]
         request._unread_notifications = cached
     return cached
+
+
+UNREAD_STATE = "unread_notifications"  # its name as page state (apps.py)
+
+
+def _unread_sql(user: str) -> str:
+    """The count of ``user``'s unread messages as a scalar subquery; ``user`` is SQL (a
+    column, a placeholder)."""
+    meta = Notification._meta
+    return (
+        f"(SELECT COUNT(*) FROM {meta.db_table} WHERE {meta.get_field('recipient').column} = {user} "  # noqa: S608
+        f"AND {meta.get_field('read_at').column} IS NULL)"
+    )
+
+
+unread_count.user_sql = _unread_sql
