@@ -860,9 +860,8 @@ def _copy_first_versions(new, fields, constants, change_fields, change_rows):
     """PostgreSQL's part of ``insert_first_versions``: per slice, lock the chain's head (the
     slice's time), COPY the values (their ids drawn from the sequence beforehand) while the
     slice's change records and their canonical texts are made, then COPY the change records
-    as each is linked. One connection runs one
-    COPY at a time; within a COPY, psycopg sends what is written every few kilobytes, so the
-    server inserts while the client works."""
+    as each is linked. One connection runs one COPY at a time; within a COPY, psycopg sends
+    what is written every 32 KB, so the server inserts while the client works."""
     from yuanqu.core import chain
     from yuanqu.core.models import ObjectChange
 
@@ -874,7 +873,8 @@ def _copy_first_versions(new, fields, constants, change_fields, change_rows):
     )
     # psycopg's errors in a COPY surface as Django's (as a statement's would)
     with connection.cursor() as cursor, connection.wrap_database_errors:
-        # the sequence named once: resolved for each id, it costs the server 8 times the ids
+        # the sequence looked up once: inside the per-id call its name cost the server eight
+        # times the ids themselves
         cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
         (sequence,) = cursor.fetchone()
         cursor.execute(
