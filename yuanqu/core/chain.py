@@ -239,7 +239,7 @@ def _canonical_texts(model, attnames, rows, known, time_normal) -> list[str]:
             i = position[name]
             values = [row[i] for row in rows]
             first = values[0]
-            if values.count(first) == n:  # the same value in every row: normalised once
+            if _same(values):  # the same value in every row: normalised once
                 parts.append(key + _encoded(None if first is None else _row_normal(by_attname[name])(first)))
                 continue
             normal = _row_normal(by_attname[name])
@@ -247,9 +247,8 @@ def _canonical_texts(model, attnames, rows, known, time_normal) -> list[str]:
         else:
             parts.append(key + "null")
             continue
-        first = values[0]
-        if values.count(first) == n:
-            parts.append(key + _encoded(first))
+        if _same(values):
+            parts.append(key + _encoded(values[0]))
         else:
             parts.append([key + _encoded(value) for value in values])
     # adjacent constant parts joined; the rest filled in by one format string per row
@@ -265,6 +264,22 @@ def _canonical_texts(model, attnames, rows, known, time_normal) -> list[str]:
     if not varying:
         return [template.format()] * n
     return list(itertools.starmap(template.format, zip(*varying, strict=True)))
+
+
+# Types whose equal values have one normal form (unlike 1 == True, Decimal("1.0") ==
+# Decimal("1"), {"a": 1} == {"a": 1.0}: equal, written differently).
+_EQUAL_IS_SAME = {str, int, type(None), uuid.UUID, datetime.datetime}
+
+
+def _same(values) -> bool:
+    """Whether every value has the first one's normal form: equal to it, and all of one type
+    whose equal values are written alike."""
+    first = values[0]
+    return (
+        type(first) in _EQUAL_IS_SAME
+        and values.count(first) == len(values)
+        and len(set(map(type, values))) == 1
+    )
 
 
 def _encoded(value, encode_str=encode_basestring, encode=_ENCODER.encode) -> str:

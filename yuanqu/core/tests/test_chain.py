@@ -279,8 +279,13 @@ def test_links_made_column_by_column_are_each_rows_digest(alice):
         for n in range(12)
     ]  # fmt: skip
     same = [(7, "alice", None, None, "cli", "create", own, "1", "同", None, "", None, None, "")] * 3
+    # equal values written differently are not taken for one: 1.0 and 1, "1.0" and "1.00"
+    alike = [
+        (7, "alice", None, None, "cli", "create", own, "1", "同", None, "", {"v": v}, None, Decimal(text))
+        for v, text in ((1, "1.0"), (1.0, "1.00"), (True, "1"))
+    ]
     with transaction.atomic():
-        for batch, with_time in ((rows, False), (same, False), (rows[:5], True)):
+        for batch, with_time in ((rows, False), (same, False), (alike, False), (rows[:5], True)):
             head = (
                 AuditChain.objects.filter(name="core_objectchange")
                 .values_list("last_hash", flat=True)
