@@ -20,9 +20,12 @@ with the database's own login shows up as the first broken link (``yuanqu audit 
 import datetime
 import hashlib
 import hmac
+import itertools
 import json
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
+from json.encoder import encode_basestring
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
@@ -145,8 +148,8 @@ def link_rows(
     model, fields: list[str], rows: list[tuple], using="default", known: dict | None = None
 ) -> tuple[list[str], list[tuple]]:
     """The same for rows written with raw SQL (tuples in the order of ``fields``, values as
-    the database takes them): the ``time`` column becomes the database's time, a ``chain``
-    column is added. Returns the fields and rows to insert.
+    the database takes them): the ``time`` column becomes the database's time (appended when
+    ``fields`` has none), a ``chain`` column is added. Returns the fields and rows to insert.
 
     Each link is ``digest()``'s, byte for byte, with what does not change from row to row
     worked out once (the key, each column's normal form, the repeated values); an import
@@ -156,47 +159,132 @@ def link_rows(
     dumped again."""
     if not rows:
         return fields, rows
-    known = {model._meta.get_field(name).attname: values for name, values in (known or {}).items()}
-    if any(len(values) != len(rows) for values in known.values()):
-        raise ValueError("known normal forms are given one per row")
-    connection = connections[using]
-    previous, now = _take_head(model, using)
-    attnames = [model._meta.get_field(name).attname for name in fields]
-    at = attnames.index("time")
-    stamp = connection.ops.adapt_datetimefield_value(now) if connection.vendor == "sqlite" else now
+    with appending(model, using) as head:
+        fields, linked = head.link(fields, rows, known)
+        linked = list(linked)
+    return fields, linked
+
+
+@contextmanager
+def appending(model, using="default"):
+    """Lock the chain's head for rows about to be written with raw SQL; ``link`` (on what this
+    yields) links them as they are written, and the head moves past the last one linked when
+    the block ends without an error. A writer that streams the rows into the database as
+    they are linked (COPY) lets the server insert while the next links are worked out."""
+    head = _Head(model, using, *_take_head(model, using))
+    yield head
+    if head.count:
+        _move_head(model, using, head.previous, head.count)
+
+
+class _Head:
+    def __init__(self, model, using, previous, now):
+        self.model, self.using, self.previous, self.now, self.count = model, using, previous, now, 0
+
+    def link(self, fields: list[str], rows: list[tuple], known: dict | None = None):
+        """(fields, an iterator of the rows with their time and link), as ``link_rows``."""
+        model = self.model
+        known = {model._meta.get_field(name).attname: values for name, values in (known or {}).items()}
+        if any(len(values) != len(rows) for values in known.values()):
+            raise ValueError("known normal forms are given one per row")
+        connection = connections[self.using]
+        now = self.now
+        # as the database takes it; text on PostgreSQL, where COPY formats a date-time object
+        # several times slower than the rest of the row
+        stamp = (
+            connection.ops.adapt_datetimefield_value(now)
+            if connection.vendor == "sqlite"
+            else now.isoformat()
+        )
+        attnames = [model._meta.get_field(name).attname for name in fields]
+        texts = _canonical_texts(model, attnames, rows, known, _normal(model._meta.get_field("time"), now))
+        if "time" in attnames:
+            at = attnames.index("time")
+            rows = (row[:at] + (stamp,) + row[at + 1 :] for row in rows)
+            return [*fields, "chain"], self._links(rows, texts, ())
+        return [*fields, "time", "chain"], self._links(rows, texts, (stamp,))
+
+    def _links(self, rows, texts, stamp):
+        # Every link of the batch has the algorithm of the one before; the key's HMAC state is
+        # set up once and copied for each row.
+        algorithm = _algorithm(self.previous)
+        keyed, prefix = hmac.new(_key(), digestmod=algorithm), f"{algorithm}:"
+        middle = f"|{self.model._meta.label_lower}|"
+        previous = self.previous
+        for row, text in zip(rows, texts, strict=True):
+            mac = keyed.copy()
+            mac.update(f"{previous}{middle}{text}".encode())
+            previous = prefix + mac.hexdigest()
+            self.previous, self.count = previous, self.count + 1
+            yield row + stamp + (previous,)
+
+
+def _canonical_texts(model, attnames, rows, known, time_normal) -> list[str]:
+    """``_json`` of each row's canonical dict (``digest``), made column by column: a column
+    whose value is the same in every row (the user, the request, the type) is encoded once.
+    ``json.dumps`` with sorted keys writes ``{"key":value,...}`` with each value encoded on
+    its own, which is what is put together here."""
     by_attname = {f.attname: f for f in _fields(model)}
-    absent = {name: None for name in by_attname if name not in attnames}
-    normals = [_row_normal(by_attname[name]) if name in by_attname else None for name in attnames]
-    columns = [
-        (i, name, normal)
-        for i, (name, normal) in enumerate(zip(attnames, normals, strict=True))
-        if normal and name not in known
-    ]
-    known = list(known.items())
-    now_normal = _normal(by_attname["time"], now)
-    label = model._meta.label_lower
-    encode = _ENCODER.encode  # as _json
-    # Every link of the batch has the algorithm of the one before; the key's HMAC state is
-    # set up once and copied for each row.
-    algorithm = _algorithm(previous)
-    keyed, prefix = hmac.new(_key(), digestmod=algorithm), f"{algorithm}:"
-    linked = []
-    for k, row in enumerate(rows):
-        row = row[:at] + (stamp,) + row[at + 1 :]
-        canonical = dict(absent)
-        for i, name, normal in columns:
-            value = row[i]
-            canonical[name] = None if value is None else normal(value)
-        if known:
-            for name, values in known:
-                canonical[name] = values[k]
-        canonical["time"] = now_normal
-        mac = keyed.copy()
-        mac.update(f"{previous}|{label}|{encode(canonical)}".encode())
-        previous = prefix + mac.hexdigest()
-        linked.append(row + (previous,))
-    _move_head(model, using, previous, len(rows))
-    return [*fields, "chain"], linked
+    position = {name: i for i, name in enumerate(attnames)}
+    n = len(rows)
+    parts = []  # per key in sorted order: a str (the same in every row) or one str per row
+    for name in sorted(by_attname):
+        key = f"{encode_basestring(name)}:"
+        if name == "time":
+            parts.append(key + _encoded(time_normal))
+            continue
+        if name in known:
+            values = known[name]
+        elif name in position:
+            i = position[name]
+            values = [row[i] for row in rows]
+            first = values[0]
+            if _same(values):  # the same value in every row: normalised once
+                parts.append(key + _encoded(None if first is None else _row_normal(by_attname[name])(first)))
+                continue
+            normal = _row_normal(by_attname[name])
+            values = [None if value is None else normal(value) for value in values]
+        else:
+            parts.append(key + "null")
+            continue
+        if _same(values):
+            parts.append(key + _encoded(values[0]))
+        else:
+            parts.append([key + _encoded(value) for value in values])
+    # adjacent constant parts joined; the rest filled in by one format string per row
+    template, varying = [], []
+    for k, part in enumerate(parts):
+        separator = "{{" if k == 0 else ","
+        if isinstance(part, str):
+            template.append(separator + part.replace("{", "{{").replace("}", "}}"))
+        else:
+            template.append(separator + "{}")
+            varying.append(part)
+    template = "".join(template) + "}}"
+    if not varying:
+        return [template.format()] * n
+    return list(itertools.starmap(template.format, zip(*varying, strict=True)))
+
+
+# Types whose equal values have one normal form (unlike 1 == True, Decimal("1.0") ==
+# Decimal("1"), {"a": 1} == {"a": 1.0}: equal, written differently).
+_EQUAL_IS_SAME = {str, int, type(None), uuid.UUID, datetime.datetime}
+
+
+def _same(values) -> bool:
+    """Whether every value has the first one's normal form: equal to it, and all of one type
+    whose equal values are written alike."""
+    first = values[0]
+    return (
+        type(first) in _EQUAL_IS_SAME
+        and values.count(first) == len(values)
+        and len(set(map(type, values))) == 1
+    )
+
+
+def _encoded(value, encode_str=encode_basestring, encode=_ENCODER.encode) -> str:
+    """One normal value as ``_json`` writes it inside the canonical dict."""
+    return encode_str(value) if type(value) is str else encode(value)
 
 
 def _algorithm(previous: str) -> str:

@@ -571,7 +571,7 @@ class MonthlyImporter(Importer):
         with why)."""
         new = []
         for enterprise_id, label, indicator, month_value, ytd_value in self.writes:
-            if (enterprise_id, indicator.pk) not in self.latest:
+            if (enterprise_id, indicator.id) not in self.latest:
                 new.append((enterprise_id, label, indicator, month_value, ytd_value))
                 continue
             record_enterprise_value(
@@ -579,12 +579,13 @@ class MonthlyImporter(Importer):
                 ytd_value=ytd_value, reason=self.reason, user=self.user,
             )  # fmt: skip
         if new:
-            insert_first_versions(new, self.period, self.user)
+            with _gc_paused():  # hundreds of thousands of rows and texts, no reference cycles
+                insert_first_versions(new, self.period, self.user)
             # Rebuilt once per (indicator, month) with the corrections above, when ``deferred``
             # ends; after a large batch with fresh statistics (PostgreSQL would otherwise plan
             # the rebuild for the tables as they were before the batch).
             rollups.note_bulk_insert(len(new))
-            for indicator_id in {indicator.pk for _, _, indicator, _, _ in new}:
+            for indicator_id in {indicator.id for _, _, indicator, _, _ in new}:
                 rollups.mark(indicator_id, self.period)
 
     def complete(self, enterprise_id, indicator, pair):
@@ -727,7 +728,10 @@ def _insert(model, fields, rows):
     columns = ", ".join(ops.quote_name(model._meta.get_field(f).column) for f in fields)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            with (
+                connection.wrap_database_errors,
+                cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+            ):
                 for row in rows:
                     copy.write_row(row)
             return
@@ -788,58 +792,63 @@ def _logged(value):
 def insert_first_versions(new, period, user):
     """Version 1 of each (enterprise id, name, indicator, 当月, 累计) of ``period``, and the
     change-log entry ``core.signals`` would write for each (the same fields and JSON), in
-    bulk: one executemany each on SQLite, COPY on PostgreSQL."""
+    bulk: multi-row INSERTs on SQLite, COPY on PostgreSQL.
+
+    The change records are linked into the audit chain a slice (``chain.SLICE``) at a time,
+    each slice stamped with the database's time when the chain's head is locked for it. On
+    PostgreSQL the value ids are drawn from the table's sequence up front, and each slice's
+    values and then its change records are streamed into COPY as they are made and linked:
+    the server inserts the rows already sent while this process works out the next ones,
+    instead of one waiting for the other."""
     from django.contrib.contenttypes.models import ContentType
 
     from yuanqu.core import chain
     from yuanqu.core.context import current
     from yuanqu.core.models import ObjectChange
 
+    if not connection.in_atomic_block:
+        raise RuntimeError("first versions are inserted inside one transaction")
     ops = connection.ops
     now = timezone.now()
     sqlite = connection.vendor == "sqlite"
-    stamp = ops.adapt_datetimefield_value(now) if sqlite else now
+    # as text on PostgreSQL too: COPY formats a date-time object several times slower
+    stamp = ops.adapt_datetimefield_value(now) if sqlite else now.isoformat()
     reported_by = user.pk if user is not None and user.is_authenticated else None
     fields = ["enterprise", "indicator", "period", "month_value", "ytd_value", "version", "is_current", "reason",
               "reported_by", "created", "last_updated"]  # fmt: skip
-    day = period.isoformat() if sqlite else period
-    with _large_cache():
-        _insert(
-            EnterpriseMonthlyValue,
-            fields,
-            [(e, i.pk, day, m, y, 1, True, "", reported_by, stamp, stamp) for e, _, i, m, y in new],
-        )
-        indicator_ids = {i.pk for _, _, i, _, _ in new}
-        ids = dict(
-            ((e, i), pk)
-            for pk, e, i in EnterpriseMonthlyValue.objects.filter(
-                period=period, indicator_id__in=indicator_ids, version=1
-            ).order_by().values_list("pk", "enterprise_id", "indicator_id")
-        )  # fmt: skip
-        ctx = current()
-        actor = ctx.acting_user()
-        user_name = actor.get_username() if actor else {"cli": "命令行", "system": "系统"}.get(ctx.source, "")
-        request_id = ctx.request_id
-        if sqlite:
-            request_id = ObjectChange._meta.get_field("request_id").get_db_prep_save(request_id, connection)
-        own_type = ContentType.objects.get_for_model(EnterpriseMonthlyValue).pk
-        parent_type = ContentType.objects.get_for_model(Enterprise).pk
-        when = period_label(period)
-        # The JSON ``core.signals`` writes for a first version, ``json.dumps`` of the same dict
-        # (its keys in the same order), made by formatting: it is most of the work otherwise.
-        who = "null" if reported_by is None else int(reported_by)
-        head = f'{{"version": 1, "is_current": true, "reason": "", "reported_by": {who}, '
-        tail = f', "period": "{period.isoformat()}", '
-        # The same JSON as the chain links it (``chain._normal``: keys sorted, compact), made
-        # alongside rather than parsed back from the text and dumped again for every record.
-        middle = ',"is_current":true,"month_value":'
-        period_to_version = (
-            f',"period":"{period.isoformat()}","reason":"","reported_by":{who},"version":1,"ytd_value":'
-        )
-        actor_id = actor.pk if actor else None
+    day = period.isoformat()
+    ctx = current()
+    actor = ctx.acting_user()
+    user_name = actor.get_username() if actor else {"cli": "命令行", "system": "系统"}.get(ctx.source, "")
+    request_id = ctx.request_id
+    if sqlite:
+        request_id = ObjectChange._meta.get_field("request_id").get_db_prep_save(request_id, connection)
+    own_type = ContentType.objects.get_for_model(EnterpriseMonthlyValue).pk
+    parent_type = ContentType.objects.get_for_model(Enterprise).pk
+    when = period_label(period)
+    # The JSON ``core.signals`` writes for a first version, ``json.dumps`` of the same dict
+    # (its keys in the same order), made by formatting: it is most of the work otherwise.
+    who = "null" if reported_by is None else int(reported_by)
+    head = f'{{"version": 1, "is_current": true, "reason": "", "reported_by": {who}, '
+    tail = f', "period": "{period.isoformat()}", '
+    # The same JSON as the chain links it (``chain._normal``: keys sorted, compact), made
+    # alongside rather than parsed back from the text and dumped again for every record.
+    middle = ',"is_current":true,"month_value":'
+    period_to_version = (
+        f',"period":"{period.isoformat()}","reason":"","reported_by":{who},"version":1,"ytd_value":'
+    )
+    actor_id, ip, source = (actor.pk if actor else None), ctx.ip, ctx.source
+    # the time is the chain's (appended by ``link``: the database's, when the head is locked)
+    change_fields = ["user_id", "user_name", "request_id", "ip", "source", "action", "content_type",
+                     "object_id", "object_repr", "related_type", "related_id", "prechange_data",
+                     "postchange_data", "message"]  # fmt: skip
+
+    def change_rows(part, ids):
+        """The change records of ``part`` (rows of ``new``, their value ids in order) and the
+        normal form of each one's JSON."""
         rows, normal = [], []
-        for enterprise_id, name, indicator, month_value, ytd_value in new:
-            indicator_id = indicator.pk
+        for (enterprise_id, name, indicator, month_value, ytd_value), pk in zip(part, ids, strict=True):
+            indicator_id = indicator.id
             month_text, ytd_text = _logged(month_value), _logged(ytd_value)
             after = (
                 f'{head}"indicator": {indicator_id}{tail}"month_value": {month_text}, '
@@ -850,17 +859,92 @@ def insert_first_versions(new, period, user):
                 f"{period_to_version}{ytd_text}}}"
             )
             rows.append(
-                (stamp, actor_id, user_name, request_id, ctx.ip, ctx.source, "create", own_type,
-                 str(ids[(enterprise_id, indicator_id)]), f"{name} {indicator} {when}（第1版）"[:300], parent_type,
-                 str(enterprise_id), None, after, "")
+                (actor_id, user_name, request_id, ip, source, "create", own_type, str(pk),
+                 f"{name} {indicator} {when}（第1版）"[:300], parent_type, str(enterprise_id), None, after, "")
             )  # fmt: skip
-        change_fields = ["time", "user_id", "user_name", "request_id", "ip", "source", "action", "content_type",
-                         "object_id", "object_repr", "related_type", "related_id", "prechange_data",
-                         "postchange_data", "message"]  # fmt: skip
-        for start in range(0, len(rows), chain.SLICE):  # each slice stamped right before it is written
-            part, known = (
-                rows[start : start + chain.SLICE],
-                {"postchange_data": normal[start : start + chain.SLICE]},
+        return rows, {"postchange_data": normal}
+
+    if not sqlite:
+        _copy_first_versions(new, fields, [reported_by, stamp, day], change_fields, change_rows)
+        return
+    with _large_cache():
+        _insert(
+            EnterpriseMonthlyValue,
+            fields,
+            [(e, i.id, day, m, y, 1, True, "", reported_by, stamp, stamp) for e, _, i, m, y in new],
+        )
+        ids = _inserted_ids(new, period)
+        for start in range(0, len(new), chain.SLICE):  # each slice stamped right before it is written
+            part = new[start : start + chain.SLICE]
+            rows, known = change_rows(part, ids[start : start + chain.SLICE])
+            _insert(
+                ObjectChange, *chain.link_rows(ObjectChange, change_fields, rows, connection.alias, known)
             )
-            linked = chain.link_rows(ObjectChange, change_fields, part, connection.alias, known)
-            _insert(ObjectChange, *linked)
+
+
+def _inserted_ids(new, period):
+    """The ids SQLite gave the rows of ``new`` just inserted by ``_insert``, in order, without
+    reading them back: consecutive, ending at ``last_insert_rowid()``. Safe because the rows
+    were inserted one after another by this connection inside one transaction, which holds
+    SQLite's write lock from its first insert to its commit (no other connection inserts in
+    between), the value table has no trigger inserting into itself, and its AUTOINCREMENT
+    key gives each new row the largest id yet + 1 (it fails rather than reuse a lower id).
+    The first and the last row are read back and compared, so a broken assumption fails the
+    import (and writes nothing) instead of logging the wrong ids."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT last_insert_rowid()")
+        (last,) = cursor.fetchone()
+    first = last - len(new) + 1
+    ends = dict(
+        (pk, (e, i))
+        for pk, e, i in EnterpriseMonthlyValue.objects.filter(pk__in=(first, last), period=period, version=1)
+        .order_by()
+        .values_list("pk", "enterprise_id", "indicator_id")
+    )  # fmt: skip
+    if ends.get(first) != (new[0][0], new[0][2].pk) or ends.get(last) != (new[-1][0], new[-1][2].pk):
+        raise RuntimeError("the values just inserted do not have consecutive ids")
+    return range(first, last + 1)
+
+
+def _copy_first_versions(new, fields, constants, change_fields, change_rows):
+    """PostgreSQL's part of ``insert_first_versions``: per slice, lock the chain's head (the
+    slice's time), COPY the values (their ids drawn from the sequence beforehand) while the
+    slice's change records and their canonical texts are made, then COPY the change records
+    as each is linked. One connection runs one COPY at a time; within a COPY, psycopg sends
+    what is written every 32 KB, so the server inserts while the client works."""
+    from yuanqu.core import chain
+    from yuanqu.core.models import ObjectChange
+
+    reported_by, stamp, day = constants
+    ops = connection.ops
+    table = ops.quote_name(EnterpriseMonthlyValue._meta.db_table)
+    columns = ", ".join(
+        ops.quote_name(EnterpriseMonthlyValue._meta.get_field(f).column) for f in ["id", *fields]
+    )
+    # psycopg's errors in a COPY surface as Django's (as a statement's would)
+    with connection.cursor() as cursor, connection.wrap_database_errors:
+        # the sequence looked up once: inside the per-id call its name cost the server eight
+        # times the ids themselves
+        cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
+        (sequence,) = cursor.fetchone()
+        cursor.execute(
+            "SELECT array_agg(nextval(%s::regclass)) FROM generate_series(1, %s)", [sequence, len(new)]
+        )
+        ids = sorted(cursor.fetchone()[0])
+        change_table = ops.quote_name(ObjectChange._meta.db_table)
+        for start in range(0, len(new), chain.SLICE):
+            part, part_ids = new[start : start + chain.SLICE], ids[start : start + chain.SLICE]
+            with chain.appending(ObjectChange, connection.alias) as head:  # the slice's time
+                with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                    write = copy.write_row
+                    for pk, (e, _, i, m, y) in zip(part_ids, part, strict=True):
+                        write((pk, e, i.id, day, m, y, 1, True, "", reported_by, stamp, stamp))
+                    # while the server inserts the values: the change records and their texts
+                    linked_fields, linked = head.link(change_fields, *change_rows(part, part_ids))
+                linked_columns = ", ".join(
+                    ops.quote_name(ObjectChange._meta.get_field(f).column) for f in linked_fields
+                )
+                with cursor.cursor.copy(f"COPY {change_table} ({linked_columns}) FROM STDIN") as copy:
+                    write = copy.write_row
+                    for row in linked:  # each sent as soon as it is linked
+                        write(row)

@@ -134,3 +134,78 @@ def test_bulk_writes_insert_many_rows_per_statement(east, leader, monkeypatch):
     logged = ObjectChange.objects.filter(id__gt=0).order_by("id")[before:]
     assert sorted(int(c.object_id) for c in logged) == sorted(v.pk for v in stored)
     assert chain.verify(ObjectChange)[1] is None
+
+
+@pytest.mark.django_db
+def test_a_write_failing_in_a_later_slice_writes_nothing(east, leader, monkeypatch):
+    """The values and change records go in slices, each stamped with the database's time; when
+    one slice is refused (here the second, stamped ten minutes off the clock, which the
+    database's insert check rejects in the middle of its rows) the whole import is undone: no
+    value, no change record, the chain's head where it was."""
+    from django.db import DatabaseError
+
+    from yuanqu.core.models import AuditChain
+
+    monkeypatch.setattr(chain, "SLICE", 2)
+    enterprises = [f.enterprise(zone_obj=east) for _ in range(5)]
+    take_head = chain._take_head
+    takes = []
+
+    def late_second_slice(*args):
+        previous, now = take_head(*args)
+        takes.append(now)
+        return previous, now - datetime.timedelta(minutes=10) if len(takes) == 2 else now
+
+    monkeypatch.setattr(chain, "_take_head", late_second_slice)
+    changes = ObjectChange.objects.count()
+    head = AuditChain.objects.filter(name="core_objectchange").values_list("last_hash", flat=True).first()
+    with acting_as(leader, source="cli"), pytest.raises(DatabaseError, match="database clock"):
+        importer = MonthlyImporter(period=OCT)
+        importer.filename = "十月.xlsx"
+        importer.run(
+            HEADER[:4], [(n, row) for n, (_, row) in enumerate(rows_for(enterprises), start=2)],
+            ImportResult(filename="十月.xlsx"), True,
+        )  # fmt: skip
+    assert len(takes) == 2
+    assert not EnterpriseMonthlyValue.objects.filter(period=OCT).exists()
+    assert ObjectChange.objects.count() == changes
+    assert (
+        AuditChain.objects.filter(name="core_objectchange").values_list("last_hash", flat=True).first()
+        == head
+    )
+    assert chain.verify(ObjectChange)[1] is None
+
+
+@pytest.mark.django_db
+def test_first_versions_and_their_change_records_name_each_other(east, leader, monkeypatch):
+    """Written in slices (the ids taken from the sequence up front on PostgreSQL, worked out
+    from the last insert on SQLite), each change record names its own value and enterprise,
+    in the order of the file, and the chain verifies across the slices."""
+    monkeypatch.setattr(chain, "SLICE", 3)
+    enterprises = [f.enterprise(zone_obj=east) for _ in range(7)]
+    before = ObjectChange.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    with acting_as(leader, source="cli"):
+        importer = MonthlyImporter(period=OCT)
+        importer.filename = "十月.xlsx"
+        result = ImportResult(filename="十月.xlsx")
+        header = [*HEADER[:4], "营业收入（当月）", "营业收入（1-10月累计）"]
+        importer.run(header, [(n, (e.uscc, e.name, 100, 1000, 90, 900)) for n, e in enumerate(enterprises, 2)],
+                     result, True)  # fmt: skip
+    assert result.committed
+    values = {
+        (v.enterprise_id, v.indicator.name): v for v in EnterpriseMonthlyValue.objects.filter(period=OCT)
+    }
+    assert len(values) == 14
+    logged = list(ObjectChange.objects.filter(id__gt=before, content_type__model="enterprisemonthlyvalue"))
+    logged.sort(key=lambda c: c.pk)
+    assert len(logged) == 14
+    for change in logged:
+        value = EnterpriseMonthlyValue.objects.get(pk=int(change.object_id))
+        assert change.object_repr == str(value)
+        assert change.related_id == str(value.enterprise_id)
+        assert change.postchange_data["month_value"] == f"{value.month_value:.4f}"
+        assert change.postchange_data["ytd_value"] == f"{value.ytd_value:.4f}"
+    assert sorted(int(c.related_id) for c in logged) == sorted(e.pk for e in enterprises for _ in range(2))
+    # in the order they were written: each record after its value, ids rising together
+    assert [int(c.object_id) for c in logged] == sorted(int(c.object_id) for c in logged)
+    assert chain.verify(ObjectChange)[1] is None
