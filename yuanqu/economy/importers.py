@@ -579,7 +579,7 @@ class MonthlyImporter(Importer):
                 ytd_value=ytd_value, reason=self.reason, user=self.user,
             )  # fmt: skip
         if new:
-            with _gc_paused():  # hundreds of thousands of rows and texts, no reference cycles
+            with gc_paused():  # hundreds of thousands of rows and texts, no reference cycles
                 insert_first_versions(new, self.period, self.user)
             # Rebuilt once per (indicator, month) with the corrections above, when ``deferred``
             # ends; after a large batch with fresh statistics (PostgreSQL would otherwise plan
