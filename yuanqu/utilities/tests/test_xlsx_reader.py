@@ -382,7 +382,9 @@ def test_the_collector_resumes_after_a_read_and_what_was_frozen_stays_frozen():
     try:
         frozen = gc.get_freeze_count()
         read_rows(data)
-        assert gc.isenabled() and gc.get_freeze_count() == frozen
+        # Still frozen, and nothing added: a frozen object the read lets go of may be freed
+        # (by its reference count), so the count may fall, never rise or drop to nothing.
+        assert gc.isenabled() and 0 < gc.get_freeze_count() <= frozen
     finally:
         gc.unfreeze()
     gc.disable()
