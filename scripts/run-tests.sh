@@ -37,7 +37,7 @@ run_postgres() {
   # The page-level checks (browser tests, the link crawler) run once, on SQLite: they test
   # what the pages offer, and every query under them runs here too through the view tests.
   # So do the tests whose subject does not depend on the engine (marker engine_free).
-  DATABASE_URL="postgres://postgres@127.0.0.1:$port/postgres" $VENV/bin/pytest -m "not e2e and not pages and not engine_free" "$@"
+  DATABASE_URL="postgres://postgres@127.0.0.1:$port/postgres" $VENV/bin/pytest -m "${POSTGRES_MARKERS:-not e2e and not pages and not engine_free}" "$@"
   rc=$?
   "${as[@]}" "$pgbin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null
   rm -rf "$dir"
@@ -50,10 +50,11 @@ case "$which_db" in
   postgres) run_postgres "$@" || status=1 ;;
   *)
     # The two databases run side by side, one per core; each log is printed whole when done.
+    # The engine-free tests, run once, are shared between the two (yuanqu/conftest.py).
     logs=$(mktemp -d /tmp/yuanqu-tests.XXXXXX)
-    run_sqlite "$@" >"$logs/sqlite.log" 2>&1 &
+    YUANQU_TEST_SIDE=sqlite run_sqlite "$@" >"$logs/sqlite.log" 2>&1 &
     sqlite_pid=$!
-    run_postgres "$@" >"$logs/postgres.log" 2>&1 &
+    YUANQU_TEST_SIDE=postgres POSTGRES_MARKERS="not e2e and not pages" run_postgres "$@" >"$logs/postgres.log" 2>&1 &
     postgres_pid=$!
     wait $sqlite_pid || status=1
     cat "$logs/sqlite.log"

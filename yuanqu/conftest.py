@@ -11,6 +11,33 @@ from yuanqu.utilities.testing import factories as f
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+# ``make test`` runs the suite on SQLite and on PostgreSQL side by side, one per core
+# (scripts/run-tests.sh, which sets YUANQU_TEST_SIDE). The tests that run once whatever the
+# engine (marker ``engine_free``) are shared between the two sides so that both end together:
+# these modules run on PostgreSQL's side, the others on SQLite's, which also runs the browser
+# tests and the link crawler.
+ENGINE_FREE_ON_POSTGRES = (
+    "yuanqu/core/tests/test_settings_env.py",
+    "yuanqu/documents/tests/test_claims.py",
+    "yuanqu/utilities/tests/test_exports_audited.py",
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    side = os.environ.get("YUANQU_TEST_SIDE")
+    if side not in ("sqlite", "postgres"):
+        return
+    kept, dropped = [], []
+    for item in items:
+        here = item.get_closest_marker("engine_free") is None or (
+            (item.nodeid.split("::")[0] in ENGINE_FREE_ON_POSTGRES) == (side == "postgres")
+        )
+        (kept if here else dropped).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
+
+
 # The migrated database of each SQLite connection, copied once after set-up (see below).
 _SNAPSHOTS: dict = {}
 
