@@ -20,22 +20,9 @@ from yuanqu.economy.models import Indicator
 from yuanqu.notifications.services import notify
 from yuanqu.users.models import ObjectPermission
 from yuanqu.utilities.testing import factories as f
+from yuanqu.utilities.testing.pagecache import hit, page_cache_on  # noqa: F401 (an autouse fixture)
 
 LIST = reverse("enterprises:enterprise_list")
-
-
-@pytest.fixture(autouse=True)
-def page_cache_on(settings):
-    from django.core.cache import cache
-
-    settings.YUANQU_PAGE_CACHE = True
-    cache.clear()
-    yield
-    cache.clear()
-
-
-def hit(response) -> bool:
-    return getattr(response.wsgi_request, "page_cache_hit", False)
 
 
 def ask(client, url, **extra):

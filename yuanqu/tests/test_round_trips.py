@@ -22,23 +22,10 @@ from yuanqu.notifications.models import Notification
 from yuanqu.notifications.services import notify, unread_count
 from yuanqu.users.sessions import SessionStore
 from yuanqu.utilities.testing import factories as f
+from yuanqu.utilities.testing.pagecache import hit, page_cache_on  # noqa: F401 (an autouse fixture)
 
 LIST = reverse("enterprises:enterprise_list")
 BADGE = re.compile(r'class="badge unread-count">(\d+)<')
-
-
-@pytest.fixture(autouse=True)
-def page_cache_on(settings):
-    from django.core.cache import cache
-
-    settings.YUANQU_PAGE_CACHE = True
-    cache.clear()
-    yield
-    cache.clear()
-
-
-def hit(response) -> bool:
-    return getattr(response.wsgi_request, "page_cache_hit", False)
 
 
 def statements(client, url):
