@@ -226,15 +226,53 @@ def history_for(obj, limit=100):
     """Changes to a record and to the records that belong to it (contacts, qualifications …),
     newest first, without updates that changed nothing a user can see, each carrying the
     acting person's name (``change.person``)."""
-    from .models import ObjectChange
 
-    ct = ContentType.objects.get_for_model(obj.__class__)
-    changes = ObjectChange.objects.filter(
-        models.Q(content_type=ct, object_id=str(obj.pk)) | models.Q(related_type=ct, related_id=str(obj.pk))
-    ).select_related("content_type")
+    changes = records_of(obj, children=True).select_related("content_type")
     shown = [c for c in changes[: limit * 3] if c.action != "update" or diff_rows(c)][:limit]
     attach_people(shown)
     return shown
+
+
+def records_of(obj, children=False):
+    """The change records of ``obj`` (and of the records that belong to it, with
+    ``children``), newest first. A model whose records may name several objects at once (an
+    import's row record) gives ``changelog_where()`` (where else to look) and
+    ``changelog_names(change)`` (whether a record found there names this object); the result
+    is then a list."""
+    from .models import ObjectChange
+
+    ct = ContentType.objects.get_for_model(obj.__class__)
+    where = models.Q(content_type=ct, object_id=str(obj.pk))
+    if children:
+        where |= models.Q(related_type=ct, related_id=str(obj.pk))
+    elsewhere = getattr(obj, "changelog_where", None)
+    elsewhere = elsewhere() if elsewhere is not None else None
+    if elsewhere is None:
+        return ObjectChange.objects.filter(where)
+    return _Named(ObjectChange.objects.filter(where | elsewhere), obj, ct)
+
+
+class _Named:
+    """``records_of`` for a model whose records may name several objects: the records found
+    where a record may be, those that do not name the object left out."""
+
+    def __init__(self, queryset, obj, ct):
+        self.queryset, self.obj, self.ct = queryset, obj, ct
+
+    def select_related(self, *fields):
+        return _Named(self.queryset.select_related(*fields), self.obj, self.ct)
+
+    def _names(self, change) -> bool:
+        return change.content_type_id != self.ct.pk or self.obj.changelog_names(change)
+
+    def __iter__(self):
+        return (c for c in self.queryset if self._names(c))
+
+    def __getitem__(self, window):
+        return list(self)[window]
+
+    def last_id(self) -> int:
+        return max((c.pk for c in self), default=0)
 
 
 # --- display ------------------------------------------------------------------------------
@@ -440,7 +478,12 @@ def diff_rows(change, show_personal=False):
         return _display(field, value)
 
     rows = []
+    expand = getattr(model, "changelog_rows", None)
     for name in list(after.keys()) + [k for k in before.keys() if k not in after]:
+        expanded = expand(name, after.get(name)) if expand is not None and change.action == "create" else None
+        if expanded is not None:  # a record naming several objects lists each one's values
+            rows.extend((label, "", text) for label, text in expanded)
+            continue
         field = _field(model, name)
         old, new = _comparable(field, before.get(name)), _comparable(field, after.get(name))
         if change.action == "update" and old == new:

@@ -392,13 +392,16 @@ class MonthlyImporter(Importer):
         for i, (number, code) in enumerate(zip(self.numbers, codes, strict=True)):
             if regular[i] and given[i]:
                 out[i] = NewRow(number, code, found[i][1], labels, columns, i)
-        if commit:
-            self.writes.extend(
-                (found[i][0], found[i][1], indicator, _decimal(m), _decimal(y))
-                for indicator, months, ytds in columns
-                for i, (m, y) in enumerate(zip(months, ytds, strict=True))
-                if m is not None and out[i] is not None
-            )
+        if commit:  # row by row: a row's values are written one after another (one change record)
+            write = self.writes.append
+            for i, row in enumerate(out):
+                if row is None:
+                    continue
+                enterprise_id, name = found[i]
+                for indicator, months, ytds in columns:
+                    m = months[i]
+                    if m is not None:
+                        write((enterprise_id, name, indicator, _decimal(m), _decimal(ytds[i])))
         return out
 
     def _check_agreement(self, pk, months, ytds, found, regular):
@@ -780,26 +783,54 @@ def _large_cache():
 
 
 def _logged(value):
-    """``log_value`` of a 当月/累计 value as JSON text: the field's four places, as a string."""
+    """``log_value`` of a 当月/累计 value: the field's four places, as a string (None stays)."""
     if value is None:
-        return "null"
+        return None
     try:
-        return f'"{value.quantize(QUANTUM)}"'
+        return f"{value.quantize(QUANTUM)}"
     except InvalidOperation:  # too many digits to quantize: log_value keeps it as it is
-        return json.dumps(log_value(MONTH_VALUE, value))
+        return log_value(MONTH_VALUE, value)
+
+
+def row_groups(new) -> list[tuple[int, int]]:
+    """(start, end) of each run of ``new`` with the same enterprise: the values of one row of
+    the file, which get one change record together."""
+    groups, start = [], 0
+    for k in range(1, len(new) + 1):
+        if k == len(new) or new[k][0] != new[start][0]:
+            groups.append((start, k))
+            start = k
+    return groups
+
+
+def slices_of(groups, size) -> list[tuple[int, int]]:
+    """Runs of whole groups of about ``size`` values each (a row is never split), as (start,
+    end) positions in ``new``."""
+    slices, start = [], None
+    for first, last in groups:
+        if start is None:
+            start = first
+        if last - start >= size:
+            slices.append((start, last))
+            start = None
+    if start is not None:
+        slices.append((start, groups[-1][1]))
+    return slices
 
 
 def insert_first_versions(new, period, user):
-    """Version 1 of each (enterprise id, name, indicator, 当月, 累计) of ``period``, and the
-    change-log entry ``core.signals`` would write for each (the same fields and JSON), in
-    bulk: multi-row INSERTs on SQLite, COPY on PostgreSQL.
+    """Version 1 of each (enterprise id, name, indicator, 当月, 累计) of ``period``, in bulk
+    (multi-row INSERTs on SQLite, COPY on PostgreSQL), and one change-log record per row of
+    the file: the enterprise's values of the month that the row created, each named by its id
+    (``EnterpriseMonthlyValue.changelog_names`` finds a value's record; the change page lists
+    every indicator's 当月 and 累计). A value saved one at a time still gets its own record.
 
-    The change records are linked into the audit chain a slice (``chain.SLICE``) at a time,
-    each slice stamped with the database's time when the chain's head is locked for it. On
-    PostgreSQL the value ids are drawn from the table's sequence up front, and each slice's
-    values and then its change records are streamed into COPY as they are made and linked:
-    the server inserts the rows already sent while this process works out the next ones,
-    instead of one waiting for the other."""
+    The change records are linked into the audit chain a slice (``chain.SLICE`` values, whole
+    rows) at a time, each slice stamped with the database's time when the chain's head is
+    locked for it. On PostgreSQL the value ids are drawn from the table's sequence up front,
+    and each slice's values and then its change records are streamed into COPY as they are
+    made and linked: the server inserts the rows already sent while this process works out
+    the next ones, instead of one waiting for the other."""
     from django.contrib.contenttypes.models import ContentType
 
     from yuanqu.core import chain
@@ -826,46 +857,58 @@ def insert_first_versions(new, period, user):
     own_type = ContentType.objects.get_for_model(EnterpriseMonthlyValue).pk
     parent_type = ContentType.objects.get_for_model(Enterprise).pk
     when = period_label(period)
-    # The JSON ``core.signals`` writes for a first version, ``json.dumps`` of the same dict
-    # (its keys in the same order), made by formatting: it is most of the work otherwise.
-    who = "null" if reported_by is None else int(reported_by)
-    head = f'{{"version": 1, "is_current": true, "reason": "", "reported_by": {who}, '
-    tail = f', "period": "{period.isoformat()}", '
-    # The same JSON as the chain links it (``chain._normal``: keys sorted, compact), made
-    # alongside rather than parsed back from the text and dumped again for every record.
-    middle = ',"is_current":true,"month_value":'
-    period_to_version = (
-        f',"period":"{period.isoformat()}","reason":"","reported_by":{who},"version":1,"ytd_value":'
-    )
+    names = {}  # indicator id: name
+    for _, _, indicator, _, _ in new:
+        names.setdefault(indicator.id, str(indicator))
     actor_id, ip, source = (actor.pk if actor else None), ctx.ip, ctx.source
     # the time is the chain's (appended by ``link``: the database's, when the head is locked)
     change_fields = ["user_id", "user_name", "request_id", "ip", "source", "action", "content_type",
                      "object_id", "object_repr", "related_type", "related_id", "prechange_data",
                      "postchange_data", "message"]  # fmt: skip
+    dumps, normal_form = json.JSONEncoder().encode, chain._ENCODER.encode
+    groups = row_groups(new)
+    slices = slices_of(groups, chain.SLICE)
 
-    def change_rows(part, ids):
-        """The change records of ``part`` (rows of ``new``, their value ids in order) and the
-        normal form of each one's JSON."""
+    def change_rows(start, end, ids):
+        """The change records of the rows within ``new[start:end]`` (``ids``: the value ids
+        of all of ``new``, in order) and the normal form of each one's JSON (made alongside
+        rather than parsed back from the text)."""
         rows, normal = [], []
-        for (enterprise_id, name, indicator, month_value, ytd_value), pk in zip(part, ids, strict=True):
-            indicator_id = indicator.id
-            month_text, ytd_text = _logged(month_value), _logged(ytd_value)
-            after = (
-                f'{head}"indicator": {indicator_id}{tail}"month_value": {month_text}, '
-                f'"ytd_value": {ytd_text}, "enterprise": {enterprise_id}}}'
-            )
-            normal.append(
-                f'{{"enterprise":{enterprise_id},"indicator":{indicator_id}{middle}{month_text}'
-                f"{period_to_version}{ytd_text}}}"
-            )
+        for first, last in groups_within(start, end):
+            enterprise_id, name = new[first][0], new[first][1]
+            data = {
+                "enterprise": enterprise_id,
+                "period": day,
+                "version": 1,
+                "is_current": True,
+                "reason": "",
+                "reported_by": reported_by,
+                "values": [
+                    {"id": ids[k], "indicator": new[k][2].id, "month_value": _logged(new[k][3]),
+                     "ytd_value": _logged(new[k][4])}
+                    for k in range(first, last)
+                ],
+            }  # fmt: skip
+            normal.append(normal_form(data))
+            indicators = "、".join(names[new[k][2].id] for k in range(first, last))
             rows.append(
-                (actor_id, user_name, request_id, ip, source, "create", own_type, str(pk),
-                 f"{name} {indicator} {when}（第1版）"[:300], parent_type, str(enterprise_id), None, after, "")
+                (actor_id, user_name, request_id, ip, source, "create", own_type, str(ids[first]),
+                 f"{name} {indicators} {when}（第1版）"[:300], parent_type, str(enterprise_id), None,
+                 dumps(data), "")
             )  # fmt: skip
         return rows, {"postchange_data": normal}
 
+    group_at = {first: last for first, last in groups}
+
+    def groups_within(start, end):
+        first = start
+        while first < end:
+            last = group_at[first]
+            yield first, last
+            first = last
+
     if not sqlite:
-        _copy_first_versions(new, fields, [reported_by, stamp, day], change_fields, change_rows)
+        _copy_first_versions(new, fields, [reported_by, stamp, day], change_fields, change_rows, slices)
         return
     with _large_cache():
         _insert(
@@ -874,9 +917,8 @@ def insert_first_versions(new, period, user):
             [(e, i.id, day, m, y, 1, True, "", reported_by, stamp, stamp) for e, _, i, m, y in new],
         )
         ids = _inserted_ids(new, period)
-        for start in range(0, len(new), chain.SLICE):  # each slice stamped right before it is written
-            part = new[start : start + chain.SLICE]
-            rows, known = change_rows(part, ids[start : start + chain.SLICE])
+        for start, end in slices:  # each slice stamped right before it is written
+            rows, known = change_rows(start, end, ids)
             _insert(
                 ObjectChange, *chain.link_rows(ObjectChange, change_fields, rows, connection.alias, known)
             )
@@ -906,7 +948,7 @@ def _inserted_ids(new, period):
     return range(first, last + 1)
 
 
-def _copy_first_versions(new, fields, constants, change_fields, change_rows):
+def _copy_first_versions(new, fields, constants, change_fields, change_rows, slices):
     """PostgreSQL's part of ``insert_first_versions``: per slice, lock the chain's head (the
     slice's time), COPY the values (their ids drawn from the sequence beforehand) while the
     slice's change records and their canonical texts are made, then COPY the change records
@@ -932,15 +974,15 @@ def _copy_first_versions(new, fields, constants, change_fields, change_rows):
         )
         ids = sorted(cursor.fetchone()[0])
         change_table = ops.quote_name(ObjectChange._meta.db_table)
-        for start in range(0, len(new), chain.SLICE):
-            part, part_ids = new[start : start + chain.SLICE], ids[start : start + chain.SLICE]
+        for start, end in slices:
+            part, part_ids = new[start:end], ids[start:end]
             with chain.appending(ObjectChange, connection.alias) as head:  # the slice's time
                 with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
                     write = copy.write_row
                     for pk, (e, _, i, m, y) in zip(part_ids, part, strict=True):
                         write((pk, e, i.id, day, m, y, 1, True, "", reported_by, stamp, stamp))
                     # while the server inserts the values: the change records and their texts
-                    linked_fields, linked = head.link(change_fields, *change_rows(part, part_ids))
+                    linked_fields, linked = head.link(change_fields, *change_rows(start, end, ids))
                 linked_columns = ", ".join(
                     ops.quote_name(ObjectChange._meta.get_field(f).column) for f in linked_fields
                 )

@@ -122,6 +122,47 @@ class EnterpriseMonthlyValue(VersionedValue):
     def changelog_parent(self):
         return self.enterprise
 
+    # An import logs the values one row of its file created in one record (``importers.
+    # insert_first_versions``): its ``object_id`` is the row's first value, ``postchange_data``
+    # names each value under ``values`` ({"id", "indicator", "month_value", "ytd_value"}).
+
+    def changelog_where(self):
+        """Besides its own records: the row records of this enterprise's first versions of
+        the month, one of which may name this value (``changelog_names`` tells)."""
+        from django.contrib.contenttypes.models import ContentType
+
+        if self.version != 1:
+            return None
+        firsts = EnterpriseMonthlyValue.objects.filter(
+            enterprise_id=self.enterprise_id, period=self.period, version=1, pk__lt=self.pk
+        ).values_list("pk", flat=True)
+        own = ContentType.objects.get_for_model(EnterpriseMonthlyValue)
+        return models.Q(content_type=own, object_id__in=[str(pk) for pk in firsts])
+
+    def changelog_names(self, change) -> bool:
+        if change.object_id == str(self.pk):
+            return True
+        values = (change.postchange_data or {}).get("values")
+        return isinstance(values, list) and any(
+            isinstance(v, dict) and v.get("id") == self.pk for v in values
+        )
+
+    @classmethod
+    def changelog_rows(cls, name, value):
+        """The rows a row record shows for its ``values``: each indicator's 当月 and 累计."""
+        if name != "values" or not isinstance(value, list):
+            return None
+        from yuanqu.core.changelog import _number
+
+        names = {i.pk: i.name for i in Indicator.objects.filter(pk__in=[v.get("indicator") for v in value])}
+        rows = []
+        for item in value:
+            indicator = names.get(item.get("indicator"), f"#{item.get('indicator')}")
+            for key, label in (("month_value", "当月值"), ("ytd_value", "累计值")):
+                shown = item.get(key)
+                rows.append((f"{indicator}（{label}）", "—" if shown in (None, "") else _number(shown)))
+        return rows
+
 
 class ZoneMonthlyFigure(VersionedValue):
     """A zone-level figure for a month (GDP, 固定资产投资 …), with the growth the bureau published."""

@@ -27,8 +27,10 @@ import datetime
 from django import forms
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
-from django.db.models import Max, Q
+from django.db.models import Max, QuerySet
 from django.utils import timezone
+
+from yuanqu.core.changelog import records_of
 
 VERSION_FIELD = "record_version"
 MAX_ROWS = 8  # changed fields named in the message; more are counted
@@ -45,20 +47,20 @@ class StaleRecord(Exception):
 
 
 def _changes(obj, children: bool):
-    from yuanqu.core.models import ObjectChange
-
-    content_type = ContentType.objects.get_for_model(obj.__class__)
-    where = Q(content_type=content_type, object_id=str(obj.pk))
-    if children:
-        where |= Q(related_type=content_type, related_id=str(obj.pk))
-    return ObjectChange.objects.filter(where)
+    """The change records of ``obj`` as a queryset (for a record that an import's row record
+    may name: every record that might, ``records_of``'s list being the exact ones)."""
+    records = records_of(obj, children)
+    return records if isinstance(records, QuerySet) else records.queryset
 
 
 def version_of(obj, children: bool = False) -> int:
     """The record's version: the id of its latest change-log entry, 0 for none (a new record)."""
     if obj is None or obj.pk is None:
         return 0
-    return _changes(obj, children).aggregate(last=Max("pk"))["last"] or 0
+    records = records_of(obj, children)
+    if not isinstance(records, QuerySet):
+        return records.last_id()
+    return records.aggregate(last=Max("pk"))["last"] or 0
 
 
 def parse_version(value) -> int | None:

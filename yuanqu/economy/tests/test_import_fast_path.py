@@ -146,7 +146,11 @@ def test_regular_rows_are_written_with_their_change_log(firms, leader):
         == [(D("5"), D("50"))] * 3 + [(D("100.25"), D("1000.25"))] * 3
     )
     logged = ObjectChange.objects.filter(content_type__model="enterprisemonthlyvalue", action="create")
-    assert logged.filter(object_id__in=[str(pk) for pk in stored.values_list("pk", flat=True)]).count() == 6
+    records = list(logged.filter(related_id__in=[str(firm.pk) for firm in firms[:3]]))
+    assert len(records) == 3  # a record a row, naming both of its values
+    assert sorted(v["id"] for c in records for v in c.postchange_data["values"]) == sorted(
+        stored.values_list("pk", flat=True)
+    )
 
 
 @pytest.mark.django_db
@@ -159,7 +163,7 @@ def test_names_with_tabs_backslashes_and_line_breaks_are_logged_as_they_are(east
     assert (stored.month_value, stored.ytd_value) == (D("1.5"), D("1001.5"))
     logged = ObjectChange.objects.get(content_type__model="enterprisemonthlyvalue", object_id=str(stored.pk))
     assert logged.object_repr == f"{odd.name} 规上工业总产值 2023年10月（第1版）"
-    assert logged.postchange_data["month_value"] == "1.5000" and logged.related_id == str(odd.pk)
+    assert logged.postchange_data["values"][0]["month_value"] == "1.5000" and logged.related_id == str(odd.pk)
 
 
 def as_file(header, rows):

@@ -2,6 +2,7 @@
 bulk-inserted first versions carry the same change log as a single save."""
 
 import collections
+import re
 import datetime
 from decimal import Decimal as D
 
@@ -86,10 +87,16 @@ def test_bulk_inserted_versions_are_logged_like_a_single_save(leader, owned_ente
     logged = ObjectChange.objects.filter(content_type__model="enterprisemonthlyvalue", action="create")
     one, bulk = (logged.get(object_id=str(v.pk)) for v in (saved, imported))
     assert bulk.object_repr == str(imported) == f"{other_enterprise.name} 规上工业总产值 2023年10月（第1版）"
-    assert {k: v for k, v in bulk.postchange_data.items() if k != "enterprise"} == {
-        k: v for k, v in one.postchange_data.items() if k != "enterprise"
+    # the row's record: what a single save logs, the value named with its 当月 and 累计
+    single, row = one.postchange_data, bulk.postchange_data
+    assert {k: row[k] for k in single if k not in ("enterprise", "indicator", "month_value", "ytd_value")} == {
+        k: single[k] for k in single if k not in ("enterprise", "indicator", "month_value", "ytd_value")
     }
-    assert bulk.postchange_data["enterprise"] == other_enterprise.pk
+    assert row["values"] == [
+        {"id": imported.pk, "indicator": output.pk, "month_value": single["month_value"],
+         "ytd_value": single["ytd_value"]}
+    ]  # fmt: skip
+    assert row["enterprise"] == other_enterprise.pk
     for field in ("user_id", "user_name", "source", "content_type", "related_type", "prechange_data"):
         assert getattr(bulk, field) == getattr(one, field), field
     assert bulk.related_id == str(other_enterprise.pk)
@@ -178,10 +185,14 @@ def test_a_write_failing_in_a_later_slice_writes_nothing(east, leader, monkeypat
 
 @pytest.mark.django_db
 def test_first_versions_and_their_change_records_name_each_other(east, leader, monkeypatch):
-    """Written in slices (the ids taken from the sequence up front on PostgreSQL, worked out
-    from the last insert on SQLite), each change record names its own value and enterprise,
-    in the order of the file, and the chain verifies across the slices."""
-    monkeypatch.setattr(chain, "SLICE", 3)
+    """Written in slices of whole rows (the ids taken from the sequence up front on PostgreSQL,
+    worked out from the last insert on SQLite), one change record per row of the file names
+    that row's values and enterprise, in the order of the file, and the chain verifies across
+    the slices; each value's own page finds its row's record."""
+    from yuanqu.core.changelog import history_for
+    from yuanqu.utilities.concurrency import version_of
+
+    monkeypatch.setattr(chain, "SLICE", 3)  # 2 values a row: slices of 2 rows, never half a row
     enterprises = [f.enterprise(zone_obj=east) for _ in range(7)]
     before = ObjectChange.objects.order_by("-id").values_list("id", flat=True).first() or 0
     with acting_as(leader, source="cli"):
@@ -198,14 +209,59 @@ def test_first_versions_and_their_change_records_name_each_other(east, leader, m
     assert len(values) == 14
     logged = list(ObjectChange.objects.filter(id__gt=before, content_type__model="enterprisemonthlyvalue"))
     logged.sort(key=lambda c: c.pk)
-    assert len(logged) == 14
-    for change in logged:
-        value = EnterpriseMonthlyValue.objects.get(pk=int(change.object_id))
-        assert change.object_repr == str(value)
-        assert change.related_id == str(value.enterprise_id)
-        assert change.postchange_data["month_value"] == f"{value.month_value:.4f}"
-        assert change.postchange_data["ytd_value"] == f"{value.ytd_value:.4f}"
-    assert sorted(int(c.related_id) for c in logged) == sorted(e.pk for e in enterprises for _ in range(2))
-    # in the order they were written: each record after its value, ids rising together
+    assert [int(c.related_id) for c in logged] == [e.pk for e in enterprises]  # a record a row
+    assert len({c.time for c in logged}) <= 4  # four slices, each stamped once
+    for change, enterprise in zip(logged, enterprises, strict=True):
+        output, revenue = values[enterprise.pk, "规上工业总产值"], values[enterprise.pk, "营业收入"]
+        assert change.object_id == str(output.pk) and revenue.pk == output.pk + 1
+        assert change.object_repr == f"{enterprise.name} 规上工业总产值、营业收入 2023年10月（第1版）"
+        assert change.postchange_data["values"] == [
+            {"id": output.pk, "indicator": output.indicator_id, "month_value": "100.0000",
+             "ytd_value": "1000.0000"},
+            {"id": revenue.pk, "indicator": revenue.indicator_id, "month_value": "90.0000",
+             "ytd_value": "900.0000"},
+        ]  # fmt: skip
+        for value in (output, revenue):
+            assert [c.pk for c in history_for(value)] == [change.pk]
+            assert version_of(value) == change.pk
+    # in the order they were written: each record after its values, ids rising together
     assert [int(c.object_id) for c in logged] == sorted(int(c.object_id) for c in logged)
     assert chain.verify(ObjectChange)[1] is None
+
+
+def _text(response, section_id=None):
+    html = response.content.decode()
+    if section_id:
+        html = html[html.index(f'id="{section_id}"') :]
+        html = html[: html.index("</section>")]
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+@pytest.mark.django_db
+def test_a_rows_record_reads_as_each_indicators_values_wherever_it_is_shown(client, east, leader, auditor):
+    """One record for the row: the change page lists each indicator's 当月 and 累计 in Chinese,
+    the enterprise's history shows the row once, and each value's own page shows the record
+    that created it (and only that one)."""
+    enterprise, other = f.enterprise(zone_obj=east), f.enterprise(zone_obj=east)
+    header = [*HEADER[:4], "营业收入（当月）", "营业收入（1-10月累计）"]
+    with acting_as(leader, source="web"):
+        importer = MonthlyImporter(period=OCT)
+        importer.filename = "十月.xlsx"
+        result = ImportResult(filename="十月.xlsx")
+        importer.run(header, [(2, (enterprise.uscc, enterprise.name, 1200.5, 9800, None, None)),
+                              (3, (other.uscc, other.name, 7, 70, 8, 80))], result, True)  # fmt: skip
+    assert result.committed
+    change = ObjectChange.objects.get(related_id=str(other.pk))
+    client.force_login(auditor)
+    detail = _text(client.get(change.get_absolute_url()))
+    assert "规上工业总产值（当月值） 7" in detail and "规上工业总产值（累计值） 70" in detail
+    assert "营业收入（当月值） 8" in detail and "营业收入（累计值） 80" in detail
+    assert "values" not in detail and "indicator" not in detail
+
+    client.force_login(leader)
+    history = _text(client.get(enterprise.get_absolute_url()), "history")
+    assert history.count("2023年10月（第1版）") == 1
+    assert "规上工业总产值（当月值） ：1,200.5" in history and "营业收入" not in history
+    revenue = EnterpriseMonthlyValue.objects.get(enterprise=other, indicator__code="revenue", period=OCT)
+    page = _text(client.get(revenue.get_absolute_url()), "history")
+    assert page.count("2023年10月（第1版）") == 1 and "营业收入（累计值） ：80" in page
