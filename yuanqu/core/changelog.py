@@ -238,7 +238,8 @@ def records_of(obj, children=False):
     ``children``), newest first. A model whose records may name several objects at once (an
     import's row record) gives ``changelog_where()`` (where else to look) and
     ``changelog_names(change)`` (whether a record found there names this object); the result
-    is then a list."""
+    is then not a queryset but the records that name it (``_Named``: iterated, sliced,
+    ``last_id()``)."""
     from .models import ObjectChange
 
     ct = ContentType.objects.get_for_model(obj.__class__)
