@@ -366,6 +366,11 @@ def main():
         f"on {connection.vendor} ({platform.python_implementation()} {platform.python_version()},",
         f"{os.cpu_count()} cores); the ratio is against the constant view timed in the same run.",
         "",
+        "The figures of one part alone (`--import-only`, `--load-only`, `--export-only`, `--draft-only`),",
+        "each with its command, the machine's load and what changed since the run before, are kept",
+        "by hand in [benchmarks-history.md](benchmarks-history.md), dated; this file is rewritten by",
+        "every run.",
+        "",
     ]
     for n, rows in results.items():
         baseline = rows[1][1]
@@ -638,9 +643,10 @@ def scale_section(scale: dict) -> list[str]:
         "片区 (grid workers) read the rollups of their 片区; users restricted otherwise (own department,",
         "own enterprise) use the value table. The monthly import fetches every lookup once (enterprises",
         "by USCC, the month's versions, last month's YTD, earlier months on demand), so validating has",
-        "no query per row; first versions are inserted with one executemany each for the values and",
-        "their change-log entries; the cyclic garbage collector is paused while a file is",
-        "validated. `utilities.xlsx_reader` reads the first sheet with python-calamine after scanning",
+        "no query per row; first versions are inserted in bulk (multi-row INSERTs on SQLite, COPY on",
+        "PostgreSQL) with one change-log record per row of the file; the cyclic garbage collector is",
+        "paused while a file is read, validated and written. `utilities.xlsx_reader` reads the first",
+        "sheet with python-calamine after scanning",
         "every XML part for DTDs and entities; the floor row is calamine's bare read of the same file",
         "(openpyxl stays the fallback for sheets with error cells and files calamine cannot open).",
         "The 经济运行 summary page reads the rollups like the cockpit (leaders, grid workers).",
