@@ -464,7 +464,9 @@ def _field(model, name):
 def diff_rows(change, show_personal=False):
     """(label, before, after) for each field whose value really differs, labels in Chinese.
     A create lists the values it set, a delete the values it removed. Personal fields show
-    their mask unless ``show_personal`` (the reader's ``view_personal`` on the record)."""
+    their mask unless ``show_personal`` (the reader's ``view_personal`` on the record). A
+    model whose create records name several objects gives ``changelog_rows(name, value)``:
+    the (label, field, value) rows a key of such a record stands for."""
     from yuanqu.utilities.crypto import reveal
     from yuanqu.utilities.privacy import personal_fields
 
@@ -483,7 +485,9 @@ def diff_rows(change, show_personal=False):
     for name in list(after.keys()) + [k for k in before.keys() if k not in after]:
         expanded = expand(name, after.get(name)) if expand is not None and change.action == "create" else None
         if expanded is not None:  # a record naming several objects lists each one's values
-            rows.extend((label, "", text) for label, text in expanded)
+            rows.extend(
+                (label, "", shown(_field(model, field), field, value)) for label, field, value in expanded
+            )
             continue
         field = _field(model, name)
         old, new = _comparable(field, before.get(name)), _comparable(field, after.get(name))

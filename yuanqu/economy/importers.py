@@ -803,18 +803,16 @@ def row_groups(new) -> list[tuple[int, int]]:
     return groups
 
 
-def slices_of(groups, size) -> list[tuple[int, int]]:
-    """Runs of whole groups of about ``size`` values each (a row is never split), as (start,
-    end) positions in ``new``."""
-    slices, start = [], None
-    for first, last in groups:
-        if start is None:
-            start = first
-        if last - start >= size:
-            slices.append((start, last))
-            start = None
-    if start is not None:
-        slices.append((start, groups[-1][1]))
+def slices_of(groups, size) -> list[list[tuple[int, int]]]:
+    """``groups`` cut into runs of about ``size`` values each: a row is never split."""
+    slices, part = [], []
+    for group in groups:
+        part.append(group)
+        if group[1] - part[0][0] >= size:
+            slices.append(part)
+            part = []
+    if part:
+        slices.append(part)
     return slices
 
 
@@ -866,15 +864,14 @@ def insert_first_versions(new, period, user):
                      "object_id", "object_repr", "related_type", "related_id", "prechange_data",
                      "postchange_data", "message"]  # fmt: skip
     dumps, normal_form = json.JSONEncoder().encode, chain._ENCODER.encode
-    groups = row_groups(new)
-    slices = slices_of(groups, chain.SLICE)
+    slices = slices_of(row_groups(new), chain.SLICE)
 
-    def change_rows(start, end, ids):
-        """The change records of the rows within ``new[start:end]`` (``ids``: the value ids
-        of all of ``new``, in order) and the normal form of each one's JSON (made alongside
-        rather than parsed back from the text)."""
+    def change_rows(groups, ids):
+        """The change records of ``groups`` (rows of the file, as (start, end) in ``new``;
+        ``ids``: the value ids of all of ``new``, in order) and the normal form of each one's
+        JSON (made alongside rather than parsed back from the text)."""
         rows, normal = [], []
-        for first, last in groups_within(start, end):
+        for first, last in groups:
             enterprise_id, name = new[first][0], new[first][1]
             data = {
                 "enterprise": enterprise_id,
@@ -898,15 +895,6 @@ def insert_first_versions(new, period, user):
             )  # fmt: skip
         return rows, {"postchange_data": normal}
 
-    group_at = {first: last for first, last in groups}
-
-    def groups_within(start, end):
-        first = start
-        while first < end:
-            last = group_at[first]
-            yield first, last
-            first = last
-
     if not sqlite:
         _copy_first_versions(new, fields, [reported_by, stamp, day], change_fields, change_rows, slices)
         return
@@ -917,8 +905,8 @@ def insert_first_versions(new, period, user):
             [(e, i.id, day, m, y, 1, True, "", reported_by, stamp, stamp) for e, _, i, m, y in new],
         )
         ids = _inserted_ids(new, period)
-        for start, end in slices:  # each slice stamped right before it is written
-            rows, known = change_rows(start, end, ids)
+        for groups in slices:  # each slice stamped right before it is written
+            rows, known = change_rows(groups, ids)
             _insert(
                 ObjectChange, *chain.link_rows(ObjectChange, change_fields, rows, connection.alias, known)
             )
@@ -974,7 +962,8 @@ def _copy_first_versions(new, fields, constants, change_fields, change_rows, sli
         )
         ids = sorted(cursor.fetchone()[0])
         change_table = ops.quote_name(ObjectChange._meta.db_table)
-        for start, end in slices:
+        for groups in slices:
+            start, end = groups[0][0], groups[-1][1]
             part, part_ids = new[start:end], ids[start:end]
             with chain.appending(ObjectChange, connection.alias) as head:  # the slice's time
                 with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
@@ -982,7 +971,7 @@ def _copy_first_versions(new, fields, constants, change_fields, change_rows, sli
                     for pk, (e, _, i, m, y) in zip(part_ids, part, strict=True):
                         write((pk, e, i.id, day, m, y, 1, True, "", reported_by, stamp, stamp))
                     # while the server inserts the values: the change records and their texts
-                    linked_fields, linked = head.link(change_fields, *change_rows(start, end, ids))
+                    linked_fields, linked = head.link(change_fields, *change_rows(groups, ids))
                 linked_columns = ", ".join(
                     ops.quote_name(ObjectChange._meta.get_field(f).column) for f in linked_fields
                 )

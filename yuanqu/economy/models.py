@@ -149,18 +149,16 @@ class EnterpriseMonthlyValue(VersionedValue):
 
     @classmethod
     def changelog_rows(cls, name, value):
-        """The rows a row record shows for its ``values``: each indicator's 当月 and 累计."""
+        """What a row record shows for its ``values``: (label, field, value) of each
+        indicator's 当月 and 累计, the value shown as that field's are."""
         if name != "values" or not isinstance(value, list):
             return None
-        from yuanqu.core.changelog import _number
-
         names = {i.pk: i.name for i in Indicator.objects.filter(pk__in=[v.get("indicator") for v in value])}
         rows = []
         for item in value:
             indicator = names.get(item.get("indicator"), f"#{item.get('indicator')}")
-            for key, label in (("month_value", "当月值"), ("ytd_value", "累计值")):
-                shown = item.get(key)
-                rows.append((f"{indicator}（{label}）", "—" if shown in (None, "") else _number(shown)))
+            for field, label in (("month_value", "当月值"), ("ytd_value", "累计值")):
+                rows.append((f"{indicator}（{label}）", field, item.get(field)))
         return rows
 
 

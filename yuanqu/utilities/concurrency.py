@@ -48,7 +48,7 @@ class StaleRecord(Exception):
 
 def _changes(obj, children: bool):
     """The change records of ``obj`` as a queryset (for a record that an import's row record
-    may name: every record that might, ``records_of``'s list being the exact ones)."""
+    may name: every record that might; ``records_of`` leaves out those that do not)."""
     records = records_of(obj, children)
     return records if isinstance(records, QuerySet) else records.queryset
 

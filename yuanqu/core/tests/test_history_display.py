@@ -2,7 +2,6 @@
 time to the minute, the person's name, values as shown on screen, and only real changes."""
 
 import datetime
-import re
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -12,16 +11,9 @@ from yuanqu.core.changelog import history_for, record_change, serialize_object
 from yuanqu.core.context import acting_as
 from yuanqu.core.models import ObjectChange
 from yuanqu.enterprises.models import Contact
+from yuanqu.utilities.testing.pages import page_text
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-def _text(response, section_id=None):
-    html = response.content.decode()
-    if section_id:
-        html = html[html.index(f'id="{section_id}"') :]
-        html = html[: html.index("</section>")]
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
 
 @pytest.mark.django_db
@@ -36,7 +28,7 @@ def test_history_names_the_person_in_local_time_with_labels_and_values(client, a
     local = change.time.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
 
     client.force_login(alice)
-    history = _text(client.get(owned_enterprise.get_absolute_url()), "history")
+    history = page_text(client.get(owned_enterprise.get_absolute_url()), "history")
     assert f"{local} 王丽 修改" in history
     assert "片区 ：东区 → 西区" in history  # a foreign key by its name
     assert "经营状态 ：在营 → 停产" in history and "stopped" not in history  # a choice by its label
@@ -100,7 +92,7 @@ def test_a_child_records_change_is_labelled_in_chinese_on_the_parents_history(
     with acting_as(alice, source="web"):
         Contact.objects.create(enterprise=owned_enterprise, name="周敏", position="财务总监", is_primary=True)
     client.force_login(alice)
-    history = _text(client.get(owned_enterprise.get_absolute_url()), "history")
+    history = page_text(client.get(owned_enterprise.get_absolute_url()), "history")
     assert "王丽 新建 周敏（东区精密机械有限公司）" in history
     assert "职务 ：财务总监" in history and "主要联系人 ：是" in history
     assert "position" not in history
@@ -115,14 +107,14 @@ def test_change_log_lists_person_object_type_and_source_in_chinese(client, audit
     local = change.time.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
     client.force_login(auditor)
 
-    listing = _text(client.get(reverse("core:objectchange_list"), {"action": "update"}))
+    listing = page_text(client.get(reverse("core:objectchange_list"), {"action": "update"}))
     assert f"{local} 王丽 修改 企业 东区精密机械有限公司 网页" in listing
     assert "enterprises" not in listing and " web " not in listing
 
-    detail = _text(client.get(change.get_absolute_url()))
+    detail = page_text(client.get(change.get_absolute_url()))
     assert f"时间 {local} 操作人 王丽" in detail
     assert "途径 网页" in detail
     assert "简称 — 东区精密" in detail
 
-    by_name = _text(client.get(reverse("core:objectchange_list"), {"user_name": "王丽"}))
+    by_name = page_text(client.get(reverse("core:objectchange_list"), {"user_name": "王丽"}))
     assert "东区精密机械有限公司" in by_name

@@ -3,7 +3,6 @@ bulk-inserted first versions carry the same change log as a single save."""
 
 import collections
 import datetime
-import re
 from decimal import Decimal as D
 
 import pytest
@@ -19,6 +18,7 @@ from yuanqu.economy.models import EnterpriseMonthlyValue, Indicator
 from yuanqu.economy.services import record_enterprise_value
 from yuanqu.utilities.importing import ImportResult
 from yuanqu.utilities.testing import factories as f
+from yuanqu.utilities.testing.pages import page_text
 
 SEP, OCT = datetime.date(2023, 9, 1), datetime.date(2023, 10, 1)
 HEADER = [
@@ -228,14 +228,6 @@ def test_first_versions_and_their_change_records_name_each_other(east, leader, m
     assert chain.verify(ObjectChange)[1] is None
 
 
-def _text(response, section_id=None):
-    html = response.content.decode()
-    if section_id:
-        html = html[html.index(f'id="{section_id}"') :]
-        html = html[: html.index("</section>")]
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
-
-
 @pytest.mark.django_db
 def test_a_rows_record_reads_as_each_indicators_values_wherever_it_is_shown(client, east, leader, auditor):
     """One record for the row: the change page lists each indicator's 当月 and 累计 in Chinese,
@@ -252,15 +244,32 @@ def test_a_rows_record_reads_as_each_indicators_values_wherever_it_is_shown(clie
     assert result.committed
     change = ObjectChange.objects.get(related_id=str(other.pk))
     client.force_login(auditor)
-    detail = _text(client.get(change.get_absolute_url()))
+    detail = page_text(client.get(change.get_absolute_url()))
     assert "规上工业总产值（当月值） 7" in detail and "规上工业总产值（累计值） 70" in detail
     assert "营业收入（当月值） 8" in detail and "营业收入（累计值） 80" in detail
     assert "values" not in detail and "indicator" not in detail
 
     client.force_login(leader)
-    history = _text(client.get(enterprise.get_absolute_url()), "history")
+    history = page_text(client.get(enterprise.get_absolute_url()), "history")
     assert history.count("2023年10月（第1版）") == 1
     assert "规上工业总产值（当月值） ：1,200.5" in history and "营业收入" not in history
     revenue = EnterpriseMonthlyValue.objects.get(enterprise=other, indicator__code="revenue", period=OCT)
-    page = _text(client.get(revenue.get_absolute_url()), "history")
+    page = page_text(client.get(revenue.get_absolute_url()), "history")
     assert page.count("2023年10月（第1版）") == 1 and "营业收入（累计值） ：80" in page
+
+
+def test_slices_hold_whole_rows_of_about_the_slice_size():
+    """A row's values (the same enterprise, one after another) share one change record, so
+    a slice stamped by the chain never cuts a row: each slice but the last reaches the size
+    with whole rows, and together they cover every value once, in order."""
+    new = [
+        (enterprise, "", None, None, None)
+        for enterprise, n in ((1, 3), (2, 1), (3, 2), (4, 3), (1, 1))
+        for _ in range(n)
+    ]
+    groups = importers.row_groups(new)
+    assert groups == [(0, 3), (3, 4), (4, 6), (6, 9), (9, 10)]
+    slices = importers.slices_of(groups, 4)
+    assert slices == [[(0, 3), (3, 4)], [(4, 6), (6, 9)], [(9, 10)]]
+    assert [g for part in slices for g in part] == groups
+    assert importers.slices_of(groups, 100) == [groups]
